@@ -1,0 +1,203 @@
+/**
+ * The wire contract between drachtio-server-ts and applications, version 1.
+ * docs/protocol.md is the normative description; these types mirror it.
+ *
+ * Every frame is `<byte length>#<payload>`. The payload is one JSON envelope, optionally
+ * followed by a single LF and a raw SIP message (JSON.stringify never emits a raw LF, so the
+ * first LF always ends the JSON). SIP therefore travels as-is, never escaped into JSON.
+ */
+
+export const PROTOCOL_VERSION = 1 as const;
+export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
+
+export type Transport = 'udp' | 'tcp';
+
+/** Header values as an application writes them: a header may repeat (array). */
+export type HeaderMap = Record<string, string | number | readonly string[]>;
+
+export interface Endpoint {
+  address: string;
+  port: number;
+  transport: Transport;
+}
+
+// ---------------------------------------------------------------------------
+// Commands sent by the application (request envelopes, app -> server)
+// ---------------------------------------------------------------------------
+
+export interface AuthenticateData {
+  secret: string;
+  /** Connections sharing an appName can take over each other's dialogs. */
+  appName?: string;
+  /** Protocol versions the client speaks; the server picks the highest it supports. */
+  versions: number[];
+}
+export interface AuthenticateResult {
+  version: number;
+  /** host:port of the first SIP contact, as the seed's connect callback reports it. */
+  hostport: string;
+  /** Every SIP listening contact, e.g. "sip:127.0.0.1:5060;transport=udp". */
+  contacts: string[];
+  serverVersion: string;
+}
+
+export interface RouteData {
+  /** Upper-case SIP methods this connection wants new requests for. */
+  verbs: string[];
+}
+
+export interface RespondData {
+  transactionId: string;
+  status: number;
+  reason?: string;
+  headers?: HeaderMap;
+  body?: string;
+}
+export interface RespondResult {
+  /** Set when the response created (or confirmed) a dialog. */
+  dialogId?: string;
+  /** The response exactly as it went out on the wire. */
+  raw: string;
+}
+
+export interface SendRequestData {
+  method: string;
+  /** Request-URI; required outside a dialog, ignored inside one. */
+  uri?: string;
+  /** Send inside this dialog (BYE, re-INVITE, INFO, ...). */
+  dialogId?: string;
+  headers?: HeaderMap;
+  body?: string;
+  /** Send to this address instead of resolving the Request-URI (an outbound proxy). */
+  proxy?: string;
+}
+export interface SendRequestResult {
+  transactionId: string;
+  /** The request exactly as it went out on the wire. */
+  raw: string;
+}
+
+export interface AckData {
+  /** The INVITE client transaction whose 2xx is being acknowledged. */
+  transactionId: string;
+  headers?: HeaderMap;
+  body?: string;
+}
+
+export interface CancelData {
+  transactionId: string;
+  headers?: HeaderMap;
+}
+
+export type PingData = Record<string, never>;
+
+/** Command name -> [request data, result data]. */
+export interface CommandMap {
+  authenticate: [AuthenticateData, AuthenticateResult];
+  route: [RouteData, Record<string, never>];
+  respond: [RespondData, RespondResult];
+  request: [SendRequestData, SendRequestResult];
+  ack: [AckData, { raw: string }];
+  cancel: [CancelData, { raw: string }];
+  ping: [PingData, Record<string, never>];
+}
+export type CommandName = keyof CommandMap;
+
+// ---------------------------------------------------------------------------
+// Notifications sent by the server (notify envelopes, server -> app)
+// ---------------------------------------------------------------------------
+
+/** A request from the network; the raw SIP follows the JSON. */
+export interface RequestNotice {
+  transactionId: string;
+  /** Set for requests inside a dialog this application owns. */
+  dialogId?: string;
+  /** For ACK and PRACK: the INVITE server transaction they belong to. */
+  inviteTransactionId?: string;
+  source: Endpoint;
+  receivedAt: number;
+}
+
+/**
+ * A response to a request this application sent; the raw SIP follows the JSON. When the
+ * network never answers (Timer B, F or C), the server generates a 408 locally and sends it here.
+ */
+export interface ResponseNotice {
+  transactionId: string;
+  /** Set when this response created or confirmed a dialog. */
+  dialogId?: string;
+  source: Endpoint;
+  receivedAt: number;
+}
+
+/** A CANCEL for an INVITE this application is handling: 200 and 487 already went out. */
+export interface CancelNotice {
+  transactionId: string;
+  source: Endpoint;
+}
+
+export type DialogEvent = 'early' | 'confirmed' | 'terminated';
+export interface DialogNotice {
+  dialogId: string;
+  event: DialogEvent;
+  role: 'uac' | 'uas';
+  callId: string;
+  /** For 'terminated': why, e.g. 'ack timeout', 'session expired'. */
+  reason?: string;
+}
+
+export interface NotifyMap {
+  request: RequestNotice;
+  response: ResponseNotice;
+  cancel: CancelNotice;
+  dialog: DialogNotice;
+}
+export type NotifyName = keyof NotifyMap;
+
+// ---------------------------------------------------------------------------
+// Envelopes
+// ---------------------------------------------------------------------------
+
+export type ErrorCode =
+  | 'bad-frame'
+  | 'bad-json'
+  | 'unknown-command'
+  | 'invalid-argument'
+  | 'not-authenticated'
+  | 'auth-failed'
+  | 'unsupported-version'
+  | 'unknown-transaction'
+  | 'unknown-dialog'
+  | 'invalid-state'
+  | 'send-failed';
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface RequestEnvelope<C extends CommandName = CommandName> {
+  type: 'request';
+  /** Chosen by the sender, unique per connection and direction; echoed in the response. */
+  rid: string;
+  command: C;
+  data: CommandMap[C][0];
+}
+
+export type ResponseEnvelope<C extends CommandName = CommandName> =
+  | { type: 'response'; rid: string; ok: true; data: CommandMap[C][1] }
+  | { type: 'response'; rid: string; ok: false; error: WireError };
+
+export interface NotifyEnvelope<N extends NotifyName = NotifyName> {
+  type: 'notify';
+  command: N;
+  data: NotifyMap[N];
+}
+
+export type Envelope = RequestEnvelope | ResponseEnvelope | NotifyEnvelope;
+
+/** One decoded frame: the envelope and the raw SIP message that followed it, if any. */
+export interface Frame {
+  envelope: Envelope;
+  sip?: string;
+}

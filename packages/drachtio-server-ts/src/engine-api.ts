@@ -1,0 +1,91 @@
+/**
+ * The server's internal control API: the boundary between the SIP layers (transport,
+ * transaction, dialog) and whatever drives them — the wire's control plane, tests, benchmarks.
+ * It speaks in the protocol's data shapes but knows nothing about codecs or connections,
+ * so a second codec can be added without touching the SIP side.
+ */
+import type {
+  AckData,
+  CancelData,
+  DialogNotice,
+  Endpoint,
+  ErrorCode,
+  RespondData,
+  RespondResult,
+  SendRequestData,
+  SendRequestResult,
+} from 'drachtio-protocol';
+
+/** A request from the network that needs an application's decision. */
+export interface EngineRequest {
+  transactionId: string;
+  method: string;
+  callId: string;
+  /** Set when the request is inside a dialog the engine knows. */
+  dialogId?: string;
+  /** For ACK (to a 2xx) and PRACK: the INVITE server transaction they belong to. */
+  inviteTransactionId?: string;
+  raw: string;
+  source: Endpoint;
+  receivedAt: number;
+}
+
+/** A response to a request sent through `SipEngine.request`. */
+export interface EngineResponse {
+  transactionId: string;
+  status: number;
+  dialogId?: string;
+  raw: string;
+  source: Endpoint;
+  receivedAt: number;
+}
+
+export interface EngineCancel {
+  /** The INVITE server transaction that was canceled (200 and 487 already sent). */
+  transactionId: string;
+  raw: string;
+  source: Endpoint;
+}
+
+export interface EngineEvents {
+  request: (request: EngineRequest) => void;
+  cancel: (cancel: EngineCancel) => void;
+  dialog: (notice: DialogNotice) => void;
+  /** A transaction is gone for good: state keyed by its id may be dropped. */
+  'transaction-end': (transactionId: string) => void;
+}
+
+/** Raised by engine operations; the code is the one the wire reports. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export interface SipEngine {
+  /** SIP contacts the engine listens on, e.g. "sip:127.0.0.1:5060;transport=udp". */
+  readonly contacts: readonly string[];
+
+  on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): this;
+  off<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): this;
+
+  /** Answer a request delivered by the 'request' event. */
+  respond(data: RespondData): Promise<RespondResult>;
+  /** Send a request outside or inside a dialog; every response arrives through onResponse. */
+  request(
+    data: SendRequestData,
+    onResponse: (response: EngineResponse) => void,
+  ): Promise<SendRequestResult>;
+  /** ACK a 2xx to an INVITE that was sent without a body (the application supplies the SDP). */
+  ack(data: AckData): Promise<{ raw: string }>;
+  /** CANCEL an INVITE client transaction. */
+  cancel(data: CancelData): Promise<{ raw: string }>;
+
+  start(): Promise<void>;
+  /** Stop taking new requests, let transactions finish briefly, close sockets. */
+  stop(): Promise<void>;
+}
