@@ -1,1 +1,7 @@
 export * from './messages';
+export * from './errors';
+export * from './limits';
+export * from './framing';
+export * from './codec';
+export * from './validate';
+export * from './version';

@@ -200,4 +200,6 @@ export type Envelope = RequestEnvelope | ResponseEnvelope | NotifyEnvelope;
 export interface Frame {
   envelope: Envelope;
   sip?: string;
+  /** The raw SIP exactly as its bytes arrived (a binary body survives here, not in `sip`). */
+  sipBytes?: Uint8Array;
 }
