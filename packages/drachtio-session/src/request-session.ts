@@ -1,0 +1,99 @@
+/**
+ * The session of one incoming request, from load to the moment the request is done: it is
+ * saved after the final response (or, for ACK, which has none, once the handlers have run),
+ * and a BYE that was answered 2xx ends its dialog. Also answers `req.session.save()` and
+ * friends for this request (it is the Session's keeper).
+ */
+import type { CallSessions, LoadedSession } from './call-sessions';
+import type { HostRequest, HostResponse } from './host';
+import { serialize } from './serialization';
+import { Session, sessionData, SessionKeeper, SessionState } from './session';
+
+/** After this long a request without a final response is considered gone (64 x T1, RFC 3261). */
+const TRANSACTION_LIFETIME_MS = 32_000;
+
+export class RequestSession implements SessionKeeper {
+  readonly session: Session;
+  private savedSnapshot: string;
+  private existed: boolean;
+  private destroyed = false;
+  private done = false;
+
+  constructor(
+    private readonly sessions: CallSessions,
+    private readonly req: HostRequest,
+    loaded: LoadedSession,
+    private readonly report: (error: unknown) => void,
+  ) {
+    // Any property may be set on a session, which is what Session's index signature says.
+    this.session = new SessionState(loaded.id, loaded.data, this) as Session;
+    this.savedSnapshot = serialize(loaded.data);
+    this.existed = loaded.existed;
+    if (loaded.id !== req.callId) sessions.inFlight.hold(loaded.id);
+  }
+
+  /** Arrange for `finish` to run when the request is done. */
+  finishWhenDone(res: HostResponse): void {
+    if (this.req.method === 'ACK' || res.finished) {
+      setImmediate(() => this.finish(res));
+      return;
+    }
+    const guard = setTimeout(() => this.finish(res), TRANSACTION_LIFETIME_MS);
+    guard.unref();
+    res.once('finish', () => {
+      clearTimeout(guard);
+      this.finish(res);
+    });
+  }
+
+  async save(session: SessionState, dialogId?: string): Promise<void> {
+    const data = sessionData(session);
+    const snapshot = serialize(data);
+    await this.sessions.save(session.id, data, dialogId);
+    this.savedSnapshot = snapshot;
+    this.existed = true;
+    this.destroyed = false;
+  }
+
+  async destroy(session: SessionState): Promise<void> {
+    this.destroyed = true;
+    await this.sessions.destroy(session.id);
+  }
+
+  touch(session: SessionState): Promise<void> {
+    return this.sessions.touch(session.id);
+  }
+
+  private finish(res: HostResponse): void {
+    if (this.done) return;
+    this.done = true;
+    this.persist(res)
+      .catch(this.report)
+      .finally(() => this.release(res));
+  }
+
+  private persist(res: HostResponse): Promise<void> {
+    if (this.destroyed) return Promise.resolve();
+    const modified = serialize(sessionData(this.session)) !== this.savedSnapshot;
+    const newDialog = this.existed || modified ? res.dialogId : undefined;
+    if (modified || newDialog !== undefined) return this.save(this.session, newDialog);
+    if (this.existed) return this.touch(this.session);
+    return Promise.resolve();
+  }
+
+  private release(res: HostResponse): void {
+    const { inFlight } = this.sessions;
+    const ended = inFlight.release(this.req.callId);
+    if (this.session.id !== this.req.callId) ended.push(...inFlight.release(this.session.id));
+    if (this.req.method === 'BYE' && this.req.dialogId !== undefined && isSuccess(res.statusCode)) {
+      ended.push(this.req.dialogId);
+    }
+    for (const dialogId of new Set(ended)) {
+      this.sessions.dialogEnded(this.req.callId, dialogId).catch(this.report);
+    }
+  }
+}
+
+function isSuccess(status: number | undefined): boolean {
+  return status !== undefined && status >= 200 && status < 300;
+}
