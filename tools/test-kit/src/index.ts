@@ -8,3 +8,14 @@ export {
   type SippProcess,
   type SippResult,
 } from './sipp';
+export {
+  REDIS_CLI_BINARY,
+  REDIS_SERVER_BINARY,
+  ensureRedis,
+  redisCommand,
+  startRedisCluster,
+  startRedisServer,
+  type RedisClusterHandle,
+  type RedisNodeAddress,
+  type RedisServerHandle,
+} from './redis-cluster';
