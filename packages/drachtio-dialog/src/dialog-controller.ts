@@ -1,0 +1,322 @@
+/**
+ * One app's dialogs: turns what the app sees (the INVITEs it answers, the responses to the
+ * INVITEs it sends, in-dialog requests, the server's dialog notices, B2BUA pipes) into
+ * SipDialogs and `sipdialog:*` events, and keeps them in the call's session so another
+ * instance of the app can carry on after this one is gone.
+ */
+import type { Application, ClientRequest, IncomingResponse, NextFunction, Request, Response } from 'drachtio';
+import type { DialogNotice } from 'drachtio-protocol';
+import { uacDialog, uasDialog, targetOf, type MessageView } from './dialog-factory';
+import { SipDialogEvent, type SipDialogEventName } from './dialog-event';
+import type { DialogHost } from './dialog-host';
+import { LiveDialogs } from './live-dialogs';
+import { dialogsIn, findInSession, removeFromSession } from './session-dialogs';
+import { SipDialog } from './sip-dialog';
+import { TerminationReason } from './termination-reasons';
+
+/** The session drachtio-session puts on `req.session`; only `save` is needed here. */
+export interface DialogSession {
+  save(): Promise<void>;
+}
+
+export interface DialogControllerOptions {
+  /** Most dialogs this process tracks in memory at once. */
+  maxLiveDialogs?: number;
+}
+
+type WithSession = { session?: DialogSession };
+
+export class DialogController {
+  private readonly live: LiveDialogs<DialogSession | undefined>;
+  private readonly adopted = new WeakSet<SipDialog>();
+  /** The dialog each INVITE (received or sent) created, early or confirmed. */
+  private readonly dialogOf = new WeakMap<Request | ClientRequest, SipDialog>();
+  /** B2BUA legs, both ways. */
+  private readonly uasOf = new WeakMap<ClientRequest, Request>();
+  private readonly uacOf = new WeakMap<Request, ClientRequest>();
+  /** When each INVITE we sent was first answered: the closest we see to when it was sent. */
+  private readonly firstAnswerAt = new WeakMap<ClientRequest, Date>();
+  private readonly host: DialogHost;
+
+  constructor(
+    private readonly app: Application,
+    options: DialogControllerOptions = {},
+  ) {
+    this.live = new LiveDialogs(options.maxLiveDialogs);
+    this.host = { request: (request) => app.request(request) };
+    app.on('dialog-state', (notice: DialogNotice) => this.guard('dialog notice', () => this.onNotice(notice)));
+    app.on('b2bua', ({ uas, uac }: { uas: Request; uac: ClientRequest }) => {
+      this.uasOf.set(uac, uas);
+      this.uacOf.set(uas, uac);
+    });
+    app.use('response', (req: ClientRequest, res: IncomingResponse, next: NextFunction) => {
+      this.guard('response', () => this.onResponse(req, res));
+      next();
+    });
+  }
+
+  /** Called by the middleware for every request the app receives. */
+  onRequest(req: Request, res: Response): void {
+    this.guard(`${req.method} request`, () => {
+      if (req.dialogId !== undefined) this.onInDialogRequest(req, res);
+      else if (req.method === 'INVITE') this.watchUas(req, res);
+    });
+  }
+
+  // ---- UAS: INVITEs we answer ----
+
+  private watchUas(invite: Request, res: Response): void {
+    invite.on('prack', (prack: Request, prackRes: Response) =>
+      this.guard('PRACK', () => this.earlyUas(invite, res, prack, prackRes)),
+    );
+    invite.once('cancel', () => this.guard('CANCEL', () => this.endEarly(invite, TerminationReason.canceled)));
+    res.once('finish', () => this.guard('final response', () => this.finalUas(invite, res)));
+  }
+
+  /** A reliable provisional response was PRACKed: the early dialog is established. */
+  private earlyUas(invite: Request, res: Response, prack: Request, prackRes: Response): void {
+    if (this.dialogOf.has(invite)) return;
+    const dialogId = res.dialogId ?? prack.dialogId;
+    const sent = res.msg;
+    if (dialogId === undefined || sent === undefined) return;
+    const dialog = uasDialog({
+      dialogId,
+      state: 'early',
+      invite: invite.msg,
+      response: sent,
+      receivedAt: new Date(invite.receivedAt),
+      at: new Date(),
+    });
+    this.dialogOf.set(invite, dialog);
+    this.adopt(dialog, sessionOf(invite), () => abandonUas(res));
+    this.store(dialog, sessionOf(invite));
+    this.announce('sipdialog:create-early', dialog, prack, prackRes);
+  }
+
+  private finalUas(invite: Request, res: Response): void {
+    const status = res.statusCode ?? 0;
+    const early = this.dialogOf.get(invite);
+    const sent = res.msg;
+    if (status < 200 || status >= 300 || res.dialogId === undefined || sent === undefined) {
+      if (early) early.end(invite.active ? TerminationReason.callRejected : TerminationReason.canceled);
+      return;
+    }
+    const session = sessionOf(invite);
+    let dialog: SipDialog;
+    if (early && early.id === res.dialogId) {
+      dialog = early;
+      dialog.confirm(new Date(), { local: targetOf(sent) });
+    } else {
+      dialog = uasDialog({
+        dialogId: res.dialogId,
+        state: 'confirmed',
+        invite: invite.msg,
+        response: sent,
+        receivedAt: new Date(invite.receivedAt),
+        at: new Date(),
+      });
+      this.dialogOf.set(invite, dialog);
+      this.adopt(dialog, session);
+    }
+    const uac = this.uacOf.get(invite);
+    if (uac) this.linkLegs(dialog, this.dialogOf.get(uac));
+    this.store(dialog, session);
+    this.announce('sipdialog:create', dialog, invite, res);
+  }
+
+  private endEarly(invite: Request, reason: string): void {
+    this.dialogOf.get(invite)?.end(reason);
+  }
+
+  // ---- UAC: INVITEs we send ----
+
+  private onResponse(req: ClientRequest, res: IncomingResponse): void {
+    // A re-INVITE inside a dialog is followed by the SipDialog that sent it.
+    if (req.method !== 'INVITE' || req.dialogId !== undefined) return;
+    if (!this.firstAnswerAt.has(req)) this.firstAnswerAt.set(req, new Date(res.receivedAt));
+    if (res.dialogId === undefined || req.msg === undefined) return;
+    const existing = this.dialogOf.get(req);
+    if (res.status < 200) {
+      if (!existing && res.has('rseq')) this.createUac(req, res, 'early');
+      return;
+    }
+    if (res.status >= 300) {
+      existing?.end(TerminationReason.callRejected);
+      return;
+    }
+    if (existing?.state === 'early' && existing.id === res.dialogId) {
+      existing.confirm(new Date(res.receivedAt), { remote: targetOf(res) });
+      this.announceUacConfirmed(existing, req, res);
+    } else if (!existing) {
+      this.announceUacConfirmed(this.createUac(req, res, 'confirmed'), req, res);
+    }
+  }
+
+  private createUac(req: ClientRequest, res: IncomingResponse, state: 'early' | 'confirmed'): SipDialog {
+    const dialog = uacDialog({
+      dialogId: res.dialogId as string,
+      state,
+      invite: req.msg as MessageView,
+      response: res,
+      sentAt: this.firstAnswerAt.get(req) ?? new Date(res.receivedAt),
+      at: new Date(res.receivedAt),
+    });
+    this.dialogOf.set(req, dialog);
+    const session = this.sessionOfUac(req);
+    this.adopt(dialog, session, () => new Promise((resolve) => req.cancelRequest(() => resolve())));
+    this.store(dialog, session);
+    if (state === 'early') this.announce('sipdialog:create-early', dialog, req, res);
+    return dialog;
+  }
+
+  /**
+   * Announce a confirmed UAC dialog. An INVITE sent without SDP (late offer) gets the offer in
+   * the 2xx and our answer goes in the ACK the application sends: such a dialog is announced
+   * when that ACK goes out, with our SDP in it.
+   */
+  private announceUacConfirmed(dialog: SipDialog, req: ClientRequest, res: IncomingResponse): void {
+    const uas = this.uasOf.get(req);
+    if (uas) this.linkLegs(this.dialogOf.get(uas), dialog);
+    if (req.body) {
+      this.announce('sipdialog:create', dialog, req, res);
+      return;
+    }
+    const ack = res.ack.bind(res);
+    res.ack = (options = {}, callback) => {
+      if (options.body) dialog.local.sdp = options.body;
+      this.store(dialog, this.sessionOfUac(req));
+      this.announce('sipdialog:create', dialog, req, res);
+      return ack(options, callback);
+    };
+  }
+
+  private sessionOfUac(req: ClientRequest): DialogSession | undefined {
+    const uas = this.uasOf.get(req);
+    return uas ? sessionOf(uas) : undefined;
+  }
+
+  // ---- requests inside a dialog ----
+
+  private onInDialogRequest(req: Request, res: Response): void {
+    const session = sessionOf(req);
+    const dialog = this.find(req.dialogId as string, session);
+    if (!dialog || dialog.state === 'terminated') return;
+    req.dialog = dialog;
+    if (session) dialogsIn(session)[dialog.id] = dialog;
+    this.live.set(dialog, session);
+
+    switch (req.method) {
+      case 'BYE':
+        dialog.emit('bye', req, res);
+        dialog.end(TerminationReason.farEndRelease);
+        return;
+      case 'INVITE':
+      case 'UPDATE':
+        res.once('finish', () => this.guard('re-INVITE answer', () => learnOfferAnswer(dialog, req, res)));
+        break;
+      case 'ACK':
+        // The ACK of a re-INVITE that carried no offer carries the far end's answer.
+        if (targetOf(req.msg).sdp !== undefined) dialog.remote.sdp = req.body;
+        break;
+    }
+    dialog.emit(SipDialog.eventFor(req.method), req, res);
+  }
+
+  /** A dialog by id: the one in memory, or else the one stored in the call's session (failover). */
+  private find(dialogId: string, session: DialogSession | undefined): SipDialog | undefined {
+    const live = this.live.get(dialogId)?.dialog;
+    if (live) return live;
+    const stored = findInSession(session, dialogId);
+    if (!(stored instanceof SipDialog) || stored.state === 'terminated') return undefined;
+    this.adopt(stored, session);
+    this.relinkAfterFailover(stored, session);
+    return stored;
+  }
+
+  /** The B2BUA link lived in the process that died: tell this process's core about it. */
+  private relinkAfterFailover(dialog: SipDialog, session: DialogSession | undefined): void {
+    if (dialog.peerId === undefined) return;
+    const peer = this.live.get(dialog.peerId)?.dialog ?? findInSession(session, dialog.peerId);
+    if (!(peer instanceof SipDialog) || peer.state === 'terminated') return;
+    this.adopt(peer, session);
+    this.app.dialogLinks.link(dialog.id, peer.id);
+  }
+
+  // ---- the server's dialog notices ----
+
+  private onNotice(notice: DialogNotice): void {
+    if (notice.event !== 'terminated') return;
+    this.live.get(notice.dialogId)?.dialog.end(notice.reason ?? TerminationReason.farEndRelease);
+  }
+
+  // ---- bookkeeping ----
+
+  /** Bind a dialog to this app and follow its end. */
+  private adopt(dialog: SipDialog, session: DialogSession | undefined, abandonEarly?: () => Promise<void>): void {
+    this.live.set(dialog, session);
+    if (this.adopted.has(dialog)) return;
+    this.adopted.add(dialog);
+    dialog.attach(this.host, abandonEarly);
+    dialog.once('terminate', (reason: string) => this.guard('termination', () => this.onTerminated(dialog, reason)));
+  }
+
+  private onTerminated(dialog: SipDialog, reason: string): void {
+    const session = this.live.get(dialog.id)?.session;
+    this.live.delete(dialog.id);
+    removeFromSession(session, dialog.id);
+    this.app.emit('sipdialog:terminate', new SipDialogEvent('sipdialog:terminate', dialog, session, reason));
+  }
+
+  private linkLegs(a: SipDialog | undefined, b: SipDialog | undefined): void {
+    if (!a || !b) return;
+    a.peerId = b.id;
+    b.peerId = a.id;
+  }
+
+  /** Put the dialog in its session and write the session now (the end of the request may be long gone). */
+  private store(dialog: SipDialog, session: DialogSession | undefined): void {
+    if (!session) return;
+    dialogsIn(session)[dialog.id] = dialog;
+    session.save().catch((err: unknown) => this.report(err, `saving dialog ${dialog.id}`));
+  }
+
+  private announce(type: SipDialogEventName, dialog: SipDialog, req?: unknown, res?: unknown): void {
+    const session = this.live.get(dialog.id)?.session;
+    this.app.emit(type, new SipDialogEvent(type, dialog, session, undefined, req, res));
+  }
+
+  /** A dialog bookkeeping failure must never take the app down or lose the request. */
+  private guard(context: string, work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      this.report(err, context);
+    }
+  }
+
+  private report(err: unknown, context: string): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.app.reportError(error, `drachtio-dialog: ${context}`);
+  }
+}
+
+function sessionOf(req: Request): DialogSession | undefined {
+  return (req as unknown as WithSession).session;
+}
+
+/** An early UAS dialog is abandoned with a final error response to its INVITE. */
+async function abandonUas(res: Response): Promise<void> {
+  if (res.headersSent) return;
+  await res.send(480, 'Temporarily Unavailable');
+}
+
+/** A re-INVITE or UPDATE was answered: on a 2xx, the offer and the answer are the new SDPs. */
+function learnOfferAnswer(dialog: SipDialog, req: Request, res: Response): void {
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status >= 300) return;
+  const offer = targetOf(req.msg).sdp;
+  if (offer !== undefined) dialog.remote.sdp = offer;
+  const answer = res.msg ? targetOf(res.msg).sdp : undefined;
+  if (answer !== undefined) dialog.local.sdp = answer;
+  dialog.emit('modified', 'remote');
+}
