@@ -1,1 +1,71 @@
-export {};
+import * as agent from './agent';
+import * as application from './application';
+import * as clientRequest from './client-request';
+import * as digest from './digest-auth';
+import * as errors from './errors';
+import type * as headers from './headers';
+import * as incomingResponse from './incoming-response';
+import * as methods from './methods';
+import type * as middleware from './middleware';
+import { loadCompanion } from './optional-packages';
+import * as request from './request';
+import * as response from './response';
+
+/** Creates a drachtio application: `const app = require('drachtio')()`. */
+function drachtio(): application.Application {
+  return new application.Application();
+}
+
+// One namespace merged with the factory, so that `require('drachtio')()`, `import drachtio from
+// 'drachtio'` and `import type { Request } from 'drachtio'` all work from the same `export =`.
+namespace drachtio {
+  export import Application = application.Application;
+  export import Request = request.Request;
+  export import Response = response.Response;
+  export import ClientRequest = clientRequest.ClientRequest;
+  export import IncomingResponse = incomingResponse.IncomingResponse;
+  export import ServerError = errors.ServerError;
+  export import NotConnectedError = errors.NotConnectedError;
+  export import METHODS = methods.METHODS;
+  export import digestAuth = digest.digestAuth;
+
+  export type ApplicationEvents = application.ApplicationEvents;
+  export type ApplicationLocals = application.ApplicationLocals;
+  export type EarlyDialog = application.EarlyDialog;
+  export type EarlyDialogEvent = application.EarlyDialogEvent;
+  export type ConnectCallback = application.ConnectCallback;
+  export type Uac = application.Uac;
+  export type UacFunction = application.UacFunction;
+  export type ConnectOptions = agent.ConnectOptions;
+  export type BackoffOptions = agent.BackoffOptions;
+  export type ReconnectInfo = agent.ReconnectInfo;
+  export type RequestEvents = request.RequestEvents;
+  export type ResponseEvents = response.ResponseEvents;
+  export type SendCallback = response.SendCallback;
+  export type RequestOptions = clientRequest.RequestOptions;
+  export type RequestCallback = clientRequest.RequestCallback;
+  export type ClientRequestEvents = clientRequest.ClientRequestEvents;
+  export type StatusLine = incomingResponse.StatusLine;
+  export type MessageOptions = headers.MessageOptions;
+  export type Middleware = middleware.Middleware;
+  export type ErrorMiddleware = middleware.ErrorMiddleware;
+  export type ResponseMiddleware = middleware.ResponseMiddleware;
+  export type ResponseErrorMiddleware = middleware.ResponseErrorMiddleware;
+  export type NextFunction = middleware.NextFunction;
+  export type Verb = methods.Verb;
+  export type DigestAuthOptions = digest.DigestAuthOptions;
+  export type PasswordLookup = digest.PasswordLookup;
+
+  /** A companion middleware factory: `drachtio.session({store})`, `drachtio.dialog()`. */
+  export type MiddlewareFactory = (options?: object) => middleware.Middleware;
+
+  /** drachtio-session's `session()` middleware factory; throws when drachtio-session is not installed. */
+  export declare const session: MiddlewareFactory;
+  /** drachtio-dialog's `dialog()` middleware factory; throws when drachtio-dialog is not installed. */
+  export declare const dialog: MiddlewareFactory;
+}
+
+Object.defineProperty(drachtio, 'session', { enumerable: true, get: () => loadCompanion<drachtio.MiddlewareFactory>('drachtio-session') });
+Object.defineProperty(drachtio, 'dialog', { enumerable: true, get: () => loadCompanion<drachtio.MiddlewareFactory>('drachtio-dialog') });
+
+export = drachtio;

@@ -1,0 +1,317 @@
+import { EventEmitter } from 'node:events';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import {
+  MessageReader,
+  PROTOCOL_VERSION,
+  encodeMessage,
+  type AuthenticateResult,
+  type CancelNotice,
+  type CommandMap,
+  type CommandName,
+  type DialogNotice,
+  type Envelope,
+  type Frame,
+  type RequestNotice,
+  type ResponseNotice,
+} from 'drachtio-protocol';
+import { NotConnectedError, ServerError } from './errors';
+
+/** Where and how to reach drachtio-server-ts, as `app.connect()` takes it. */
+export interface ConnectOptions {
+  host?: string;
+  /** The server's admin port (8022 by default). */
+  port?: number;
+  secret: string;
+  /** Connections that share an appName can take over each other's dialogs. */
+  appName?: string;
+  /** Reconnect with exponential backoff when the connection drops (default on). */
+  reconnect?: boolean | BackoffOptions;
+}
+
+export interface BackoffOptions {
+  /** First delay in ms (default 500); doubled after every failed attempt. */
+  minDelay?: number;
+  /** Upper bound of the delay in ms (default 30000). */
+  maxDelay?: number;
+}
+
+export interface ReconnectInfo {
+  attempt: number;
+  delay: number;
+}
+
+export interface AgentEvents {
+  ready: [result: AuthenticateResult];
+  /** The first attempt to reach the server failed, or the server refused our credentials. */
+  failed: [error: Error];
+  disconnect: [error?: Error];
+  reconnecting: [info: ReconnectInfo];
+  request: [notice: RequestNotice, sip: string];
+  response: [notice: ResponseNotice, sip: string];
+  cancel: [notice: CancelNotice, sip: string];
+  dialog: [notice: DialogNotice];
+  /** A problem on the wire that concerns no particular command. */
+  warning: [error: Error];
+}
+
+type Result<C extends CommandName> = CommandMap[C][1];
+
+interface PendingCommand {
+  resolve: (data: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+type State = 'idle' | 'connecting' | 'authenticating' | 'ready' | 'waiting' | 'closed';
+
+/** Commands issued before the connection is ready wait here; the bound keeps a dead server from eating memory. */
+const MAX_QUEUED_COMMANDS = 10_000;
+const DEFAULT_PORT = 8022;
+
+/**
+ * The wire client: one TCP connection to drachtio-server-ts speaking drachtio-protocol.
+ * It authenticates, registers routes, correlates command replies by rid, turns server
+ * notifications into events and reconnects with backoff when the connection is lost.
+ * Commands sent while not connected are queued until the connection is ready.
+ */
+export class Agent extends EventEmitter<AgentEvents> {
+  private state: State = 'idle';
+  private options?: ConnectOptions;
+  private socket?: Socket;
+  private reader = new MessageReader();
+  private inbox: Frame[] = [];
+  private draining = false;
+  private readonly pending = new Map<string, PendingCommand>();
+  private queue: Array<{ send: () => void; reject: (error: Error) => void }> = [];
+  private nextRid = 1;
+  private verbs: string[] = [];
+  private attempt = 0;
+  private everConnected = false;
+  private retryTimer?: NodeJS.Timeout;
+  /** The result of the last successful authentication (hostport, contacts, ...). */
+  server?: AuthenticateResult;
+
+  get ready(): boolean {
+    return this.state === 'ready';
+  }
+
+  connect(options: ConnectOptions): void {
+    if (this.state !== 'idle' && this.state !== 'closed') {
+      throw new Error('app.connect() was already called; call app.disconnect() first');
+    }
+    if (typeof options?.secret !== 'string') throw new TypeError('app.connect(): a secret is required');
+    this.options = options;
+    this.attempt = 0;
+    this.everConnected = false;
+    this.open();
+  }
+
+  /** Closes the connection for good: no reconnection, queued and pending commands fail. */
+  close(): void {
+    this.state = 'closed';
+    clearTimeout(this.retryTimer);
+    const error = new NotConnectedError('disconnected from drachtio-server-ts by the application');
+    this.failAll(error);
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      socket.removeAllListeners('close');
+      socket.destroy();
+      this.emit('disconnect');
+    }
+  }
+
+  /** The upper-case methods this application wants new requests for; re-sent on every change. */
+  setRoutes(verbs: string[]): void {
+    this.verbs = verbs;
+    if (this.state === 'ready') this.sendRoutes();
+  }
+
+  command<C extends CommandName>(command: C, data: CommandMap[C][0]): Promise<Result<C>> {
+    return new Promise<Result<C>>((resolve, reject) => {
+      const send = (): void => this.write(command, data, resolve as (value: unknown) => void, reject);
+      if (this.state === 'ready') return send();
+      if (this.state === 'closed' || this.state === 'idle') {
+        return reject(new NotConnectedError(`cannot send '${command}': not connected to drachtio-server-ts (call app.connect() first)`));
+      }
+      if (this.queue.length >= MAX_QUEUED_COMMANDS) {
+        return reject(new NotConnectedError(`cannot send '${command}': ${MAX_QUEUED_COMMANDS} commands already wait for the connection`));
+      }
+      this.queue.push({ send, reject });
+    });
+  }
+
+  private open(): void {
+    const options = this.options as ConnectOptions;
+    this.state = 'connecting';
+    this.reader = new MessageReader();
+    this.inbox = [];
+    const socket = tcpConnect({ host: options.host ?? 'localhost', port: options.port ?? DEFAULT_PORT });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('connect', () => void this.authenticate(options));
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', (error) => {
+      if (!this.everConnected && this.attempt === 0) this.emit('failed', error);
+    });
+    socket.on('close', () => this.onClose());
+  }
+
+  private async authenticate(options: ConnectOptions): Promise<void> {
+    this.state = 'authenticating';
+    try {
+      const result = await new Promise<AuthenticateResult>((resolve, reject) => {
+        const data = { secret: options.secret, versions: [PROTOCOL_VERSION], ...(options.appName ? { appName: options.appName } : {}) };
+        this.write('authenticate', data, resolve as (value: unknown) => void, reject);
+      });
+      this.server = result;
+      this.state = 'ready';
+      this.attempt = 0;
+      this.everConnected = true;
+      this.sendRoutes();
+      const queued = this.queue;
+      this.queue = [];
+      for (const command of queued) command.send();
+      this.emit('ready', result);
+    } catch (error) {
+      // A refused secret or version will not get better by retrying.
+      this.state = 'closed';
+      this.failAll(error as Error);
+      this.socket?.removeAllListeners('close');
+      this.socket?.destroy();
+      this.socket = undefined;
+      this.emit('failed', error as Error);
+    }
+  }
+
+  private sendRoutes(): void {
+    const socket = this.socket;
+    this.write(
+      'route',
+      { verbs: this.verbs },
+      () => undefined,
+      (error) => {
+        if (this.socket === socket) this.emit('warning', error);
+      },
+    );
+  }
+
+  private write(command: CommandName, data: unknown, resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+    const socket = this.socket;
+    if (!socket || socket.destroyed) {
+      reject(new NotConnectedError(`cannot send '${command}': the connection to drachtio-server-ts is gone`));
+      return;
+    }
+    const rid = String(this.nextRid++);
+    this.pending.set(rid, { resolve, reject });
+    const envelope = { type: 'request', rid, command, data } as Envelope;
+    socket.write(encodeMessage({ envelope }));
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const item of this.reader.push(chunk)) {
+      if (item instanceof Error) this.emit('warning', item);
+      else this.inbox.push(item);
+    }
+    if (this.reader.broken) this.socket?.destroy();
+    this.drain();
+  }
+
+  /**
+   * Frames are handled in order, but after a command reply the next frame waits until the
+   * reply's promise callbacks have run: a notice about a transaction (its first response, say)
+   * may follow the reply that told us the transaction's id in the same TCP read.
+   */
+  private drain(): void {
+    if (this.draining) return;
+    while (this.inbox.length > 0) {
+      const frame = this.inbox.shift() as Frame;
+      this.onFrame(frame);
+      if (frame.envelope.type === 'response' && this.inbox.length > 0) {
+        this.draining = true;
+        setImmediate(() => {
+          this.draining = false;
+          this.drain();
+        });
+        return;
+      }
+    }
+  }
+
+  private onFrame({ envelope, sip }: Frame): void {
+    switch (envelope.type) {
+      case 'response': {
+        const pending = this.pending.get(envelope.rid);
+        if (!pending) return;
+        this.pending.delete(envelope.rid);
+        if (envelope.ok) pending.resolve(envelope.data);
+        else pending.reject(new ServerError(envelope.error.code, envelope.error.message));
+        return;
+      }
+      case 'request':
+        // The server only ever asks us to ping; anything else is answered with an error.
+        this.socket?.write(
+          encodeMessage({
+            envelope:
+              envelope.command === 'ping'
+                ? { type: 'response', rid: envelope.rid, ok: true, data: {} }
+                : { type: 'response', rid: envelope.rid, ok: false, error: { code: 'unknown-command', message: `an application does not handle '${envelope.command}'` } },
+          }),
+        );
+        return;
+      case 'notify':
+        this.onNotify(envelope.command, envelope.data, sip ?? '');
+        return;
+    }
+  }
+
+  private onNotify(command: string, data: unknown, sip: string): void {
+    switch (command) {
+      case 'request':
+        this.emit('request', data as RequestNotice, sip);
+        return;
+      case 'response':
+        this.emit('response', data as ResponseNotice, sip);
+        return;
+      case 'cancel':
+        this.emit('cancel', data as CancelNotice, sip);
+        return;
+      case 'dialog':
+        this.emit('dialog', data as DialogNotice);
+        return;
+    }
+  }
+
+  private onClose(): void {
+    const wasReady = this.state === 'ready';
+    this.socket = undefined;
+    const error = new NotConnectedError('the connection to drachtio-server-ts was lost');
+    for (const [, command] of this.pending) command.reject(error);
+    this.pending.clear();
+    if (this.state === 'closed') return;
+    if (wasReady) this.emit('disconnect', error);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const policy = this.options?.reconnect ?? true;
+    if (policy === false) {
+      this.state = 'closed';
+      this.failAll(new NotConnectedError('the connection to drachtio-server-ts was lost and reconnect is off'));
+      return;
+    }
+    const { minDelay = 500, maxDelay = 30_000 } = policy === true ? {} : policy;
+    this.attempt += 1;
+    const delay = Math.min(maxDelay, minDelay * 2 ** Math.min(this.attempt - 1, 16));
+    this.state = 'waiting';
+    this.emit('reconnecting', { attempt: this.attempt, delay });
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private failAll(error: Error): void {
+    for (const [, command] of this.pending) command.reject(error);
+    this.pending.clear();
+    const queued = this.queue;
+    this.queue = [];
+    for (const command of queued) command.reject(error);
+  }
+}
