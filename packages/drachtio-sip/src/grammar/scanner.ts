@@ -1,0 +1,171 @@
+import { SipParseError } from '../errors';
+import { isDigit, isTokenChar, isWhitespace } from './chars';
+
+/** A parameter map; null means the parameter is present without a value (";lr"). */
+export type Params = Record<string, string | null>;
+
+/** Parameter maps have no prototype, so a parameter named "__proto__" is only data. */
+export function emptyParams(): Params {
+  return Object.create(null) as Params;
+}
+
+const MAX_SAFE_DIGITS = 15;
+
+/**
+ * A cursor over one header value (already unfolded). Each typed-header parser walks its value
+ * left to right exactly once, so every parse is linear in the value's length.
+ */
+export class Scanner {
+  i = 0;
+
+  constructor(
+    readonly s: string,
+    /** Named in errors: the header (or 'uri') this scanner reads. */
+    readonly part: string,
+  ) {}
+
+  get atEnd(): boolean {
+    return this.i >= this.s.length;
+  }
+
+  /** Char code at the cursor, NaN at the end (NaN compares unequal to everything). */
+  peek(): number {
+    return this.s.charCodeAt(this.i);
+  }
+
+  fail(reason: string): never {
+    throw new SipParseError(this.part, reason);
+  }
+
+  skipWhitespace(): void {
+    const s = this.s;
+    while (this.i < s.length && isWhitespace(s.charCodeAt(this.i))) this.i++;
+  }
+
+  /** Consumes `code` (after optional whitespace) if present. */
+  accept(code: number): boolean {
+    this.skipWhitespace();
+    if (this.s.charCodeAt(this.i) === code) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  expect(code: number, what: string): void {
+    if (!this.accept(code)) this.fail(`expected ${what} at offset ${this.i}`);
+  }
+
+  expectEnd(): void {
+    this.skipWhitespace();
+    if (!this.atEnd) this.fail(`unexpected "${this.s.slice(this.i, this.i + 10)}" at offset ${this.i}`);
+  }
+
+  token(what: string): string {
+    this.skipWhitespace();
+    const s = this.s;
+    const start = this.i;
+    while (this.i < s.length && isTokenChar(s.charCodeAt(this.i))) this.i++;
+    if (this.i === start) this.fail(`expected ${what} at offset ${start}`);
+    return s.slice(start, this.i);
+  }
+
+  /** A non-negative decimal integer no larger than `max`. */
+  integer(what: string, max: number): number {
+    this.skipWhitespace();
+    const s = this.s;
+    const start = this.i;
+    while (this.i < s.length && isDigit(s.charCodeAt(this.i))) this.i++;
+    const digits = this.i - start;
+    if (digits === 0) this.fail(`expected ${what} at offset ${start}`);
+    if (digits > MAX_SAFE_DIGITS) this.fail(`${what} is too large`);
+    const n = Number(s.slice(start, this.i));
+    if (n > max) this.fail(`${what} ${n} exceeds ${max}`);
+    return n;
+  }
+
+  /** quoted-string; returns the content with quoted-pairs resolved. */
+  quoted(): string {
+    this.skipWhitespace();
+    const s = this.s;
+    if (s.charCodeAt(this.i) !== 34) this.fail(`expected a quoted string at offset ${this.i}`);
+    let out = '';
+    let chunkStart = ++this.i;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 34) {
+        out += s.slice(chunkStart, this.i);
+        this.i++;
+        return out;
+      }
+      if (c === 92) {
+        out += s.slice(chunkStart, this.i);
+        if (this.i + 1 >= s.length) break;
+        out += s[this.i + 1];
+        this.i += 2;
+        chunkStart = this.i;
+        continue;
+      }
+      this.i++;
+    }
+    return this.fail('unterminated quoted string');
+  }
+
+  /**
+   * A quoted-string kept verbatim (quotes and escapes included), for parameter values whose
+   * quoting is meaningful (RFC 3840 feature tags) and must survive a round trip.
+   */
+  quotedVerbatim(): string {
+    const start = this.i;
+    this.quoted();
+    return this.s.slice(start, this.i);
+  }
+
+  /**
+   * generic-param list: *( SEMI token [ EQUAL ( token / host / quoted-string ) ] ), names
+   * lower-cased. Stops (without consuming) at `stop` or the end.
+   */
+  genericParams(params: Params, stop = -1): Params {
+    const s = this.s;
+    for (;;) {
+      this.skipWhitespace();
+      const c = s.charCodeAt(this.i);
+      if (c !== 59 /* ; */) {
+        if (this.i >= s.length || c === stop) return params;
+        this.fail(`unexpected "${s[this.i]}" at offset ${this.i}`);
+      }
+      this.i++;
+      const name = this.token('a parameter name').toLowerCase();
+      if (this.accept(61 /* = */)) {
+        this.skipWhitespace();
+        params[name] = s.charCodeAt(this.i) === 34 ? this.quotedVerbatim() : this.paramValue();
+      } else {
+        params[name] = null;
+      }
+    }
+  }
+
+  /** token / host: anything up to a separator, so IPv6 addresses ("received=::1") pass. */
+  private paramValue(): string {
+    const s = this.s;
+    const start = this.i;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (isTokenChar(c) || c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */) this.i++;
+      else break;
+    }
+    if (this.i === start) this.fail(`expected a parameter value at offset ${start}`);
+    return s.slice(start, this.i);
+  }
+}
+
+/** Serializes generic params; values were kept verbatim, so they go out as they came in. */
+export function serializeParams(params: Params, skip?: string): string {
+  let out = '';
+  for (const name in params) {
+    if (name === skip) continue;
+    const value = params[name];
+    out += value === null || value === undefined ? `;${name}` : `;${name}=${value}`;
+  }
+  return out;
+}

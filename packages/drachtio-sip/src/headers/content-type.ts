@@ -1,0 +1,32 @@
+import { Params, Scanner, emptyParams, serializeParams } from '../grammar/scanner';
+
+export interface ContentType {
+  /** "application" (lower-cased) */
+  type: string;
+  /** "sdp" (lower-cased) */
+  subtype: string;
+  /** "application/sdp": what code compares against. */
+  mediaType: string;
+  /** "charset", "boundary", ...; values verbatim (a boundary keeps its quotes). */
+  params: Params;
+}
+
+export function parseContentType(value: string): ContentType {
+  const scanner = new Scanner(value, 'content-type');
+  const type = scanner.token('the media type').toLowerCase();
+  scanner.expect(47 /* / */, '"/"');
+  const subtype = scanner.token('the media subtype').toLowerCase();
+  const params = scanner.genericParams(emptyParams());
+  return { type, subtype, mediaType: `${type}/${subtype}`, params };
+}
+
+export function serializeContentType(contentType: ContentType): string {
+  return `${contentType.type}/${contentType.subtype}${serializeParams(contentType.params)}`;
+}
+
+/** The boundary parameter of a multipart Content-Type, without quotes. */
+export function multipartBoundary(contentType: ContentType): string | undefined {
+  const boundary = contentType.params.boundary;
+  if (typeof boundary !== 'string') return undefined;
+  return boundary.startsWith('"') ? boundary.slice(1, -1) : boundary;
+}

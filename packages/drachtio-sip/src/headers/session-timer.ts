@@ -1,0 +1,42 @@
+import { Params, Scanner, emptyParams, serializeParams } from '../grammar/scanner';
+
+/** Session-Expires (RFC 4028): interval in seconds and who refreshes. */
+export interface SessionExpires {
+  delta: number;
+  refresher?: 'uac' | 'uas';
+  params: Params;
+}
+
+/** Min-SE (RFC 4028): the smallest session interval the sender accepts. */
+export interface MinSE {
+  delta: number;
+  params: Params;
+}
+
+const MAX_DELTA = 2 ** 32 - 1;
+
+export function parseSessionExpires(value: string): SessionExpires {
+  const scanner = new Scanner(value, 'session-expires');
+  const delta = scanner.integer('delta-seconds', MAX_DELTA);
+  const params = scanner.genericParams(emptyParams());
+  const result: SessionExpires = { delta, params };
+  const refresher = params.refresher?.toLowerCase();
+  if (refresher === 'uac' || refresher === 'uas') result.refresher = refresher;
+  else if (refresher !== undefined) scanner.fail('refresher must be uac or uas');
+  return result;
+}
+
+export function serializeSessionExpires(se: SessionExpires): string {
+  const refresher = se.refresher === undefined ? '' : `;refresher=${se.refresher}`;
+  return `${se.delta}${refresher}${serializeParams(se.params, 'refresher')}`;
+}
+
+export function parseMinSE(value: string): MinSE {
+  const scanner = new Scanner(value, 'min-se');
+  const delta = scanner.integer('delta-seconds', MAX_DELTA);
+  return { delta, params: scanner.genericParams(emptyParams()) };
+}
+
+export function serializeMinSE(minSE: MinSE): string {
+  return `${minSE.delta}${serializeParams(minSE.params)}`;
+}

@@ -1,0 +1,139 @@
+import { SipParseError } from '../errors';
+import { isTokenChar, isWhitespace } from '../grammar/chars';
+import { headerKey } from '../headers/names';
+import { HeaderField } from './header-field';
+import { PendingBody, SipRequest, SipResponse } from './message';
+import { RequestLine, isStatusLine, parseRequestLine, parseStatusLine } from './start-line';
+
+/** More header lines than any real message carries; bounds the work one message can cause. */
+export const MAX_HEADER_FIELDS = 256;
+const MAX_CONTENT_LENGTH_DIGITS = 10;
+
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+
+/** Bit per header every request and response must carry (RFC 3261 8.1.1). */
+const MANDATORY: Readonly<Record<string, number>> = { via: 1, from: 2, to: 4, 'call-id': 8, cseq: 16 };
+const ALL_MANDATORY = 31;
+const MANDATORY_NAMES = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
+
+/**
+ * Parses one SIP message. The start line and the header boundaries are found now; typed header
+ * values are parsed when first read, and the body is decoded when first read. Throws
+ * SipParseError (and nothing else) for anything that is not a well-formed message.
+ */
+export function parseMessage(input: Buffer | string): SipRequest | SipResponse {
+  if (typeof input === 'string') return parseText(input);
+  let start = 0;
+  while (input[start] === 13 && input[start + 1] === 10) start += 2;
+  const headerEnd = input.indexOf(CRLFCRLF, start);
+  if (headerEnd < 0) throw new SipParseError('header-section', 'no empty line ends the header section');
+  // decode through the CRLF that ends the last header line, so every line ends alike
+  const head = input.toString('utf8', start, headerEnd + 2);
+  const bodyStart = headerEnd + 4;
+  return build(head, (contentLength) => {
+    const available = input.length - bodyStart;
+    const length = contentLength < 0 ? available : contentLength;
+    if (length > available) throw new SipParseError('body', `Content-Length ${length} exceeds the ${available} bytes received`);
+    return length === 0 ? '' : ({ source: input, start: bodyStart, end: bodyStart + length } satisfies PendingBody);
+  });
+}
+
+function parseText(input: string): SipRequest | SipResponse {
+  let start = 0;
+  while (input.charCodeAt(start) === 13 && input.charCodeAt(start + 1) === 10) start += 2;
+  const headerEnd = input.indexOf('\r\n\r\n', start);
+  if (headerEnd < 0) throw new SipParseError('header-section', 'no empty line ends the header section');
+  const head = input.slice(start, headerEnd + 2);
+  const rest = input.slice(headerEnd + 4);
+  return build(head, (contentLength) => {
+    if (contentLength < 0 || contentLength === rest.length) {
+      // a string whose length is its byte length needs no re-encoding when lengths agree
+      if (contentLength < 0 || Buffer.byteLength(rest, 'utf8') === contentLength) return rest;
+    }
+    const bytes = Buffer.from(rest, 'utf8');
+    if (contentLength > bytes.length) throw new SipParseError('body', `Content-Length ${contentLength} exceeds the ${bytes.length} bytes received`);
+    return bytes.toString('utf8', 0, contentLength);
+  });
+}
+
+/** `head` is the header section including its last CRLF; takeBody gets -1 when there is no Content-Length. */
+function build(head: string, takeBody: (contentLength: number) => PendingBody | string): SipRequest | SipResponse {
+  const lineEnd = endOfLine(head, 0);
+  const startLine = head.slice(0, lineEnd);
+  const response = isStatusLine(startLine);
+  const statusLine = response ? parseStatusLine(startLine) : undefined;
+  const requestLine = response ? undefined : parseRequestLine(startLine);
+  const fields: HeaderField[] = [];
+  let seen = 0;
+  let contentLength = -1;
+  let i = lineEnd + 2;
+  while (i < head.length) {
+    const end = endOfLine(head, i);
+    const first = head.charCodeAt(i);
+    if (isWhitespace(first)) {
+      if (fields.length === 0) throw new SipParseError('header-section', 'continuation line before any header');
+      const folded = fields[fields.length - 1];
+      fields[fields.length - 1] = { name: folded.name, key: folded.key, value: joinFolded(folded.value, head, i, end) };
+    } else {
+      if (fields.length === MAX_HEADER_FIELDS) throw new SipParseError('header-section', `more than ${MAX_HEADER_FIELDS} header fields`);
+      const field = readField(head, i, end);
+      fields.push(field);
+      seen |= MANDATORY[field.key] ?? 0;
+      if (field.key === 'content-length') contentLength = readContentLength(field.value, contentLength);
+    }
+    i = end + 2;
+  }
+  if (seen !== ALL_MANDATORY) {
+    const missing = MANDATORY_NAMES.filter((_, bit) => (seen & (1 << bit)) === 0);
+    throw new SipParseError('header-section', `missing mandatory header ${missing.join(', ')}`);
+  }
+  const body = takeBody(contentLength);
+  if (statusLine !== undefined) return SipResponse.fromWire(statusLine.status, statusLine.reason, statusLine.version, fields, body);
+  const { method, uri, version } = requestLine as RequestLine;
+  return SipRequest.fromWire(method, uri, version, fields, body);
+}
+
+/** Index of the CRLF ending the line at `from`; a bare LF is malformed. */
+function endOfLine(head: string, from: number): number {
+  const lf = head.indexOf('\n', from);
+  if (lf <= from || head.charCodeAt(lf - 1) !== 13) {
+    throw new SipParseError(from === 0 ? 'start-line' : 'header-section', 'line not terminated by CRLF');
+  }
+  return lf - 1;
+}
+
+function readField(head: string, start: number, end: number): HeaderField {
+  let i = start;
+  while (i < end && isTokenChar(head.charCodeAt(i))) i++;
+  const nameEnd = i;
+  while (i < end && isWhitespace(head.charCodeAt(i))) i++;
+  if (nameEnd === start || head.charCodeAt(i) !== 58 /* : */) {
+    throw new SipParseError('header-section', `malformed header line "${head.slice(start, Math.min(end, start + 40))}"`);
+  }
+  i++;
+  while (i < end && isWhitespace(head.charCodeAt(i))) i++;
+  let valueEnd = end;
+  while (valueEnd > i && isWhitespace(head.charCodeAt(valueEnd - 1))) valueEnd--;
+  const name = head.slice(start, nameEnd);
+  return { name, key: headerKey(name), value: head.slice(i, valueEnd) };
+}
+
+/** LWS folding: the line break and the whitespace around it become one space (RFC 3261 7.3.1). */
+function joinFolded(value: string, head: string, start: number, end: number): string {
+  while (start < end && isWhitespace(head.charCodeAt(start))) start++;
+  while (end > start && isWhitespace(head.charCodeAt(end - 1))) end--;
+  if (start === end) return value;
+  return value === '' ? head.slice(start, end) : `${value} ${head.slice(start, end)}`;
+}
+
+function readContentLength(value: string, previous: number): number {
+  if (value.length === 0 || value.length > MAX_CONTENT_LENGTH_DIGITS) throw new SipParseError('content-length', 'not a valid length');
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) throw new SipParseError('content-length', 'not a valid length');
+    n = n * 10 + d;
+  }
+  if (previous >= 0 && previous !== n) throw new SipParseError('content-length', 'conflicting Content-Length headers');
+  return n;
+}

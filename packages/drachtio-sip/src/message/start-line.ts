@@ -1,0 +1,74 @@
+import { SipParseError } from '../errors';
+import { isDigit, isTokenChar } from '../grammar/chars';
+
+export interface RequestLine {
+  method: string;
+  uri: string;
+  version: string;
+}
+
+export interface StatusLine {
+  version: string;
+  status: number;
+  reason: string;
+}
+
+const PART = 'start-line';
+
+function fail(reason: string): never {
+  throw new SipParseError(PART, reason);
+}
+
+/** True when the line starts like a Status-Line ("SIP/", any case). */
+export function isStatusLine(line: string): boolean {
+  return (
+    line.length > 4 &&
+    (line.charCodeAt(0) | 32) === 115 &&
+    (line.charCodeAt(1) | 32) === 105 &&
+    (line.charCodeAt(2) | 32) === 112 &&
+    line.charCodeAt(3) === 47
+  );
+}
+
+/** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; returns the index after it. */
+function readVersion(line: string, i: number): number {
+  if (!isStatusLine(line.slice(i, i + 5))) fail('bad SIP version');
+  i += 4;
+  const major = i;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i === major || line.charCodeAt(i) !== 46 /* . */) fail('bad SIP version');
+  const minor = ++i;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i === minor || i - major > 9) fail('bad SIP version');
+  return i;
+}
+
+/** Request-Line = Method SP Request-URI SP SIP-Version */
+export function parseRequestLine(line: string): RequestLine {
+  let i = 0;
+  while (i < line.length && isTokenChar(line.charCodeAt(i))) i++;
+  if (i === 0) fail('missing method');
+  if (line.charCodeAt(i) !== 32) fail('expected a space after the method');
+  const method = line.slice(0, i);
+  const uriStart = ++i;
+  while (i < line.length && line.charCodeAt(i) > 32 && line.charCodeAt(i) !== 127) i++;
+  if (i === uriStart) fail('missing Request-URI');
+  if (line.charCodeAt(i) !== 32) fail('expected a space after the Request-URI');
+  const uri = line.slice(uriStart, i);
+  const versionStart = ++i;
+  if (readVersion(line, versionStart) !== line.length) fail('unexpected text after the SIP version');
+  return { method, uri, version: line.slice(versionStart).toUpperCase() };
+}
+
+/** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase */
+export function parseStatusLine(line: string): StatusLine {
+  const versionEnd = readVersion(line, 0);
+  if (line.charCodeAt(versionEnd) !== 32) fail('expected a space after the SIP version');
+  const codeStart = versionEnd + 1;
+  for (let i = codeStart; i < codeStart + 3; i++) if (!isDigit(line.charCodeAt(i))) fail('status code must be 3 digits');
+  const status = Number(line.slice(codeStart, codeStart + 3));
+  if (status < 100 || status > 699) fail(`status code ${status} out of range`);
+  const after = line.charCodeAt(codeStart + 3);
+  if (codeStart + 3 < line.length && after !== 32) fail('status code must be 3 digits');
+  return { version: line.slice(0, versionEnd).toUpperCase(), status, reason: line.slice(codeStart + 4) };
+}
