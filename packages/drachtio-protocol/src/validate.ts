@@ -189,6 +189,11 @@ function readRid(obj: Json, check: Checker): string {
   return check.nonEmptyString(obj, 'rid', LIMITS.ridLength);
 }
 
+/** An error reply to a request whose rid could not be read carries the empty rid. */
+function readResponseRid(obj: Json, check: Checker): string {
+  return check.string(obj, 'rid', LIMITS.ridLength);
+}
+
 function validateRequest(obj: Json): RequestEnvelope {
   const rid = readRid(obj, new Checker('request'));
   const command = obj.command;
@@ -203,7 +208,7 @@ function validateRequest(obj: Json): RequestEnvelope {
 }
 
 function validateResponse(obj: Json): ResponseEnvelope {
-  const rid = readRid(obj, new Checker('response'));
+  const rid = readResponseRid(obj, new Checker('response'));
   const check = new Checker('response', rid);
   if (obj.ok === true) {
     const data = obj.data === undefined ? {} : check.object(obj.data, 'data');

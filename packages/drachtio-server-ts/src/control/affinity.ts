@@ -1,0 +1,145 @@
+import type { AppConnection } from './app-connection';
+import type { RoundRobin } from './round-robin';
+
+interface ServerTransaction {
+  owner: AppConnection;
+  callId: string;
+  /** The application still owes this request its final response. */
+  awaitingFinal: boolean;
+}
+
+interface ClientTransaction {
+  owner: AppConnection;
+  callId?: string;
+}
+
+/** A dialog belongs to a connection; once that is gone, to whichever connection of its appName takes it. */
+interface DialogOwnership {
+  owner?: AppConnection;
+  appName?: string;
+}
+
+/**
+ * Who owns what: every transaction and dialog is tied to the application connection that
+ * handles it, so every later message about it reaches the same place. Entries leave when the
+ * engine reports the transaction or dialog over, or when their connection goes away.
+ */
+export class Affinity {
+  private readonly serverTransactions = new Map<string, ServerTransaction>();
+  private readonly clientTransactions = new Map<string, ClientTransaction>();
+  private readonly dialogs = new Map<string, DialogOwnership>();
+  /** Transactions by Call-ID: how a dialog notice finds its owner before the dialog id is known. */
+  private readonly transactionsByCall = new Map<string, Set<string>>();
+
+  /** @param connectionsByAppName where a successor for an orphaned dialog is found */
+  constructor(private readonly connectionsByAppName: RoundRobin<AppConnection>) {}
+
+  addServerTransaction(id: string, owner: AppConnection, callId: string, awaitingFinal: boolean): void {
+    this.serverTransactions.set(id, { owner, callId, awaitingFinal });
+    this.indexCall(callId, id);
+  }
+
+  addClientTransaction(id: string, owner: AppConnection, callId: string | undefined): void {
+    this.clientTransactions.set(id, { owner, callId });
+    if (callId) this.indexCall(callId, id);
+  }
+
+  serverTransactionOwner(id: string): AppConnection | undefined {
+    return this.serverTransactions.get(id)?.owner;
+  }
+
+  clientTransactionOwner(id: string): AppConnection | undefined {
+    return this.clientTransactions.get(id)?.owner;
+  }
+
+  /** Records that a response went out; a final one settles what the application owed. */
+  responded(id: string, status: number): void {
+    const transaction = this.serverTransactions.get(id);
+    if (transaction && status >= 200) transaction.awaitingFinal = false;
+  }
+
+  endTransaction(id: string): void {
+    const callId = this.serverTransactions.get(id)?.callId ?? this.clientTransactions.get(id)?.callId;
+    this.serverTransactions.delete(id);
+    this.clientTransactions.delete(id);
+    if (callId === undefined) return;
+    const ids = this.transactionsByCall.get(callId);
+    ids?.delete(id);
+    if (ids?.size === 0) this.transactionsByCall.delete(callId);
+  }
+
+  setDialogOwner(dialogId: string, owner: AppConnection): void {
+    this.dialogs.set(dialogId, { owner, appName: owner.appName });
+  }
+
+  dialogOwnership(dialogId: string): Readonly<DialogOwnership> | undefined {
+    return this.dialogs.get(dialogId);
+  }
+
+  /**
+   * The connection that handles this dialog now. When its owner is gone, another connection
+   * with the same appName takes the dialog over (its state is shared, e.g. in Redis).
+   */
+  dialogOwner(dialogId: string): AppConnection | undefined {
+    const dialog = this.dialogs.get(dialogId);
+    if (!dialog) return undefined;
+    if (dialog.owner?.isOpen) return dialog.owner;
+    const successor = dialog.appName ? this.connectionsByAppName.next(dialog.appName) : undefined;
+    if (successor) {
+      successor.log.info({ dialogId }, 'taking over a dialog of a connection that went away');
+      dialog.owner = successor;
+    }
+    return successor;
+  }
+
+  endDialog(dialogId: string): void {
+    this.dialogs.delete(dialogId);
+  }
+
+  /** The connection handling any live transaction of this call. */
+  ownerOfCall(callId: string): AppConnection | undefined {
+    for (const id of this.transactionsByCall.get(callId) ?? []) {
+      const owner = this.serverTransactionOwner(id) ?? this.clientTransactionOwner(id);
+      if (owner) return owner;
+    }
+    return undefined;
+  }
+
+  /**
+   * Forgets a connection that went away. Returns the server transactions it left without a final
+   * response (the caller answers them); its dialogs stay known by appName for a successor.
+   */
+  release(connection: AppConnection): string[] {
+    const unanswered: string[] = [];
+    for (const [id, transaction] of this.serverTransactions) {
+      if (transaction.owner !== connection) continue;
+      if (transaction.awaitingFinal) unanswered.push(id);
+      this.endTransaction(id);
+    }
+    for (const [id, transaction] of this.clientTransactions) {
+      if (transaction.owner === connection) this.endTransaction(id);
+    }
+    for (const [dialogId, dialog] of this.dialogs) {
+      if (dialog.owner !== connection) continue;
+      if (dialog.appName) dialog.owner = undefined;
+      else this.dialogs.delete(dialogId);
+    }
+    return unanswered;
+  }
+
+  /** Counts for the leak checks in tests and for the status log. */
+  get size(): { serverTransactions: number; clientTransactions: number; dialogs: number; calls: number } {
+    return {
+      serverTransactions: this.serverTransactions.size,
+      clientTransactions: this.clientTransactions.size,
+      dialogs: this.dialogs.size,
+      calls: this.transactionsByCall.size,
+    };
+  }
+
+  private indexCall(callId: string, id: string): void {
+    const ids = this.transactionsByCall.get(callId) ?? new Set<string>();
+    ids.add(id);
+    this.transactionsByCall.set(callId, ids);
+  }
+}

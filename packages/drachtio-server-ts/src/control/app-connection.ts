@@ -1,0 +1,174 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  MessageReader,
+  ProtocolError,
+  encodeMessage,
+  type CommandMap,
+  type CommandName,
+  type Envelope,
+  type ErrorCode,
+  type FrameError,
+  type NotifyMap,
+  type NotifyName,
+  type RequestEnvelope,
+} from 'drachtio-protocol';
+
+export interface AppConnectionOptions {
+  maxFrameSize: number;
+  authTimeout: number;
+  keepaliveInterval: number;
+  maxWriteBuffer: number;
+}
+
+export interface AppConnectionEvents {
+  /** A valid command from the application (authenticate first, the rest only after it). */
+  command: (envelope: RequestEnvelope) => void;
+  close: (reason: string) => void;
+}
+
+let nextConnectionId = 1;
+
+/**
+ * One application's TCP (or TLS) connection: reads frames, turns bad input into error replies,
+ * enforces "authenticate first", keeps the connection alive with pings both ways, and writes
+ * replies and notifications. What the commands mean is the control plane's business.
+ */
+export class AppConnection extends EventEmitter {
+  readonly id = nextConnectionId++;
+  readonly remote: string;
+  log: Logger;
+  appName?: string;
+  version?: number;
+  /** Upper-case methods this connection asked to receive new requests for. */
+  readonly verbs = new Set<string>();
+  private authenticated = false;
+  private closed = false;
+  private readonly reader: MessageReader;
+  private lastHeard = Date.now();
+  private pendingPing?: string;
+  private pingCounter = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: AppConnectionOptions,
+    logger: Logger,
+  ) {
+    super();
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.log = logger.child({ connection: this.id, remote: this.remote });
+    this.reader = new MessageReader({ maxFrameSize: options.maxFrameSize });
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, options.keepaliveInterval);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    socket.on('close', () => this.finish('connection closed by the application'));
+    this.timers.push(setTimeout(() => this.authenticated || this.close('authentication timeout'), options.authTimeout));
+    this.timers.push(setInterval(() => this.keepalive(), options.keepaliveInterval));
+    for (const timer of this.timers) timer.unref();
+  }
+
+  override on<E extends keyof AppConnectionEvents>(event: E, listener: AppConnectionEvents[E]): this {
+    return super.on(event, listener);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  get isAuthenticated(): boolean {
+    return this.authenticated;
+  }
+
+  markAuthenticated(appName: string | undefined, version: number): void {
+    this.authenticated = true;
+    this.appName = appName;
+    this.version = version;
+    this.log = this.log.child({ appName });
+  }
+
+  reply<C extends CommandName>(rid: string, data: CommandMap[C][1]): void {
+    this.write({ envelope: { type: 'response', rid, ok: true, data } });
+  }
+
+  replyError(rid: string, code: ErrorCode, message: string): void {
+    this.write({ envelope: { type: 'response', rid, ok: false, error: { code, message } } });
+  }
+
+  notify<N extends NotifyName>(command: N, data: NotifyMap[N], sip?: string): void {
+    this.write({ envelope: { type: 'notify', command, data } as Envelope, sip });
+  }
+
+  /** Flushes what is queued, then closes; the reason goes to the log. */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.log.info({ reason }, 'closing application connection');
+    this.finish(reason);
+    // Once everything queued is flushed, nothing more is read or written.
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  private write(message: { envelope: Envelope; sip?: string }): void {
+    if (this.closed) return;
+    if (this.socket.writableLength > this.options.maxWriteBuffer) {
+      this.socket.destroy();
+      this.finish(`application is not reading: more than ${this.options.maxWriteBuffer} bytes queued`);
+      return;
+    }
+    this.socket.write(encodeMessage(message));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastHeard = Date.now();
+    for (const item of this.reader.push(chunk)) {
+      if (this.closed) return;
+      if (item instanceof ProtocolError) this.onBadInput(item);
+      else this.onEnvelope(item.envelope);
+    }
+  }
+
+  private onBadInput(error: ProtocolError): void {
+    this.log.warn({ code: error.code, reason: error.message }, 'bad input from application');
+    this.replyError(error.rid ?? '', error.code, error.message);
+    if ((error as FrameError).fatal || !this.authenticated) this.close(error.message);
+  }
+
+  private onEnvelope(envelope: Envelope): void {
+    if (envelope.type === 'response') return this.onResponse(envelope.rid);
+    if (envelope.type === 'notify') {
+      return this.onBadInput(new ProtocolError('invalid-argument', 'applications send requests and responses, not notifications'));
+    }
+    if (!this.authenticated && envelope.command !== 'authenticate') {
+      this.replyError(envelope.rid, 'not-authenticated', `'${envelope.command}' before 'authenticate'`);
+      return this.close(`'${envelope.command}' before authentication`);
+    }
+    if (envelope.command === 'ping') return this.reply<'ping'>(envelope.rid, {});
+    this.emit('command', envelope);
+  }
+
+  private onResponse(rid: string): void {
+    if (rid === this.pendingPing) this.pendingPing = undefined;
+    else this.log.debug({ rid }, 'response to no request of ours; ignored');
+  }
+
+  /** Silence for two intervals means the peer is gone even if TCP has not noticed yet. */
+  private keepalive(): void {
+    if (Date.now() - this.lastHeard > 2 * this.options.keepaliveInterval) {
+      this.socket.destroy();
+      return this.finish('keepalive timeout: no traffic from the application');
+    }
+    if (!this.authenticated || this.pendingPing) return;
+    this.pendingPing = `s${++this.pingCounter}`;
+    this.write({ envelope: { type: 'request', rid: this.pendingPing, command: 'ping', data: {} } });
+  }
+
+  private finish(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.length = 0;
+    this.emit('close', reason);
+  }
+}

@@ -1,0 +1,113 @@
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { DialogNotice } from 'drachtio-protocol';
+import type { EngineCancel, EngineRequest, SipEngine } from '../engine-api';
+import { Affinity } from './affinity';
+import { AppConnection } from './app-connection';
+import { CommandExecutor } from './commands';
+import type { ControlContext } from './context';
+import { EngineEventRouter } from './engine-events';
+import type { ControlOptions } from './options';
+import { RoundRobin } from './round-robin';
+
+export interface AdminAddress {
+  address: string;
+  port: number;
+}
+
+/**
+ * The server side of the wire: listens for applications on the admin port, authenticates them,
+ * routes the engine's requests to them and carries out their commands through the engine.
+ */
+export class ControlPlane {
+  private readonly context: ControlContext;
+  private readonly server: Server;
+  private readonly connections = new Set<AppConnection>();
+  private readonly events: EngineEventRouter;
+  private readonly commands: CommandExecutor;
+  private readonly listeners = {
+    request: (request: EngineRequest) => this.events.onRequest(request),
+    cancel: (cancel: EngineCancel) => this.events.onCancel(cancel),
+    dialog: (notice: DialogNotice) => this.events.onDialog(notice),
+    'transaction-end': (transactionId: string) => this.events.onTransactionEnd(transactionId),
+  };
+
+  constructor(engine: SipEngine, options: ControlOptions, logger: Logger) {
+    const apps = new RoundRobin<AppConnection>();
+    this.context = { engine, options, logger, routes: new RoundRobin(), apps, affinity: new Affinity(apps), accepting: true };
+    this.events = new EngineEventRouter(this.context);
+    this.commands = new CommandExecutor(this.context);
+    const onSocket = (socket: Socket) => this.accept(socket);
+    this.server = options.tls
+      ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onSocket)
+      : createTcpServer(onSocket);
+    this.server.maxConnections = options.maxConnections;
+    this.server.on('tlsClientError', (err: Error) => logger.info({ err }, 'TLS handshake with an application failed'));
+    engine.on('request', this.listeners.request);
+    engine.on('cancel', this.listeners.cancel);
+    engine.on('dialog', this.listeners.dialog);
+    engine.on('transaction-end', this.listeners['transaction-end']);
+  }
+
+  /** Ownership table sizes: how tests prove that nothing leaks. */
+  get stats() {
+    return { connections: this.connections.size, ...this.context.affinity.size };
+  }
+
+  listen(): Promise<AdminAddress> {
+    const { address, port } = this.context.options;
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: address, port }, () => {
+        this.server.off('error', reject);
+        this.server.on('error', (err) => this.context.logger.error({ err }, 'admin listener error'));
+        const bound = this.server.address() as AddressInfo;
+        this.context.logger.info({ address: bound.address, port: bound.port, tls: !!this.context.options.tls }, 'admin listener ready');
+        resolve({ address: bound.address, port: bound.port });
+      });
+    });
+  }
+
+  /** New requests are refused from now on; dialogs and transactions in progress carry on. */
+  stopAccepting(): void {
+    this.context.accepting = false;
+  }
+
+  /** Closes the listener and every application connection. */
+  async close(): Promise<void> {
+    this.stopAccepting();
+    const { engine } = this.context;
+    engine.off('request', this.listeners.request);
+    engine.off('cancel', this.listeners.cancel);
+    engine.off('dialog', this.listeners.dialog);
+    engine.off('transaction-end', this.listeners['transaction-end']);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const connection of this.connections) connection.close('server shutting down');
+    await closed;
+  }
+
+  private accept(socket: Socket): void {
+    const connection = new AppConnection(socket, this.context.options, this.context.logger);
+    this.connections.add(connection);
+    connection.log.info('application connected');
+    connection.on('command', (envelope) => void this.commands.execute(connection, envelope));
+    connection.on('close', (reason) => this.release(connection, reason));
+  }
+
+  /** A connection is gone: it leaves every table and its unanswered requests get a final response. */
+  private release(connection: AppConnection, reason: string): void {
+    const { routes, apps, affinity, engine, options } = this.context;
+    this.connections.delete(connection);
+    routes.remove(connection);
+    apps.remove(connection);
+    const unanswered = affinity.release(connection);
+    connection.log.info({ reason, unanswered: unanswered.length }, 'application disconnected');
+    for (const transactionId of unanswered) {
+      engine
+        .respond({ transactionId, status: options.disconnectStatus })
+        .catch((err: Error) => connection.log.debug({ err, transactionId }, 'could not answer a request left by the application'));
+    }
+  }
+}
