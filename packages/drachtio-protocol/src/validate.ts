@@ -90,9 +90,10 @@ class Checker {
     return value;
   }
 
-  array(obj: Json, field: string, maxItems: number): unknown[] {
+  array(obj: Json, field: string, maxItems: number, allowEmpty = false): unknown[] {
     const value = obj[field];
-    if (!Array.isArray(value) || value.length === 0) this.fail(`'${field}' must be a non-empty array`);
+    if (!Array.isArray(value)) this.fail(`'${field}' must be an array`);
+    if (value.length === 0 && !allowEmpty) this.fail(`'${field}' must be a non-empty array`);
     if (value.length > maxItems) this.fail(`'${field}' lists more than ${maxItems} entries`);
     return value;
   }
@@ -142,7 +143,8 @@ const validators: { [C in CommandName]: (data: Json, check: Checker) => CommandM
     return data as unknown as CommandMap['authenticate'][0];
   },
   route(data, check) {
-    const verbs = check.array(data, 'verbs', LIMITS.verbs);
+    // An application that only sends requests registers no verbs: an empty list is fine.
+    const verbs = check.array(data, 'verbs', LIMITS.verbs, true);
     for (const verb of verbs) {
       if (typeof verb !== 'string' || verb.length > LIMITS.methodLength || !SIP_TOKEN.test(verb)) {
         check.fail(`'verbs' must contain SIP methods only`);

@@ -85,7 +85,7 @@ describe('JSON codec v1', () => {
     ['respond without transactionId', { command: 'respond', data: { status: 200 } }, /'transactionId' must be a string/],
     ['respond with a string status', { command: 'respond', data: { transactionId: 't', status: '200' } }, /'status' must be an integer/],
     ['respond with status 700', { command: 'respond', data: { transactionId: 't', status: 700 } }, /between 100 and 699/],
-    ['route with no verbs', { command: 'route', data: { verbs: [] } }, /'verbs' must be a non-empty array/],
+    ['route without verbs', { command: 'route', data: {} }, /'verbs' must be an array/],
     ['route with a non-token verb', { command: 'route', data: { verbs: ['IN VITE'] } }, /SIP methods only/],
     ['authenticate without versions', { command: 'authenticate', data: { secret: 's' } }, /'versions'/],
     ['request outside a dialog without uri', { command: 'request', data: { method: 'OPTIONS' } }, /'uri' is required/],
@@ -102,6 +102,11 @@ describe('JSON codec v1', () => {
       expect((err as ProtocolError).rid).toBe('r1');
       expect((err as ProtocolError).message).toMatch(message);
     }
+  });
+
+  it('accepts a route command with no verbs (an application that only sends requests)', () => {
+    const frame = decodePayload(Buffer.from(JSON.stringify({ type: 'request', rid: 'r', command: 'route', data: { verbs: [] } })));
+    expect(frame.envelope).toMatchObject({ command: 'route', data: { verbs: [] } });
   });
 
   it.each([
