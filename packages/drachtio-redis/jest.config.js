@@ -1,1 +1,5 @@
-module.exports = { ...require('../../jest.preset.js') };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+};

@@ -1,0 +1,44 @@
+/**
+ * Stand-ins for drachtio's app, request and response with just the fields the session
+ * middleware reads (the core's contract), to exercise a store through the middleware here.
+ */
+import { EventEmitter } from 'node:events';
+import type { Session, SessionMiddleware } from 'drachtio-session';
+
+export class FakeResponse extends EventEmitter {
+  statusCode?: number;
+  headersSent = false;
+  finished = false;
+  constructor(readonly dialogId?: string) {
+    super();
+  }
+  send(status: number): void {
+    this.statusCode = status;
+    this.headersSent = this.finished = true;
+    this.emit('finish');
+  }
+}
+
+export interface FakeRequest {
+  app: EventEmitter;
+  method: string;
+  callId: string;
+  dialogId?: string;
+  session?: Session;
+}
+
+/**
+ * Run one request through `middleware`; the handler sees req.session. Resolves with the final
+ * status once the session work scheduled after the response has had time to reach the store.
+ */
+export function runRequest(
+  middleware: SessionMiddleware,
+  req: FakeRequest,
+  handler: (req: FakeRequest, res: FakeResponse) => void = (_req, res) => res.send(200),
+  res = new FakeResponse(),
+): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    res.once('finish', () => setTimeout(() => resolve(res.statusCode), 50));
+    middleware(req, res, () => handler(req, res));
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * A Redis that stops answering (frozen with SIGSTOP) or goes away (killed) makes store calls
+ * fail within the command timeout — never hang — and the same store works again once Redis is
+ * back, without being rebuilt.
+ */
+import { EventEmitter, once } from 'node:events';
+import { session, SessionStoreError } from 'drachtio-session';
+import { RedisServerHandle, startRedisServer } from 'drachtio-test-kit';
+import { RedisStore } from '../src';
+import { FakeResponse } from './fake-host';
+
+const prefix = `test:faults:${process.pid}:`;
+
+describe('RedisStore when Redis is slow or down', () => {
+  let redis: RedisServerHandle;
+  let store: RedisStore;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    store = new RedisStore({ port: redis.port, prefix, commandTimeout: 300 });
+    await store.set('warm-up', 'x', 60);
+  });
+  afterAll(async () => {
+    await store.close();
+    await redis.stop();
+  });
+
+  it('fails commands to a frozen Redis with a timeout, and serves again when it thaws', async () => {
+    redis.pause();
+    try {
+      await expect(store.get('warm-up')).rejects.toThrow(/timed out/i);
+    } finally {
+      redis.resume();
+    }
+    await waitUntil(() => store.get('warm-up').then((v) => v === 'x'));
+  });
+
+  it('fails fast while Redis is down and reconnects by itself when it is back', async () => {
+    const port = redis.port;
+    await redis.stop();
+    await expect(store.get('warm-up')).rejects.toThrow();
+    redis = await startRedisServer({ port });
+    await waitUntil(() => store.set('after-restart', 'y', 60).then(() => true));
+    expect(await store.get('after-restart')).toBe('y');
+  });
+
+  it('makes the session middleware answer 503 and emit error while Redis is down, then work again', async () => {
+    const app = new EventEmitter();
+    const errors: Error[] = [];
+    app.on('error', (error: Error) => errors.push(error));
+    const middleware = session({ store, ttl: 60 });
+    const port = redis.port;
+    await redis.stop();
+
+    const res = new FakeResponse();
+    let reachedHandlers = false;
+    middleware({ app, method: 'INVITE', callId: 'down-1' }, res, () => (reachedHandlers = true));
+    await once(res, 'finish');
+    expect(res.statusCode).toBe(503);
+    expect(reachedHandlers).toBe(false);
+    expect(errors[0]).toBeInstanceOf(SessionStoreError);
+
+    redis = await startRedisServer({ port });
+    await waitUntil(async () => {
+      const retry = new FakeResponse();
+      const loaded = new Promise<boolean>((resolve) => {
+        middleware({ app, method: 'INVITE', callId: 'down-1' }, retry, () => resolve(true));
+        retry.once('finish', () => resolve(false));
+      });
+      return loaded;
+    });
+  });
+});
+
+/** Poll `check` until it resolves true (Redis reconnects in the background). */
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('condition not met after 100 attempts');
+}
