@@ -43,6 +43,8 @@ export class DialogController {
     options: DialogControllerOptions = {},
   ) {
     this.live = new LiveDialogs(options.maxLiveDialogs);
+    // Our 'sipdialog:create-early' carries a SipDialog; the core's plain one must stay quiet.
+    app.locals.dialogEventsProvider = 'drachtio-dialog';
     this.host = { request: (request) => app.request(request) };
     app.on('dialog-state', (notice: DialogNotice) => this.guard('dialog notice', () => this.onNotice(notice)));
     app.on('b2bua', ({ uas, uac }: { uas: Request; uac: ClientRequest }) => {

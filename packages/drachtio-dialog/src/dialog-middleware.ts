@@ -7,33 +7,42 @@ import { registerClass } from 'drachtio-session';
 import { DialogController, type DialogControllerOptions } from './dialog-controller';
 import { SipDialog } from './sip-dialog';
 
-export type DialogOptions = DialogControllerOptions;
+export interface DialogOptions extends DialogControllerOptions {
+  /**
+   * The app, when it sends INVITEs before it has received any request: the middleware meets
+   * its app with the first request otherwise, too late to see the responses to earlier calls.
+   */
+  app?: Application;
+}
 
 export type DialogMiddleware = Middleware;
 
 // Stored dialogs come back from the session store as SipDialog instances, in every process.
 registerClass(SipDialog, 'SipDialog');
 
-export function dialog(options: DialogOptions = {}): DialogMiddleware {
-  const controllers = new WeakMap<Application, DialogController>();
+/** One controller per app, however many times the middleware is installed. */
+const controllers = new WeakMap<Application, DialogController>();
 
-  function controllerFor(app: Application): DialogController {
-    let controller = controllers.get(app);
-    if (!controller) {
-      controller = new DialogController(app, options);
-      controllers.set(app, controller);
-    }
-    return controller;
-  }
+export function dialog(options: DialogOptions = {}): DialogMiddleware {
+  if (options.app) controllerFor(options.app, options);
 
   return function dialogMiddleware(req: Request, res: Response, next: NextFunction): void {
     if (!('session' in req) || req.session === undefined) {
       next(new Error('drachtio.dialog() needs drachtio.session() installed before it: app.use(drachtio.session(...)) first'));
       return;
     }
-    controllerFor(req.app).onRequest(req, res);
+    controllerFor(req.app, options).onRequest(req, res);
     next();
   };
+}
+
+function controllerFor(app: Application, options: DialogControllerOptions): DialogController {
+  let controller = controllers.get(app);
+  if (!controller) {
+    controller = new DialogController(app, options);
+    controllers.set(app, controller);
+  }
+  return controller;
 }
 
 declare module 'drachtio' {

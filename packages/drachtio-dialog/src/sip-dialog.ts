@@ -135,7 +135,7 @@ export class SipDialog extends EventEmitter {
   // ---- state transitions (driven by the middleware from what it sees on the wire) ----
 
   /** The 2xx confirmed an early dialog. Returns false when it already was. */
-  confirm(at: Date = new Date(), update: Partial<Pick<SipDialogInit, 'local' | 'remote'>> = {}): boolean {
+  confirm(at: Date = new Date(), update: { local?: Partial<DialogEndpoint>; remote?: Partial<DialogEndpoint> } = {}): boolean {
     if (this.currentState !== 'early') return false;
     Object.assign(this.local, update.local);
     Object.assign(this.remote, update.remote);
