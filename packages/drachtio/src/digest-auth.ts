@@ -1,7 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AuthHeader } from 'drachtio-sip';
-import { DIGEST_ALGORITHMS, digestHA1, digestResponse, type DigestAlgorithm } from './digest-math';
-import type { Middleware } from './middleware';
+import { createChallenge, isSupportedAlgorithm, serializeChallenge, verifyDigest, type AuthHeader } from 'drachtio-sip';
+import type { Middleware, NextFunction } from './middleware';
 import type { Request } from './request';
 import type { Response } from './response';
 
@@ -16,13 +14,13 @@ export type PasswordLookup = (
   realm: string,
   user: string,
   callback: (err: Error | null, result?: PasswordResult) => void,
-) => void | Promise<PasswordResult>;
+) => unknown;
 
 export interface DigestAuthOptions {
-  /** Seconds a nonce stays valid; a later use gets a new challenge with stale=true (default 300). */
+  /** Seconds a nonce stays valid; using it later gets a new challenge with stale=true (default 300). */
   nonceTtl?: number;
-  /** Algorithm offered in the challenge (default 'MD5'; 'SHA-256' per RFC 7616). */
-  algorithm?: DigestAlgorithm;
+  /** Algorithm offered in the challenge: 'MD5' (default), 'SHA-256', 'SHA-512-256' (RFC 7616). */
+  algorithm?: string;
   /** Challenge as a proxy (407 + Proxy-Authenticate) instead of a registrar (401 + WWW-Authenticate). */
   proxy?: boolean;
   /** Nonces remembered at once; the oldest is forgotten beyond this (default 10000). */
@@ -42,15 +40,16 @@ interface NonceState {
 }
 
 /**
- * Digest authentication middleware (RFC 2617 / RFC 7616, qop=auth): challenges requests
- * without credentials, verifies the response against the password or HA1 from `lookup`,
- * refuses replayed nonce-counts, and marks expired nonces stale so clients retry silently.
+ * Digest authentication middleware (RFC 2617 / RFC 7616 through drachtio-sip): challenges
+ * requests without credentials, verifies the response against the password or HA1 that
+ * `lookup` finds, refuses replayed nonce-counts, and marks expired nonces stale so clients
+ * retry without asking their user. Unknown users and wrong passwords get 403.
  */
 export function digestAuth(realm: string, lookup: PasswordLookup, options: DigestAuthOptions = {}): Middleware {
   if (typeof realm !== 'string' || realm.length === 0) throw new TypeError('digestAuth(realm, fn): realm must be a non-empty string');
   if (typeof lookup !== 'function') throw new TypeError('digestAuth(realm, fn): fn(realm, user, callback) is required');
   const algorithm = options.algorithm ?? 'MD5';
-  if (!DIGEST_ALGORITHMS.includes(algorithm)) throw new TypeError(`digestAuth: unsupported algorithm ${algorithm}`);
+  if (!isSupportedAlgorithm(algorithm)) throw new TypeError(`digestAuth: unsupported algorithm ${algorithm}`);
   const ttlMs = (options.nonceTtl ?? 300) * 1000;
   const maxNonces = options.maxNonces ?? 10_000;
   const status = options.proxy ? 407 : 401;
@@ -59,53 +58,60 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
   const nonces = new Map<string, NonceState>();
 
   function challenge(res: Response, stale: boolean): void {
-    const nonce = randomBytes(16).toString('hex');
+    const header = createChallenge({ realm, algorithm, qop: 'auth', stale });
     if (nonces.size >= maxNonces) nonces.delete(nonces.keys().next().value as string);
-    nonces.set(nonce, { issuedAt: Date.now(), lastCount: 0 });
-    const params = [`realm="${realm}"`, `nonce="${nonce}"`, `algorithm=${algorithm}`, 'qop="auth"', ...(stale ? ['stale=true'] : [])];
-    res.send(status, { headers: { [challengeHeader]: `Digest ${params.join(', ')}` } });
+    nonces.set(header.params.nonce, { issuedAt: Date.now(), lastCount: 0 });
+    res.send(status, { headers: { [challengeHeader]: serializeChallenge(header) } });
   }
 
-  return (req: Request, res: Response, next) => {
+  /** Checks the nonce and its count; answers with a new challenge and returns false when they do not hold. */
+  function nonceAcceptable(p: Record<string, string>, res: Response): boolean {
+    const state = nonces.get(p.nonce);
+    // Unknown nonces are most likely ours from before a restart: stale, so the client retries silently.
+    if (!state || Date.now() - state.issuedAt > ttlMs) {
+      nonces.delete(p.nonce);
+      challenge(res, true);
+      return false;
+    }
+    if (p.qop === undefined) {
+      // RFC 2069 style (no qop, no count): the nonce is good for one request only.
+      nonces.delete(p.nonce);
+      return true;
+    }
+    const count = /^[0-9a-fA-F]{8}$/.test(p.nc ?? '') ? parseInt(p.nc, 16) : NaN;
+    if (!(count > state.lastCount)) {
+      challenge(res, false);
+      return false;
+    }
+    state.lastCount = count;
+    return true;
+  }
+
+  return (req: Request, res: Response, next: NextFunction): void => {
     let credentials: AuthHeader | undefined;
     try {
       credentials = (req.get(credentialsHeader) as AuthHeader[] | undefined)?.find(
         (candidate) => candidate.scheme.toLowerCase() === 'digest' && candidate.params.realm === realm,
       );
     } catch {
-      return res.send(400, `Malformed ${credentialsHeader} header`);
+      res.send(400, `Malformed ${credentialsHeader} header`);
+      return;
     }
     if (!credentials) return challenge(res, false);
-
     const p = credentials.params;
-    if (!p.username || !p.nonce || !p.uri || !p.response) return res.send(400, `Incomplete ${credentialsHeader} header`);
-    const state = nonces.get(p.nonce);
-    if (!state) return challenge(res, true);
-    if (Date.now() - state.issuedAt > ttlMs) {
-      nonces.delete(p.nonce);
-      return challenge(res, true);
+    if (!p.username || !p.nonce || !p.uri || !p.response) {
+      res.send(400, `Incomplete ${credentialsHeader} header`);
+      return;
     }
     if ((p.algorithm ?? 'MD5').toUpperCase() !== algorithm.toUpperCase()) return challenge(res, false);
-    if (p.qop !== undefined) {
-      const count = /^[0-9a-fA-F]{8}$/.test(p.nc ?? '') ? parseInt(p.nc as string, 16) : NaN;
-      if (p.qop !== 'auth' || !p.cnonce || !(count > state.lastCount)) return challenge(res, false);
-      state.lastCount = count;
-    } else {
-      // RFC 2069 style (no qop): the nonce is good for one request only.
-      nonces.delete(p.nonce);
-    }
+    if (!nonceAcceptable(p, res)) return;
 
     const verify = (result: PasswordResult): void => {
-      if (result === null || result === undefined) return void res.send(403);
-      const ha1 = typeof result === 'string' ? digestHA1(algorithm, p.username, realm, result) : result.ha1;
-      const expected = digestResponse(algorithm, {
-        ha1,
-        nonce: p.nonce,
-        method: req.method,
-        uri: p.uri,
-        ...(p.qop !== undefined ? { qop: p.qop, nc: p.nc, cnonce: p.cnonce } : {}),
-      });
-      if (!sameText(expected, p.response.toLowerCase())) return void res.send(403);
+      const secret = typeof result === 'string' ? { password: result } : result?.ha1 ? { ha1: result.ha1 } : undefined;
+      if (!secret || !verifyDigest(credentials, { method: req.method, body: req.body, ...secret })) {
+        res.send(403);
+        return;
+      }
       req.authorization = { username: p.username, realm };
       next();
     };
@@ -118,12 +124,10 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
       else verify(result);
     };
     const returned = lookup(realm, p.username, callback);
-    if (returned && typeof returned.then === 'function') returned.then((result) => callback(null, result), (err: Error) => callback(err));
+    if (isPromise(returned)) returned.then((result) => callback(null, result), (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
   };
 }
 
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+function isPromise(value: unknown): value is PromiseLike<PasswordResult> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import type { AuthHeader } from 'drachtio-sip';
+import { answerChallenge, pickChallenge, serializeCredentials, type AuthHeader } from 'drachtio-sip';
 import type { ClientRequest } from './client-request';
-import { DIGEST_ALGORITHMS, digestHA1, digestResponse } from './digest-math';
 import type { IncomingResponse } from './incoming-response';
 
+/** What `opts.auth` takes to answer 401/407 challenges. */
 export interface Credentials {
   username: string;
   password: string;
@@ -17,51 +16,26 @@ export interface Authorization {
   stale: boolean;
 }
 
-/** The header that answers a 401/407 Digest challenge, or undefined when it cannot be answered. */
+/** The header that answers a 401/407 Digest challenge (drachtio-sip's digest math), or undefined when none can. */
 export function authorizationFor(res: IncomingResponse, req: ClientRequest, credentials: Credentials): Authorization | undefined {
   const proxy = res.status === 407;
-  let challenges: AuthHeader[] | undefined;
   try {
-    challenges = res.get(proxy ? 'proxy-authenticate' : 'www-authenticate') as AuthHeader[] | undefined;
+    const challenge = pickChallenge((res.get(proxy ? 'proxy-authenticate' : 'www-authenticate') as AuthHeader[] | undefined) ?? []);
+    if (!challenge) return undefined;
+    const answer = answerChallenge(challenge, {
+      username: credentials.username,
+      password: credentials.password,
+      method: req.method,
+      uri: req.uri ?? req.msg?.uri ?? '',
+      ...(req.body !== undefined ? { body: req.body } : {}),
+    });
+    return {
+      header: proxy ? 'Proxy-Authorization' : 'Authorization',
+      value: serializeCredentials(answer),
+      stale: challenge.params.stale?.toLowerCase() === 'true',
+    };
   } catch {
+    // A malformed or unsupported challenge cannot be answered; the 401/407 goes to the caller as is.
     return undefined;
   }
-  const challenge = challenges?.find(
-    (candidate) =>
-      candidate.scheme.toLowerCase() === 'digest' &&
-      (DIGEST_ALGORITHMS as readonly string[]).includes((candidate.params.algorithm ?? 'MD5').toUpperCase()),
-  );
-  if (!challenge) return undefined;
-  const { realm = '', nonce = '', opaque, algorithm = 'MD5' } = challenge.params;
-  const qop = challenge.params.qop
-    ?.split(',')
-    .map((option) => option.trim())
-    .includes('auth')
-    ? 'auth'
-    : undefined;
-  const uri = req.uri ?? req.msg?.uri ?? '';
-  const cnonce = randomBytes(8).toString('hex');
-  const nc = '00000001';
-  const response = digestResponse(algorithm, {
-    ha1: digestHA1(algorithm, credentials.username, realm, credentials.password),
-    nonce,
-    method: req.method,
-    uri,
-    ...(qop ? { qop, nc, cnonce } : {}),
-  });
-  const params = [
-    `username="${credentials.username}"`,
-    `realm="${realm}"`,
-    `nonce="${nonce}"`,
-    `uri="${uri}"`,
-    `response="${response}"`,
-    `algorithm=${algorithm}`,
-    ...(qop ? [`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`] : []),
-    ...(opaque !== undefined ? [`opaque="${opaque}"`] : []),
-  ];
-  return {
-    header: proxy ? 'Proxy-Authorization' : 'Authorization',
-    value: `Digest ${params.join(', ')}`,
-    stale: challenge.params.stale?.toLowerCase() === 'true',
-  };
 }

@@ -76,16 +76,22 @@ export class Response extends EventEmitter<ResponseEvents> {
             this.finished = true;
             this.emit('finish');
           }
-          const msg = this.msg as SipResponse;
+          let msg: SipResponse;
+          try {
+            msg = this.msg as SipResponse;
+          } catch (error) {
+            return fail(error as Error);
+          }
           callback?.(null, msg);
           outcome.resolve(msg);
         },
-        (error: Error) => {
-          callback?.(error);
-          outcome.reject(error);
-          if (!callback && !outcome.observed) this.app.reportError(error, `sending ${status} to ${this.req.method}`);
-        },
+        (error: Error) => fail(error),
       );
+    const fail = (error: Error): void => {
+      callback?.(error);
+      outcome.reject(error);
+      if (!callback && !outcome.observed) this.app.reportError(error, `sending ${status} to ${this.req.method}`);
+    };
     return outcome;
   }
 

@@ -1,0 +1,162 @@
+import type { CommandMap, CommandName, RequestNotice } from 'drachtio-protocol';
+import drachtio = require('../src/index');
+
+/**
+ * Unit tests of the application's request pipeline: the wire client is replaced by a recorder of
+ * the commands it would send, and requests are injected as the server would notify them.
+ */
+
+const INVITE = [
+  'INVITE sip:1234@127.0.0.1 SIP/2.0',
+  'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1',
+  'From: "Alice" <sip:alice@example.com>;tag=abc',
+  'To: <sip:1234@127.0.0.1>',
+  'Call-ID: call-1',
+  'CSeq: 1 INVITE',
+  'Max-Forwards: 70',
+  'Content-Length: 0',
+  '',
+  '',
+].join('\r\n');
+
+const withMethod = (method: string): string => INVITE.replace(/INVITE/g, method);
+
+let txid = 0;
+function notice(extra: Partial<RequestNotice> = {}): RequestNotice {
+  return { transactionId: `tx-${++txid}`, source: { address: '10.0.0.1', port: 5060, transport: 'udp' }, receivedAt: Date.now(), ...extra };
+}
+
+interface Sent {
+  command: CommandName;
+  data: CommandMap[CommandName][0];
+}
+
+function createApp(): { app: drachtio.Application; sent: Sent[] } {
+  const app = drachtio();
+  const sent: Sent[] = [];
+  jest.spyOn(app.agent, 'command').mockImplementation(((command: CommandName, data: CommandMap[CommandName][0]) => {
+    sent.push({ command, data });
+    const status = (data as { status?: number }).status ?? 200;
+    return Promise.resolve(command === 'respond' ? { raw: INVITE.replace('INVITE sip:1234@127.0.0.1 SIP/2.0', `SIP/2.0 ${status} Whatever`) } : {});
+  }) as typeof app.agent.command);
+  return { app, sent };
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const statuses = (sent: Sent[]): number[] => sent.filter((s) => s.command === 'respond').map((s) => (s.data as { status: number }).status);
+
+describe('application request pipeline', () => {
+  it('runs app.use middleware in order, then the app[verb] route', async () => {
+    const { app, sent } = createApp();
+    const trail: string[] = [];
+    app.use((_req, _res, next) => (trail.push('first'), next()));
+    app.use('invite', (_req, _res, next) => (trail.push('invite-only'), next()));
+    app.use('register', (_req, _res, next) => (trail.push('register-only'), next()));
+    app.invite((req, res) => {
+      trail.push(`route ${req.method} from ${req.get('from').url.user} tag ${req.get('from').tag}`);
+      res.send(486, { headers: { 'user-agent': 'busy' } });
+    });
+    app.agent.emit('request', notice(), INVITE);
+    await tick();
+    expect(trail).toEqual(['first', 'invite-only', 'route INVITE from alice tag abc']);
+    expect(sent.find((s) => s.command === 'respond')?.data).toMatchObject({ status: 486, headers: { 'user-agent': 'busy' } });
+  });
+
+  it('an explicitly mounted app.router runs where it was mounted', async () => {
+    const { app } = createApp();
+    const trail: string[] = [];
+    app.use(app.router);
+    app.use((_req, _res, next) => (trail.push('after-router'), next()));
+    app.invite((_req, _res, next) => (trail.push('route'), next()));
+    app.agent.emit('request', notice(), INVITE);
+    await tick();
+    expect(trail).toEqual(['route', 'after-router']);
+  });
+
+  it('answers by default when nothing answered: 404 for INVITE, 200 for BYE and OPTIONS, nothing for ACK', async () => {
+    const { app, sent } = createApp();
+    app.agent.emit('request', notice(), INVITE);
+    app.agent.emit('request', notice({ dialogId: 'd1' }), withMethod('BYE'));
+    app.agent.emit('request', notice(), withMethod('OPTIONS'));
+    app.agent.emit('request', notice({ dialogId: 'd1' }), withMethod('ACK'));
+    await tick();
+    expect(statuses(sent)).toEqual([404, 200, 200]);
+  });
+
+  it('an error nobody handles is answered with 500 and reported on the error event', async () => {
+    const { app, sent } = createApp();
+    const errors: Error[] = [];
+    app.on('error', (err) => errors.push(err));
+    app.invite(() => {
+      throw new Error('database down');
+    });
+    app.agent.emit('request', notice(), INVITE);
+    await tick();
+    expect(statuses(sent)).toEqual([500]);
+    expect(errors.map((e) => e.message)).toEqual(['database down']);
+  });
+
+  it('error middleware (arity 4) receives errors from routes and can answer', async () => {
+    const { app, sent } = createApp();
+    app.use(app.router);
+    app.use((err: unknown, _req: drachtio.Request, res: drachtio.Response, _next: drachtio.NextFunction) => {
+      res.send(503, (err as Error).message);
+    });
+    app.invite(async () => {
+      throw new Error('try later');
+    });
+    app.agent.emit('request', notice(), INVITE);
+    await tick();
+    expect(sent.find((s) => s.command === 'respond')?.data).toMatchObject({ status: 503, reason: 'try later' });
+  });
+
+  it('res.send accepts (status), (status, reason), (status, opts) and (status, reason, opts) and refuses a second final', async () => {
+    const { app, sent } = createApp();
+    const responses: drachtio.Response[] = [];
+    app.invite((_req, res) => void responses.push(res));
+    for (let i = 0; i < 4; i++) app.agent.emit('request', notice(), INVITE);
+    await tick();
+    responses[0].send(180);
+    responses[1].send(500, 'Internal Server Error - Database down');
+    responses[2].send(200, { body: 'v=0', headers: { 'content-type': 'application/sdp' } });
+    responses[3].send(500, 'Database down', { headers: { 'X-My-Special-thingy': 'shiny' } });
+    expect(sent.map((s) => s.data)).toEqual([
+      { transactionId: expect.any(String), status: 180 },
+      { transactionId: expect.any(String), status: 500, reason: 'Internal Server Error - Database down' },
+      { transactionId: expect.any(String), status: 200, body: 'v=0', headers: { 'content-type': 'application/sdp' } },
+      { transactionId: expect.any(String), status: 500, reason: 'Database down', headers: { 'X-My-Special-thingy': 'shiny' } },
+    ]);
+    expect(responses[0].headersSent).toBe(false);
+    expect(responses[1].headersSent).toBe(true);
+    expect(() => responses[1].send(200)).toThrow(/already sent/);
+    expect(() => responses[0].send(42)).toThrow(RangeError);
+  });
+
+  it('registers the verbs it handles with the server', async () => {
+    const { app } = createApp();
+    const setRoutes = jest.spyOn(app.agent, 'setRoutes');
+    app.invite(() => undefined);
+    app.use('register', (_req, _res, next) => next());
+    app.ack(() => undefined);
+    await tick();
+    expect(setRoutes).toHaveBeenLastCalledWith(['INVITE', 'REGISTER']);
+  });
+
+  it('a CANCEL marks the INVITE inactive and calls req.cancel handlers', async () => {
+    const { app } = createApp();
+    let invite: drachtio.Request | undefined;
+    const canceled: string[] = [];
+    app.invite((req, res) => {
+      invite = req;
+      res.send(180);
+      req.cancel((cancel) => canceled.push(cancel.method));
+    });
+    const n = notice();
+    app.agent.emit('request', n, INVITE);
+    await tick();
+    expect(invite?.active).toBe(true);
+    app.agent.emit('cancel', { transactionId: n.transactionId, source: n.source }, withMethod('CANCEL'));
+    expect(invite?.active).toBe(false);
+    expect(canceled).toEqual(['CANCEL']);
+  });
+});
