@@ -2,6 +2,8 @@
  * What a dialog needs from the app that owns it: a way to send a request inside the dialog.
  * The drachtio core's `app.request({method, dialogId, headers, body})` is exactly this.
  */
+import type { IncomingResponse } from 'drachtio';
+
 export type HeaderValue = string | number | readonly string[];
 export type HeaderMap = Record<string, HeaderValue>;
 
@@ -10,12 +12,8 @@ export interface DialogRequestOptions {
   body?: string;
 }
 
-/** The final response to a request sent inside a dialog (the core's IncomingResponse). */
-export interface DialogResponse {
-  status: number;
-  reason: string;
-  body: string;
-}
+/** The final response to a request sent inside a dialog. */
+export type DialogResponse = IncomingResponse;
 
 export interface DialogHost {
   request(options: { method: string; dialogId: string } & DialogRequestOptions): PromiseLike<DialogResponse>;

@@ -39,12 +39,4 @@ export class LiveDialogs<S> {
     this.byId.delete(dialogId);
   }
 
-  /** The early dialog of an INVITE this process is answering, found by Call-ID. */
-  findEarly(callId: string, role: SipDialog['role']): LiveDialog<S> | undefined {
-    for (const entry of this.byId.values()) {
-      const { dialog } = entry;
-      if (dialog.callId === callId && dialog.role === role && dialog.state === 'early') return entry;
-    }
-    return undefined;
-  }
 }

@@ -30,7 +30,9 @@ class RecordingHost implements DialogHost {
   }
 }
 
-const ok = (body = ''): DialogResponse => ({ status: 200, reason: 'OK', body });
+/** Only the fields a dialog reads from a response. */
+const response = (status: number, reason: string, body = ''): DialogResponse => ({ status, reason, body }) as unknown as DialogResponse;
+const ok = (body = ''): DialogResponse => response(200, 'OK', body);
 
 describe('SipDialog', () => {
   it('goes early -> confirmed -> terminated exactly once each', () => {
@@ -103,7 +105,7 @@ describe('SipDialog', () => {
   });
 
   it('keeps the old SDP when a re-INVITE is refused', async () => {
-    const host = new RecordingHost(() => ({ status: 488, reason: 'Not Acceptable Here', body: '' }));
+    const host = new RecordingHost(() => response(488, 'Not Acceptable Here'));
     const dialog = new SipDialog(init()).attach(host);
     const res = await dialog.request('INVITE', { body: 'v=0\r\n' });
     expect(res.status).toBe(488);
@@ -132,7 +134,7 @@ describe('SipDialog', () => {
   });
 
   it('ends the dialog even when the BYE gets an error response', async () => {
-    const dialog = new SipDialog(init()).attach(new RecordingHost(() => ({ status: 481, reason: 'No Such Dialog', body: '' })));
+    const dialog = new SipDialog(init()).attach(new RecordingHost(() => response(481, 'No Such Dialog')));
     await dialog.terminate();
     expect(dialog.state).toBe('terminated');
   });
