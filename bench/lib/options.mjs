@@ -1,0 +1,79 @@
+// Command-line options of run.mjs. A full run is sized to finish in about 15 minutes on the
+// 2-core machine; --smoke runs every section for a few seconds at low rates (for CI).
+
+export const USAGE = `usage: node run.mjs [options]
+  --smoke               every section for a few seconds at low rate (CI); writes results/smoke.*
+  --only <sections>     comma list of: parser, rate, held, soak (default: all)
+  --systems <list>      call-rate systems, comma list of: app, b2bua, engine, sipp (default: all)
+  --steps <rates>       call-rate steps in calls/s, comma list
+  --step-seconds <s>    length of each call-rate step
+  --calls <n>           calls held at once in section 2
+  --held-rate <cps>     rate at which those calls are set up
+  --soak <minutes>      soak length (default 2; 0 skips it)
+  --soak-rate <cps>     soak rate (default: half of (a)'s max clean rate)
+  --profile             also run (a) and (b) under --cpu-prof and take heap snapshots of held calls;
+                        writes results/profiles/ and results/profile.md
+  --out <name>          results/<name>.json and .md (default: latest, or smoke with --smoke)`;
+
+const FULL = {
+  steps: [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000],
+  stepSeconds: 10,
+  heldCalls: 10000,
+  heldRate: 500,
+  soakMinutes: 2,
+  soakSampleSeconds: 10,
+  profileSeconds: 20,
+};
+
+const SMOKE = {
+  steps: [20, 50],
+  stepSeconds: 2,
+  heldCalls: 100,
+  heldRate: 50,
+  soakMinutes: 0.25,
+  soakSampleSeconds: 3,
+  profileSeconds: 3,
+};
+
+export function parseOptions(argv) {
+  const flags = new Map();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'\n${USAGE}`);
+    const name = arg.slice(2);
+    if (['smoke', 'profile', 'help'].includes(name)) flags.set(name, true);
+    else if (i + 1 < argv.length) flags.set(name, argv[++i]);
+    else throw new Error(`--${name} needs a value\n${USAGE}`);
+  }
+  if (flags.has('help')) return { help: true };
+  const smoke = flags.has('smoke');
+  const base = smoke ? SMOKE : FULL;
+  const list = (name, fallback) => (flags.has(name) ? flags.get(name).split(',').map((s) => s.trim()).filter(Boolean) : fallback);
+  const number = (name, fallback) => {
+    if (!flags.has(name)) return fallback;
+    const value = Number(flags.get(name));
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+    return value;
+  };
+  const sections = list('only', ['parser', 'rate', 'held', 'soak']);
+  const systems = list('systems', ['app', 'b2bua', 'engine', 'sipp']);
+  for (const s of sections) if (!['parser', 'rate', 'held', 'soak'].includes(s)) throw new Error(`unknown section '${s}'`);
+  for (const s of systems) if (!['app', 'b2bua', 'engine', 'sipp'].includes(s)) throw new Error(`unknown system '${s}'`);
+  const steps = list('steps', base.steps).map(Number);
+  if (steps.some((s) => !(s > 0))) throw new Error('--steps must be positive rates');
+  return {
+    smoke,
+    profile: flags.has('profile'),
+    sections,
+    systems,
+    steps: steps.sort((x, y) => x - y),
+    stepSeconds: number('step-seconds', base.stepSeconds),
+    heldCalls: number('calls', base.heldCalls),
+    heldRate: number('held-rate', base.heldRate),
+    soakSeconds: Math.round(number('soak', base.soakMinutes) * 60),
+    soakRate: flags.has('soak-rate') ? number('soak-rate', 0) : undefined,
+    soakSampleSeconds: base.soakSampleSeconds,
+    profileSeconds: base.profileSeconds,
+    out: flags.get('out') ?? (smoke ? 'smoke' : 'latest'),
+  };
+}

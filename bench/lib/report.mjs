@@ -1,0 +1,166 @@
+// results/<name>.md: the run as tables a reader can compare at a glance.
+
+export function renderMarkdown(results) {
+  const { machine, settings } = results;
+  const lines = [];
+  const table = (header, rows) => {
+    lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+    for (const row of rows) lines.push(`| ${row.map((cell) => String(cell ?? '').replace(/\|/g, '/')).join(' | ')} |`);
+    lines.push('');
+  };
+
+  lines.push(`# drachtio-ts benchmark${settings.smoke ? ' (smoke run: low rates, not a measurement)' : ''}`, '');
+  lines.push(
+    `Machine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}; ` +
+      `Node ${machine.node}; ${machine.sipp}. Date: ${machine.date}. Run took ${results.durationSeconds} s.`,
+    '',
+    `Settings: call-rate steps ${settings.steps.join(', ')} cps, ${settings.stepSeconds} s each; ` +
+      `calls held ${settings.heldCalls} (established at ${settings.heldRate}/s); soak ${settings.soakSeconds} s. ` +
+      'Every process (sipp UAC, sipp UAS, server, app) runs on the same machine.',
+    '',
+  );
+
+  lines.push('## Targets', '');
+  table(
+    ['target', 'required', 'measured', 'holds'],
+    results.targets.map((t) => [t.target, t.required, t.measured, t.holds === null ? 'not measured' : t.holds ? 'yes' : '**no**']),
+  );
+
+  if (results.callRate) {
+    lines.push('## 1. Call rate (sipp -sn uac: INVITE, 100/180, 200, ACK, BYE, 200)', '');
+    lines.push(
+      'Max clean rate: the highest step with zero failed calls, zero retransmissions, zero timeouts and ' +
+        "sipp keeping up the offered rate. Setup time: sipp's response time 1 (INVITE sent to 200 received), whole ms. " +
+        'CPU: percent of one core, per process, over that step.',
+      '',
+    );
+    table(
+      ['system', 'max clean cps', 'setup p50 ms', 'setup p99 ms', 'CPU % at max', 'machine busy %', 'next step failed with'],
+      results.callRate.map((r) =>
+        r.error
+          ? [r.label, 'error', '', '', '', '', r.error.split('\n')[0]]
+          : [
+              r.label,
+              r.maxCleanRate,
+              r.atMax?.setupMs.p50,
+              r.atMax?.setupMs.p99,
+              r.atMax ? cpuText(r.atMax.cpuPercent) : '',
+              r.atMax?.machineBusyPercent,
+              r.limitedBy,
+            ],
+      ),
+    );
+    lines.push('Every step:', '');
+    table(
+      ['system', 'offered cps', 'achieved cps', 'result', 'p50 ms', 'p99 ms', 'CPU %', 'machine %'],
+      results.callRate.flatMap((r) =>
+        r.steps.map((s) => [
+          r.label,
+          s.rate,
+          s.achievedRate,
+          s.clean ? 'clean' : s.problems.join(', '),
+          s.setupMs.p50,
+          s.setupMs.p99,
+          cpuText(s.cpuPercent),
+          s.machineBusyPercent,
+        ]),
+      ),
+    );
+  }
+
+  if (results.callsHeld) {
+    const held = results.callsHeld;
+    lines.push(`## 2. Calls held (${held.established} established calls through (a))`, '');
+    if (held.error) lines.push(`Error: ${held.error}`, '');
+    else {
+      lines.push(
+        "Memory after a forced full GC in each process. 'In flight': right after the last ACK, dialogs plus the " +
+          "INVITE transactions that linger 32 s after their 2xx. 'Steady': 36 s later, dialogs only. " +
+          'Bytes per dialog = (reading - baseline) / calls; heap = heapUsed + external.',
+        '',
+      );
+      const names = Object.keys(held.memory.baseline);
+      table(
+        ['process', 'baseline RSS MiB', 'in flight RSS MiB', 'steady RSS MiB', 'after BYEs RSS MiB', 'B/dialog RSS (steady)', 'B/dialog heap (steady)', 'B/call RSS (in flight)'],
+        names.map((name) => [
+          name,
+          mib(held.memory.baseline[name].rss),
+          mib(held.memory.inFlight[name].rss),
+          mib(held.memory.steady[name].rss),
+          mib(held.memory.released[name].rss),
+          held.bytesPerCall.steady[name].rss,
+          held.bytesPerCall.steady[name].heap,
+          held.bytesPerCall.inFlight[name].rss,
+        ]),
+      );
+      lines.push(`sipp: ${held.sipp.successfulCalls} successful, ${held.sipp.failedCalls} failed, ${held.sipp.retransmissions} retransmissions.`, '');
+    }
+  }
+
+  if (results.soak) {
+    const soak = results.soak;
+    lines.push(`## Soak (${soak.rate} cps for ${soak.seconds} s through (a))`, '');
+    if (soak.error) lines.push(`Error: ${soak.error}`, '');
+    else {
+      table(
+        ['process', 'RSS at steady start MiB', 'RSS at end MiB', 'RSS growth', 'RSS slope KiB/min', 'heap slope KiB/min', 'holds'],
+        Object.entries(soak.growth).map(([name, g]) => [
+          name,
+          mib(g.rssStart),
+          mib(g.rssEnd),
+          `${(g.rssGrowth * 100).toFixed(1)} %`,
+          Math.round((g.rssSlopePerMinute ?? 0) / 1024),
+          Math.round(g.heapSlopePerMinute / 1024),
+          g.holds ? 'yes' : '**no**',
+        ]),
+      );
+      lines.push(
+        `sipp: ${soak.sipp.successfulCalls} successful, ${soak.sipp.failedCalls} failed, ${soak.sipp.retransmissions} retransmissions; ` +
+          `setup p50 ${soak.sipp.setupMs.p50} ms, p99 ${soak.sipp.setupMs.p99} ms. CPU: ${cpuText(soak.cpuPercent)}.`,
+        '',
+      );
+    }
+  }
+
+  if (results.parser) {
+    lines.push('## 3. Parser throughput (bench/parser, runParserBench())', '');
+    if (results.parser.error) lines.push(`Not run: ${results.parser.error}`, '');
+    else lines.push(...renderParser(results.parser.results), '');
+  }
+  return lines.join('\n');
+}
+
+/** The parser bench's result shape belongs to its owner; known shapes become a table, others JSON. */
+function renderParser(value) {
+  if (value?.parsers) {
+    const rows = Object.entries(value.parsers).map(([name, r]) => `| ${name} | ${thousands(r.startLine)} | ${thousands(r.allHeaders)} |`);
+    return [
+      `${value.messageBytes}-byte INVITE, median of ${value.rounds} rounds, messages per second, one core.`,
+      '',
+      '| parser | start line only | all headers read |',
+      '|---|---|---|',
+      ...rows,
+      value.speedup ? `| speedup (drachtio-sip / sip) | ${value.speedup.startLine}x | ${value.speedup.allHeaders}x |` : '',
+    ];
+  }
+  const rows = Array.isArray(value) ? value : Array.isArray(value?.results) ? value.results : undefined;
+  if (rows && rows.length && rows.every((row) => row && typeof row === 'object')) {
+    const header = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+    const format = (cell) => (typeof cell === 'number' ? (Number.isInteger(cell) ? cell : cell.toFixed(2)) : typeof cell === 'object' ? JSON.stringify(cell) : cell);
+    return [
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...rows.map((row) => `| ${header.map((key) => format(row[key]) ?? '').join(' | ')} |`),
+    ];
+  }
+  return ['```json', JSON.stringify(value, null, 2), '```'];
+}
+
+function cpuText(cpu) {
+  return Object.entries(cpu)
+    .map(([name, value]) => `${name} ${value ?? '?'}`)
+    .join(', ');
+}
+
+const thousands = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : n);
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);

@@ -1,0 +1,193 @@
+// sipp as load generator and as far end. A run writes sipp's statistics (-trace_stat), every
+// call's setup time (-trace_rtt) and its final screen (-trace_screen) into a scratch
+// directory; the result is read from those files, never from the interactive screen.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freeUdpPort } from './ports.mjs';
+import { percentile } from './stats.mjs';
+
+export const SIPP = process.env.SIPP_BINARY ?? '/usr/bin/sipp';
+
+/** Every sipp still running, killed if the runner exits early (Ctrl-C, a crash). */
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+function spawnSipp(args, dir) {
+  const child = spawn(SIPP, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/**
+ * Start sipp's built-in UAS (`-sn uas`): answers INVITE with 180 and 200, BYE with 200.
+ * Resolves once it is bound; `stop()` ends it.
+ */
+export async function startSippUas() {
+  const port = await freeUdpPort();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sipp-uas-'));
+  const child = spawnSipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-t', 'u1', '-nostdin'], dir);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await waitUntilBound(port, exited);
+  return {
+    pid: child.pid,
+    hostport: `127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(force);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Run sipp's built-in UAC (`-sn uac`: INVITE, 100/180, 200, ACK, pause, BYE, 200) against
+ * `remote` at `rate` calls per second until `calls` calls were placed.
+ * `onStart(pid)` runs once sipp is spawned (to measure its CPU); `pauseMs` holds each call.
+ */
+export async function runSippUac({ remote, rate, calls, pauseMs = 0, limit, timeoutSeconds, onStart }) {
+  const port = await freeUdpPort();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sipp-uac-'));
+  const timeout = timeoutSeconds ?? Math.ceil(calls / rate + pauseMs / 1000 + 30);
+  const args = [
+    '-sn', 'uac', remote,
+    '-i', '127.0.0.1', '-p', String(port), '-t', 'u1',
+    '-r', String(rate), '-m', String(calls), '-d', String(pauseMs),
+    '-nostdin', '-timeout', `${timeout}s`, '-timeout_error',
+    '-trace_stat', '-stf', 'stat.csv', '-fd', '1',
+    '-trace_rtt', '-rtt_freq', '1', // sipp drops a batch not yet full at exit
+    '-trace_screen', '-screen_file', 'screen.log',
+    '-trace_err', '-error_file', 'errors.log',
+  ];
+  if (limit !== undefined) args.push('-l', String(limit));
+  const child = spawnSipp(args, dir);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  onStart?.(child.pid);
+  const startedAt = Date.now();
+  const exitCode = await exit;
+  const wallSeconds = (Date.now() - startedAt) / 1000;
+  try {
+    return { exitCode, wallSeconds, ...readResults(dir), stderr: stderr.trim() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A running UAC the caller stops: for held calls and the soak, where the run is watched live. */
+export async function startSippUac(options) {
+  let done;
+  const pid = await new Promise((resolve) => {
+    done = runSippUac({ ...options, onStart: resolve });
+  });
+  return { pid, done };
+}
+
+function readResults(dir) {
+  const files = readdirSync(dir);
+  const stats = lastStatRow(readIfPresent(join(dir, 'stat.csv')));
+  const screen = readIfPresent(join(dir, 'screen.log'));
+  const rttFile = files.find((name) => name.endsWith('_rtt.csv'));
+  const setupTimes = rttFile ? setupTimesMs(readIfPresent(join(dir, rttFile))) : [];
+  const errors = readIfPresent(join(dir, 'errors.log'));
+  const counter = (name) => Number(stats[name] ?? 0);
+  return {
+    callsCreated: counter('TotalCallCreated'),
+    successfulCalls: counter('SuccessfulCall(C)'),
+    failedCalls: counter('FailedCall(C)'),
+    retransmissions: Math.max(counter('Retransmissions(C)'), screenColumnTotal(screen, 1)),
+    timeouts: screenColumnTotal(screen, 2),
+    unexpectedMessages: screenUnexpected(screen),
+    callRate: Number(stats['CallRate(C)'] ?? 0),
+    setupMs: {
+      samples: setupTimes.length,
+      p50: percentile(setupTimes, 50),
+      p99: percentile(setupTimes, 99),
+      max: setupTimes.length ? Math.max(...setupTimes) : null,
+    },
+    errorLog: errors.split('\n').filter(Boolean).slice(0, 5).join('\n'),
+  };
+}
+
+function readIfPresent(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The last row of sipp's statistics CSV as { column: value }. */
+function lastStatRow(csv) {
+  const lines = csv.split('\n').filter((line) => line.includes(';'));
+  if (lines.length < 2) return {};
+  const header = lines[0].split(';');
+  const row = lines[lines.length - 1].split(';');
+  return Object.fromEntries(header.map((name, index) => [name, row[index]]));
+}
+
+/** Setup times (INVITE sent to 200 received, sipp's response time 1) in ms. */
+function setupTimesMs(csv) {
+  const times = [];
+  for (const line of csv.split('\n')) {
+    const [, ms, rtd] = line.split(';');
+    if (rtd?.trim() === '1' && ms !== undefined && ms.trim() !== '') times.push(Number(ms));
+  }
+  return times;
+}
+
+/**
+ * The message table of sipp's final scenario screen, e.g.
+ *   `INVITE ---------->         100       0         0`
+ *   `   200 <----------  E-RTD1 100       0         0         0`
+ * columns: Messages, Retrans, Timeout, Unexpected-Msg. Sums one column over all rows.
+ */
+function screenRows(screen) {
+  const start = screen.lastIndexOf('Messages  Retrans');
+  if (start < 0) return [];
+  const rows = [];
+  for (const line of screen.slice(start).split('\n').slice(1)) {
+    const arrow = /(-{3,}>|<-{3,})/.exec(line);
+    if (!arrow) {
+      if (line.trim() === '' || line.startsWith('---')) break;
+      continue;
+    }
+    const numbers = line
+      .slice(arrow.index + arrow[0].length)
+      .trim()
+      .split(/\s+/)
+      .filter((token) => /^\d+$/.test(token))
+      .map(Number);
+    rows.push({ incoming: arrow[0].startsWith('<'), numbers });
+  }
+  return rows;
+}
+
+function screenColumnTotal(screen, column) {
+  return screenRows(screen).reduce((sum, row) => sum + (row.numbers[column] ?? 0), 0);
+}
+
+function screenUnexpected(screen) {
+  return screenRows(screen).reduce((sum, row) => sum + (row.incoming ? row.numbers[3] ?? 0 : 0), 0);
+}
+
+/** sipp gives no readiness signal: watch the kernel's UDP table for its port. */
+async function waitUntilBound(port, exited) {
+  const needle = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && !gone) {
+    const table = readFileSync('/proc/net/udp', 'utf8');
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.concat(' ').endsWith(needle))) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`sipp UAS did not bind 127.0.0.1:${port}`);
+}

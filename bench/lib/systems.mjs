@@ -1,0 +1,77 @@
+// The systems a call-rate run is pointed at. Each one is a set of processes with one SIP
+// address for sipp's UAC to call; `processes` lists every pid whose CPU is reported.
+import { startTarget } from './node-process.mjs';
+import { startSippUas } from './sipp.mjs';
+
+const SECRET = 'bench';
+
+export const SYSTEMS = {
+  app: {
+    label: '(a) server + app (UAS)',
+    description: 'drachtio-server-ts and a drachtio app answering INVITE 200+SDP, BYE 200, each in its own process',
+    start: (options) =>
+      startInOrder({
+        server: () => startServer(options),
+        app: ({ server }) => startApp('app', server, ['--mode', 'uas'], options),
+      }).then((parts) => system(parts.server.info.sip, parts)),
+  },
+  b2bua: {
+    label: '(b) server + app (B2BUA) + sipp UAS',
+    description: 'the same app bridging each call to sipp -sn uas with app.uac(...).pipe(res)',
+    start: (options) =>
+      startInOrder({
+        'sipp-uas': () => startSippUas(),
+        server: () => startServer(options),
+        app: ({ server, 'sipp-uas': uas }) => startApp('app', server, ['--mode', 'b2bua', '--far-end', uas.hostport], options),
+      }).then((parts) => system(parts.server.info.sip, parts)),
+  },
+  engine: {
+    label: '(c) engine only (internal API)',
+    description: 'the SIP engine answering from its SipEngine control API in one process, no wire, no app',
+    start: (options) =>
+      startInOrder({ engine: () => startTarget('engine', 'engine.mjs', [], options) }).then((parts) =>
+        system(parts.engine.info.sip, parts),
+      ),
+  },
+  sipp: {
+    label: '(d) sipp UAS (ceiling)',
+    description: "sipp's own UAS (-sn uas): what this machine and sipp's UAC can do at all",
+    start: () =>
+      startInOrder({ 'sipp-uas': () => startSippUas() }).then((parts) => system(parts['sipp-uas'].hostport, parts)),
+  },
+};
+
+export function startServer(options) {
+  return startTarget('server', 'server.mjs', ['--secret', SECRET], options);
+}
+
+export function startApp(name, server, args, options) {
+  return startTarget(name, 'app.mjs', ['--admin', server.info.admin, '--secret', SECRET, ...args], options);
+}
+
+/** Start the parts one after the other; when one fails, stop those already running. */
+async function startInOrder(starters) {
+  const parts = {};
+  try {
+    for (const [name, start] of Object.entries(starters)) parts[name] = await start(parts);
+    return parts;
+  } catch (error) {
+    await stopAll(parts);
+    throw error;
+  }
+}
+
+async function stopAll(parts) {
+  // Last started first: the app before the server, so the server does not answer its requests
+  // with 480 while closing.
+  for (const part of Object.values(parts).reverse()) await part.stop();
+}
+
+function system(remote, parts) {
+  return {
+    remote,
+    parts,
+    processes: Object.entries(parts).map(([name, part]) => ({ name, pid: part.pid })),
+    stop: () => stopAll(parts),
+  };
+}

@@ -1,0 +1,43 @@
+// The issue's targets, judged against one run's results.
+
+const KIB = 1024;
+
+export function judgeTargets(results) {
+  const rate = (kind) => results.callRate?.find((r) => r.kind === kind);
+  const perDialog = results.callsHeld?.bytesPerCall?.steady;
+  const worstPerDialog = perDialog
+    ? Math.max(...Object.values(perDialog).flatMap(({ rss, heap }) => [rss, heap]))
+    : undefined;
+  const targets = [
+    rateTarget('calls/s through (a) with zero failures', rate('app'), 2000),
+    rateTarget('calls/s through (b) B2BUA', rate('b2bua'), 1000),
+    {
+      target: 'bytes per established dialog, server and app (larger of RSS and heap delta)',
+      required: `<= ${4 * KIB}`,
+      measured: perDialog
+        ? Object.entries(perDialog).map(([name, { rss, heap }]) => `${name} ${rss} RSS / ${heap} heap`).join('; ')
+        : 'not run',
+      holds: worstPerDialog === undefined ? null : worstPerDialog <= 4 * KIB,
+    },
+    {
+      target: `no RSS growth at half the max rate (soak ${results.soak ? `${results.soak.seconds} s at ${results.soak.rate} cps` : 'not run'})`,
+      required: 'RSS +<= 5 %, heap slope <= 512 KiB/min',
+      measured: results.soak
+        ? Object.entries(results.soak.growth)
+            .map(([name, g]) => `${name} RSS ${(g.rssGrowth * 100).toFixed(1)} %, heap ${(g.heapSlopePerMinute / KIB).toFixed(0)} KiB/min`)
+            .join('; ')
+        : 'not run',
+      holds: results.soak ? results.soak.holds : null,
+    },
+  ];
+  return targets;
+}
+
+function rateTarget(target, result, required) {
+  return {
+    target,
+    required: `>= ${required}`,
+    measured: result ? (result.error ? `error: ${result.error}` : String(result.maxCleanRate)) : 'not run',
+    holds: result && !result.error ? result.maxCleanRate >= required : null,
+  };
+}

@@ -1,0 +1,96 @@
+// Parser throughput: drachtio-sip against the `sip` npm package on the same INVITE bytes, in the
+// same process, in alternating rounds, reporting the median messages/second of each.
+//   (a) start line only: parse, read the method;
+//   (b) all headers read: parse, read every header (typed where the parser has a type), the body.
+// Run directly (`node bench/parser/run.mjs`) to print the table; bench/run.mjs imports runParserBench().
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { INVITE } from './messages.mjs';
+
+const require = createRequire(import.meta.url);
+const drachtioSip = require('drachtio-sip');
+const sipPackage = require('sip');
+
+const ROUNDS = 7;
+const ROUND_MS = 300;
+
+const cases = {
+  'drachtio-sip': {
+    startLine(bytes) {
+      return drachtioSip.parseMessage(bytes).method;
+    },
+    allHeaders(bytes) {
+      const msg = drachtioSip.parseMessage(bytes);
+      let n = msg.method.length + msg.body.length;
+      for (const field of msg.headerFields) if (msg.get(field.name) !== undefined) n++;
+      return n;
+    },
+  },
+  sip: {
+    startLine(bytes) {
+      return sipPackage.parse(bytes).method;
+    },
+    allHeaders(bytes) {
+      const msg = sipPackage.parse(bytes);
+      let n = msg.method.length + msg.content.length;
+      for (const name in msg.headers) if (msg.headers[name] !== undefined) n++;
+      return n;
+    },
+  },
+};
+
+/** Messages per second of `fn` over one round of about ROUND_MS. */
+function round(fn, bytes) {
+  let sink = 0;
+  let count = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(ROUND_MS) * 1_000_000n;
+  let now = start;
+  while (now < deadline) {
+    for (let i = 0; i < 200; i++) sink += typeof fn(bytes) === 'number' ? 1 : 2;
+    count += 200;
+    now = process.hrtime.bigint();
+  }
+  if (sink === 0) throw new Error('unreachable: keeps the results alive');
+  return (count * 1e9) / Number(now - start);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export function runParserBench({ rounds = ROUNDS, bytes = INVITE } = {}) {
+  const samples = {};
+  for (const parser of Object.keys(cases)) samples[parser] = { startLine: [], allHeaders: [] };
+  // warm-up, then rounds that alternate the parsers so drift hits both alike
+  for (const parser of Object.keys(cases)) for (const mode of ['startLine', 'allHeaders']) round(cases[parser][mode], bytes);
+  for (let r = 0; r < rounds; r++) {
+    for (const parser of Object.keys(cases)) {
+      for (const mode of ['startLine', 'allHeaders']) samples[parser][mode].push(round(cases[parser][mode], bytes));
+    }
+  }
+  const result = { messageBytes: bytes.length, rounds, parsers: {} };
+  for (const parser of Object.keys(cases)) {
+    result.parsers[parser] = {
+      startLine: Math.round(median(samples[parser].startLine)),
+      allHeaders: Math.round(median(samples[parser].allHeaders)),
+    };
+  }
+  const ours = result.parsers['drachtio-sip'];
+  const theirs = result.parsers.sip;
+  result.speedup = {
+    startLine: Math.round((ours.startLine / theirs.startLine) * 100) / 100,
+    allHeaders: Math.round((ours.allHeaders / theirs.allHeaders) * 100) / 100,
+  };
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = runParserBench();
+  const fmt = (n) => n.toLocaleString('en-US').padStart(12);
+  console.log(`parser bench: ${result.messageBytes}-byte INVITE, median of ${result.rounds} rounds of ${ROUND_MS} ms, messages/second`);
+  console.log(`${'parser'.padEnd(14)}${'start line'.padStart(12)}${'all headers'.padStart(12)}`);
+  for (const [name, r] of Object.entries(result.parsers)) console.log(`${name.padEnd(14)}${fmt(r.startLine)}${fmt(r.allHeaders)}`);
+  console.log(`${'speedup'.padEnd(14)}${`${result.speedup.startLine}x`.padStart(12)}${`${result.speedup.allHeaders}x`.padStart(12)}`);
+}

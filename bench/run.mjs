@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// The benchmark runner: parser throughput, call rate against four systems, calls held, soak.
+// Writes results/<out>.json and results/<out>.md. See README.md for what each number means.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeMachine } from './lib/machine.mjs';
+import { parseOptions, USAGE } from './lib/options.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+import { judgeTargets } from './lib/targets.mjs';
+import { runCallRate } from './sections/call-rate.mjs';
+import { runCallsHeld } from './sections/calls-held.mjs';
+import { runParser } from './sections/parser.mjs';
+import { runProfile } from './sections/profile.mjs';
+import { runSoak } from './sections/soak.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, 'results');
+
+const startedAt = Date.now();
+const log = (line) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.help) return console.log(USAGE);
+  mkdirSync(resultsDir, { recursive: true });
+
+  const results = {
+    machine: describeMachine(),
+    settings: {
+      smoke: options.smoke,
+      steps: options.steps,
+      stepSeconds: options.stepSeconds,
+      heldCalls: options.heldCalls,
+      heldRate: options.heldRate,
+      soakSeconds: options.soakSeconds,
+    },
+  };
+  const has = (section) => options.sections.includes(section);
+  // Each section stands alone: one that fails is recorded and the others still run.
+  const attempt = async (name, run) => {
+    try {
+      return await run();
+    } catch (error) {
+      log(`${name} failed: ${error.message}`);
+      if (error.detail) log(error.detail.replace(/^/gm, '    '));
+      return { error: error.message, detail: error.detail };
+    }
+  };
+
+  if (has('parser')) results.parser = await attempt('parser', () => runParser({ smoke: options.smoke, log }));
+  if (has('rate')) results.callRate = await attempt('call rate', () => runCallRate({ ...options, log }));
+  if (has('held') && options.heldCalls > 0) {
+    results.callsHeld = await attempt('calls held', () => runCallsHeld({ calls: options.heldCalls, rate: options.heldRate, log }));
+  }
+  if (has('soak') && options.soakSeconds > 0) {
+    const maxA = Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === 'app')?.maxCleanRate : undefined;
+    const rate = options.soakRate ?? (maxA ? Math.max(10, Math.round(maxA / 2)) : options.steps[0]);
+    results.settings.soakRate = rate;
+    results.soak = await attempt('soak', () =>
+      runSoak({ seconds: options.soakSeconds, rate, sampleSeconds: options.soakSampleSeconds, log }),
+    );
+  }
+  if (options.profile) {
+    results.profile = await attempt('profile', () => runProfile({ ...options, results, resultsDir, log }));
+  }
+
+  results.durationSeconds = Math.round((Date.now() - startedAt) / 1000);
+  results.targets = judgeTargets(results);
+  writeFileSync(join(resultsDir, `${options.out}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDir, `${options.out}.md`), renderMarkdown(results));
+  log(`wrote results/${options.out}.json and results/${options.out}.md`);
+  for (const t of results.targets) log(`target ${t.target}: ${t.measured} (${t.holds === null ? 'not measured' : t.holds ? 'holds' : 'does not hold'})`);
+}
+
+// Ctrl-C: exit through process.exit so every 'exit' hook kills what this run started.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,118 @@
+// 1. Call rate: sipp's built-in UAC at rising rates against each system, until a step fails.
+// A step is clean when every call completed with no failed call, no retransmission (in either
+// direction), no timeout and no unexpected message, and sipp kept up the offered rate. After
+// the first unclean step, one more step halfway between it and the last clean one narrows the
+// answer down.
+import { startCpuMeter } from '../lib/proc.mjs';
+import { runSippUac } from '../lib/sipp.mjs';
+import { SYSTEMS } from '../lib/systems.mjs';
+
+const SETTLE_MS = 2000;
+
+export async function runCallRate({ systems, steps, stepSeconds, log, profileDir }) {
+  const results = [];
+  for (const kind of systems) {
+    const { label, description } = SYSTEMS[kind];
+    log(`call rate: ${label}`);
+    let system;
+    try {
+      system = await SYSTEMS[kind].start({ profileDir });
+    } catch (error) {
+      log(`  could not start: ${error.message}`);
+      if (error.detail) log(error.detail.replace(/^/gm, '    '));
+      results.push({ kind, label, description, error: error.message, detail: error.detail, steps: [] });
+      continue;
+    }
+    try {
+      const ran = await climb(system, steps, stepSeconds, log);
+      results.push({ kind, label, description, ...summarize(ran) });
+    } finally {
+      await system.stop();
+    }
+  }
+  return results;
+}
+
+async function climb(system, steps, stepSeconds, log) {
+  const ran = [];
+  let lastClean;
+  for (const rate of steps) {
+    const step = await runStep(system, rate, stepSeconds, log);
+    ran.push(step);
+    if (!step.clean) {
+      const midway = lastClean && roundRate((lastClean + rate) / 2);
+      if (midway && midway !== lastClean && midway !== rate) {
+        await sleep(SETTLE_MS * 2);
+        ran.push(await runStep(system, midway, stepSeconds, log));
+      }
+      break;
+    }
+    lastClean = rate;
+    await sleep(SETTLE_MS);
+  }
+  return ran;
+}
+
+async function runStep(system, rate, stepSeconds, log) {
+  const calls = Math.max(1, Math.round(rate * stepSeconds));
+  let stopMeter;
+  const sipp = await runSippUac({
+    remote: system.remote,
+    rate,
+    calls,
+    onStart: (pid) => (stopMeter = startCpuMeter([{ name: 'sipp-uac', pid }, ...system.processes])),
+  });
+  const cpu = stopMeter();
+  const problems = [];
+  if (sipp.failedCalls > 0) problems.push(`${sipp.failedCalls} failed`);
+  if (sipp.successfulCalls < calls) problems.push(`${calls - sipp.successfulCalls} not completed`);
+  if (sipp.retransmissions > 0) problems.push(`${sipp.retransmissions} retransmissions`);
+  if (sipp.timeouts > 0) problems.push(`${sipp.timeouts} timeouts`);
+  if (sipp.unexpectedMessages > 0) problems.push(`${sipp.unexpectedMessages} unexpected`);
+  if (sipp.exitCode !== 0 && problems.length === 0) problems.push(`sipp exit ${sipp.exitCode}`);
+  // sipp's offered rate falls short when sipp itself (or the whole machine) is saturated.
+  if (sipp.callRate < rate * 0.9) problems.push(`offered only ${sipp.callRate.toFixed(0)}/s`);
+  const step = {
+    rate,
+    calls,
+    clean: problems.length === 0,
+    problems,
+    achievedRate: Math.round(sipp.callRate),
+    successfulCalls: sipp.successfulCalls,
+    failedCalls: sipp.failedCalls,
+    retransmissions: sipp.retransmissions,
+    setupMs: sipp.setupMs,
+    cpuPercent: cpu.processes,
+    machineBusyPercent: cpu.machineBusyPercent,
+    seconds: cpu.seconds,
+    errorLog: sipp.errorLog || undefined,
+  };
+  const cpuText = Object.entries(cpu.processes).map(([name, value]) => `${name} ${value}%`).join(', ');
+  log(
+    `  ${String(rate).padStart(5)} cps: ${step.clean ? 'clean' : problems.join(', ')}; ` +
+      `setup p50 ${sipp.setupMs.p50} ms p99 ${sipp.setupMs.p99} ms; CPU ${cpuText}; machine ${cpu.machineBusyPercent}%`,
+  );
+  return step;
+}
+
+function summarize(steps) {
+  const clean = steps.filter((step) => step.clean);
+  const best = clean.reduce((top, step) => (!top || step.rate > top.rate ? step : top), undefined);
+  const firstFailure = steps
+    .filter((step) => !step.clean && (!best || step.rate > best.rate))
+    .reduce((low, step) => (!low || step.rate < low.rate ? step : low), undefined);
+  return {
+    maxCleanRate: best?.rate ?? 0,
+    atMax: best,
+    limitedBy: firstFailure ? `${firstFailure.rate} cps: ${firstFailure.problems.join(', ')}` : 'highest step tried',
+    steps,
+  };
+}
+
+function roundRate(rate) {
+  return rate >= 1000 ? Math.round(rate / 100) * 100 : Math.round(rate / 10) * 10;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

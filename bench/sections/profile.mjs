@@ -1,0 +1,72 @@
+// --profile: where the time and the memory go. (a) and (b) run under node --cpu-prof at a
+// load below their maximum; then a calls-held run takes heap snapshots of the server and the
+// app before and while the calls are up. Raw profiles stay in results/profiles/ (open them in
+// Chrome DevTools); the summary goes to results/profile.md and into the results JSON.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { summarizeCpuProfile } from '../lib/cpu-profile.mjs';
+import { diffHeapSnapshots } from '../lib/heap-snapshot.mjs';
+import { runSippUac } from '../lib/sipp.mjs';
+import { SYSTEMS } from '../lib/systems.mjs';
+import { runCallsHeld } from './calls-held.mjs';
+
+const LOAD_SHARE = 0.7;
+
+export async function runProfile({ results, resultsDir, profileSeconds, smoke, steps, log }) {
+  const dir = join(resultsDir, 'profiles');
+  rmSync(dir, { recursive: true, force: true });
+  const root = resolve(resultsDir, '..', '..');
+  const summary = { cpu: {}, heap: {} };
+
+  for (const kind of ['app', 'b2bua']) {
+    const measured = Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === kind)?.maxCleanRate : undefined;
+    const rate = measured ? Math.max(10, Math.round(measured * LOAD_SHARE)) : steps[Math.min(1, steps.length - 1)];
+    const profileDir = join(dir, kind);
+    mkdirSync(profileDir, { recursive: true });
+    log(`profile: ${SYSTEMS[kind].label} at ${rate} cps for ${profileSeconds} s under --cpu-prof`);
+    const system = await SYSTEMS[kind].start({ profileDir });
+    let sipp;
+    try {
+      sipp = await runSippUac({ remote: system.remote, rate, calls: Math.round(rate * profileSeconds) });
+    } finally {
+      await system.stop();
+    }
+    summary.cpu[kind] = { rate, failedCalls: sipp.failedCalls, processes: {} };
+    for (const name of ['server', 'app']) {
+      summary.cpu[kind].processes[name] = summarizeCpuProfile(join(profileDir, `${name}.cpuprofile`), { root });
+    }
+  }
+
+  const snapshotDir = join(dir, 'heap');
+  mkdirSync(snapshotDir, { recursive: true });
+  const calls = smoke ? 100 : 2000;
+  await runCallsHeld({ calls, rate: Math.min(500, calls), log, snapshotDir });
+  for (const name of ['server', 'app']) {
+    summary.heap[name] = diffHeapSnapshots(join(snapshotDir, `${name}-before.heapsnapshot`), join(snapshotDir, `${name}-held.heapsnapshot`), { per: calls });
+  }
+  summary.heap.calls = calls;
+
+  writeFileSync(join(resultsDir, 'profile.md'), renderProfile(summary));
+  log('wrote results/profile.md (raw profiles in results/profiles/)');
+  return summary;
+}
+
+function renderProfile(summary) {
+  const lines = ['# Profile summary', ''];
+  for (const [kind, run] of Object.entries(summary.cpu)) {
+    lines.push(`## CPU: ${SYSTEMS[kind].label} at ${run.rate} cps (${run.failedCalls} failed calls)`, '');
+    for (const [name, p] of Object.entries(run.processes)) {
+      lines.push(`### ${name} (${p.samples} samples over ${p.seconds} s)`, '');
+      lines.push('| self % | function |', '|---|---|', ...p.self.map((f) => `| ${f.percent} | \`${f.name}\` |`), '');
+      lines.push('| inclusive % | function |', '|---|---|', ...p.inclusive.map((f) => `| ${f.percent} | \`${f.name}\` |`), '');
+      lines.push('| self % | module |', '|---|---|', ...p.modules.map((f) => `| ${f.percent} | \`${f.name}\` |`), '');
+    }
+  }
+  lines.push(`## Heap: what ${summary.heap.calls} held calls add`, '');
+  for (const name of ['server', 'app']) {
+    const h = summary.heap[name];
+    lines.push(`### ${name}: ${h.perCallBytes} B per call (shallow sizes of objects added)`, '');
+    lines.push('| objects | per call | bytes per call |', '|---|---|---|', ...h.top.map((r) => `| \`${r.name}\` | ${r.perCallCount} | ${r.perCallBytes} |`), '');
+  }
+  return lines.join('\n');
+}

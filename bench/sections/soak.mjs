@@ -1,0 +1,80 @@
+// 4. Soak: target (a) at a constant rate (half its maximum) for a while; memory of the server
+// and of the app sampled throughout. Growth is judged on the samples after the warm-up (the
+// first 40 s, while the population of lingering transactions fills up to its steady level):
+// RSS may not grow by more than 5 % and the heap after GC not by more than 512 KiB a minute.
+import { startCpuMeter } from '../lib/proc.mjs';
+import { slope } from '../lib/stats.mjs';
+import { startSippUac } from '../lib/sipp.mjs';
+import { startApp, startServer } from '../lib/systems.mjs';
+
+const WARM_UP_SECONDS = 40;
+const MAX_RSS_GROWTH = 0.05;
+const MAX_HEAP_SLOPE_PER_MINUTE = 512 * 1024;
+
+export async function runSoak({ seconds, rate, sampleSeconds, log }) {
+  log(`soak: ${rate} cps for ${seconds} s through (a)`);
+  const server = await startServer({});
+  const app = await startApp('app', server, ['--mode', 'uas'], {});
+  const parts = { server, app };
+  try {
+    const sipp = await startSippUac({ remote: server.info.sip, rate, calls: Math.round(rate * seconds) });
+    const stopMeter = startCpuMeter([{ name: 'sipp-uac', pid: sipp.pid }, { name: 'server', pid: server.pid }, { name: 'app', pid: app.pid }]);
+    const startedAt = Date.now();
+    const samples = [];
+    let finished = false;
+    void sipp.done.then(() => (finished = true));
+    while (!finished) {
+      await Promise.race([sleep(sampleSeconds * 1000), sipp.done]);
+      if (finished) break;
+      const at = (Date.now() - startedAt) / 1000;
+      const sample = { at: Math.round(at) };
+      for (const [name, part] of Object.entries(parts)) {
+        const { rss, heapUsed } = await part.memory();
+        sample[name] = { rss, heapUsed };
+      }
+      samples.push(sample);
+    }
+    const cpu = stopMeter();
+    const result = await sipp.done;
+    const steadySamples = samples.filter((sample) => sample.at >= Math.min(WARM_UP_SECONDS, seconds / 3));
+    const growth = Object.fromEntries(Object.keys(parts).map((name) => [name, judge(steadySamples, name)]));
+    for (const [name, g] of Object.entries(growth)) {
+      log(`  ${name}: RSS ${mib(g.rssStart)} -> ${mib(g.rssEnd)} MiB (${(g.rssGrowth * 100).toFixed(1)} %), heap slope ${(g.heapSlopePerMinute / 1024).toFixed(0)} KiB/min`);
+    }
+    return {
+      seconds,
+      rate,
+      sipp: { successfulCalls: result.successfulCalls, failedCalls: result.failedCalls, retransmissions: result.retransmissions, setupMs: result.setupMs },
+      cpuPercent: cpu.processes,
+      machineBusyPercent: cpu.machineBusyPercent,
+      growth,
+      holds: Object.values(growth).every((g) => g.holds) && result.failedCalls === 0,
+      samples,
+    };
+  } finally {
+    await app.stop();
+    await server.stop();
+  }
+}
+
+function judge(samples, name) {
+  if (samples.length < 2) return { holds: false, reason: 'too few samples', rssStart: 0, rssEnd: 0, rssGrowth: 0, heapSlopePerMinute: 0 };
+  const rssStart = samples[0][name].rss;
+  const rssEnd = samples[samples.length - 1][name].rss;
+  const rssGrowth = (rssEnd - rssStart) / rssStart;
+  const heapSlopePerMinute = slope(samples.map((s) => ({ x: s.at / 60, y: s[name].heapUsed })));
+  return {
+    rssStart,
+    rssEnd,
+    rssGrowth: Math.round(rssGrowth * 1000) / 1000,
+    rssSlopePerMinute: Math.round(slope(samples.map((s) => ({ x: s.at / 60, y: s[name].rss })))),
+    heapSlopePerMinute: Math.round(heapSlopePerMinute),
+    holds: rssGrowth <= MAX_RSS_GROWTH && heapSlopePerMinute <= MAX_HEAP_SLOPE_PER_MINUTE,
+  };
+}
+
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,47 @@
+// The drachtio application under test, in its own process, connected to the server's admin port.
+//   --mode uas    the seed's simplest app: INVITE -> 200 with SDP, BYE -> 200
+//   --mode b2bua  every INVITE goes on to --far-end as a new call, bridged with uac().pipe(res)
+import drachtio from 'drachtio';
+import { ANSWER_SDP, argValue, reportReady, serveRunner } from './control.mjs';
+
+const [host, port] = argValue('admin').split(':');
+const mode = argValue('mode', 'uas');
+const farEnd = argValue('far-end');
+const counted = { invites: 0, answered: 0, byes: 0, failures: 0 };
+
+const app = drachtio();
+
+if (mode === 'b2bua') {
+  app.invite((req, res) => {
+    counted.invites++;
+    const outbound = app.uac(`sip:service@${farEnd}`, {
+      headers: { 'content-type': 'application/sdp' },
+      body: req.body,
+    });
+    outbound.on('success', () => counted.answered++);
+    outbound.on('fail', () => counted.failures++);
+    outbound.pipe(res);
+  });
+} else {
+  app.invite((req, res) => {
+    counted.invites++;
+    res.send(200, { headers: { 'content-type': 'application/sdp' }, body: ANSWER_SDP });
+    counted.answered++;
+  });
+  app.bye((req, res) => {
+    counted.byes++;
+    res.send(200);
+  });
+}
+
+app.connect({ host, port: Number(port), secret: argValue('secret', 'bench') }, (err) => {
+  if (err) {
+    console.error(`app: cannot connect: ${err.message}`);
+    process.exit(1);
+  }
+  serveRunner({
+    counters: () => counted,
+    stop: () => app.disconnect(),
+  });
+  reportReady({ mode });
+});

@@ -1,0 +1,23 @@
+// drachtio-server-ts in its own process, as the daemon runs it: SIP on UDP, the admin port for
+// applications, both on ephemeral ports. Logging at 'warn' so the measurement is of the work,
+// not of writing a log line per message.
+import serverPackage from 'drachtio-server-ts';
+import { argValue, reportReady, serveRunner } from './control.mjs';
+
+const server = await serverPackage.createServer({
+  secret: argValue('secret', 'bench'),
+  contacts: ['sip:127.0.0.1:0;transport=udp'],
+  admin: { address: '127.0.0.1', port: 0 },
+  logLevel: argValue('log-level', 'warn'),
+});
+
+serveRunner({ stop: () => server.close() });
+reportReady({
+  admin: `${server.adminAddress.address}:${server.adminAddress.port}`,
+  sip: hostport(server.sipContacts[0]),
+});
+
+/** 'sip:127.0.0.1:5060;transport=udp' -> '127.0.0.1:5060' */
+function hostport(contact) {
+  return /^sips?:([^;>]+)/.exec(contact)[1];
+}
