@@ -1,53 +1,14 @@
-import type { CommandMap, CommandName, RequestNotice } from 'drachtio-protocol';
 import drachtio = require('../src/index');
+import { fakeWire, sipRequest, tick } from './support/fake-wire';
 
-/**
- * Unit tests of the application's request pipeline: the wire client is replaced by a recorder of
- * the commands it would send, and requests are injected as the server would notify them.
- */
+/** Unit tests of the application's request pipeline, with the wire client replaced (see support/fake-wire). */
 
-const INVITE = [
-  'INVITE sip:1234@127.0.0.1 SIP/2.0',
-  'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1',
-  'From: "Alice" <sip:alice@example.com>;tag=abc',
-  'To: <sip:1234@127.0.0.1>',
-  'Call-ID: call-1',
-  'CSeq: 1 INVITE',
-  'Max-Forwards: 70',
-  'Content-Length: 0',
-  '',
-  '',
-].join('\r\n');
-
-const withMethod = (method: string): string => INVITE.replace(/INVITE/g, method);
-
-let txid = 0;
-function notice(extra: Partial<RequestNotice> = {}): RequestNotice {
-  return { transactionId: `tx-${++txid}`, source: { address: '10.0.0.1', port: 5060, transport: 'udp' }, receivedAt: Date.now(), ...extra };
-}
-
-interface Sent {
-  command: CommandName;
-  data: CommandMap[CommandName][0];
-}
-
-function createApp(): { app: drachtio.Application; sent: Sent[] } {
-  const app = drachtio();
-  const sent: Sent[] = [];
-  jest.spyOn(app.agent, 'command').mockImplementation(((command: CommandName, data: CommandMap[CommandName][0]) => {
-    sent.push({ command, data });
-    const status = (data as { status?: number }).status ?? 200;
-    return Promise.resolve(command === 'respond' ? { raw: INVITE.replace('INVITE sip:1234@127.0.0.1 SIP/2.0', `SIP/2.0 ${status} Whatever`) } : {});
-  }) as typeof app.agent.command);
-  return { app, sent };
-}
-
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const statuses = (sent: Sent[]): number[] => sent.filter((s) => s.command === 'respond').map((s) => (s.data as { status: number }).status);
+const INVITE = sipRequest('INVITE');
+const withMethod = (method: string): string => sipRequest(method);
 
 describe('application request pipeline', () => {
   it('runs app.use middleware in order, then the app[verb] route', async () => {
-    const { app, sent } = createApp();
+    const { app, sent, deliver, statuses } = fakeWire();
     const trail: string[] = [];
     app.use((_req, _res, next) => (trail.push('first'), next()));
     app.use('invite', (_req, _res, next) => (trail.push('invite-only'), next()));
@@ -56,48 +17,48 @@ describe('application request pipeline', () => {
       trail.push(`route ${req.method} from ${req.get('from').url.user} tag ${req.get('from').tag}`);
       res.send(486, { headers: { 'user-agent': 'busy' } });
     });
-    app.agent.emit('request', notice(), INVITE);
+    deliver(INVITE);
     await tick();
     expect(trail).toEqual(['first', 'invite-only', 'route INVITE from alice tag abc']);
     expect(sent.find((s) => s.command === 'respond')?.data).toMatchObject({ status: 486, headers: { 'user-agent': 'busy' } });
   });
 
   it('an explicitly mounted app.router runs where it was mounted', async () => {
-    const { app } = createApp();
+    const { app, deliver } = fakeWire();
     const trail: string[] = [];
     app.use(app.router);
     app.use((_req, _res, next) => (trail.push('after-router'), next()));
     app.invite((_req, _res, next) => (trail.push('route'), next()));
-    app.agent.emit('request', notice(), INVITE);
+    deliver(INVITE);
     await tick();
     expect(trail).toEqual(['route', 'after-router']);
   });
 
   it('answers by default when nothing answered: 404 for INVITE, 200 for BYE and OPTIONS, nothing for ACK', async () => {
-    const { app, sent } = createApp();
-    app.agent.emit('request', notice(), INVITE);
-    app.agent.emit('request', notice({ dialogId: 'd1' }), withMethod('BYE'));
-    app.agent.emit('request', notice(), withMethod('OPTIONS'));
-    app.agent.emit('request', notice({ dialogId: 'd1' }), withMethod('ACK'));
+    const { app, sent, deliver, statuses } = fakeWire();
+    deliver(INVITE);
+    deliver(withMethod('BYE'), { dialogId: 'd1' });
+    deliver(withMethod('OPTIONS'));
+    deliver(withMethod('ACK'), { dialogId: 'd1' });
     await tick();
-    expect(statuses(sent)).toEqual([404, 200, 200]);
+    expect(statuses()).toEqual([404, 200, 200]);
   });
 
   it('an error nobody handles is answered with 500 and reported on the error event', async () => {
-    const { app, sent } = createApp();
+    const { app, sent, deliver, statuses } = fakeWire();
     const errors: Error[] = [];
     app.on('error', (err) => errors.push(err));
     app.invite(() => {
       throw new Error('database down');
     });
-    app.agent.emit('request', notice(), INVITE);
+    deliver(INVITE);
     await tick();
-    expect(statuses(sent)).toEqual([500]);
+    expect(statuses()).toEqual([500]);
     expect(errors.map((e) => e.message)).toEqual(['database down']);
   });
 
   it('error middleware (arity 4) receives errors from routes and can answer', async () => {
-    const { app, sent } = createApp();
+    const { app, sent, deliver, statuses } = fakeWire();
     app.use(app.router);
     app.use((err: unknown, _req: drachtio.Request, res: drachtio.Response, _next: drachtio.NextFunction) => {
       res.send(503, (err as Error).message);
@@ -105,16 +66,16 @@ describe('application request pipeline', () => {
     app.invite(async () => {
       throw new Error('try later');
     });
-    app.agent.emit('request', notice(), INVITE);
+    deliver(INVITE);
     await tick();
     expect(sent.find((s) => s.command === 'respond')?.data).toMatchObject({ status: 503, reason: 'try later' });
   });
 
   it('res.send accepts (status), (status, reason), (status, opts) and (status, reason, opts) and refuses a second final', async () => {
-    const { app, sent } = createApp();
+    const { app, sent, deliver, statuses } = fakeWire();
     const responses: drachtio.Response[] = [];
     app.invite((_req, res) => void responses.push(res));
-    for (let i = 0; i < 4; i++) app.agent.emit('request', notice(), INVITE);
+    for (let i = 0; i < 4; i++) deliver(INVITE);
     await tick();
     responses[0].send(180);
     responses[1].send(500, 'Internal Server Error - Database down');
@@ -133,7 +94,7 @@ describe('application request pipeline', () => {
   });
 
   it('registers the verbs it handles with the server', async () => {
-    const { app } = createApp();
+    const { app, deliver } = fakeWire();
     const setRoutes = jest.spyOn(app.agent, 'setRoutes');
     app.invite(() => undefined);
     app.use('register', (_req, _res, next) => next());
@@ -143,7 +104,7 @@ describe('application request pipeline', () => {
   });
 
   it('a CANCEL marks the INVITE inactive and calls req.cancel handlers', async () => {
-    const { app } = createApp();
+    const { app, deliver } = fakeWire();
     let invite: drachtio.Request | undefined;
     const canceled: string[] = [];
     app.invite((req, res) => {
@@ -151,11 +112,10 @@ describe('application request pipeline', () => {
       res.send(180);
       req.cancel((cancel) => canceled.push(cancel.method));
     });
-    const n = notice();
-    app.agent.emit('request', n, INVITE);
+    const transactionId = deliver(INVITE);
     await tick();
     expect(invite?.active).toBe(true);
-    app.agent.emit('cancel', { transactionId: n.transactionId, source: n.source }, withMethod('CANCEL'));
+    app.agent.emit('cancel', { transactionId, source: { address: '10.0.0.1', port: 5060, transport: 'udp' } }, withMethod('CANCEL'));
     expect(invite?.active).toBe(false);
     expect(canceled).toEqual(['CANCEL']);
   });
