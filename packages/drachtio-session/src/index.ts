@@ -22,6 +22,9 @@ export type { SerializableClass } from './serialization';
 export type { Callback } from './callback';
 export default session;
 
+// Brings drachtio's types into the program, so that the augmentation below has a module to merge into.
+import type {} from 'drachtio';
+
 declare module 'drachtio' {
   interface Request {
     /** This call's session, loaded by drachtio-session's middleware. */
@@ -29,12 +32,5 @@ declare module 'drachtio' {
   }
 }
 
-module.exports = Object.assign(session, {
-  session,
-  MemoryStore,
-  registerClass,
-  SessionSerializationError,
-  SessionStoreError,
-  SessionState,
-  default: session,
-});
+// require('drachtio-session') is the session function itself, carrying every named export.
+module.exports = Object.assign(session, exports);

@@ -4,13 +4,13 @@
  * until the call's last dialog ends or the time to live runs out.
  *
  * When the store fails or is too slow, the request is answered with `failureStatus` (503 by
- * default; ACK, which cannot be answered, is dropped) and the error is emitted on the app as
- * 'error'. Nothing is retried: the next request simply tries the store again.
+ * default; ACK and CANCEL, which cannot be answered, go no further) and the error is emitted
+ * on the app as 'error'. Nothing is retried: the next request simply tries the store again.
  */
 import { CallSessions } from './call-sessions';
 import type { B2buaLegs, DialogStateNotice, HostApp, HostRequest, HostResponse } from './host';
 import { MemoryStore } from './memory-store';
-import { RequestSession } from './request-session';
+import { isUnanswerable, RequestSession } from './request-session';
 import type { Store } from './store';
 
 export interface SessionOptions {
@@ -57,7 +57,7 @@ export function session(options: SessionOptions = {}): SessionMiddleware {
       (error: unknown) => {
         sessions.inFlight.release(req.callId);
         report(error);
-        if (req.method !== 'ACK' && !res.headersSent) {
+        if (!isUnanswerable(req.method) && !res.headersSent) {
           Promise.resolve()
             .then(() => res.send((error as { status?: number }).status ?? 500))
             .catch(report);

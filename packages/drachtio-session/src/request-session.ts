@@ -1,13 +1,18 @@
 /**
  * The session of one incoming request, from load to the moment the request is done: it is
- * saved after the final response (or, for ACK, which has none, once the handlers have run),
- * and a BYE that was answered 2xx ends its dialog. Also answers `req.session.save()` and
+ * saved after the final response (or, for ACK and CANCEL, which get none, once the handlers
+ * have run), and a BYE that was answered 2xx ends its dialog. Also answers `req.session.save()` and
  * friends for this request (it is the Session's keeper).
  */
 import type { CallSessions, LoadedSession } from './call-sessions';
 import type { HostRequest, HostResponse } from './host';
 import { serialize } from './serialization';
 import { Session, sessionData, SessionKeeper, SessionState } from './session';
+
+/** Requests that get no response: ACK, and CANCEL (the server answered it already). */
+export function isUnanswerable(method: string): boolean {
+  return method === 'ACK' || method === 'CANCEL';
+}
 
 /** After this long a request without a final response is considered gone (64 x T1, RFC 3261). */
 const TRANSACTION_LIFETIME_MS = 32_000;
@@ -34,7 +39,7 @@ export class RequestSession implements SessionKeeper {
 
   /** Arrange for `finish` to run when the request is done. */
   finishWhenDone(res: HostResponse): void {
-    if (this.req.method === 'ACK' || res.finished) {
+    if (isUnanswerable(this.req.method) || res.finished) {
       setImmediate(() => this.finish(res));
       return;
     }
