@@ -1,0 +1,123 @@
+/**
+ * One SIP dialog (RFC 3261 12): its identity, the state that shapes every request sent inside
+ * it (route set, remote target, local CSeq) and the check on requests received in it (remote
+ * CSeq). The id doubles as the lookup key, so matching an in-dialog message is one Map lookup.
+ */
+import type { Transport } from 'drachtio-protocol';
+import type { Connection } from '../transport/transport';
+import type { Retransmitter } from './retransmitter';
+import type { SessionTimer } from './session-timer';
+
+/** UAS: our 2xx to an INVITE, retransmitted until the ACK with its CSeq arrives. */
+export interface AwaitedAck {
+  cseq: number;
+  inviteTransactionId: string;
+  retransmitter: Retransmitter;
+}
+
+export type DialogRole = 'uac' | 'uas';
+export type DialogState = 'early' | 'confirmed' | 'terminated';
+
+export function dialogId(callId: string, localTag: string, remoteTag: string): string {
+  return `${callId};local-tag=${localTag};remote-tag=${remoteTag}`;
+}
+
+export interface DialogInit {
+  role: DialogRole;
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+  /** Our From (UAC) or To (UAS) value, with our tag. */
+  localUri: string;
+  /** Their From (UAS) or To (UAC) value, with their tag. */
+  remoteUri: string;
+  remoteTarget: string;
+  /** Route set in the order requests carry it (reversed Record-Route for a UAC). */
+  routeSet: string[];
+  localSeq: number;
+  remoteSeq?: number;
+  transport: Transport;
+  connection?: Connection;
+  /** The INVITE server or client transaction that created the dialog. */
+  inviteTransactionId: string;
+}
+
+export class Dialog {
+  readonly id: string;
+  readonly role: DialogRole;
+  readonly callId: string;
+  readonly localTag: string;
+  readonly remoteTag: string;
+  readonly localUri: string;
+  readonly remoteUri: string;
+  state: DialogState = 'early';
+  remoteTarget: string;
+  routeSet: string[];
+  localSeq: number;
+  remoteSeq: number | undefined;
+  readonly transport: Transport;
+  connection: Connection | undefined;
+  inviteTransactionId: string;
+  /** Which notices went to the control plane, so 'terminated' is only sent for announced dialogs. */
+  announced = false;
+  /** The last SDP we sent, reused by session refreshes. */
+  localSdp: string | undefined;
+  /** The peer listed UPDATE in Allow: refreshes can use it. */
+  peerAllowsUpdate = false;
+  /** UAS: the 2xx waiting for its ACK. */
+  awaitedAck: AwaitedAck | undefined;
+  /** UAC: the ACK sent for the 2xx with this CSeq, sent again when the 2xx is retransmitted. */
+  lastAck: { cseq: number; data: Buffer } | undefined;
+  /** UAS (RFC 3262): reliable provisionals by RSeq, retransmitted until PRACKed. */
+  readonly unacknowledgedProvisionals = new Map<number, Retransmitter>();
+  /** UAS: the RSeq of the last reliable provisional sent. */
+  localRSeq = Math.floor(Math.random() * 1000);
+  /** UAC: the RSeq of the last reliable provisional received (RFC 3262 4). */
+  remoteRSeq: number | undefined;
+  sessionTimer: SessionTimer | undefined;
+
+  constructor(init: DialogInit) {
+    this.id = dialogId(init.callId, init.localTag, init.remoteTag);
+    this.role = init.role;
+    this.callId = init.callId;
+    this.localTag = init.localTag;
+    this.remoteTag = init.remoteTag;
+    this.localUri = init.localUri;
+    this.remoteUri = init.remoteUri;
+    this.remoteTarget = init.remoteTarget;
+    this.routeSet = init.routeSet;
+    this.localSeq = init.localSeq;
+    this.remoteSeq = init.remoteSeq;
+    this.transport = init.transport;
+    this.connection = init.connection;
+    this.inviteTransactionId = init.inviteTransactionId;
+  }
+
+  /** The next CSeq for a request we send (ACK and CANCEL reuse their INVITE's instead). */
+  nextLocalSeq(): number {
+    this.localSeq += 1;
+    return this.localSeq;
+  }
+
+  /** RFC 3261 12.2.2: a lower or equal CSeq is out of order (ACK and CANCEL excepted). */
+  acceptRemoteSeq(seq: number): boolean {
+    if (this.remoteSeq !== undefined && seq <= this.remoteSeq) return false;
+    this.remoteSeq = seq;
+    return true;
+  }
+
+  /** Stops every timer the dialog runs; the dialog is over. */
+  close(): void {
+    this.state = 'terminated';
+    this.awaitedAck?.retransmitter.stop();
+    this.awaitedAck = undefined;
+    for (const retransmitter of this.unacknowledgedProvisionals.values()) retransmitter.stop();
+    this.unacknowledgedProvisionals.clear();
+    this.sessionTimer?.stop();
+  }
+
+  /** Where in-dialog requests go first: the first route (loose routing) or the remote target. */
+  get nextHop(): string {
+    return this.routeSet[0] ?? this.remoteTarget;
+  }
+}

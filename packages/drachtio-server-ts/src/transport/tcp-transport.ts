@@ -1,0 +1,129 @@
+/**
+ * TCP listener plus a pool of connections keyed by remote address and port, shared by inbound
+ * and outbound traffic so a response or an in-dialog request reuses an open connection
+ * (RFC 3261 18). Idle connections are closed after `idleTimeout`; a connection whose stream
+ * does not frame is closed on its own, leaving every other connection untouched.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Endpoint } from 'drachtio-protocol';
+import type { Logger } from 'pino';
+import { StreamFramer } from 'drachtio-sip';
+import type { Connection, InboundMessage, SendFailure } from './transport';
+
+let nextConnectionId = 1;
+
+class TcpConnection implements Connection {
+  readonly id = nextConnectionId++;
+  closed = false;
+  private readonly framer = new StreamFramer();
+
+  constructor(
+    readonly socket: Socket,
+    readonly remote: Endpoint,
+  ) {}
+
+  write(data: Buffer): void {
+    if (!this.closed) this.socket.write(data);
+  }
+
+  /** Returns the complete messages in `chunk`; throws when the stream is malformed. */
+  frame(chunk: Buffer): Buffer[] {
+    return this.framer.push(chunk);
+  }
+}
+
+export class TcpTransport {
+  private server: Server | undefined;
+  private readonly connections = new Map<string, TcpConnection>();
+
+  constructor(
+    readonly host: string,
+    private readonly ipv6: boolean,
+    private readonly idleTimeout: number,
+    private readonly logger: Logger,
+    private readonly onMessage: (message: InboundMessage) => void,
+  ) {}
+
+  get port(): number {
+    const address = this.server?.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const server = createServer((socket) => this.adopt(socket));
+      server.once('error', reject);
+      server.listen({ port, host: this.host, ipv6Only: this.ipv6, exclusive: true }, () => {
+        server.off('error', reject);
+        server.on('error', (error) => this.logger.error({ err: error }, 'TCP listener error'));
+        this.server = server;
+        resolve();
+      });
+    });
+  }
+
+  /** Send over the given connection if still open, else over a pooled or new one to the address. */
+  send(data: Buffer, address: string, port: number, via?: Connection, onFailure?: SendFailure): void {
+    if (via && !via.closed) return via.write(data);
+    let connection = this.connections.get(key(address, port));
+    if (!connection) {
+      if (!this.server) return onFailure?.(new Error('TCP transport is closed'));
+      const socket = connect({ host: address, port });
+      connection = this.adopt(socket, { address, port, transport: 'tcp' });
+      if (onFailure) {
+        const failed = onFailure;
+        socket.once('error', failed);
+        socket.once('connect', () => socket.off('error', failed));
+      }
+    }
+    connection.write(data);
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const connection of this.connections.values()) connection.socket.destroy();
+    this.connections.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private adopt(socket: Socket, remote?: Endpoint): TcpConnection {
+    const endpoint = remote ?? {
+      address: stripV4Mapped(socket.remoteAddress ?? ''),
+      port: socket.remotePort ?? 0,
+      transport: 'tcp' as const,
+    };
+    const connection = new TcpConnection(socket, endpoint);
+    const poolKey = key(endpoint.address, endpoint.port);
+    this.connections.set(poolKey, connection);
+    socket.setNoDelay(true);
+    socket.setTimeout(this.idleTimeout);
+    socket.on('timeout', () => socket.destroy());
+    socket.on('error', (error) => this.logger.debug({ err: error, remote: endpoint }, 'TCP connection error'));
+    socket.on('close', () => {
+      connection.closed = true;
+      if (this.connections.get(poolKey) === connection) this.connections.delete(poolKey);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      let messages: Buffer[];
+      try {
+        messages = connection.frame(chunk);
+      } catch (error) {
+        this.logger.warn({ err: error, remote: endpoint }, 'malformed TCP stream: closing the connection');
+        socket.destroy();
+        return;
+      }
+      const receivedAt = Date.now();
+      for (const data of messages) this.onMessage({ data, source: endpoint, connection, receivedAt });
+    });
+    return connection;
+  }
+}
+
+function key(address: string, port: number): string {
+  return `${address}|${port}`;
+}
+
+function stripV4Mapped(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}

@@ -1,0 +1,117 @@
+/**
+ * Every listening contact's sockets behind one send/receive surface. Picks the socket that
+ * matches a destination's transport and address family, and reports the ports actually bound.
+ */
+import { networkInterfaces } from 'node:os';
+import { isIPv6 } from 'node:net';
+import type { Transport } from 'drachtio-protocol';
+import type { Logger } from 'pino';
+import { formatContact, parseListenContact, type ListenSpec } from './contact';
+import { TcpTransport } from './tcp-transport';
+import type { Connection, Destination, InboundMessage, LocalAddress, SendFailure } from './transport';
+import { UdpTransport } from './udp-transport';
+
+interface ListenPoint {
+  spec: ListenSpec;
+  /** The address written into Via and Contact (a wildcard bind is replaced by a real address). */
+  advertised: string;
+  udp?: UdpTransport;
+  tcp?: TcpTransport;
+}
+
+const BIND_ATTEMPTS = 20;
+
+export class TransportLayer {
+  private readonly points: ListenPoint[];
+
+  constructor(
+    contacts: readonly string[],
+    private readonly options: { tcpIdleTimeout: number; logger: Logger; onMessage: (message: InboundMessage) => void },
+  ) {
+    this.points = contacts.map((contact) => {
+      const spec = parseListenContact(contact);
+      return { spec, advertised: advertisedAddress(spec) };
+    });
+  }
+
+  async start(): Promise<void> {
+    for (const point of this.points) await this.bind(point);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.points.flatMap((point) => [point.udp?.close(), point.tcp?.close()]));
+  }
+
+  /** One contact per bound transport, with the real port. */
+  get contacts(): string[] {
+    return this.points.flatMap((point) =>
+      point.spec.transports.map((transport) => formatContact(point.advertised, this.portOf(point, transport), transport)),
+    );
+  }
+
+  supports(transport: Transport, ipv6: boolean): boolean {
+    return this.pointFor(transport, ipv6) !== undefined;
+  }
+
+  /** The address and port to advertise (Via sent-by, Contact) for traffic to `destination`. */
+  local(transport: Transport, ipv6: boolean): LocalAddress | undefined {
+    const point = this.pointFor(transport, ipv6);
+    return point && { host: point.advertised, port: this.portOf(point, transport), transport };
+  }
+
+  send(data: Buffer, destination: Destination, connection?: Connection, onFailure?: SendFailure): void {
+    const point = this.pointFor(destination.transport, isIPv6(destination.address));
+    if (!point) {
+      onFailure?.(new Error(`no ${destination.transport} transport for ${destination.address}`));
+      return;
+    }
+    if (destination.transport === 'udp') point.udp?.send(data, destination.address, destination.port, onFailure);
+    else point.tcp?.send(data, destination.address, destination.port, connection, onFailure);
+  }
+
+  private pointFor(transport: Transport, ipv6: boolean): ListenPoint | undefined {
+    return this.points.find((point) => point.spec.ipv6 === ipv6 && point[transport] !== undefined)
+      ?? this.points.find((point) => point.spec.ipv6 === ipv6 && point.spec.transports.includes(transport));
+  }
+
+  private portOf(point: ListenPoint, transport: Transport): number {
+    return (transport === 'udp' ? point.udp?.port : point.tcp?.port) ?? point.spec.port;
+  }
+
+  /** UDP and TCP of one contact share a port, so an ephemeral port is retried until both bind. */
+  private async bind(point: ListenPoint): Promise<void> {
+    const { spec } = point;
+    const { logger, onMessage, tcpIdleTimeout } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      const tcp = spec.transports.includes('tcp') ? new TcpTransport(spec.host, spec.ipv6, tcpIdleTimeout, logger, onMessage) : undefined;
+      const udp = spec.transports.includes('udp')
+        ? new UdpTransport(spec.host, spec.ipv6, onMessage, (error) => logger.error({ err: error }, 'UDP socket error'))
+        : undefined;
+      try {
+        let port = spec.port;
+        if (tcp) {
+          await tcp.listen(port);
+          port = tcp.port;
+        }
+        if (udp) await udp.bind(port);
+        Object.assign(point, { tcp, udp });
+        return;
+      } catch (error) {
+        await tcp?.close();
+        await udp?.close();
+        const retry = spec.port === 0 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < BIND_ATTEMPTS;
+        if (!retry) throw error;
+      }
+    }
+  }
+}
+
+function advertisedAddress(spec: ListenSpec): string {
+  if (spec.host !== '0.0.0.0' && spec.host !== '::') return spec.host;
+  const family = spec.ipv6 ? 'IPv6' : 'IPv4';
+  for (const addresses of Object.values(networkInterfaces())) {
+    const external = addresses?.find((a) => a.family === family && !a.internal && !a.address.startsWith('fe80'));
+    if (external) return external.address;
+  }
+  return spec.ipv6 ? '::1' : '127.0.0.1';
+}

@@ -1,0 +1,68 @@
+/**
+ * Test helpers: an Engine on ephemeral ports with short timers, and a stand-in for the control
+ * plane that answers requests the way a test tells it to.
+ */
+import { join } from 'node:path';
+import type { RespondData } from 'drachtio-protocol';
+import { Engine, type EngineOptions } from '../../src/engine';
+import type { EngineRequest } from '../../src/engine-api';
+
+/** Short T1 keeps retransmission and timeout tests fast: 64*T1 = 3.2 s. */
+export const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerC: 10000 };
+
+export const SDP = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 9 RTP/AVP 0', ''].join('\r\n');
+
+export function scenario(name: string): string {
+  return join(__dirname, '..', 'scenarios', `${name}.xml`);
+}
+
+export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
+  const engine = new Engine({ contacts: ['sip:127.0.0.1:0;transport=udp,tcp'], timers: FAST_TIMERS, ...options });
+  await engine.start();
+  return engine;
+}
+
+/** 'host:port' of the engine's contact for a transport, as sipp's remote argument. */
+export function remoteOf(engine: Engine, transport: 'udp' | 'tcp' = 'udp'): string {
+  const contact = engine.contacts.find((c) => c.endsWith(`transport=${transport}`));
+  if (!contact) throw new Error(`engine has no ${transport} contact`);
+  return contact.replace(/^sip:/, '').replace(/;.*$/, '');
+}
+
+export type Answer = Omit<RespondData, 'transactionId'> | Array<Omit<RespondData, 'transactionId'>> | undefined;
+
+/** Answers each request with what `answer(request)` returns (several responses in order, or none). */
+export function answerRequests(engine: Engine, answer: (request: EngineRequest) => Answer): EngineRequest[] {
+  const seen: EngineRequest[] = [];
+  engine.on('request', (request) => {
+    seen.push(request);
+    const responses = answer(request);
+    if (!responses) return;
+    void (async () => {
+      for (const response of Array.isArray(responses) ? responses : [responses]) {
+        await engine.respond({ transactionId: request.transactionId, ...response });
+      }
+    })();
+  });
+  return seen;
+}
+
+/** The usual answers: 200 to everything, with SDP for INVITE. */
+export function answerOk(request: EngineRequest): Answer {
+  if (request.method === 'ACK' || request.method === 'PRACK') return undefined;
+  if (request.method === 'INVITE') return [{ status: 180 }, { status: 200, body: SDP }];
+  return { status: 200 };
+}
+
+export function waitFor<T>(predicate: () => T | undefined, timeoutMs = 10000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      const value = predicate();
+      if (value !== undefined && value !== false) return resolve(value);
+      if (Date.now() - started > timeoutMs) return reject(new Error('waitFor: condition not met in time'));
+      setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
