@@ -1,0 +1,93 @@
+/**
+ * Dialogs outlive the app instance that created them: two processes of one app (same appName)
+ * share a Redis session store; the instance that answered the call is killed; the next request
+ * of the call reaches the other instance, which finds the dialog in Redis and hangs it up.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureRedis, startSipp } from 'drachtio-test-kit';
+import { SECRET, scenario, startServer, type TestServer } from './support/harness';
+
+interface Report {
+  instance: string;
+  event: string;
+  [key: string]: unknown;
+}
+
+let server: TestServer;
+let stopRedis: (() => Promise<void>) | undefined;
+const children: ChildProcess[] = [];
+const prefix = `drachtio-dialog-test:${process.pid}:${Date.now()}:`;
+
+beforeAll(async () => {
+  stopRedis = await ensureRedis();
+});
+
+afterAll(async () => {
+  await stopRedis?.();
+});
+
+beforeEach(async () => {
+  server = await startServer();
+});
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await server.close();
+});
+
+/** Start one instance; resolves with it and its reports once it is connected. */
+function startInstance(name: string, reports: Report[]): Promise<ChildProcess> {
+  const child = fork(join(__dirname, 'support', 'failover-app.js'), [String(server.adminPort), SECRET, 'failover-app', prefix, name], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: Report) => {
+      reports.push(message);
+      if (message.event === 'ready') resolve(child);
+      if (message.event === 'error') reject(new Error(`${name}: ${String(message.message)}`));
+    });
+    child.once('exit', (code) => reject(new Error(`instance ${name} exited (${code}) before it was ready`)));
+  });
+}
+
+function waitFor(reports: Report[], match: (r: Report) => boolean, timeoutMs = 15_000): Promise<Report> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const poll = (): void => {
+      const found = reports.find(match);
+      if (found) return resolve(found);
+      if (Date.now() > deadline) return reject(new Error(`timed out; reports so far: ${JSON.stringify(reports)}`));
+      setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+describe('failover', () => {
+  it('another instance with the same appName continues a dialog after the first dies', async () => {
+    const reports: Report[] = [];
+    const first = await startInstance('A', reports);
+    const sipp = await startSipp({
+      scenario: scenario('caller-pauses-info-waits-bye.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+      args: ['-d', '3000'],
+    });
+
+    const created = await waitFor(reports, (r) => r.event === 'create');
+    expect(created.instance).toBe('A');
+    // A dies without a goodbye; B takes its place before the caller's next request.
+    first.kill('SIGKILL');
+    await startInstance('B', reports);
+
+    const info = await waitFor(reports, (r) => r.event === 'info');
+    const ended = await waitFor(reports, (r) => r.event === 'terminate');
+    const dialog = (created.dialog as { id: string; callId: string; local: { sdp: string } });
+    expect(info).toMatchObject({ instance: 'B', dialogId: dialog.id, sessionUser: 'DaveH' });
+    expect(ended).toMatchObject({ instance: 'B', reason: 'normal near end release', sessionUser: 'DaveH' });
+    expect(ended.dialog).toMatchObject({ id: dialog.id, callId: dialog.callId, role: 'uas', state: 'terminated', local: { sdp: dialog.local.sdp } });
+    expect((await sipp.done).exitCode).toBe(0);
+  });
+});

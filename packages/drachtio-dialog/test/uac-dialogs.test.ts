@@ -1,0 +1,42 @@
+/** The app calls sipp: the UAC dialog is created on the 2xx and ends with the far end's BYE. */
+import type { Application } from 'drachtio';
+import { startSipp } from 'drachtio-test-kit';
+import { SipDialog } from '../src';
+import { SDP_HEADERS, nextDialogEvent, scenario, sdp, startApp, startServer, type TestServer } from './support/harness';
+
+let server: TestServer;
+let app: Application;
+
+beforeEach(async () => {
+  server = await startServer();
+});
+
+afterEach(async () => {
+  app?.disconnect();
+  await server.close();
+});
+
+describe('UAC dialogs', () => {
+  it('creates a dialog for an INVITE the app sends, before any request reached the app', async () => {
+    const callee = await startSipp({ scenario: scenario('callee-hangs-up.xml') });
+    app = await startApp(server);
+    const created = nextDialogEvent(app, 'sipdialog:create');
+    const terminated = nextDialogEvent(app, 'sipdialog:terminate');
+    const res = await app.uac(callee.uri('carol'), { headers: { ...SDP_HEADERS, 'p-asserted-identity': '<sip:+15550001111@example.com>' }, body: sdp(7000) });
+    expect(res.status).toBe(200);
+
+    const dialog = (await created).target;
+    expect(dialog).toBeInstanceOf(SipDialog);
+    expect(dialog.role).toBe('uac');
+    expect(dialog.id).toBe(res.dialogId);
+    expect(dialog.local.sdp).toContain('m=audio 7000');
+    expect(dialog.remote.sdp).toContain('m=audio 8000');
+    expect(dialog.remote.contact).toBe(`sip:carol@${callee.hostport}`);
+    expect(dialog.calledParty).toMatchObject({ source: 'to', user: 'carol' });
+    expect(dialog.callingParty).toMatchObject({ source: 'p-asserted-identity', user: '+15550001111' });
+    const end = await terminated;
+    expect(end.target).toBe(dialog);
+    expect(end.reason).toBe('normal far end release');
+    expect((await callee.done).exitCode).toBe(0);
+  });
+});
