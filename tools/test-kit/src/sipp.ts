@@ -39,12 +39,24 @@ export interface SippOptions {
   args?: string[];
 }
 
+/** One row of sipp's scenario screen: how often a message was seen, retransmitted, timed out. */
+export interface SippMessageStats {
+  /** The method or status, e.g. 'INVITE', '200'; 'Pause' rows are left out. */
+  message: string;
+  /** 'in': sipp received it; 'out': sipp sent it. */
+  direction: 'in' | 'out';
+  count: number;
+  retransmissions: number;
+}
+
 export interface SippResult {
   /** sipp's exit code: 0 all calls succeeded, 1 a call failed, 99 no call processed, 255/254 fatal. */
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   successfulCalls: number;
   failedCalls: number;
+  /** The scenario screen's rows, in scenario order (from sipp's final screen). */
+  messages: SippMessageStats[];
   /** sipp's error log (unexpected messages, timeouts), empty when there was none. */
   errors: string;
   stdout: string;
@@ -101,6 +113,7 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
         signal,
         successfulCalls: lastCumulative(out, 'Successful call'),
         failedCalls: lastCumulative(out, 'Failed call'),
+        messages: scenarioRows(out),
         errors,
         stdout: out,
         stderr: stderr(),
@@ -204,6 +217,27 @@ function lastCumulative(screen: string, counter: string): number {
   let value = 0;
   for (const match of screen.matchAll(pattern)) value = Number(match[1]);
   return value;
+}
+
+/** Parses the last scenario screen: rows like "  INVITE ---------->  1  2  0" or "  <---------- 200  E-RTD1 1  0". */
+function scenarioRows(screen: string): SippMessageStats[] {
+  const start = screen.lastIndexOf('Messages  Retrans');
+  if (start < 0) return [];
+  const end = screen.indexOf('Test Terminated', start);
+  const rows: SippMessageStats[] = [];
+  const row = /^\s*(?:(\S+)\s+(-+>|<-+)|(-+>|<-+)\s+(\S+))\s+(?:[EB]-RTD\d\s+)?(\d+)\s+(\d+)/;
+  for (const line of screen.slice(start, end < 0 ? undefined : end).split('\n').slice(1)) {
+    const match = row.exec(line);
+    if (!match) continue;
+    const arrow = match[2] ?? match[3] ?? '';
+    const message = match[1] ?? match[4] ?? '';
+    // A UAC screen writes "INVITE ---->" (sent) and "100 <----" (received); a UAS screen puts the
+    // arrow first, pointing the other way: "----> INVITE" (received), "<---- 200" (sent).
+    const nameFirst = match[1] !== undefined;
+    const direction = nameFirst === arrow.endsWith('>') ? 'out' : 'in';
+    rows.push({ message, direction, count: Number(match[5]), retransmissions: Number(match[6]) });
+  }
+  return rows;
 }
 
 /**
