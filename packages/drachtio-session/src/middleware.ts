@@ -92,7 +92,7 @@ function reporter(app: HostApp): (error: unknown) => void {
   return (error) => {
     const err = error instanceof Error ? error : new Error(String(error));
     if (app.listenerCount('error') > 0) app.emit('error', err);
-    else process.emitWarning(err);
+    else process.emitWarning(`drachtio-session: ${err.message}`, err.name);
   };
 }
 

@@ -1,0 +1,87 @@
+/**
+ * The seed README's "Session state" example, end to end: sipp calls through a real
+ * drachtio-server-ts, the INVITE handler writes req.session.user, the BYE handler reads it back.
+ * Run with the default MemoryStore and with RedisStore.
+ */
+import Redis from 'ioredis';
+import type { Application, Middleware } from 'drachtio';
+import { runSipp } from 'drachtio-test-kit';
+import { connectApp, drachtio, startServer, TestServer } from './support/harness';
+
+const prefix = `test:seed-session:${process.pid}:`;
+const localSdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 0\r\n';
+
+/** The seed's example app; what its BYE handler would print goes to `said`. */
+function seedApp(sessionMiddleware: Middleware, said: string[]): Application {
+  const app = drachtio();
+  app.use(sessionMiddleware);
+  app.use(app.router);
+  app.invite(function (req, res) {
+    req.session.user = 'DaveH';
+    res.send(200, { headers: { 'content-type': 'application/sdp' }, body: localSdp });
+  });
+  app.bye(function (req, res) {
+    said.push('user is ' + req.session.user);
+    res.send(200);
+  });
+  return app;
+}
+
+describe('the seed session example', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** One sipp call (INVITE, 200, ACK, one second of talk, BYE, 200) through `app`. */
+  async function call(app: Application): Promise<void> {
+    await connectApp(app, server);
+    try {
+      const result = await runSipp({ scenario: 'sn:uac', remote: server.sipHostport, args: ['-d', '1000'] });
+      expect(result.successfulCalls).toBe(1);
+    } finally {
+      app.disconnect();
+    }
+  }
+
+  it('works with the default MemoryStore', async () => {
+    const said: string[] = [];
+    await call(seedApp(drachtio.session(), said));
+    expect(said).toEqual(['user is DaveH']);
+  });
+
+  it('works with RedisStore, keeping the session in Redis for the call and no longer', async () => {
+    const RedisStore = require('../src')(drachtio);
+    const store = new RedisStore({ host: 'localhost', prefix });
+    const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+    const said: string[] = [];
+    const app = seedApp(drachtio.session({ store }), said);
+    const callIds: string[] = [];
+    app.on('dialog-state', (notice) => callIds.push(notice.callId));
+    const storedDuringCall = eventually(async () => {
+      const stored = callIds.length > 0 ? await redis.get(store.key(callIds[0])) : null;
+      return stored?.includes('"user":"DaveH"') ?? false;
+    });
+    try {
+      await call(app);
+      await storedDuringCall;
+      expect(said).toEqual(['user is DaveH']);
+      await eventually(async () => (await redis.exists(store.key(callIds[0]))) === 0);
+    } finally {
+      await store.close();
+      await redis.quit();
+    }
+  });
+});
+
+/** Poll until `check` holds: the store is written just after the responses go out. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not met within 100 attempts');
+}
