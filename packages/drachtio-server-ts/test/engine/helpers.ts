@@ -3,9 +3,9 @@
  * plane that answers requests the way a test tells it to.
  */
 import { join } from 'node:path';
-import type { RespondData } from 'drachtio-protocol';
+import type { DialogNotice, RespondData } from 'drachtio-protocol';
 import { Engine, type EngineOptions } from '../../src/engine';
-import type { EngineRequest } from '../../src/engine-api';
+import type { EngineCancel, EngineRequest } from '../../src/engine-api';
 
 /** Short T1 keeps retransmission and timeout tests fast: 64*T1 = 3.2 s. */
 export const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerC: 10000 };
@@ -31,20 +31,46 @@ export function remoteOf(engine: Engine, transport: 'udp' | 'tcp' = 'udp'): stri
 
 export type Answer = Omit<RespondData, 'transactionId'> | Array<Omit<RespondData, 'transactionId'>> | undefined;
 
-/** Answers each request with what `answer(request)` returns (several responses in order, or none). */
-export function answerRequests(engine: Engine, answer: (request: EngineRequest) => Answer): EngineRequest[] {
-  const seen: EngineRequest[] = [];
-  engine.on('request', (request) => {
-    seen.push(request);
-    const responses = answer(request);
-    if (!responses) return;
-    void (async () => {
-      for (const response of Array.isArray(responses) ? responses : [responses]) {
-        await engine.respond({ transactionId: request.transactionId, ...response });
-      }
-    })();
-  });
-  return seen;
+/**
+ * Stands in for the control plane: records everything the engine reports and answers each
+ * request with what `answer` returns (several responses in order, or none).
+ */
+export class TestApp {
+  readonly requests: EngineRequest[] = [];
+  readonly dialogs: DialogNotice[] = [];
+  readonly cancels: EngineCancel[] = [];
+  readonly ended: string[] = [];
+  readonly errors: unknown[] = [];
+  answer: (request: EngineRequest) => Answer = answerOk;
+
+  constructor(readonly engine: Engine) {
+    engine.on('request', (request) => {
+      this.requests.push(request);
+      const responses = this.answer(request);
+      if (!responses) return;
+      void (async () => {
+        for (const response of Array.isArray(responses) ? responses : [responses]) {
+          await engine.respond({ transactionId: request.transactionId, ...response });
+        }
+      })().catch((error: unknown) => this.errors.push(error));
+    });
+    engine.on('dialog', (notice) => this.dialogs.push(notice));
+    engine.on('cancel', (cancel) => this.cancels.push(cancel));
+    engine.on('transaction-end', (id) => this.ended.push(id));
+  }
+
+  methods(): string[] {
+    return this.requests.map((request) => request.method);
+  }
+
+  reset(answer: (request: EngineRequest) => Answer = answerOk): void {
+    this.requests.length = 0;
+    this.dialogs.length = 0;
+    this.cancels.length = 0;
+    this.ended.length = 0;
+    this.errors.length = 0;
+    this.answer = answer;
+  }
 }
 
 /** The usual answers: 200 to everything, with SDP for INVITE. */
