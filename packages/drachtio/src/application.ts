@@ -5,6 +5,7 @@ import { Agent, type ConnectOptions, type ReconnectInfo } from './agent';
 import { DialogLinks } from './b2bua';
 import { ClientRequest, type RequestCallback, type RequestOptions } from './client-request';
 import { defaultStatus } from './defaults';
+import { ServerError } from './errors';
 import { IncomingResponse } from './incoming-response';
 import { METHODS, type Verb } from './methods';
 import {
@@ -333,7 +334,12 @@ export class Application extends EventEmitter {
     if (!invite) return;
     const dialogId = prack.dialogId ?? invite.res.dialogId;
     if (dialogId !== undefined) this.emitEarlyDialog({ role: 'uas', dialogId, callId: invite.callId, req: invite, res: invite.res });
-    invite.emit('prack', prack, res);
+    // The PRACK is answered first, so whatever the handler sends next (the INVITE's 200) follows
+    // it on the wire. The server may have answered it already (invalid-state): answered either way.
+    res.send(200, (err) => {
+      if (err && !isAlreadyAnswered(err)) this.reportError(err, 'answering PRACK');
+      invite.emit('prack', prack, res);
+    });
   }
 
   private emitEarlyDialog(target: EarlyDialog): void {
@@ -360,7 +366,10 @@ export class Application extends EventEmitter {
       return;
     }
     const status = defaultStatus(req);
-    if (answerable && status !== undefined) res.send(status);
+    if (!answerable || status === undefined) return;
+    res.send(status, (sendError) => {
+      if (sendError && !isAlreadyAnswered(sendError)) this.reportError(sendError, `answering ${req.method} by default`);
+    });
   }
 
   /** Tells the server which methods to route to us; batched so a burst of app[verb] calls sends one update. */
@@ -394,6 +403,11 @@ export class Application extends EventEmitter {
     for (const verb of METHODS) uac[verb] = sender(verb.toUpperCase());
     return uac;
   }
+}
+
+/** The server answered the request itself (it does for PRACK, for instance). */
+function isAlreadyAnswered(err: Error): boolean {
+  return err instanceof ServerError && err.code === 'invalid-state';
 }
 
 for (const verb of METHODS) {

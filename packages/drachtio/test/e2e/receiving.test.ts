@@ -1,18 +1,29 @@
-import { join } from 'node:path';
 import { runSipp } from 'drachtio-test-kit';
+import drachtio = require('../../src/index');
+import { scenario } from '../support/scenarios';
 import { startTestServer, type TestServer } from '../support/server';
 
-const scenario = (name: string): string => join(__dirname, '..', 'scenarios', `${name}.xml`);
+/** The seed's UAS snippets against a real drachtio-server-ts, with sipp calling in. */
 
-describe('seed: receiving sip requests (real server, sipp far end)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+const mySdp = ['v=0', 'o=drachtio 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 9000 RTP/AVP 0', ''].join('\r\n');
 
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.stop();
+});
+
+const call = (name: string, values?: Record<string, string | number>, service = 'drachtio') =>
+  runSipp({ scenario: scenario(name, values), remote: server.sipHostport, service });
+
+function expectSuccess(result: Awaited<ReturnType<typeof runSipp>>): void {
+  expect(result.errors).toBe('');
+  expect(result.successfulCalls).toBe(1);
+}
+
+describe('seed: receiving sip requests', () => {
   it('quick start: app.invite answers 486 with a custom User-Agent', async () => {
     await server.connectApp((app) => {
       app.invite(function (req, res) {
@@ -23,8 +34,193 @@ describe('seed: receiving sip requests (real server, sipp far end)', () => {
         });
       });
     });
-    const result = await runSipp({ scenario: scenario('uac-invite-expect-486'), remote: server.sipHostport, service: 'busy' });
-    expect(result.errors).toBe('');
-    expect(result.successfulCalls).toBe(1);
+    expectSuccess(await call('uac-invite-rejected', { status: 486, expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!" }));
+  });
+
+  it('app.invite answers 200 with an SDP body; the BYE is answered 200 by default', async () => {
+    await server.connectApp((app) => {
+      app.invite(function (req, res) {
+        res.send(200, {
+          body: mySdp,
+          headers: {
+            'content-type': 'application/sdp',
+          },
+        });
+      });
+    });
+    expectSuccess(await call('uac-invite-answered'));
+  });
+
+  it('app.register answers 200 with Expires: 1800', async () => {
+    await server.connectApp((app) => {
+      app.register(function (req, res) {
+        res.send(200, {
+          headers: {
+            expires: 1800,
+          },
+        });
+      });
+    });
+    expectSuccess(await call('uac-register'));
+  });
+
+  it('custom headers: 500 with a custom reason phrase and X-My-Special-thingy', async () => {
+    await server.connectApp((app) => {
+      app.invite(function (req, res) {
+        res.send(500, 'Internal Server Error - Database down', {
+          headers: {
+            'X-My-Special-thingy': 'isnt my custom header shiny pretty?',
+          },
+        });
+      });
+    });
+    expectSuccess(await call('uac-invite-rejected', { status: 500, expect: 'SIP/2.0 500 Internal Server Error - Database down' }));
+    expectSuccess(await call('uac-invite-rejected', { status: 500, expect: 'X-My-Special-thingy: isnt my custom header shiny pretty[?]' }));
+  });
+
+  it('header parsing: req.get("from").tag and req.get("from").url.user', async () => {
+    const seen: Array<{ tag: string | undefined; user: string | undefined; callId: string; protocol: string; source: string }> = [];
+    await server.connectApp((app) => {
+      app.invite(function (req, res) {
+        seen.push({ tag: req.get('from').tag, user: req.get('from').url.user, callId: req.callId, protocol: req.protocol, source: req.source_address });
+        res.send(486);
+      });
+    });
+    const result = await call('uac-invite-rejected', { status: 486, expect: 'Busy Here' });
+    expectSuccess(result);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].tag).toMatch(/^\d+SIPpTag001$/);
+    expect(seen[0].user).toBe('alice');
+    expect(seen[0].callId).toMatch(/^1-\d+@127\.0\.0\.1$/);
+    expect(seen[0]).toMatchObject({ protocol: 'udp', source: '127.0.0.1' });
+  });
+
+  it('req.cancel: the handler runs, req.active turns false, and no 200 follows', async () => {
+    const canceled = new Promise<{ active: boolean; method: string }>((resolve) => {
+      void server.connectApp((app) => {
+        app.invite(function (req, res) {
+          res.send(180);
+          req.cancel(function (cancel) {
+            resolve({ active: req.active, method: cancel.method });
+            req.active &&
+              res.send(200, {
+                headers: { 'content-type': 'application/sdp' },
+                body: mySdp,
+              });
+          });
+        });
+      });
+    });
+    const sipp = call('uac-invite-cancel');
+    expect(await canceled).toEqual({ active: false, method: 'CANCEL' });
+    expectSuccess(await sipp);
+  });
+
+  it('reliable provisional responses: 183 with Require: 100rel, req.prack, then 200; sipdialog:create-early fires', async () => {
+    const early: drachtio.EarlyDialogEvent[] = [];
+    const pracks: string[] = [];
+    await server.connectApp((app) => {
+      app.invite(function (req, res) {
+        res.send(183, {
+          headers: {
+            'Content-Type': 'application/sdp',
+            Require: '100rel',
+          },
+          body: mySdp,
+        });
+        req.prack(function (prack) {
+          pracks.push(prack.method);
+          res.send(200, {
+            headers: {
+              'Content-Type': 'application/sdp',
+            },
+            body: mySdp,
+          });
+        });
+      });
+      app.on('sipdialog:create-early', function (e) {
+        early.push(e);
+      });
+    });
+    expectSuccess(await call('uac-invite-100rel'));
+    expect(pracks).toEqual(['PRACK']);
+    expect(early).toHaveLength(1);
+    expect(early[0].target).toMatchObject({ role: 'uas', dialogId: expect.any(String) });
+  });
+});
+
+describe('seed: middleware', () => {
+  it('a filter on signaling_address lets the allowed address through to app.router', async () => {
+    await server.connectApp((app) => {
+      app.use(function (req, res, next) {
+        /* reject all messages except from one ip address */
+        if (req.signaling_address !== '127.0.0.1') return res.send(403);
+        next();
+      });
+      app.use(app.router);
+      app.invite((req, res) => res.send(486));
+    });
+    expectSuccess(await call('uac-invite-rejected', { status: 486, expect: 'Busy Here' }));
+  });
+
+  it('a filter on signaling_address rejects any other address with 403', async () => {
+    await server.connectApp((app) => {
+      app.use(function (req, res, next) {
+        if (req.signaling_address !== '192.168.1.52') return res.send(403);
+        next();
+      });
+      app.use(app.router);
+      app.invite((req, res) => res.send(486));
+    });
+    expectSuccess(await call('uac-invite-rejected', { status: 403, expect: 'Forbidden' }));
+  });
+
+  it('error middleware (arity 4) answers what a route threw', async () => {
+    await server.connectApp((app) => {
+      app.use(app.router);
+      app.use(function (err: unknown, req: drachtio.Request, res: drachtio.Response, next: drachtio.NextFunction) {
+        if (!(err instanceof Error)) return next(err);
+        res.send(503, err.message);
+      });
+      app.invite(() => {
+        throw new Error('Database Down');
+      });
+    });
+    expectSuccess(await call('uac-invite-rejected', { status: 503, expect: 'SIP/2.0 503 Database Down' }));
+  });
+
+  it("app.use('response') observes the responses to requests the app sends", async () => {
+    const observed: number[] = [];
+    const app = await server.connectApp((app) => {
+      app.use('response', function (req, res, next) {
+        observed.push(res.statusCode);
+        next();
+      });
+    });
+    // Sent to the server's own SIP address: nothing takes OPTIONS there, so the server answers itself.
+    const res = await app.uac.options(`sip:nobody@${server.sipHostport}`);
+    expect(observed).toEqual([res.statusCode]);
+  });
+});
+
+describe('seed: digestAuth', () => {
+  const registrar = (app: drachtio.Application): void => {
+    app.use(
+      'register',
+      drachtio.digestAuth('dracht.io', function (realm, user, fn) {
+        fn(null, 'foobar');
+      }),
+    );
+    app.register((req, res) => res.send(200, { headers: { expires: 1800 } }));
+  };
+
+  it('challenges with 401 and accepts sipp answering with the right password', async () => {
+    await server.connectApp(registrar);
+    expectSuccess(await runSipp({ scenario: scenario('uac-register-auth', { final: 200 }), remote: server.sipHostport, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'foobar'] }));
+  });
+
+  it('rejects sipp answering with a wrong password with 403', async () => {
+    await server.connectApp(registrar);
+    expectSuccess(await runSipp({ scenario: scenario('uac-register-auth', { final: 403 }), remote: server.sipHostport, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'wrong'] }));
   });
 });

@@ -11,7 +11,7 @@ export interface TestServer {
   /** host:port of the server's UDP SIP contact, for sipp to send to. */
   sipHostport: string;
   adminPort: number;
-  /** A new app connected to the server (resolves once connected, with the hostport the callback reported). */
+  /** A new app, set up by `setup` before it connects; resolves once it is connected and its routes are in place. */
   connectApp(setup?: (app: drachtio.Application) => void, appName?: string): Promise<drachtio.Application>;
   stop(): Promise<void>;
 }
