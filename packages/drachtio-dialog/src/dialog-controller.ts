@@ -26,8 +26,22 @@ export interface DialogControllerOptions {
 
 type WithSession = { session?: DialogSession };
 
+const RECENTLY_ENDED_DIALOGS = 10_000;
+/**
+ * The server tells us a dialog ended on the far end's BYE, and hands us that BYE a moment
+ * later: the dialog ends with the BYE (so its 'bye' event comes first and the terminate event
+ * carries it), or after this long should the BYE never come.
+ */
+const FAR_END_BYE_GRACE_MS = 2_000;
+
 export class DialogController {
   private readonly live: LiveDialogs<DialogSession | undefined>;
+  /**
+   * Dialogs that ended a moment ago. The server's notice that a dialog ended may overtake the
+   * BYE that ended it; the BYE must still reach the same dialog object, and not revive the
+   * stale copy of it that the call's session still holds.
+   */
+  private readonly ended = new LiveDialogs<DialogSession | undefined>(RECENTLY_ENDED_DIALOGS);
   private readonly adopted = new WeakSet<SipDialog>();
   /** The dialog each INVITE (received or sent) created, early or confirmed. */
   private readonly dialogOf = new WeakMap<Request | ClientRequest, SipDialog>();
@@ -37,6 +51,8 @@ export class DialogController {
   /** When each INVITE we sent was first answered: the closest we see to when it was sent. */
   private readonly firstAnswerAt = new WeakMap<ClientRequest, Date>();
   private readonly host: DialogHost;
+  /** The request that is ending a dialog right now, for the terminate event. */
+  private ending: { req: Request; res: Response } | undefined;
 
   constructor(
     private readonly app: Application,
@@ -201,6 +217,13 @@ export class DialogController {
 
   private onInDialogRequest(req: Request, res: Response): void {
     const session = sessionOf(req);
+    const ended = this.ended.get(req.dialogId as string)?.dialog;
+    if (ended) {
+      req.dialog = ended;
+      removeFromSession(session, ended.id);
+      ended.emit(SipDialog.eventFor(req.method), req, res);
+      return;
+    }
     const dialog = this.find(req.dialogId as string, session);
     if (!dialog || dialog.state === 'terminated') return;
     req.dialog = dialog;
@@ -210,7 +233,12 @@ export class DialogController {
     switch (req.method) {
       case 'BYE':
         dialog.emit('bye', req, res);
-        dialog.end(TerminationReason.farEndRelease);
+        this.ending = { req, res };
+        try {
+          dialog.end(TerminationReason.farEndRelease);
+        } finally {
+          this.ending = undefined;
+        }
         return;
       case 'INVITE':
       case 'UPDATE':
@@ -248,7 +276,14 @@ export class DialogController {
 
   private onNotice(notice: DialogNotice): void {
     if (notice.event !== 'terminated') return;
-    this.live.get(notice.dialogId)?.dialog.end(notice.reason ?? TerminationReason.farEndRelease);
+    const dialog = this.live.get(notice.dialogId)?.dialog;
+    if (!dialog) return;
+    const reason = notice.reason ?? TerminationReason.farEndRelease;
+    if (reason !== TerminationReason.farEndRelease) {
+      dialog.end(reason);
+      return;
+    }
+    setTimeout(() => this.guard('far end release', () => dialog.end(reason)), FAR_END_BYE_GRACE_MS).unref();
   }
 
   // ---- bookkeeping ----
@@ -265,8 +300,10 @@ export class DialogController {
   private onTerminated(dialog: SipDialog, reason: string): void {
     const session = this.live.get(dialog.id)?.session;
     this.live.delete(dialog.id);
+    this.ended.set(dialog, session);
     removeFromSession(session, dialog.id);
-    this.app.emit('sipdialog:terminate', new SipDialogEvent('sipdialog:terminate', dialog, session, reason));
+    const cause = this.ending;
+    this.app.emit('sipdialog:terminate', new SipDialogEvent('sipdialog:terminate', dialog, session, reason, cause?.req, cause?.res));
   }
 
   private linkLegs(a: SipDialog | undefined, b: SipDialog | undefined): void {

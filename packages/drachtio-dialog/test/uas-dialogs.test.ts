@@ -19,10 +19,11 @@ afterEach(async () => {
   await server.close();
 });
 
+/** Answers new calls; re-INVITEs (which reach app.invite too) are left to the dialog's listeners. */
 function answerWith(port: number) {
   return (a: Application) => {
-    a.invite((_req: Request, res: Response) => {
-      res.send(200, { headers: SDP_HEADERS, body: sdp(port) });
+    a.invite((req: Request, res: Response) => {
+      if (req.dialogId === undefined) res.send(200, { headers: SDP_HEADERS, body: sdp(port) });
     });
   };
 }
@@ -116,7 +117,7 @@ describe('UAS dialogs', () => {
     expect((await sipp.done).exitCode).toBe(0);
   });
 
-  it('delivers INFO and UPDATE to the dialog, and sends INFO in it', async () => {
+  it('delivers INFO and UPDATE to the dialog and to app[verb], and sends INFO in it', async () => {
     const infos: string[] = [];
     const updates: string[] = [];
     app = await startApp(server, {
@@ -134,11 +135,11 @@ describe('UAS dialogs', () => {
       dialog.on('info', (req: Request, res: Response) => {
         infos.push(`dialog ${req.body.trim().split('\r\n')[0]}`);
         res.send(200);
-        void dialog.request('INFO', { headers: { 'content-type': 'text/plain' }, body: 'pong' });
       });
       dialog.on('update', (req: Request, res: Response) => {
         updates.push(req.method);
         res.send(200, { headers: SDP_HEADERS, body: sdp(7004) });
+        void dialog.request('INFO', { headers: { 'content-type': 'text/plain' }, body: 'pong' });
       });
     });
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');

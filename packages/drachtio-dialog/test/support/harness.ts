@@ -23,7 +23,7 @@ export async function startServer(extra: Record<string, unknown> = {}): Promise<
     secret: SECRET,
     contacts: ['sip:127.0.0.1:0;transport=udp,tcp'],
     admin: { address: '127.0.0.1', port: 0 },
-    logLevel: 'silent',
+    logLevel: (process.env.DIALOG_TEST_SERVER_LOG as 'silent' | undefined) ?? 'silent',
     ...extra,
   });
   const udp = server.sipContacts.find((contact: string) => /transport=udp/i.test(contact)) ?? server.sipContacts[0];
