@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The benchmark runner: parser throughput, call rate against four systems, calls held, soak.
 // Writes results/<out>.json and results/<out>.md. See README.md for what each number means.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './lib/machine.mjs';
@@ -24,6 +24,11 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   if (options.help) return console.log(USAGE);
   mkdirSync(resultsDir, { recursive: true });
+  const profileDir = join(resultsDir, 'profiles');
+  if (options.profile) {
+    rmSync(profileDir, { recursive: true, force: true });
+    mkdirSync(join(profileDir, 'heap'), { recursive: true });
+  }
 
   const results = {
     machine: describeMachine(),
@@ -51,7 +56,15 @@ async function main() {
   if (has('parser')) results.parser = await attempt('parser', () => runParser({ smoke: options.smoke, log }));
   if (has('rate')) results.callRate = await attempt('call rate', () => runCallRate({ ...options, log }));
   if (has('held') && options.heldCalls > 0) {
-    results.callsHeld = await attempt('calls held', () => runCallsHeld({ calls: options.heldCalls, rate: options.heldRate, log }));
+    results.callsHeld = await attempt('calls held', () =>
+      runCallsHeld({
+        calls: options.heldCalls,
+        rate: options.heldRate,
+        lingerSeconds: options.lingerSeconds,
+        snapshotDir: options.profile ? join(profileDir, 'heap') : undefined,
+        log,
+      }),
+    );
   }
   if (has('soak') && options.soakSeconds > 0) {
     const maxA = Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === 'app')?.maxCleanRate : undefined;
@@ -62,7 +75,7 @@ async function main() {
     );
   }
   if (options.profile) {
-    results.profile = await attempt('profile', () => runProfile({ ...options, results, resultsDir, log }));
+    results.profile = await attempt('profile', () => runProfile({ ...options, results, resultsDir, profileDir, log }));
   }
 
   results.durationSeconds = Math.round((Date.now() - startedAt) / 1000);

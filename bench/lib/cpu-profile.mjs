@@ -1,6 +1,7 @@
 // Reads a V8 .cpuprofile (node --cpu-prof) into the few lists a person needs: functions by self
 // time, functions by inclusive time (each function counted once per sample, so recursion does
-// not inflate it), and self time by module.
+// not inflate it), and self time by module. Percentages are of the busy samples: '(idle)' (the
+// event loop waiting) is left out and reported as the process's busy share instead.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +17,9 @@ export function summarizeCpuProfile(file, { root, top = 15 } = {}) {
   const modules = new Map();
   let total = 0;
   for (const sampleId of profile.samples) {
-    total++;
     const leaf = byId.get(sampleId);
+    if (leaf.callFrame.functionName === '(idle)') continue;
+    total++;
     add(self, frameKey(leaf.callFrame, root));
     add(modules, moduleOf(leaf.callFrame, root));
     const seen = new Set();
@@ -35,7 +37,8 @@ export function summarizeCpuProfile(file, { root, top = 15 } = {}) {
       .slice(0, n)
       .map(([name, samples]) => ({ name, percent: Math.round((1000 * samples) / total) / 10 }));
   return {
-    samples: total,
+    samples: profile.samples.length,
+    busyPercent: Math.round((1000 * total) / Math.max(1, profile.samples.length)) / 10,
     seconds: Math.round((profile.endTime - profile.startTime) / 1e5) / 10,
     self: ranked(self, top),
     inclusive: ranked(inclusive, top + 10).filter((entry) => !entry.name.startsWith('(root)')),

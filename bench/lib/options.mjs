@@ -20,17 +20,20 @@ const FULL = {
   stepSeconds: 10,
   heldCalls: 10000,
   heldRate: 500,
+  // Long enough for the transactions of the last calls to end (64*T1 = 32 s), see calls-held.mjs.
+  lingerSeconds: 36,
   soakMinutes: 2,
   soakSampleSeconds: 10,
   profileSeconds: 20,
 };
 
 const SMOKE = {
-  steps: [20, 50],
+  steps: [50],
   stepSeconds: 2,
   heldCalls: 100,
   heldRate: 50,
-  soakMinutes: 0.25,
+  lingerSeconds: 1,
+  soakMinutes: 1 / 6,
   soakSampleSeconds: 3,
   profileSeconds: 3,
 };
@@ -70,6 +73,7 @@ export function parseOptions(argv) {
     stepSeconds: number('step-seconds', base.stepSeconds),
     heldCalls: number('calls', base.heldCalls),
     heldRate: number('held-rate', base.heldRate),
+    lingerSeconds: base.lingerSeconds,
     soakSeconds: Math.round(number('soak', base.soakMinutes) * 60),
     soakRate: flags.has('soak-rate') ? number('soak-rate', 0) : undefined,
     soakSampleSeconds: base.soakSampleSeconds,

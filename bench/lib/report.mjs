@@ -23,7 +23,7 @@ export function renderMarkdown(results) {
   lines.push('## Targets', '');
   table(
     ['target', 'required', 'measured', 'holds'],
-    results.targets.map((t) => [t.target, t.required, t.measured, t.holds === null ? 'not measured' : t.holds ? 'yes' : '**no**']),
+    results.targets.map((t) => [t.target, t.required, t.measured, t.holds === null ? (settings.smoke ? 'n/a (smoke)' : 'not measured') : t.holds ? 'yes' : '**no**']),
   );
 
   if (results.callRate) {

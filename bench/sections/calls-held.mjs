@@ -1,17 +1,18 @@
 // 2. Calls held: N established calls at once (sipp's UAC with a long pause between ACK and BYE),
 // memory of the server and of the app before and while they are held.
 //
-// Memory is read after a forced full GC in each process. It is read twice while the calls are
-// up: right after the last ACK ("in flight": dialogs plus the INVITE transactions that linger
-// 32 s after their 2xx, RFC 6026) and once those transactions are gone ("steady": dialogs only;
-// the per-dialog target is judged here). After every BYE it is read once more.
+// Memory is read after a forced full GC in each process. The baseline is read after a warm-up
+// (code compiled, pools filled) once the warm-up's transactions are gone. It is read twice
+// while the calls are up: right after the last ACK ("in flight": dialogs plus the INVITE
+// transactions that linger 32 s after their 2xx, RFC 6026) and once those transactions are gone
+// ("steady": dialogs only; the per-dialog target is judged here). After every BYE it is read
+// once more. `lingerSeconds` is that wait (36 s; a smoke run shortens it and is no measurement).
 import { join } from 'node:path';
 import { runSippUac, startSippUac } from '../lib/sipp.mjs';
 import { startApp, startServer } from '../lib/systems.mjs';
 
-const TRANSACTION_LINGER_MS = 36000; // Timer L / J (64*T1 = 32 s) plus margin
-
-export async function runCallsHeld({ calls, rate, log, snapshotDir }) {
+export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDir }) {
+  const lingerMs = lingerSeconds * 1000;
   log(`calls held: ${calls} calls established at ${rate}/s`);
   const server = await startServer({});
   const app = await startApp('app', server, ['--mode', 'uas'], {});
@@ -20,7 +21,7 @@ export async function runCallsHeld({ calls, rate, log, snapshotDir }) {
     // Warm up first, so code, JIT and pools are in the baseline and only per-call state is counted.
     const warmUp = await runSippUac({ remote: server.info.sip, rate: Math.min(rate, 200), calls: Math.min(calls, 400) });
     if (warmUp.failedCalls > 0) throw new Error(`warm-up calls failed: ${warmUp.errorLog}`);
-    await sleep(1000);
+    await sleep(lingerMs);
     const baseline = await readAll(parts);
     const answeredBefore = (await app.counters()).answered;
     if (snapshotDir) await snapshotAll(parts, snapshotDir, 'before');
@@ -31,13 +32,14 @@ export async function runCallsHeld({ calls, rate, log, snapshotDir }) {
       rate,
       calls,
       limit: calls,
-      pauseMs: Math.ceil(establishMs + TRANSACTION_LINGER_MS + 10000),
+      // + time for the readings (and the heap snapshots, which stop each process for seconds)
+      pauseMs: Math.ceil(establishMs + lingerMs + (snapshotDir ? 30000 : 5000)),
     });
     const established = (await waitForAnswered(app, answeredBefore + calls, establishMs + 60000)) - answeredBefore;
     await sleep(2000); // the last ACKs
     const inFlight = await readAll(parts);
-    log(`  ${established} calls up; waiting ${TRANSACTION_LINGER_MS / 1000} s for their transactions to end`);
-    await sleep(TRANSACTION_LINGER_MS);
+    log(`  ${established} calls up; waiting ${lingerSeconds} s for their transactions to end`);
+    await sleep(lingerMs);
     const steady = await readAll(parts);
     if (snapshotDir) await snapshotAll(parts, snapshotDir, 'held');
 

@@ -1,20 +1,18 @@
 // --profile: where the time and the memory go. (a) and (b) run under node --cpu-prof at a
-// load below their maximum; then a calls-held run takes heap snapshots of the server and the
-// app before and while the calls are up. Raw profiles stay in results/profiles/ (open them in
-// Chrome DevTools); the summary goes to results/profile.md and into the results JSON.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// load below their maximum; the calls-held section took heap snapshots of the server and the
+// app before and while its calls were up (into profileDir/heap). Raw profiles stay in
+// results/profiles/ (open them in Chrome DevTools); the summary goes to results/profile.md and
+// into the results JSON.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { summarizeCpuProfile } from '../lib/cpu-profile.mjs';
 import { diffHeapSnapshots } from '../lib/heap-snapshot.mjs';
 import { runSippUac } from '../lib/sipp.mjs';
 import { SYSTEMS } from '../lib/systems.mjs';
-import { runCallsHeld } from './calls-held.mjs';
 
 const LOAD_SHARE = 0.7;
 
-export async function runProfile({ results, resultsDir, profileSeconds, smoke, steps, log }) {
-  const dir = join(resultsDir, 'profiles');
-  rmSync(dir, { recursive: true, force: true });
+export async function runProfile({ results, resultsDir, profileDir: dir, profileSeconds, steps, log }) {
   const root = resolve(resultsDir, '..', '..');
   const summary = { cpu: {}, heap: {} };
 
@@ -37,14 +35,16 @@ export async function runProfile({ results, resultsDir, profileSeconds, smoke, s
     }
   }
 
-  const snapshotDir = join(dir, 'heap');
-  mkdirSync(snapshotDir, { recursive: true });
-  const calls = smoke ? 100 : 2000;
-  await runCallsHeld({ calls, rate: Math.min(500, calls), log, snapshotDir });
-  for (const name of ['server', 'app']) {
-    summary.heap[name] = diffHeapSnapshots(join(snapshotDir, `${name}-before.heapsnapshot`), join(snapshotDir, `${name}-held.heapsnapshot`), { per: calls });
+  const snapshots = join(dir, 'heap');
+  const calls = results.callsHeld?.established;
+  if (calls && existsSync(join(snapshots, 'server-held.heapsnapshot'))) {
+    log('profile: comparing heap snapshots');
+    for (const name of ['server', 'app']) {
+      const before = join(snapshots, `${name}-before.heapsnapshot`);
+      summary.heap[name] = diffHeapSnapshots(before, join(snapshots, `${name}-held.heapsnapshot`), { per: calls });
+    }
+    summary.heap.calls = calls;
   }
-  summary.heap.calls = calls;
 
   writeFileSync(join(resultsDir, 'profile.md'), renderProfile(summary));
   log('wrote results/profile.md (raw profiles in results/profiles/)');
@@ -56,13 +56,14 @@ function renderProfile(summary) {
   for (const [kind, run] of Object.entries(summary.cpu)) {
     lines.push(`## CPU: ${SYSTEMS[kind].label} at ${run.rate} cps (${run.failedCalls} failed calls)`, '');
     for (const [name, p] of Object.entries(run.processes)) {
-      lines.push(`### ${name} (${p.samples} samples over ${p.seconds} s)`, '');
+      lines.push(`### ${name}: busy ${p.busyPercent} % of ${p.samples} samples over ${p.seconds} s; shares below are of the busy samples`, '');
       lines.push('| self % | function |', '|---|---|', ...p.self.map((f) => `| ${f.percent} | \`${f.name}\` |`), '');
       lines.push('| inclusive % | function |', '|---|---|', ...p.inclusive.map((f) => `| ${f.percent} | \`${f.name}\` |`), '');
       lines.push('| self % | module |', '|---|---|', ...p.modules.map((f) => `| ${f.percent} | \`${f.name}\` |`), '');
     }
   }
-  lines.push(`## Heap: what ${summary.heap.calls} held calls add`, '');
+  if (!summary.heap.calls) return lines.join('\n');
+  lines.push(`## Heap: what ${summary.heap.calls} held calls add (steady: dialogs only)`, '');
   for (const name of ['server', 'app']) {
     const h = summary.heap[name];
     lines.push(`### ${name}: ${h.perCallBytes} B per call (shallow sizes of objects added)`, '');

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { ANSWER_SDP, reportReady, serveRunner } from './control.mjs';
 
 const Engine = await loadEngine();
-const engine = new Engine({ contacts: ['sip:127.0.0.1:0;transport=udp'], logLevel: 'warn' });
+const engine = new Engine({ contacts: ['sip:127.0.0.1:0;transport=udp'] });
 const counted = { invites: 0, answered: 0, byes: 0, failures: 0 };
 
 engine.on('request', (request) => {
