@@ -1,0 +1,168 @@
+import { startSipp } from 'drachtio-test-kit';
+import drachtio = require('../../src/index');
+import { scenario } from '../support/scenarios';
+import { SECRET, startTestServer, type TestServer } from '../support/server';
+
+/** The seed's UAC snippets against a real drachtio-server-ts, with sipp answering. */
+
+const mySdp = ['v=0', 'o=alice 1000 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 6000 RTP/AVP 0', ''].join('\r\n');
+const sdp = mySdp;
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.stop();
+});
+
+const answering = (name: string) => startSipp({ scenario: scenario(name), service: 'bob' });
+
+function expectSuccess(result: { errors: string; successfulCalls: number }): void {
+  expect(result.errors).toBe('');
+  expect(result.successfulCalls).toBe(1);
+}
+
+describe('seed: sending sip requests', () => {
+  it('app.uac.options after connecting: the callback gets the 200, then app.disconnect()', async () => {
+    const sipp = await answering('uas-options');
+    const app = drachtio();
+    const status = new Promise<number | undefined>((resolve, reject) => {
+      app.connect({
+        host: '127.0.0.1',
+        port: server.adminPort,
+        secret: SECRET,
+      });
+
+      /* send one OPTIONS ping after connecting */
+      app.once('connect', function (err) {
+        if (err) throw err;
+        app.uac.options(sipp.uri('1234'), function (err, req, res) {
+          if (err) reject(err);
+          else resolve(res?.statusCode);
+          app.disconnect();
+        });
+      });
+    });
+    expect(await status).toBe(200);
+    expectSuccess(await sipp.done);
+  });
+
+  it('the same request awaited as a promise, with the request known after sending', async () => {
+    const sipp = await answering('uas-options');
+    const app = await server.connectApp();
+    const request = app.uac.options(sipp.uri('1234'));
+    const res = await request;
+    expect(res.status).toBe(200);
+    expect(res.reason).toBe('OK');
+    expect(request.method).toBe('OPTIONS');
+    expect(request.callId).toBe(res.getHeader('call-id'));
+    expect(res.req).toBe(request);
+    expectSuccess(await sipp.done);
+  });
+
+  it('res.ack({body}) acknowledges a 2xx to an INVITE sent without a body (late offer)', async () => {
+    const sipp = await answering('uas-invite-late-offer');
+    const app = drachtio();
+    const siprequest = app.uac;
+    app.connect({ host: '127.0.0.1', port: server.adminPort, secret: SECRET });
+
+    // Sent before the connection is up: it waits for the connection.
+    const answered = new Promise<drachtio.IncomingResponse>((resolve, reject) => {
+      siprequest(sipp.uri('1234'), function (err, req, res) {
+        if (err) return reject(err);
+        if (res?.statusCode === 200) {
+          res.ack({
+            body: mySdp,
+            headers: {
+              'content-type': 'application/sdp',
+            },
+          });
+          resolve(res);
+        }
+      });
+    });
+    const res = await answered;
+    expect(res.body).toContain('m=audio 7000');
+    expect(res.dialogId).toEqual(expect.any(String));
+    const bye = await app.request({ method: 'BYE', dialogId: res.dialogId as string });
+    expect(bye.status).toBe(200);
+    expectSuccess(await sipp.done);
+    app.disconnect();
+  });
+
+  it('cancelRequest(): the INVITE is canceled and the callback gets the 487', async () => {
+    const sipp = await answering('uas-invite-cancel');
+    const app = await server.connectApp();
+    const final = new Promise<number | undefined>((resolve, reject) => {
+      const request = app.uac(
+        sipp.uri('234'),
+        {
+          headers: {
+            'content-type': 'application/sdp',
+          },
+          body: sdp,
+        },
+        function (err, req, res) {
+          if (err) return reject(err);
+          if (res?.statusCode === 200) res.ack();
+          resolve(res?.statusCode);
+        },
+      );
+      // The seed cancels after a second; here as soon as the far end rings.
+      request.on('provisional', (provisional) => {
+        if (provisional.status === 180) request.cancelRequest();
+      });
+    });
+    expect(await final).toBe(487);
+    expectSuccess(await sipp.done);
+  });
+
+  it('reliable provisional responses as UAC: Require: 100rel, the server PRACKs, sipdialog:create-early fires', async () => {
+    const sipp = await answering('uas-invite-100rel');
+    const early: drachtio.EarlyDialogEvent[] = [];
+    const provisional: number[] = [];
+    const app = await server.connectApp((app) => app.on('sipdialog:create-early', (e) => early.push(e)));
+    const res = await new Promise<drachtio.IncomingResponse | undefined>((resolve, reject) => {
+      app
+        .uac(
+          sipp.uri('234'),
+          {
+            headers: {
+              'content-type': 'application/sdp',
+              supported: '100rel',
+              require: '100rel',
+            },
+            body: sdp,
+          },
+          function (err, req, res) {
+            if (err) reject(err);
+            else resolve(res);
+          },
+        )
+        .on('provisional', (p) => provisional.push(p.status));
+    });
+    expect(res?.statusCode).toBe(200);
+    expect(provisional).toContain(183);
+    expect(early).toHaveLength(1);
+    expect(early[0].target).toMatchObject({ role: 'uac', dialogId: res?.dialogId });
+    await app.request({ method: 'BYE', dialogId: res?.dialogId as string });
+    expectSuccess(await sipp.done);
+  });
+
+  it('answers a 401 challenge automatically when opts.auth is given (against drachtio.digestAuth)', async () => {
+    await server.connectApp((registrar) => {
+      registrar.use('register', drachtio.digestAuth('dracht.io', (realm, user, fn) => fn(null, user === 'dhorton' ? 'foobar' : null)));
+      registrar.register((req, res) => res.send(200, { headers: { expires: 1800 } }));
+    });
+    const client = await server.connectApp();
+    const uri = `sip:dhorton@${server.sipHostport}`;
+    const accepted = await client.uac.register(uri, { auth: { username: 'dhorton', password: 'foobar' } });
+    expect(accepted.status).toBe(200);
+    expect(accepted.getHeader('expires')).toBe('1800');
+    const refused = await client.uac.register(uri, { auth: { username: 'dhorton', password: 'wrong' } });
+    expect(refused.status).toBe(403);
+    const unanswered = await client.uac.register(uri);
+    expect(unanswered.status).toBe(401);
+  });
+});
