@@ -1,0 +1,108 @@
+/**
+ * sipp calls an app; the app connects the call to the media-server simulator (3pcc, piped),
+ * runs MSML dialogs on it, reads the results from the events, and hangs up.
+ */
+import { runSipp } from 'drachtio-test-kit';
+import msml = require('../../src');
+import { CALLER_SCENARIO, once, startHarness, type Harness } from '../support/harness';
+
+const { moml } = msml;
+
+describe('media dialogs end to end (sipp → drachtio-server-ts → app → simulator)', () => {
+  let h: Harness;
+  afterEach(() => h.stop());
+
+  test('play a prompt, collect digits, log them, hang up', async () => {
+    h = await startHarness({ playMs: 150, digits: ['1234#'], digitDelayMs: 50 });
+    const { app, media } = await h.connectApp();
+    const log: string[] = [];
+    const collected = new Promise<string>((resolve, reject) => {
+      app.invite((req, res) => {
+        media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } }).pipe(res, (err, conn) => {
+          if (err || !conn) return reject(err);
+          log.push(`connected ${conn.id}`);
+          conn
+            .makeDialog([
+              moml.play({
+                audio: 'file://prompts/enter-pin.wav',
+                barge: true,
+                playexit: [moml.send({ target: 'source', event: 'app.playDone', namelist: 'play.end play.amt' })],
+              }),
+              moml.dtmf({
+                fdt: '5s',
+                idt: '2s',
+                patterns: [{ digits: 'min=4;max=8;rtk=#' }],
+                exit: [moml.exit({ namelist: 'dtmf.digits dtmf.end' })],
+              }),
+            ])
+            .then((dialog) => {
+              dialog.on('playDone', (e: msml.MsmlEventInfo<msml.MediaDialog>) => log.push(`playDone ${e.data['play.end']}`));
+              dialog.on('terminate', (e: msml.MsmlEventInfo<msml.MediaDialog>) => {
+                log.push(`digits ${e.data['dtmf.digits']} (${e.data['dtmf.end']})`);
+                resolve(e.data['dtmf.digits'] ?? '');
+                app.request({ method: 'BYE', dialogId: res.dialogId as string });
+              });
+            }, reject);
+        });
+      });
+    });
+    const appEvents: string[] = [];
+    app.on('msml:dialog:playDone', () => appEvents.push('msml:dialog:playDone'));
+    app.on('msml:dialog:terminate', () => appEvents.push('msml:dialog:terminate'));
+    const msDisconnected = once<string>(h.simulator, 'disconnect');
+
+    const sipp = await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'ivr', timeoutMs: 15000 });
+    expect(await collected).toBe('1234');
+    expect(sipp.errors).toBe('');
+    expect(sipp.successfulCalls).toBe(1);
+    expect(log).toEqual([expect.stringMatching(/^connected conn:/), 'playDone play.complete', 'digits 1234 (dtmf.match)']);
+    expect(appEvents).toEqual(['msml:dialog:playDone', 'msml:dialog:terminate']);
+    // Hanging up the caller released the media server leg too (the legs are linked).
+    await msDisconnected;
+    expect(h.simulator.connectionIds).toEqual([]);
+  });
+
+  test('record: the media server reports the file it recorded to (promise form)', async () => {
+    h = await startHarness({ recordMs: 100, recordFile: 'file://recordings/call-0001.wav' });
+    const { app, media } = await h.connectApp();
+    const recorded = new Promise<Record<string, string>>((resolve, reject) => {
+      app.invite(async (req, res) => {
+        try {
+          const conn = await media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } });
+          await res.send(200, { body: conn.sdp, headers: { 'content-type': 'application/sdp' } });
+          const dialog = await conn.makeDialog(
+            moml.record({ dest: 'file://recordings/', format: 'audio/wav', maxtime: '30s', beep: true, recordexit: [moml.exit({ namelist: 'record.recordid record.len record.end' })] }),
+            { name: 'voicemail' },
+          );
+          expect(dialog.id).toBe(`${conn.id}/dialog:voicemail`);
+          const done = await once<msml.MsmlEventInfo<msml.MediaDialog>>(dialog, 'terminate');
+          resolve(done.data);
+          await app.request({ method: 'BYE', dialogId: res.dialogId as string });
+          await conn.release();
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    const sipp = await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'record', timeoutMs: 15000 });
+    expect(await recorded).toEqual({ 'record.recordid': 'file://recordings/call-0001.wav', 'record.len': '100ms', 'record.end': 'record.complete' });
+    expect(sipp.successfulCalls).toBe(1);
+  });
+
+  test('a dialog the media server refuses rejects with its RFC 5707 code (MsmlResultError)', async () => {
+    h = await startHarness();
+    const { app, media } = await h.connectApp();
+    const outcome = new Promise<unknown>((resolve) => {
+      app.invite(async (req, res) => {
+        const conn = await media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } });
+        await res.send(200, { body: conn.sdp, headers: { 'content-type': 'application/sdp' } });
+        // A dialog on a connection the media server does not have:
+        const refused = await conn.makeDialog([moml.play({ audio: 'file://x.wav' })], { target: 'conn:nobody' }).catch((e: unknown) => e);
+        resolve(refused);
+        await app.request({ method: 'BYE', dialogId: res.dialogId as string });
+      });
+    });
+    await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'bad', timeoutMs: 15000 });
+    expect(await outcome).toEqual(expect.objectContaining({ name: 'MsmlResultError', response: msml.ResponseCode.OBJECT_DOES_NOT_EXIST }));
+  });
+});
