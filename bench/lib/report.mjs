@@ -31,20 +31,21 @@ export function renderMarkdown(results) {
     lines.push(
       'Max clean rate: the highest step with zero failed calls, zero retransmissions, zero timeouts and ' +
         "sipp keeping up the offered rate. Setup time: sipp's response time 1 (INVITE sent to 200 received), whole ms. " +
-        'CPU: percent of one core, per process, over that step.',
+        'CPU: percent of one core, per process, over that step; CPU µs per call: that CPU time divided by the calls completed.',
       '',
     );
     table(
-      ['system', 'max clean cps', 'setup p50 ms', 'setup p99 ms', 'CPU % at max', 'machine busy %', 'next step failed with'],
+      ['system', 'max clean cps', 'setup p50 ms', 'setup p99 ms', 'CPU % at max', 'CPU µs per call at max', 'machine busy %', 'next step failed with'],
       results.callRate.map((r) =>
         r.error
-          ? [r.label, 'error', '', '', '', '', r.error.split('\n')[0]]
+          ? [r.label, 'error', '', '', '', '', '', r.error.split('\n')[0]]
           : [
               r.label,
               r.maxCleanRate,
               r.atMax?.setupMs.p50,
               r.atMax?.setupMs.p99,
               r.atMax ? cpuText(r.atMax.cpuPercent) : '',
+              r.atMax?.cpuMicrosPerCall ? cpuText(r.atMax.cpuMicrosPerCall) : '',
               r.atMax?.machineBusyPercent,
               r.limitedBy,
             ],

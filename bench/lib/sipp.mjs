@@ -16,8 +16,15 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/**
+ * sipp's own socket buffers (64 KiB by default) overflow in a burst at a few thousand calls a
+ * second and the drops would be blamed on the system under test: give it the kernel's maximum
+ * (net.core.rmem_max is 4 MiB here).
+ */
+const SOCKET_BUFFER = ['-buff_size', '4194304'];
+
 function spawnSipp(args, dir) {
-  const child = spawn(SIPP, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(SIPP, [...args, ...SOCKET_BUFFER], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   return child;

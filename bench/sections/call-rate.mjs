@@ -83,6 +83,7 @@ async function runStep(system, rate, stepSeconds, log) {
     retransmissions: sipp.retransmissions,
     setupMs: sipp.setupMs,
     cpuPercent: cpu.processes,
+    cpuMicrosPerCall: perCall(cpu.processes, sipp.successfulCalls / cpu.seconds),
     machineBusyPercent: cpu.machineBusyPercent,
     seconds: cpu.seconds,
     errorLog: sipp.errorLog || undefined,
@@ -107,6 +108,16 @@ function summarize(steps) {
     limitedBy: firstFailure ? `${firstFailure.rate} cps: ${firstFailure.problems.join(', ')}` : 'highest step tried',
     steps,
   };
+}
+
+/** CPU time per completed call, in microseconds, per process: comparable across rates. */
+function perCall(cpuPercent, callsPerSecond) {
+  return Object.fromEntries(
+    Object.entries(cpuPercent).map(([name, percent]) => [
+      name,
+      percent === null || !callsPerSecond ? null : Math.round((percent / 100) * (1e6 / callsPerSecond)),
+    ]),
+  );
 }
 
 function roundRate(rate) {
