@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startSipp } from 'drachtio-test-kit';
 import { RedisStore } from '../src';
-import { startServer, TestServer } from './support/harness';
+import { startServer, TestServer } from '../../drachtio-session/test/support/harness';
 
 const prefix = `test:scaling:${process.pid}:`;
 

@@ -6,7 +6,7 @@
 import Redis from 'ioredis';
 import type { Application, Middleware } from 'drachtio';
 import { runSipp } from 'drachtio-test-kit';
-import { connectApp, drachtio, startServer, TestServer } from './support/harness';
+import { connectApp, drachtio, startServer, TestServer } from '../../drachtio-session/test/support/harness';
 
 const prefix = `test:seed-session:${process.pid}:`;
 const localSdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 0\r\n';
