@@ -1,6 +1,6 @@
 import { runSipp } from 'drachtio-test-kit';
 import drachtio = require('../../src/index');
-import { scenario } from '../support/scenarios';
+import { expectSippSuccess, scenario } from '../support/scenarios';
 import { startTestServer, type TestServer } from '../support/server';
 
 /** The seed's UAS snippets against a real drachtio-server-ts, with sipp calling in. */
@@ -18,10 +18,6 @@ afterEach(async () => {
 const call = (name: string, values?: Record<string, string | number>, service = 'drachtio') =>
   runSipp({ scenario: scenario(name, values), remote: server.sipHostport, service });
 
-function expectSuccess(result: Awaited<ReturnType<typeof runSipp>>): void {
-  expect(result.errors).toBe('');
-  expect(result.successfulCalls).toBe(1);
-}
 
 describe('seed: receiving sip requests', () => {
   it('quick start: app.invite answers 486 with a custom User-Agent', async () => {
@@ -34,7 +30,7 @@ describe('seed: receiving sip requests', () => {
         });
       });
     });
-    expectSuccess(await call('uac-invite-rejected', { status: 486, expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!" }));
+    expectSippSuccess(await call('uac-invite-rejected', { status: 486, expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!" }));
   });
 
   it('app.invite answers 200 with an SDP body; the BYE is answered 200 by default', async () => {
@@ -48,7 +44,7 @@ describe('seed: receiving sip requests', () => {
         });
       });
     });
-    expectSuccess(await call('uac-invite-answered'));
+    expectSippSuccess(await call('uac-invite-answered'));
   });
 
   it('app.register answers 200 with Expires: 1800', async () => {
@@ -61,7 +57,7 @@ describe('seed: receiving sip requests', () => {
         });
       });
     });
-    expectSuccess(await call('uac-register'));
+    expectSippSuccess(await call('uac-register'));
   });
 
   it('custom headers: 500 with a custom reason phrase and X-My-Special-thingy', async () => {
@@ -74,8 +70,8 @@ describe('seed: receiving sip requests', () => {
         });
       });
     });
-    expectSuccess(await call('uac-invite-rejected', { status: 500, expect: 'SIP/2.0 500 Internal Server Error - Database down' }));
-    expectSuccess(await call('uac-invite-rejected', { status: 500, expect: 'X-My-Special-thingy: isnt my custom header shiny pretty[?]' }));
+    expectSippSuccess(await call('uac-invite-rejected', { status: 500, expect: 'SIP/2.0 500 Internal Server Error - Database down' }));
+    expectSippSuccess(await call('uac-invite-rejected', { status: 500, expect: 'X-My-Special-thingy: isnt my custom header shiny pretty[?]' }));
   });
 
   it('header parsing: req.get("from").tag and req.get("from").url.user', async () => {
@@ -87,7 +83,7 @@ describe('seed: receiving sip requests', () => {
       });
     });
     const result = await call('uac-invite-rejected', { status: 486, expect: 'Busy Here' });
-    expectSuccess(result);
+    expectSippSuccess(result);
     expect(seen).toHaveLength(1);
     expect(seen[0].tag).toMatch(/^\d+SIPpTag001$/);
     expect(seen[0].user).toBe('alice');
@@ -113,7 +109,7 @@ describe('seed: receiving sip requests', () => {
     });
     const sipp = call('uac-invite-cancel');
     expect(await canceled).toEqual({ active: false, method: 'CANCEL' });
-    expectSuccess(await sipp);
+    expectSippSuccess(await sipp);
   });
 
   it('reliable provisional responses: 183 with Require: 100rel, req.prack, then 200; sipdialog:create-early fires', async () => {
@@ -142,7 +138,7 @@ describe('seed: receiving sip requests', () => {
         early.push(e);
       });
     });
-    expectSuccess(await call('uac-invite-100rel'));
+    expectSippSuccess(await call('uac-invite-100rel'));
     expect(pracks).toEqual(['PRACK']);
     expect(early).toHaveLength(1);
     expect(early[0].target).toMatchObject({ role: 'uas', dialogId: expect.any(String) });
@@ -160,7 +156,7 @@ describe('seed: middleware', () => {
       app.use(app.router);
       app.invite((req, res) => res.send(486));
     });
-    expectSuccess(await call('uac-invite-rejected', { status: 486, expect: 'Busy Here' }));
+    expectSippSuccess(await call('uac-invite-rejected', { status: 486, expect: 'Busy Here' }));
   });
 
   it('a filter on signaling_address rejects any other address with 403', async () => {
@@ -172,7 +168,7 @@ describe('seed: middleware', () => {
       app.use(app.router);
       app.invite((req, res) => res.send(486));
     });
-    expectSuccess(await call('uac-invite-rejected', { status: 403, expect: 'Forbidden' }));
+    expectSippSuccess(await call('uac-invite-rejected', { status: 403, expect: 'Forbidden' }));
   });
 
   it('error middleware (arity 4) answers what a route threw', async () => {
@@ -186,7 +182,7 @@ describe('seed: middleware', () => {
         throw new Error('Database Down');
       });
     });
-    expectSuccess(await call('uac-invite-rejected', { status: 503, expect: 'SIP/2.0 503 Database Down' }));
+    expectSippSuccess(await call('uac-invite-rejected', { status: 503, expect: 'SIP/2.0 503 Database Down' }));
   });
 
   it("app.use('response') observes the responses to requests the app sends", async () => {
@@ -216,11 +212,11 @@ describe('seed: digestAuth', () => {
 
   it('challenges with 401 and accepts sipp answering with the right password', async () => {
     await server.connectApp(registrar);
-    expectSuccess(await runSipp({ scenario: scenario('uac-register-auth', { final: 200 }), remote: server.sipHostport, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'foobar'] }));
+    expectSippSuccess(await runSipp({ scenario: scenario('uac-register-auth', { final: 200 }), remote: server.sipHostport, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'foobar'] }));
   });
 
   it('rejects sipp answering with a wrong password with 403', async () => {
     await server.connectApp(registrar);
-    expectSuccess(await runSipp({ scenario: scenario('uac-register-auth', { final: 403 }), remote: server.sipHostport, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'wrong'] }));
+    expectSippSuccess(await runSipp({ scenario: scenario('uac-register-auth', { final: 403 }), remote: server.sipHostport, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'wrong'] }));
   });
 });

@@ -1,6 +1,6 @@
 import { startSipp } from 'drachtio-test-kit';
 import drachtio = require('../../src/index');
-import { scenario } from '../support/scenarios';
+import { expectSippSuccess, scenario } from '../support/scenarios';
 import { SECRET, startTestServer, type TestServer } from '../support/server';
 
 /** The seed's UAC snippets against a real drachtio-server-ts, with sipp answering. */
@@ -18,10 +18,6 @@ afterEach(async () => {
 
 const answering = (name: string) => startSipp({ scenario: scenario(name), service: 'bob' });
 
-function expectSuccess(result: { errors: string; successfulCalls: number }): void {
-  expect(result.errors).toBe('');
-  expect(result.successfulCalls).toBe(1);
-}
 
 describe('seed: sending sip requests', () => {
   it('app.uac.options after connecting: the callback gets the 200, then app.disconnect()', async () => {
@@ -45,7 +41,7 @@ describe('seed: sending sip requests', () => {
       });
     });
     expect(await status).toBe(200);
-    expectSuccess(await sipp.done);
+    expectSippSuccess(await sipp.done);
   });
 
   it('the same request awaited as a promise, with the request known after sending', async () => {
@@ -58,7 +54,7 @@ describe('seed: sending sip requests', () => {
     expect(request.method).toBe('OPTIONS');
     expect(request.callId).toBe(res.getHeader('call-id'));
     expect(res.req).toBe(request);
-    expectSuccess(await sipp.done);
+    expectSippSuccess(await sipp.done);
   });
 
   it('res.ack({body}) acknowledges a 2xx to an INVITE sent without a body (late offer)', async () => {
@@ -87,7 +83,7 @@ describe('seed: sending sip requests', () => {
     expect(res.dialogId).toEqual(expect.any(String));
     const bye = await app.request({ method: 'BYE', dialogId: res.dialogId as string });
     expect(bye.status).toBe(200);
-    expectSuccess(await sipp.done);
+    expectSippSuccess(await sipp.done);
     app.disconnect();
   });
 
@@ -115,7 +111,7 @@ describe('seed: sending sip requests', () => {
       });
     });
     expect(await final).toBe(487);
-    expectSuccess(await sipp.done);
+    expectSippSuccess(await sipp.done);
   });
 
   it('reliable provisional responses as UAC: Require: 100rel, the server PRACKs, sipdialog:create-early fires', async () => {
@@ -147,7 +143,7 @@ describe('seed: sending sip requests', () => {
     expect(early).toHaveLength(1);
     expect(early[0].target).toMatchObject({ role: 'uac', dialogId: res?.dialogId });
     await app.request({ method: 'BYE', dialogId: res?.dialogId as string });
-    expectSuccess(await sipp.done);
+    expectSippSuccess(await sipp.done);
   });
 
   it('answers a 401 challenge automatically when opts.auth is given (against drachtio.digestAuth)', async () => {

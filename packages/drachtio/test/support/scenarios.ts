@@ -16,3 +16,13 @@ export function scenario(name: string, values: Record<string, string | number> =
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/**
+ * sipp's own verdict: exit code 0 means every call of the run succeeded (99 would mean none was
+ * processed), and its error log is empty. The parsed call counters are not used: sipp's final
+ * statistics screen is sometimes missing from its captured output when it exits quickly.
+ */
+export function expectSippSuccess(result: { exitCode: number | null; errors: string }): void {
+  expect(result.errors).toBe('');
+  expect(result.exitCode).toBe(0);
+}
