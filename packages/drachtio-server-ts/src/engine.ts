@@ -53,6 +53,8 @@ export interface EngineOptions {
   timerC?: number;
   /** Close TCP connections idle this long (ms). Default 60 s. */
   tcpIdleTimeout?: number;
+  /** Inbound TCP connections accepted at once. Default 10000. */
+  maxTcpConnections?: number;
   logger?: Logger;
   /** RFC 4028: the smallest session interval accepted, in seconds (default 90). */
   sessionTimers?: { minSE?: number };
@@ -110,6 +112,8 @@ interface ClientContext {
   provisionalReceived: boolean;
   finalReceived: boolean;
   canceled: boolean;
+  /** RFC 3261 9.1: a CANCEL asked for before any provisional waits for one. */
+  deferredCancel?: Buffer;
   /** INVITE: the dialog of the first 2xx, which ack() acknowledges. */
   answered?: Dialog;
 }
@@ -145,6 +149,7 @@ export class Engine extends EventEmitter implements SipEngine {
     this.drainTimeout = options.drainTimeout ?? 200;
     this.transport = new TransportLayer(options.contacts ?? DEFAULT_CONTACTS, {
       tcpIdleTimeout: options.tcpIdleTimeout ?? 60_000,
+      maxTcpConnections: options.maxTcpConnections ?? 10_000,
       logger: this.logger,
       onMessage: (message) => this.receive(message),
     });
@@ -353,8 +358,22 @@ export class Engine extends EventEmitter implements SipEngine {
     if (status >= 200 && status < 300 && dialog && (context.parts.method === 'INVITE' || context.parts.method === 'UPDATE')) {
       this.startSessionTimer(dialog, response.getHeader('session-expires'), true);
     }
-    if (status >= 200) context.finalReceived = true;
-    else context.provisionalReceived = true;
+    if (status < 200) {
+      context.provisionalReceived = true;
+      if (context.deferredCancel) this.startCancel(context, context.deferredCancel);
+      context.deferredCancel = undefined;
+    } else if (context.finalReceived) {
+      // The application already has a final (a local 408 after Timer C): a late answer is ended at once.
+      if (status < 300 && dialog && context.parts.method === 'INVITE' && !context.dialog) {
+        void this.sendInternal(dialog, 'BYE', ['Reason: SIP;cause=408;text="Timer C"']);
+        this.endDialog(dialog, 'call rejected');
+      }
+      return;
+    }
+    if (status >= 200) {
+      context.finalReceived = true;
+      context.deferredCancel = undefined;
+    }
     context.deliver?.({
       transactionId: context.id,
       status,
@@ -446,6 +465,7 @@ export class Engine extends EventEmitter implements SipEngine {
     const headers = this.applicationHeaders(data.headers, 'dialog');
     addContentType(headers, data.body);
     const wire = this.sendAck(context, dialog, headers.lines, data.body);
+    if (data.body) dialog.localSdp = data.body;
     return { raw: wire.toString() };
   }
 
@@ -726,6 +746,7 @@ export class Engine extends EventEmitter implements SipEngine {
         this.transport.send(data, destination, connection, (error) => {
           this.logger.info({ err: error, destination }, 'request not delivered');
           this.failClient(context, 503, 'Service Unavailable');
+          context.transaction?.terminate();
         }),
     };
     this.clients.set(context.id, context);
@@ -768,9 +789,7 @@ export class Engine extends EventEmitter implements SipEngine {
       callId: parts.callId,
       cseq: `${parts.cseq} ${parts.method}`,
     });
-    const response = parseMessage(text) as SipResponse;
-    this.handleResponse(context, response, undefined);
-    context.transaction?.terminate();
+    this.handleResponse(context, parseMessage(text) as SipResponse, undefined);
   }
 
   /** RFC 3261 17.1.1.3: the ACK for a non-2xx final belongs to the INVITE transaction. */
@@ -806,11 +825,18 @@ export class Engine extends EventEmitter implements SipEngine {
     return wire;
   }
 
+  /** RFC 3261 9.1: same branch, Request-URI, Call-ID, From, To and CSeq number as the INVITE. */
   private sendCancel(context: ClientContext, lines: readonly string[]): Buffer {
     context.canceled = true;
+    const wire = writeRequest({ ...context.parts, method: 'CANCEL', headers: lines, body: undefined });
+    if (context.provisionalReceived) this.startCancel(context, wire);
+    else context.deferredCancel = wire;
+    return wire;
+  }
+
+  private startCancel(context: ClientContext, wire: Buffer): void {
     const { parts } = context;
-    const cancel: RequestParts = { ...parts, method: 'CANCEL', headers: lines, body: undefined };
-    const wire = writeRequest(cancel);
+    const cancel: RequestParts = { ...parts, method: 'CANCEL', body: undefined };
     const branch = /branch=([^;\s]+)/i.exec(parts.via)?.[1] ?? '';
     const cancelContext: ClientContext = { ...context, id: newTransactionId(), key: clientKey(branch, 'CANCEL'), parts: cancel, deliver: undefined, dialogs: undefined };
     const channel: Channel = {
@@ -827,7 +853,6 @@ export class Engine extends EventEmitter implements SipEngine {
       { onResponse: () => undefined, onTimeout: () => undefined },
       () => this.clientEnded(cancelContext),
     );
-    return wire;
   }
 
   private sendToDialog(dialog: Dialog, wire: Buffer): void {
@@ -885,6 +910,7 @@ export class Engine extends EventEmitter implements SipEngine {
       connection: context.connection,
       inviteTransactionId: context.id,
     });
+    dialog.localSdp = parts.body;
     this.dialogs.set(dialog.id, dialog);
     return dialog;
   }

@@ -6,7 +6,8 @@
  *      +------2xx--------+--> Accepted (2xx retransmissions still reach the user) --Timer M--> Terminated
  *
  * Timer A retransmits the INVITE over UDP, Timer B gives up on it, and Timer C (restarted by
- * every provisional) bounds how long a ringing call may wait for its final response.
+ * every provisional) bounds how long a ringing call may wait for its final response; when it
+ * fires the user cancels, and the transaction waits 64*T1 more for the final response.
  */
 import { transactionTimeout, type TimerSettings } from './timer-settings';
 import { Transaction, type Channel, type ResponseLike } from './transaction';
@@ -98,7 +99,13 @@ export class InviteClientTransaction<R extends ResponseLike> extends Transaction
 
   private timeout(timer: 'B' | 'C'): void {
     this.user.onTimeout(timer);
-    this.terminate();
+    if (timer === 'B' || this.state === 'calling') {
+      this.terminate();
+      return;
+    }
+    // Timer C: the user CANCELs; stay to ACK the 487 that follows, but not for ever.
+    this.stopTimer('A');
+    this.startTimer('B', transactionTimeout(this.settings), () => this.terminate());
   }
 
   private endAfter(ms: number, timer: string): void {

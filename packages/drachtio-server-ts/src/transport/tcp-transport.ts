@@ -40,6 +40,7 @@ export class TcpTransport {
     readonly host: string,
     private readonly ipv6: boolean,
     private readonly idleTimeout: number,
+    private readonly maxConnections: number,
     private readonly logger: Logger,
     private readonly onMessage: (message: InboundMessage) => void,
   ) {}
@@ -52,6 +53,7 @@ export class TcpTransport {
   listen(port: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const server = createServer((socket) => this.adopt(socket));
+      server.maxConnections = this.maxConnections;
       server.once('error', reject);
       server.listen({ port, host: this.host, ipv6Only: this.ipv6, exclusive: true }, () => {
         server.off('error', reject);

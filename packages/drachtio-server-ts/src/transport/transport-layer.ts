@@ -26,7 +26,12 @@ export class TransportLayer {
 
   constructor(
     contacts: readonly string[],
-    private readonly options: { tcpIdleTimeout: number; logger: Logger; onMessage: (message: InboundMessage) => void },
+    private readonly options: {
+      tcpIdleTimeout: number;
+      maxTcpConnections: number;
+      logger: Logger;
+      onMessage: (message: InboundMessage) => void;
+    },
   ) {
     this.points = contacts.map((contact) => {
       const spec = parseListenContact(contact);
@@ -81,9 +86,9 @@ export class TransportLayer {
   /** UDP and TCP of one contact share a port, so an ephemeral port is retried until both bind. */
   private async bind(point: ListenPoint): Promise<void> {
     const { spec } = point;
-    const { logger, onMessage, tcpIdleTimeout } = this.options;
+    const { logger, onMessage, tcpIdleTimeout, maxTcpConnections } = this.options;
     for (let attempt = 0; ; attempt++) {
-      const tcp = spec.transports.includes('tcp') ? new TcpTransport(spec.host, spec.ipv6, tcpIdleTimeout, logger, onMessage) : undefined;
+      const tcp = spec.transports.includes('tcp') ? new TcpTransport(spec.host, spec.ipv6, tcpIdleTimeout, maxTcpConnections, logger, onMessage) : undefined;
       const udp = spec.transports.includes('udp')
         ? new UdpTransport(spec.host, spec.ipv6, onMessage, (error) => logger.error({ err: error }, 'UDP socket error'))
         : undefined;

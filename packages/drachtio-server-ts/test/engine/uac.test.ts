@@ -68,6 +68,22 @@ describe.each(['udp', 'tcp'] as const)('engine as UAC over %s', (transport) => {
     expect(result.exitCode).toBe(0);
   });
 
+  test('the application cancels a ringing INVITE: CANCEL, then the 487 is ACKed and reported', async () => {
+    const sipp = await startSipp({ scenario: scenario('uas-cancel'), transport });
+    const call = await send(engine, { method: 'INVITE', uri: sipp.uri(), body: SDP });
+    await waitFor(() => call.responses.find((r) => r.status === 180));
+    const cancel = await engine.cancel({ transactionId: call.sent.transactionId });
+    expect(cancel.raw).toMatch(/^CANCEL sip:/);
+    expect((await call.final()).status).toBe(487);
+    const result = await sipp.done;
+    expect(result.errors).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(app.dialogs.map((d) => [d.event, d.reason])).toEqual([['early', undefined], ['terminated', 'canceled']]);
+    // Too late to cancel: refused as invalid-state, or (TCP: Timer D is zero) as an ended transaction.
+    const late = await engine.cancel({ transactionId: call.sent.transactionId }).catch((error: { code: string }) => error);
+    expect(['invalid-state', 'unknown-transaction']).toContain((late as { code: string }).code);
+  });
+
   test('PRACK: a reliable 183 is PRACKed by the engine when the INVITE offered 100rel', async () => {
     const sipp = await startSipp({ scenario: scenario('uas-prack'), transport });
     const call = await send(engine, {

@@ -1,0 +1,91 @@
+/** UAC rules checked byte for byte against a raw UDP far end. */
+import type { Engine } from '../../src/engine';
+import type { EngineResponse } from '../../src/engine-api';
+import { SDP, startEngine, waitFor } from './helpers';
+import { UdpPeer } from './udp-client';
+
+let engine: Engine;
+let peer: UdpPeer;
+
+beforeAll(async () => {
+  engine = await startEngine();
+  peer = await UdpPeer.open();
+});
+afterAll(async () => {
+  await peer.close();
+  await engine.stop();
+});
+
+/** A response to `request` from the peer, with a To tag. */
+function answer(request: string, status: string, extra = ''): string {
+  const copy = request
+    .split('\r\n')
+    .filter((line) => /^(Via|From|Call-ID|CSeq):/i.test(line))
+    .join('\r\n');
+  const to = /^To: (.*)$/m.exec(request)?.[1]?.trim() ?? '';
+  return `SIP/2.0 ${status}\r\n${copy}\r\nTo: ${to};tag=peer\r\nContact: <sip:peer@127.0.0.1:${peer.port}>\r\n${extra}Content-Length: 0\r\n\r\n`;
+}
+
+function enginePort(): number {
+  return Number(/:(\d+);transport=udp$/.exec(engine.contacts[0] ?? '')?.[1]);
+}
+
+test('a retransmitted 2xx is ACKed again', async () => {
+  const responses: EngineResponse[] = [];
+  const from = peer.received.length;
+  await engine.request({ method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP }, (r) => responses.push(r));
+  const invite = await peer.next(/^INVITE /, from);
+  const ok = answer(invite, '200 OK');
+  peer.send(ok, enginePort());
+  await peer.next(/^ACK /, from);
+  peer.send(ok, enginePort());
+  await waitFor(() => peer.received.slice(from).filter((m) => m.startsWith('ACK ')).length === 2);
+  expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
+  const [firstAck, secondAck] = peer.received.slice(from).filter((m) => m.startsWith('ACK '));
+  expect(secondAck).toBe(firstAck);
+  expect(firstAck).not.toMatch(new RegExp(/branch=([^;\r\n]+)/.exec(invite)?.[1] ?? 'none'));
+});
+
+test('CANCEL waits for a provisional response before it is sent (RFC 3261 9.1)', async () => {
+  const responses: EngineResponse[] = [];
+  const from = peer.received.length;
+  const sent = await engine.request({ method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP }, (r) => responses.push(r));
+  const invite = await peer.next(/^INVITE /, from);
+  await engine.cancel({ transactionId: sent.transactionId });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(peer.received.slice(from).some((m) => m.startsWith('CANCEL '))).toBe(false);
+  peer.send(answer(invite, '180 Ringing'), enginePort());
+  const cancel = await peer.next(/^CANCEL /, from);
+  expect(/branch=([^;\r\n]+)/.exec(cancel)?.[1]).toBe(/branch=([^;\r\n]+)/.exec(invite)?.[1]);
+  peer.send(answer(cancel, '200 OK'), enginePort());
+  peer.send(answer(invite, '487 Request Terminated'), enginePort());
+  const ack = await peer.next(/^ACK /, from);
+  expect(/branch=([^;\r\n]+)/.exec(ack)?.[1]).toBe(/branch=([^;\r\n]+)/.exec(invite)?.[1]);
+  expect((await waitFor(() => responses.find((r) => r.status >= 200))).status).toBe(487);
+});
+
+test('a request without a magic-cookie branch is matched the RFC 2543 way', async () => {
+  const received: string[] = [];
+  const listener = (request: { method: string }) => received.push(request.method);
+  engine.on('request', listener);
+  try {
+    const text = [
+      'OPTIONS sip:engine@127.0.0.1 SIP/2.0',
+      `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=old2543`,
+      'From: <sip:old@127.0.0.1>;tag=2543',
+      'To: <sip:engine@127.0.0.1>',
+      `Call-ID: rfc2543-${Date.now()}`,
+      'CSeq: 7 OPTIONS',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    peer.send(text, enginePort());
+    peer.send(text, enginePort());
+    await waitFor(() => received.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toEqual(['OPTIONS']);
+  } finally {
+    engine.off('request', listener);
+  }
+});
