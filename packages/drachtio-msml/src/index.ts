@@ -38,6 +38,7 @@ function msml(app: Application): msmlApp.Msml {
 
 // `export =` with a merged namespace, as the core does, so `require('drachtio-msml')(app)`,
 // `import msml from 'drachtio-msml'` and `import { moml } from 'drachtio-msml'` all work.
+// eslint-disable-next-line @typescript-eslint/no-namespace -- the only way to merge types into an `export =` function
 namespace msml {
   /** `app.use('info', msml.router)` without holding the instance: found through `req.app`. */
   export declare const router: Middleware;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * node dist/simulator/cli.js --port 5090 [--address 127.0.0.1] [--play-ms 200] [--digits 1234#,5]
- *                            [--digit-delay-ms 100] [--record-ms 300] [--record-file name.wav] [--quiet]
- * Runs the media-server simulator until SIGINT/SIGTERM; prints every MSML body in and out.
+ *                            [--digit-delay-ms 100] [--record-ms 300] [--record-file name.wav] [--sip-trace] [--quiet]
+ * Runs the media-server simulator until SIGINT/SIGTERM; prints every MSML body in and out
+ * (and with --sip-trace every SIP message).
  */
 import { parseArgs } from 'node:util';
 import { MediaServerSimulator } from './media-server';
@@ -10,7 +11,7 @@ import { DEFAULT_SCRIPT } from './script';
 
 const USAGE = `usage: msml-simulator [--port 5090] [--address 127.0.0.1] [--play-ms ${DEFAULT_SCRIPT.playMs}]
   [--digits ${DEFAULT_SCRIPT.digits.join(',')}] [--digit-delay-ms ${DEFAULT_SCRIPT.digitDelayMs}]
-  [--record-ms ${DEFAULT_SCRIPT.recordMs}] [--record-file <name>] [--quiet]`;
+  [--record-ms ${DEFAULT_SCRIPT.recordMs}] [--record-file <name>] [--sip-trace] [--quiet]`;
 
 function main(): void {
   let values;
@@ -25,6 +26,7 @@ function main(): void {
         'record-ms': { type: 'string' },
         'record-file': { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        'sip-trace': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -53,6 +55,11 @@ function main(): void {
     simulator.on('disconnect', (id) => console.log(`${id} disconnected`));
     simulator.on('msml', ({ direction, connectionId, body }) => {
       console.log(`${direction === 'received' ? '<<<' : '>>>'} ${connectionId}\n${body}`);
+    });
+  }
+  if (values['sip-trace']) {
+    simulator.on('sip', (direction, text, peer) => {
+      console.log(`${direction === 'received' ? `<<< SIP from ${peer.address}:${peer.port}` : `>>> SIP to ${peer.address}:${peer.port}`}\n${text.trimEnd()}\n`);
     });
   }
   simulator.on('warning', (error) => console.error(`warning: ${error.message}`));

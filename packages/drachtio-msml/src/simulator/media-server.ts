@@ -47,6 +47,8 @@ export interface MsmlTrace {
 export interface SimulatorEvents {
   /** Every MSML body in and out, for logs and READMEs. */
   msml: [trace: MsmlTrace];
+  /** Every SIP message in and out. */
+  sip: [direction: 'received' | 'sent', text: string, peer: Peer];
   connect: [connectionId: string];
   disconnect: [connectionId: string];
   warning: [error: Error];
@@ -69,6 +71,7 @@ export class MediaServerSimulator extends EventEmitter<SimulatorEvents> {
     this.executor = new MsmlExecutor(this.script);
     this.endpoint.on('request', (req, peer) => this.onRequest(req, peer));
     this.endpoint.on('warning', (error) => this.emit('warning', error));
+    this.endpoint.on('sip', (direction, text, peer) => this.emit('sip', direction, text, peer));
   }
 
   async start(): Promise<Peer> {

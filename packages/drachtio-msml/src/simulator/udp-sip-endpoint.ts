@@ -39,6 +39,8 @@ interface ClientTransaction {
 export interface EndpointEvents {
   /** A new request (retransmissions are absorbed); ACKs included. */
   request: [req: SipRequest, peer: Peer];
+  /** Every SIP message in and out, as text (for logs). */
+  sip: [direction: 'received' | 'sent', text: string, peer: Peer];
   /** Something went wrong that has no caller to report to (unparseable datagram, send error). */
   warning: [error: Error];
 }
@@ -134,6 +136,7 @@ export class UdpSipEndpoint extends EventEmitter<EndpointEvents> {
 
   private onDatagram(data: Buffer, rinfo: RemoteInfo): void {
     const peer = { address: rinfo.address, port: rinfo.port };
+    this.emit('sip', 'received', data.toString('utf8'), peer);
     let message: SipRequest | SipResponse;
     try {
       message = parseMessage(data);
@@ -186,6 +189,7 @@ export class UdpSipEndpoint extends EventEmitter<EndpointEvents> {
   }
 
   private send(text: string, peer: Peer): void {
+    this.emit('sip', 'sent', text, peer);
     this.socket?.send(text, peer.port, peer.address, (error) => {
       if (error) this.emit('warning', error);
     });

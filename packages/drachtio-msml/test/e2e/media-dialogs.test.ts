@@ -3,6 +3,7 @@
  * runs MSML dialogs on it, reads the results from the events, and hangs up.
  */
 import { runSipp } from 'drachtio-test-kit';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS entry, as applications use it
 import msml = require('../../src');
 import { CALLER_SCENARIO, once, startHarness, type Harness } from '../support/harness';
 
