@@ -4,9 +4,11 @@
  * back, without being rebuilt.
  */
 import { EventEmitter, once } from 'node:events';
+import { join } from 'node:path';
 import { session, SessionStoreError } from 'drachtio-session';
-import { RedisServerHandle, startRedisServer } from 'drachtio-test-kit';
+import { RedisServerHandle, runSipp, startRedisServer } from 'drachtio-test-kit';
 import { RedisStore } from '../src';
+import { connectApp, drachtio, startServer } from '../../drachtio-session/test/support/harness';
 import { FakeResponse } from './fake-host';
 
 const prefix = `test:faults:${process.pid}:`;
@@ -68,6 +70,44 @@ describe('RedisStore when Redis is slow or down', () => {
       });
       return loaded;
     });
+  });
+});
+
+describe('a SIP call while Redis is down', () => {
+  it('is refused with 503 and an error event, and goes through once Redis is back', async () => {
+    const redis = await startRedisServer();
+    const server = await startServer();
+    const store = new RedisStore({ port: redis.port, prefix, commandTimeout: 300 });
+    const app = drachtio();
+    const errors: Error[] = [];
+    app.on('error', (error) => errors.push(error));
+    app.use(drachtio.session({ store }));
+    app.use(app.router);
+    app.invite((req, res) => {
+      req.session.user = 'DaveH';
+      res.send(200, { headers: { 'content-type': 'application/sdp' }, body: req.body });
+    });
+    await connectApp(app, server);
+    try {
+      const port = redis.port;
+      await redis.stop();
+      const refused = await runSipp({ scenario: join(__dirname, 'scenarios', 'caller-expects-503.xml'), remote: server.sipHostport });
+      expect(refused.exitCode).toBe(0); // sipp: the call went as the scenario says (503)
+      expect(errors[0]).toBeInstanceOf(SessionStoreError);
+
+      const restarted = await startRedisServer({ port });
+      try {
+        await waitUntil(() => store.get('probe').then(() => true));
+        const answered = await runSipp({ scenario: 'sn:uac', remote: server.sipHostport });
+        expect(answered.exitCode).toBe(0);
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      app.disconnect();
+      await store.close();
+      await server.close();
+    }
   });
 });
 

@@ -46,6 +46,7 @@ describe('RedisStore on a standalone Redis', () => {
   it('is reachable through the seed form and over a client of your own', async () => {
     const RedisStoreClass = drachtioRedis({});
     expect(RedisStoreClass).toBe(RedisStore);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the seed's CommonJS form is what is tested
     expect(require('../src')({})).toBe(RedisStore);
 
     const own = new Redis({ host: '127.0.0.1', port: 6379 });

@@ -54,6 +54,7 @@ describe('the seed session example', () => {
   });
 
   it('works with RedisStore, keeping the session in Redis for the call and no longer', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the seed's CommonJS form is what is tested
     const RedisStore = require('../src')(drachtio);
     const store = new RedisStore({ host: 'localhost', prefix });
     const redis = new Redis({ host: '127.0.0.1', port: 6379 });
