@@ -58,6 +58,14 @@ describe('seed: B2BUA with pipe(res)', () => {
     expect(outcome).toEqual({ success: 1, fail: [], legs: 1 });
   });
 
+  it("relays B's BYE to A", async () => {
+    const b = await startSipp({ scenario: scenario('uas-invite-answer-hangup'), service: 'bob' });
+    const outcome = await b2buaApp(b.uri('bob'));
+    expectSippSuccess(await callApp('uac-invite-answered-wait-bye'));
+    expectSippSuccess(await b.done);
+    expect(outcome.success).toBe(1);
+  });
+
   it("relays B's failure to A and emits fail with the status line", async () => {
     const b = await startSipp({ scenario: scenario('uas-invite-reject', { status: 486, reason: 'Busy Here' }), service: 'bob' });
     const outcome = await b2buaApp(b.uri('bob'));
