@@ -108,6 +108,14 @@ export class CallSessions {
     });
   }
 
+  /** A call that was rejected before any dialog began leaves nothing behind. */
+  endIfNoDialogs(sessionId: string): Promise<void> {
+    return this.queue.run(sessionId, async () => {
+      const record = await this.readSession(sessionId);
+      if (record && record.dialogs.length === 0) await this.remove(sessionId, record);
+    });
+  }
+
   /** Forget the session and every alias of it. */
   destroy(sessionId: string): Promise<void> {
     return this.queue.run(sessionId, async () => {

@@ -1,7 +1,8 @@
 /**
  * The session of one incoming request, from load to the moment the request is done: it is
  * saved after the final response (or, for ACK and CANCEL, which get none, once the handlers
- * have run), and a BYE that was answered 2xx ends its dialog. Also answers `req.session.save()` and
+ * have run), a BYE that was answered 2xx ends its dialog, and an INVITE rejected before any
+ * dialog began ends the call's session. Also answers `req.session.save()` and
  * friends for this request (it is the Session's keeper).
  */
 import type { CallSessions, LoadedSession } from './call-sessions';
@@ -72,9 +73,15 @@ export class RequestSession implements SessionKeeper {
   private finish(res: HostResponse): void {
     if (this.done) return;
     this.done = true;
-    this.persist(res)
+    const work = this.rejectsCall(res) ? this.sessions.endIfNoDialogs(this.session.id) : this.persist(res);
+    work
       .catch(this.report)
       .finally(() => this.release(res));
+  }
+
+  /** A failure answer to the INVITE that began the call: the call is over before it started. */
+  private rejectsCall(res: HostResponse): boolean {
+    return this.req.method === 'INVITE' && this.req.dialogId === undefined && (res.statusCode ?? 0) >= 300;
   }
 
   private persist(res: HostResponse): Promise<void> {

@@ -145,6 +145,17 @@ describe('session middleware', () => {
     expect(await store.get('leg-b')).toBeUndefined();
   });
 
+  it('leaves nothing behind for a call rejected before any dialog began, B leg alias included', async () => {
+    const uac = Object.assign(new EventEmitter(), { callId: 'rejected-b' });
+    await handle(middleware, { app, method: 'INVITE', callId: 'rejected-a' }, new FakeResponse(), (req, res) => {
+      req.session!.user = 'DaveH';
+      app.emit('b2bua', { uas: req, uac });
+      setTimeout(() => res.send(486), 10);
+    });
+    await settled();
+    expect(store.size).toBe(0);
+  });
+
   it('answers with the failure status and emits error when the store fails, and recovers', async () => {
     let down = true;
     const flaky: Store = {
