@@ -55,7 +55,11 @@ async function main() {
 
   if (has('parser')) results.parser = await attempt('parser', () => runParser({ smoke: options.smoke, log }));
   if (has('rate')) results.callRate = await attempt('call rate', () => runCallRate({ ...options, log }));
+  // Later sections run at rates (a) is known to carry cleanly.
+  const maxA = Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === 'app')?.maxCleanRate : undefined;
   if (has('held') && options.heldCalls > 0) {
+    if (!options.heldRateGiven && maxA) options.heldRate = Math.min(options.heldRate, maxA);
+    results.settings.heldRate = options.heldRate;
     results.callsHeld = await attempt('calls held', () =>
       runCallsHeld({
         calls: options.heldCalls,
@@ -67,7 +71,6 @@ async function main() {
     );
   }
   if (has('soak') && options.soakSeconds > 0) {
-    const maxA = Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === 'app')?.maxCleanRate : undefined;
     const rate = options.soakRate ?? (maxA ? Math.max(10, Math.round(maxA / 2)) : options.steps[0]);
     results.settings.soakRate = rate;
     results.soak = await attempt('soak', () =>

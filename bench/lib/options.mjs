@@ -8,7 +8,7 @@ export const USAGE = `usage: node run.mjs [options]
   --steps <rates>       call-rate steps in calls/s, comma list
   --step-seconds <s>    length of each call-rate step
   --calls <n>           calls held at once in section 2
-  --held-rate <cps>     rate at which those calls are set up
+  --held-rate <cps>     rate at which those calls are set up (default 500, at most (a)'s max clean rate)
   --soak <minutes>      soak length (default 2; 0 skips it)
   --soak-rate <cps>     soak rate (default: half of (a)'s max clean rate)
   --profile             also run (a) and (b) under --cpu-prof and take heap snapshots of held calls;
@@ -73,6 +73,7 @@ export function parseOptions(argv) {
     stepSeconds: number('step-seconds', base.stepSeconds),
     heldCalls: number('calls', base.heldCalls),
     heldRate: number('held-rate', base.heldRate),
+    heldRateGiven: flags.has('held-rate'),
     lingerSeconds: base.lingerSeconds,
     soakSeconds: Math.round(number('soak', base.soakMinutes) * 60),
     soakRate: flags.has('soak-rate') ? number('soak-rate', 0) : undefined,

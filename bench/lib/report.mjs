@@ -112,7 +112,7 @@ export function renderMarkdown(results) {
           `${(g.rssGrowth * 100).toFixed(1)} %`,
           Math.round((g.rssSlopePerMinute ?? 0) / 1024),
           Math.round(g.heapSlopePerMinute / 1024),
-          g.holds ? 'yes' : '**no**',
+          settings.smoke ? 'n/a (smoke)' : g.holds ? 'yes' : '**no**',
         ]),
       );
       lines.push(
