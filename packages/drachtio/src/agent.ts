@@ -123,7 +123,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   /** The upper-case methods this application wants new requests for; re-sent on every change. */
   setRoutes(verbs: string[]): void {
     this.verbs = verbs;
-    if (this.state === 'ready') this.sendRoutes();
+    if (this.state === 'ready') this.sendRoutes(() => undefined);
   }
 
   command<C extends CommandName>(command: C, data: CommandMap[C][0]): Promise<Result<C>> {
@@ -164,10 +164,15 @@ export class Agent extends EventEmitter<AgentEvents> {
         this.write('authenticate', data, resolve as (value: unknown) => void, reject);
       });
       this.server = result;
+      // 'ready' (the app's 'connect') only once the routes are in place, so a request sent to
+      // the server right after 'connect' already finds this application.
+      const verbs = this.verbs;
+      await new Promise<void>((resolve) => this.sendRoutes(resolve));
       this.state = 'ready';
+      // Handlers added while we were authenticating.
+      if (this.verbs !== verbs) this.sendRoutes(() => undefined);
       this.attempt = 0;
       this.everConnected = true;
-      this.sendRoutes();
       const queued = this.queue;
       this.queue = [];
       for (const command of queued) command.send();
@@ -183,16 +188,12 @@ export class Agent extends EventEmitter<AgentEvents> {
     }
   }
 
-  private sendRoutes(): void {
+  private sendRoutes(done: () => void): void {
     const socket = this.socket;
-    this.write(
-      'route',
-      { verbs: this.verbs },
-      () => undefined,
-      (error) => {
-        if (this.socket === socket) this.emit('warning', error);
-      },
-    );
+    this.write('route', { verbs: this.verbs }, done, (error) => {
+      if (this.socket === socket) this.emit('warning', error);
+      done();
+    });
   }
 
   private write(command: CommandName, data: unknown, resolve: (value: unknown) => void, reject: (error: Error) => void): void {

@@ -42,8 +42,6 @@ export async function startTestServer(): Promise<TestServer> {
           err ? reject(err) : resolve(),
         );
       });
-      // The route command goes out right after authentication; one round trip makes sure it landed.
-      await app.agent.command('ping', {});
       return app;
     },
     async stop() {
