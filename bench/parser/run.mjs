@@ -14,6 +14,9 @@ const sipPackage = require('sip');
 const ROUNDS = 7;
 const ROUND_MS = 300;
 
+// Header names as application code passes them: string constants, not slices of each message.
+const headerNames = [...new Set(drachtioSip.parseMessage(INVITE).headerFields.map((field) => field.key))];
+
 const cases = {
   'drachtio-sip': {
     startLine(bytes) {
@@ -22,7 +25,7 @@ const cases = {
     allHeaders(bytes) {
       const msg = drachtioSip.parseMessage(bytes);
       let n = msg.method.length + msg.body.length;
-      for (const field of msg.headerFields) if (msg.get(field.name) !== undefined) n++;
+      for (const name of headerNames) if (msg.get(name) !== undefined) n++;
       return n;
     },
   },

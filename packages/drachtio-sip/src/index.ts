@@ -11,7 +11,7 @@ export type { HeaderField } from './message/header-field';
 
 export { parseUri, serializeUri } from './uri/uri';
 export type { Uri } from './uri/uri';
-export type { Params } from './grammar/scanner';
+export type { Params } from './grammar/params';
 export { splitList } from './grammar/list';
 
 export { headerKey, canonicalHeaderName, COMPACT_FORMS } from './headers/names';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Challenge, Credentials } from '../headers/auth';
 import { splitList } from '../grammar/list';
+import { emptyStringMap } from '../grammar/params';
 
 /**
  * HTTP Digest as SIP uses it: RFC 2617 (MD5, qop auth / auth-int) and RFC 7616 (SHA-256,
@@ -153,7 +154,7 @@ export function answerChallenge(challenge: Challenge, options: AnswerOptions): C
     cnonce,
     body: options.body,
   });
-  const params: Record<string, string> = Object.create(null);
+  const params = emptyStringMap();
   params.username = options.username;
   params.realm = c.realm;
   params.nonce = c.nonce;
@@ -194,7 +195,7 @@ export interface ChallengeOptions {
 
 /** A challenge for a 401 WWW-Authenticate or 407 Proxy-Authenticate header. */
 export function createChallenge(options: ChallengeOptions): Challenge {
-  const params: Record<string, string> = Object.create(null);
+  const params = emptyStringMap();
   params.realm = options.realm;
   params.nonce = options.nonce ?? randomBytes(16).toString('hex');
   if (options.algorithm !== undefined) params.algorithm = options.algorithm;

@@ -5,6 +5,10 @@
  */
 export function splitList(value: string): string[] {
   const out: string[] = [];
+  if (value.indexOf(',') < 0) {
+    pushTrimmed(out, value, 0, value.length);
+    return out;
+  }
   let start = 0;
   let inQuotes = false;
   let inAngles = false;

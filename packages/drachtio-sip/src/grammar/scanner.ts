@@ -1,13 +1,6 @@
 import { SipParseError } from '../errors';
 import { isDigit, isTokenChar, isWhitespace } from './chars';
-
-/** A parameter map; null means the parameter is present without a value (";lr"). */
-export type Params = Record<string, string | null>;
-
-/** Parameter maps have no prototype, so a parameter named "__proto__" is only data. */
-export function emptyParams(): Params {
-  return Object.create(null) as Params;
-}
+import { ParamList } from './params';
 
 const MAX_SAFE_DIGITS = 15;
 
@@ -123,9 +116,10 @@ export class Scanner {
 
   /**
    * generic-param list: *( SEMI token [ EQUAL ( token / host / quoted-string ) ] ), names
-   * lower-cased. Stops (without consuming) at `stop` or the end.
+   * lower-cased, appended to `params`. Stops (without consuming) at `stop` (by default the
+   * comma ending a list element) or the end.
    */
-  genericParams(params: Params, stop = -1): Params {
+  genericParams(params: ParamList = [], stop = 44 /* , */): ParamList {
     const s = this.s;
     for (;;) {
       this.skipWhitespace();
@@ -138,9 +132,9 @@ export class Scanner {
       const name = this.token('a parameter name').toLowerCase();
       if (this.accept(61 /* = */)) {
         this.skipWhitespace();
-        params[name] = s.charCodeAt(this.i) === 34 ? this.quotedVerbatim() : this.paramValue();
+        params.push(name, s.charCodeAt(this.i) === 34 ? this.quotedVerbatim() : this.paramValue());
       } else {
-        params[name] = null;
+        params.push(name, null);
       }
     }
   }
@@ -157,15 +151,23 @@ export class Scanner {
     if (this.i === start) this.fail(`expected a parameter value at offset ${start}`);
     return s.slice(start, this.i);
   }
-}
 
-/** Serializes generic params; values were kept verbatim, so they go out as they came in. */
-export function serializeParams(params: Params, skip?: string): string {
-  let out = '';
-  for (const name in params) {
-    if (name === skip) continue;
-    const value = params[name];
-    out += value === null || value === undefined ? `;${name}` : `;${name}=${value}`;
+  /**
+   * A comma-separated list read in one pass: `readElement` consumes one element and stops at
+   * the comma (or the end). Empty elements (",,") are skipped, as RFC 3261 7.3.1 allows.
+   */
+  list<T>(readElement: (scanner: Scanner) => T, out: T[] = []): T[] {
+    for (;;) {
+      this.skipWhitespace();
+      if (this.atEnd) return out;
+      if (this.s.charCodeAt(this.i) === 44 /* , */) {
+        this.i++;
+        continue;
+      }
+      out.push(readElement(this));
+      this.skipWhitespace();
+      if (this.atEnd) return out;
+      this.expect(44, '","');
+    }
   }
-  return out;
 }

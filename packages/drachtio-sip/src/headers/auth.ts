@@ -1,4 +1,5 @@
 import { isToken } from '../grammar/chars';
+import { emptyStringMap } from '../grammar/params';
 import { Scanner } from '../grammar/scanner';
 
 /**
@@ -18,7 +19,7 @@ export type Credentials = AuthHeader;
 export function parseAuthHeader(value: string, header: string): AuthHeader {
   const scanner = new Scanner(value, header);
   const scheme = scanner.token('the authentication scheme');
-  const params = Object.create(null) as Record<string, string>;
+  const params = emptyStringMap();
   scanner.skipWhitespace();
   if (!scanner.atEnd) {
     do {

@@ -1,4 +1,5 @@
-import { Params, Scanner, emptyParams, serializeParams } from '../grammar/scanner';
+import { Params, paramsFromList, serializeParams } from '../grammar/params';
+import { Scanner } from '../grammar/scanner';
 
 export interface ContentType {
   /** "application" (lower-cased) */
@@ -16,7 +17,7 @@ export function parseContentType(value: string): ContentType {
   const type = scanner.token('the media type').toLowerCase();
   scanner.expect(47 /* / */, '"/"');
   const subtype = scanner.token('the media subtype').toLowerCase();
-  const params = scanner.genericParams(emptyParams());
+  const params = paramsFromList(scanner.genericParams());
   return { type, subtype, mediaType: `${type}/${subtype}`, params };
 }
 

@@ -42,20 +42,10 @@ const IRREGULAR_NAMES: Record<string, string> = {
   'sip-if-match': 'SIP-If-Match',
 };
 
-/**
- * The key cache turns the same few spellings ("Via", "v", "CSeq") into keys without
- * re-lower-casing on every message. Network input can invent names, so it is bounded.
- */
-const keyCache = new Map<string, string>();
-const KEY_CACHE_LIMIT = 2000;
-
+/** The key of a header name: lower case, compact form expanded ("v" and "VIA" give "via"). */
 export function headerKey(name: string): string {
-  const cached = keyCache.get(name);
-  if (cached !== undefined) return cached;
   const lower = name.toLowerCase();
-  const key = lower.length === 1 ? ((COMPACT_FORMS as Record<string, string>)[lower] ?? lower) : lower;
-  if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(name, key);
-  return key;
+  return lower.length === 1 ? ((COMPACT_FORMS as Record<string, string>)[lower] ?? lower) : lower;
 }
 
 /** The conventional spelling of a header key, used when code adds a header by any spelling. */
@@ -70,4 +60,38 @@ export function canonicalHeaderName(key: string): string {
     upper = ch === '-';
   }
   return out;
+}
+
+/**
+ * The key of the spellings nearly every message uses, by length and exact comparison: cheaper
+ * than hashing a freshly sliced name for a map lookup, on the path every header line takes.
+ * Undefined for anything else (the caller falls back to the general lookup).
+ */
+export function wellKnownKey(name: string): string | undefined {
+  switch (name.length) {
+    case 1:
+      return (COMPACT_FORMS as Record<string, string>)[name] ?? (COMPACT_FORMS as Record<string, string>)[name.toLowerCase()];
+    case 2:
+      return name === 'To' ? 'to' : undefined;
+    case 3:
+      return name === 'Via' ? 'via' : undefined;
+    case 4:
+      return name === 'From' ? 'from' : name === 'CSeq' ? 'cseq' : undefined;
+    case 5:
+      return name === 'Route' ? 'route' : name === 'Allow' ? 'allow' : undefined;
+    case 6:
+      return name === 'Accept' ? 'accept' : name === 'Reason' ? 'reason' : undefined;
+    case 7:
+      return name === 'Call-ID' ? 'call-id' : name === 'Contact' ? 'contact' : name === 'Expires' ? 'expires' : name === 'Require' ? 'require' : undefined;
+    case 9:
+      return name === 'Supported' ? 'supported' : undefined;
+    case 10:
+      return name === 'User-Agent' ? 'user-agent' : undefined;
+    case 12:
+      return name === 'Max-Forwards' ? 'max-forwards' : name === 'Content-Type' ? 'content-type' : name === 'Record-Route' ? 'record-route' : undefined;
+    case 14:
+      return name === 'Content-Length' ? 'content-length' : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -1,17 +1,19 @@
-import { SipParseError } from '../errors';
-import { isToken } from '../grammar/chars';
-import { splitList } from '../grammar/list';
+import { Scanner } from '../grammar/scanner';
 
 /**
  * Require, Supported, Unsupported, Proxy-Require (option tags) and Allow (methods): a
  * comma-separated list of tokens. An empty Supported header is legal and yields [].
  */
 export function parseTokenList(value: string, header: string): string[] {
-  const tokens = splitList(value);
-  for (const token of tokens) {
-    if (!isToken(token)) throw new SipParseError(header, `"${token.slice(0, 40)}" is not a token`);
-  }
-  return tokens;
+  return readTokenList(new Scanner(value, header));
+}
+
+export function readTokenList(scanner: Scanner, out: string[] = []): string[] {
+  return scanner.list(readToken, out);
+}
+
+export function readToken(scanner: Scanner): string {
+  return scanner.token('a token');
 }
 
 export function serializeTokenList(tokens: readonly string[]): string {

@@ -1,14 +1,14 @@
-import { splitList } from '../grammar/list';
+import { Scanner } from '../grammar/scanner';
 import { AuthHeader, parseAuthHeader, serializeChallenge, serializeCredentials } from './auth';
 import { ContentType, parseContentType, serializeContentType } from './content-type';
 import { CSeq, parseCSeq, serializeCSeq } from './cseq';
-import { Contact, NameAddr, parseContact, parseNameAddr, serializeNameAddr } from './name-addr';
-import { CompactForms } from './names';
+import { Contact, NameAddr, parseNameAddr, readContact, readNameAddr, serializeNameAddr } from './name-addr';
+import { CompactForms, headerKey } from './names';
 import { parseNumeric, serializeNumeric } from './numeric';
-import { parseTokenList, serializeTokenList } from './option-tags';
+import { readToken } from './option-tags';
 import { RAck, parseRAck, serializeRAck } from './rack';
 import { MinSE, SessionExpires, parseMinSE, parseSessionExpires, serializeMinSE, serializeSessionExpires } from './session-timer';
-import { Via, parseVia, serializeVia } from './via';
+import { Via, readVia, serializeVia } from './via';
 
 /**
  * What `message.get(name)` returns for each structured header (by key). Headers that may occur
@@ -54,23 +54,26 @@ export type HeaderValueOf<N extends string> = HeaderKeyOf<N> extends keyof Typed
 /** What `set`/`append` accept for a header: its typed form or raw text. */
 export type HeaderInput<N extends string> = HeaderValueOf<N> | string | number;
 
-interface Codec {
-  /** Parses every field of one header (in message order) into the typed value. */
-  parse(values: readonly string[], key: string): unknown;
+export interface Codec {
+  /** True when only the first field counts (From, CSeq, ...); the parser then sees just that value. */
+  readonly single: boolean;
+  /** Parses the value of one field (single) or of every field in message order (lists). */
+  parse(values: string | readonly string[], key: string): unknown;
   /** Serializes a typed value into the text of one header field. */
   serialize(value: never): string;
 }
 
 function single<T>(parse: (value: string, key: string) => T, serialize: (value: T) => string): Codec {
-  return { parse: (values, key) => parse(values[0], key), serialize };
+  return { single: true, parse: parse as Codec['parse'], serialize };
 }
 
-/** Comma-separated elements, possibly spread over several fields. */
-function list<T>(parse: (value: string, key: string) => T, serialize: (value: T) => string): Codec {
+/** Comma-separated elements, possibly spread over several fields, read in one pass per field. */
+function list<T>(readElement: (scanner: Scanner) => T, serialize: (value: T) => string): Codec {
   return {
+    single: false,
     parse(values, key) {
       const out: T[] = [];
-      for (const value of values) for (const element of splitList(value)) out.push(parse(element, key));
+      for (const value of values as readonly string[]) new Scanner(value, key).list(readElement, out);
       return out;
     },
     serialize: (elements: T[]) => elements.map(serialize).join(', '),
@@ -80,30 +83,32 @@ function list<T>(parse: (value: string, key: string) => T, serialize: (value: T)
 /** One element per field: auth headers contain commas of their own. */
 function perField<T>(parse: (value: string, key: string) => T, serialize: (value: T) => string): Codec {
   return {
-    parse: (values, key) => values.map((value) => parse(value, key)),
+    single: false,
+    parse: (values, key) => (values as readonly string[]).map((value) => parse(value, key)),
     serialize: (elements: T[]) => elements.map(serialize).join(', '),
   };
 }
 
 const nameAddr = (value: string, key: string) => parseNameAddr(value, key);
 const numeric = single(parseNumeric, serializeNumeric);
-const tokens = { parse: (values: readonly string[], key: string) => values.flatMap((v) => parseTokenList(v, key)), serialize: serializeTokenList };
-const contactList = list(parseContact, serializeNameAddr);
+const tokens = list(readToken, (token: string) => token);
+const contactList = list(readContact, serializeNameAddr);
 
-const CODECS: Record<string, Codec> = {
-  via: list(parseVia, serializeVia),
+const CODECS: Readonly<Record<string, Codec>> = {
+  via: list(readVia, serializeVia),
   from: single(nameAddr, serializeNameAddr),
   to: single(nameAddr, serializeNameAddr),
   contact: {
-    parse: (values, key) => (values.length === 1 && values[0].trim() === '*' ? '*' : contactList.parse(values, key)),
+    single: false,
+    parse: (values, key) => (values.length === 1 && (values[0] as string).trim() === '*' ? '*' : contactList.parse(values, key)),
     serialize: (value: Contact[] | '*') => (value === '*' ? '*' : contactList.serialize(value as never)),
   },
-  route: list(nameAddr, serializeNameAddr),
-  'record-route': list(nameAddr, serializeNameAddr),
+  route: list(readNameAddr, serializeNameAddr),
+  'record-route': list(readNameAddr, serializeNameAddr),
   'refer-to': single(nameAddr, serializeNameAddr),
   'referred-by': single(nameAddr, serializeNameAddr),
-  'p-asserted-identity': list(nameAddr, serializeNameAddr),
-  'p-preferred-identity': list(nameAddr, serializeNameAddr),
+  'p-asserted-identity': list(readNameAddr, serializeNameAddr),
+  'p-preferred-identity': list(readNameAddr, serializeNameAddr),
   'call-id': single((value) => value, String),
   cseq: single(parseCSeq, serializeCSeq),
   'max-forwards': numeric,
@@ -125,13 +130,52 @@ const CODECS: Record<string, Codec> = {
   'proxy-authorization': perField(parseAuthHeader, serializeCredentials),
 };
 
+/** Everything the message layer needs to know about one header name, found with one lookup. */
+export interface HeaderSpec {
+  /** Full name in lower case. */
+  readonly key: string;
+  /** Undefined for headers without a typed form. */
+  readonly codec: Codec | undefined;
+  /** Index of this header's slot in a message's cache of typed values; -1 when untyped. */
+  readonly slot: number;
+}
+
+const TYPED_KEYS = Object.keys(CODECS);
+export const TYPED_HEADER_COUNT = TYPED_KEYS.length;
+const specsByKey = new Map<string, HeaderSpec>(TYPED_KEYS.map((key, slot) => [key, { key, codec: CODECS[key], slot }]));
+
+/**
+ * Spellings seen so far ("Via", "v", "CSeq"), so each message's header names cost one map
+ * lookup and no lower-casing. Network input can invent names, so the cache is bounded.
+ */
+const specCache = new Map<string, HeaderSpec>();
+const SPEC_CACHE_LIMIT = 2000;
+
+export function headerSpec(name: string): HeaderSpec {
+  const cached = specCache.get(name);
+  if (cached !== undefined) return cached;
+  const key = headerKey(name);
+  let spec = specsByKey.get(key);
+  if (spec === undefined) {
+    spec = { key, codec: undefined, slot: -1 };
+    if (specsByKey.size < SPEC_CACHE_LIMIT) specsByKey.set(key, spec);
+  }
+  if (specCache.size < SPEC_CACHE_LIMIT) specCache.set(name, spec);
+  return spec;
+}
+
 export function isTypedHeader(key: string): boolean {
   return CODECS[key] !== undefined;
 }
 
-/** Parses the fields of a typed header; throws SipParseError naming the header. */
-export function parseTypedHeader(key: string, values: readonly string[]): unknown {
-  return CODECS[key].parse(values, key);
+/**
+ * Parses a typed header: the first field's value for single-valued headers, the value of every
+ * field (message order) for the others. Throws SipParseError naming the header.
+ */
+export function parseTypedHeader(key: string, values: string | readonly string[]): unknown {
+  const codec = CODECS[key];
+  if (codec.single) return codec.parse(typeof values === 'string' ? values : values[0], key);
+  return codec.parse(typeof values === 'string' ? [values] : values, key);
 }
 
 /** Text for a header field from a value given in typed form, raw text, or a number. */

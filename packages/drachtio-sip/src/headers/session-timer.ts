@@ -1,4 +1,5 @@
-import { Params, Scanner, emptyParams, serializeParams } from '../grammar/scanner';
+import { Params, paramsFromList, serializeParams } from '../grammar/params';
+import { Scanner } from '../grammar/scanner';
 
 /** Session-Expires (RFC 4028): interval in seconds and who refreshes. */
 export interface SessionExpires {
@@ -18,7 +19,7 @@ const MAX_DELTA = 2 ** 32 - 1;
 export function parseSessionExpires(value: string): SessionExpires {
   const scanner = new Scanner(value, 'session-expires');
   const delta = scanner.integer('delta-seconds', MAX_DELTA);
-  const params = scanner.genericParams(emptyParams());
+  const params = paramsFromList(scanner.genericParams());
   const result: SessionExpires = { delta, params };
   const refresher = params.refresher?.toLowerCase();
   if (refresher === 'uac' || refresher === 'uas') result.refresher = refresher;
@@ -28,13 +29,15 @@ export function parseSessionExpires(value: string): SessionExpires {
 
 export function serializeSessionExpires(se: SessionExpires): string {
   const refresher = se.refresher === undefined ? '' : `;refresher=${se.refresher}`;
-  return `${se.delta}${refresher}${serializeParams(se.params, 'refresher')}`;
+  const others = paramsFromList([]);
+  for (const name in se.params) if (name !== 'refresher') others[name] = se.params[name];
+  return `${se.delta}${refresher}${serializeParams(others)}`;
 }
 
 export function parseMinSE(value: string): MinSE {
   const scanner = new Scanner(value, 'min-se');
   const delta = scanner.integer('delta-seconds', MAX_DELTA);
-  return { delta, params: scanner.genericParams(emptyParams()) };
+  return { delta, params: paramsFromList(scanner.genericParams()) };
 }
 
 export function serializeMinSE(minSE: MinSE): string {

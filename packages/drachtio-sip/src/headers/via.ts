@@ -1,5 +1,6 @@
 import { CharClasses, isIn } from '../grammar/chars';
-import { Params, Scanner, emptyParams, serializeParams } from '../grammar/scanner';
+import { ParamList, Params, WithParams, emptyParams, serializeParams } from '../grammar/params';
+import { Scanner } from '../grammar/scanner';
 
 /**
  * One Via entry (a Via header may carry several, comma-separated). branch, received, rport
@@ -21,28 +22,73 @@ export interface Via {
   maddr?: string;
 }
 
+class ParsedVia extends WithParams implements Via {
+  port: number | undefined = undefined;
+  branch: string | undefined = undefined;
+  received: string | undefined = undefined;
+  rport: number | true | undefined = undefined;
+  maddr: string | undefined = undefined;
+
+  constructor(
+    public protocol: string,
+    public transport: string,
+    public host: string,
+    paramList: ParamList,
+  ) {
+    super(paramList);
+  }
+}
+
 export function parseVia(value: string): Via {
   const scanner = new Scanner(value, 'via');
+  const via = readVia(scanner);
+  scanner.expectEnd();
+  return via;
+}
+
+/** One via-parm at the scanner; stops before a ',' that starts the next one. */
+export function readVia(scanner: Scanner): Via {
   const name = scanner.token('the protocol name');
   scanner.expect(47 /* / */, '"/"');
   const version = scanner.token('the protocol version');
   scanner.expect(47, '"/"');
   const transport = scanner.token('the transport').toUpperCase();
   scanner.skipWhitespace();
-  const via: Via = { protocol: `${name.toUpperCase()}/${version}`, transport, host: readHost(scanner), params: emptyParams() };
-  if (scanner.accept(58 /* : */)) via.port = scanner.integer('the port', 65535);
-  scanner.genericParams(via.params);
-  const { branch, received, rport, maddr } = via.params;
-  if (typeof branch === 'string') via.branch = branch;
-  if (typeof received === 'string') via.received = received;
-  if (typeof maddr === 'string') via.maddr = maddr;
-  if (rport === null) via.rport = true;
-  else if (typeof rport === 'string') {
-    const port = Number(rport);
-    if (!/^\d{1,5}$/.test(rport) || port > 65535) scanner.fail('rport is not a port number');
-    via.rport = port;
+  const host = readHost(scanner);
+  const port = scanner.accept(58 /* : */) ? scanner.integer('the port', 65535) : undefined;
+  const paramList = scanner.genericParams();
+  const protocol = name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name.toUpperCase()}/${version}`;
+  const via = new ParsedVia(protocol, transport, host, paramList);
+  via.port = port;
+  for (let i = 0; i < paramList.length; i += 2) {
+    const value = paramList[i + 1];
+    switch (paramList[i]) {
+      case 'branch':
+        if (value !== null) via.branch = value;
+        break;
+      case 'received':
+        if (value !== null) via.received = value;
+        break;
+      case 'maddr':
+        if (value !== null) via.maddr = value;
+        break;
+      case 'rport':
+        via.rport = value === null ? true : readRport(value, scanner);
+        break;
+    }
   }
   return via;
+}
+
+function readRport(value: string, scanner: Scanner): number {
+  let port = 0;
+  for (let i = 0; i < value.length; i++) {
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9 || i >= 5) scanner.fail('rport is not a port number');
+    port = port * 10 + digit;
+  }
+  if (port > 65535) scanner.fail('rport is not a port number');
+  return port;
 }
 
 function readHost(scanner: Scanner): string {

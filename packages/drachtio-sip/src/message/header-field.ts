@@ -1,4 +1,4 @@
-import { headerKey } from '../headers/names';
+import { headerSpec } from '../headers/registry';
 
 /** One header line of a message, unfolded: the name as written and the raw value, trimmed. */
 export interface HeaderField {
@@ -9,5 +9,5 @@ export interface HeaderField {
 }
 
 export function headerField(name: string, value: string): HeaderField {
-  return { name, key: headerKey(name), value };
+  return { name, key: headerSpec(name).key, value };
 }

@@ -1,5 +1,13 @@
-import { canonicalHeaderName, headerKey } from '../headers/names';
-import { HeaderInput, HeaderKeyOf, HeaderValueOf, TypedHeaders, isTypedHeader, parseTypedHeader, serializeHeaderValue } from '../headers/registry';
+import { canonicalHeaderName } from '../headers/names';
+import {
+  HeaderInput,
+  HeaderKeyOf,
+  HeaderValueOf,
+  TYPED_HEADER_COUNT,
+  TypedHeaders,
+  headerSpec,
+  serializeHeaderValue,
+} from '../headers/registry';
 import { Uri, parseUri } from '../uri/uri';
 import { HeaderField, headerField } from './header-field';
 
@@ -40,7 +48,8 @@ export interface PendingBody {
 export abstract class SipMessage {
   version: string;
   private fields: HeaderField[];
-  private typedCache: Map<string, unknown> | undefined;
+  /** Typed values parsed so far, by HeaderSpec slot. */
+  private typedCache: unknown[] | undefined;
   private bodyText: string | undefined;
   private pendingBody: PendingBody | undefined;
 
@@ -88,76 +97,78 @@ export abstract class SipMessage {
    * Throws SipParseError when the header is malformed; undefined when absent.
    */
   get<N extends string>(name: N): GetResult<N> {
-    const key = headerKey(name);
-    if (!isTypedHeader(key)) return this.getHeader(name) as GetResult<N>;
-    const cached = this.typedCache?.get(key);
-    if (cached !== undefined) return cached as GetResult<N>;
-    const values = this.valuesOf(key);
-    if (values.length === 0) return undefined as GetResult<N>;
-    const typed = parseTypedHeader(key, values);
-    (this.typedCache ??= new Map()).set(key, typed);
+    const { key, codec, slot } = headerSpec(name);
+    if (codec === undefined) return this.rawValue(key) as GetResult<N>;
+    const cache = this.typedCache;
+    if (cache !== undefined && cache[slot] !== undefined) return cache[slot] as GetResult<N>;
+    let typed: unknown;
+    if (codec.single) {
+      const value = this.firstValue(key);
+      if (value === undefined) return undefined as GetResult<N>;
+      typed = codec.parse(value, key);
+    } else {
+      const values = this.valuesOf(key);
+      if (values.length === 0) return undefined as GetResult<N>;
+      typed = codec.parse(values, key);
+    }
+    (this.typedCache ??= new Array<unknown>(TYPED_HEADER_COUNT))[slot] = typed;
     return typed as GetResult<N>;
   }
 
   /** The raw value; repeated headers joined with ", ". */
   getHeader(name: string): string | undefined {
-    const key = headerKey(name);
-    let out: string | undefined;
-    for (const field of this.fields) {
-      if (field.key === key) out = out === undefined ? field.value : `${out}, ${field.value}`;
-    }
-    return out;
+    return this.rawValue(headerSpec(name).key);
   }
 
   /** The raw value of each field of this header, one entry per header line. */
   getHeaders(name: string): string[] {
-    return this.valuesOf(headerKey(name));
+    return this.valuesOf(headerSpec(name).key);
   }
 
   has(name: string): boolean {
-    const key = headerKey(name);
+    const key = headerSpec(name).key;
     for (const field of this.fields) if (field.key === key) return true;
     return false;
   }
 
   /** Replaces every field of the header by one field, at the position of the first it replaces. */
   set<N extends string>(name: N, value: HeaderInput<N>): this {
-    const key = headerKey(name);
+    const key = headerSpec(name).key;
     const field = this.newField(name, key, value);
     const index = this.fields.findIndex((f) => f.key === key);
     this.fields = this.fields.filter((f) => f.key !== key);
     this.fields.splice(index < 0 ? this.fields.length : index, 0, field);
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this;
   }
 
   /** Adds a field after the last field of the same header (or at the end). */
   append<N extends string>(name: N, value: HeaderInput<N>): this {
-    const key = headerKey(name);
+    const key = headerSpec(name).key;
     const field = this.newField(name, key, value);
     let last = -1;
     for (let i = 0; i < this.fields.length; i++) if (this.fields[i].key === key) last = i;
     this.fields.splice(last < 0 ? this.fields.length : last + 1, 0, field);
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this;
   }
 
   /** Adds a field before the first field of the same header (a proxy's Via, a Record-Route). */
   prepend<N extends string>(name: N, value: HeaderInput<N>): this {
-    const key = headerKey(name);
+    const key = headerSpec(name).key;
     const field = this.newField(name, key, value);
     const first = this.fields.findIndex((f) => f.key === key);
     this.fields.splice(first < 0 ? this.fields.length : first, 0, field);
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this;
   }
 
   /** Removes every field of the header; returns whether there was one. */
   remove(name: string): boolean {
-    const key = headerKey(name);
+    const key = headerSpec(name).key;
     const before = this.fields.length;
     this.fields = this.fields.filter((f) => f.key !== key);
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this.fields.length !== before;
   }
 
@@ -195,6 +206,24 @@ export abstract class SipMessage {
     }
   }
 
+  private forget(key: string): void {
+    const slot = headerSpec(key).slot;
+    if (slot >= 0 && this.typedCache !== undefined) this.typedCache[slot] = undefined;
+  }
+
+  private rawValue(key: string): string | undefined {
+    let out: string | undefined;
+    for (const field of this.fields) {
+      if (field.key === key) out = out === undefined ? field.value : `${out}, ${field.value}`;
+    }
+    return out;
+  }
+
+  private firstValue(key: string): string | undefined {
+    for (const field of this.fields) if (field.key === key) return field.value;
+    return undefined;
+  }
+
   private valuesOf(key: string): string[] {
     const out: string[] = [];
     for (const field of this.fields) if (field.key === key) out.push(field.value);
@@ -218,7 +247,7 @@ function fieldsFrom(init: HeaderInit): HeaderField[] {
   for (const name of Object.keys(record)) {
     const value = record[name];
     const values = Array.isArray(value) ? (value as readonly string[]) : [String(value)];
-    const key = headerKey(name);
+    const key = headerSpec(name).key;
     const display = name === key ? canonicalHeaderName(key) : name;
     for (const v of values) fields.push({ name: display, key, value: v });
   }

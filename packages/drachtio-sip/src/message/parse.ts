@@ -1,6 +1,7 @@
 import { SipParseError } from '../errors';
 import { isTokenChar, isWhitespace } from '../grammar/chars';
-import { headerKey } from '../headers/names';
+import { wellKnownKey } from '../headers/names';
+import { headerSpec } from '../headers/registry';
 import { HeaderField } from './header-field';
 import { PendingBody, SipRequest, SipResponse } from './message';
 import { RequestLine, isStatusLine, parseRequestLine, parseStatusLine } from './start-line';
@@ -12,7 +13,22 @@ const MAX_CONTENT_LENGTH_DIGITS = 10;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 /** Bit per header every request and response must carry (RFC 3261 8.1.1). */
-const MANDATORY: Readonly<Record<string, number>> = { via: 1, from: 2, to: 4, 'call-id': 8, cseq: 16 };
+function mandatoryBit(key: string): number {
+  switch (key) {
+    case 'via':
+      return 1;
+    case 'from':
+      return 2;
+    case 'to':
+      return 4;
+    case 'call-id':
+      return 8;
+    case 'cseq':
+      return 16;
+    default:
+      return 0;
+  }
+}
 const ALL_MANDATORY = 31;
 const MANDATORY_NAMES = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 
@@ -78,7 +94,7 @@ function build(head: string, takeBody: (contentLength: number) => PendingBody | 
       if (fields.length === MAX_HEADER_FIELDS) throw new SipParseError('header-section', `more than ${MAX_HEADER_FIELDS} header fields`);
       const field = readField(head, i, end);
       fields.push(field);
-      seen |= MANDATORY[field.key] ?? 0;
+      seen |= mandatoryBit(field.key);
       if (field.key === 'content-length') contentLength = readContentLength(field.value, contentLength);
     }
     i = end + 2;
@@ -103,19 +119,27 @@ function endOfLine(head: string, from: number): number {
 }
 
 function readField(head: string, start: number, end: number): HeaderField {
-  let i = start;
-  while (i < end && isTokenChar(head.charCodeAt(i))) i++;
-  const nameEnd = i;
-  while (i < end && isWhitespace(head.charCodeAt(i))) i++;
-  if (nameEnd === start || head.charCodeAt(i) !== 58 /* : */) {
-    throw new SipParseError('header-section', `malformed header line "${head.slice(start, Math.min(end, start + 40))}"`);
+  const colon = head.indexOf(':', start);
+  if (colon < 0 || colon >= end) malformedLine(head, start, end);
+  let nameEnd = colon;
+  while (nameEnd > start && isWhitespace(head.charCodeAt(nameEnd - 1))) nameEnd--;
+  const name = head.slice(start, nameEnd);
+  // a well-known spelling is a valid token already; anything else is checked char by char
+  let key = wellKnownKey(name);
+  if (key === undefined) {
+    for (let c = start; c < nameEnd; c++) if (!isTokenChar(head.charCodeAt(c))) malformedLine(head, start, end);
+    if (nameEnd === start) malformedLine(head, start, end);
+    key = headerSpec(name).key;
   }
-  i++;
+  let i = colon + 1;
   while (i < end && isWhitespace(head.charCodeAt(i))) i++;
   let valueEnd = end;
   while (valueEnd > i && isWhitespace(head.charCodeAt(valueEnd - 1))) valueEnd--;
-  const name = head.slice(start, nameEnd);
-  return { name, key: headerKey(name), value: head.slice(i, valueEnd) };
+  return { name, key, value: head.slice(i, valueEnd) };
+}
+
+function malformedLine(head: string, start: number, end: number): never {
+  throw new SipParseError('header-section', `malformed header line "${head.slice(start, Math.min(end, start + 40))}"`);
 }
 
 /** LWS folding: the line break and the whitespace around it become one space (RFC 3261 7.3.1). */

@@ -1,7 +1,7 @@
 import { SipParseError } from '../errors';
 import { CharClasses, isDigit, isIn } from '../grammar/chars';
 import { escapeChars, unescapeChars } from '../grammar/escape';
-import { Params, emptyParams } from '../grammar/scanner';
+import { ParamList, Params, WithParams, emptyStringMap } from '../grammar/params';
 
 /**
  * A parsed URI. sip: and sips: fill every field; tel: puts the subscriber number in `user`
@@ -30,6 +30,31 @@ function fail(reason: string): never {
   throw new SipParseError(PART, reason);
 }
 
+/** A parsed URI; `params` and `headers` are built on first read. */
+class ParsedUri extends WithParams implements Uri {
+  user: string | undefined = undefined;
+  password: string | undefined = undefined;
+  host = '';
+  port: number | undefined = undefined;
+  opaque: string | undefined = undefined;
+  private headerMap: Record<string, string> | undefined = undefined;
+
+  constructor(
+    public scheme: string,
+    paramList: ParamList,
+  ) {
+    super(paramList);
+  }
+
+  get headers(): Record<string, string> {
+    return (this.headerMap ??= emptyStringMap());
+  }
+
+  set headers(headers: Record<string, string>) {
+    this.headerMap = headers;
+  }
+}
+
 export function parseUri(text: string): Uri {
   const colon = text.indexOf(':');
   if (colon <= 0) fail(`no scheme in "${text.slice(0, 40)}"`);
@@ -40,7 +65,8 @@ export function parseUri(text: string): Uri {
 }
 
 function parseSipUri(s: string, start: number, scheme: string): Uri {
-  const uri: Uri = { scheme, host: '', params: emptyParams(), headers: Object.create(null) };
+  const paramList: ParamList = [];
+  const uri = new ParsedUri(scheme, paramList);
   let i = start;
   const at = s.indexOf('@', i);
   if (at >= 0) {
@@ -53,7 +79,7 @@ function parseSipUri(s: string, start: number, scheme: string): Uri {
   }
   i = readHost(s, i, uri);
   if (s.charCodeAt(i) === 58 /* : */) i = readPort(s, i + 1, uri);
-  i = readUriParams(s, i, uri.params);
+  i = readUriParams(s, i, paramList);
   if (s.charCodeAt(i) === 63 /* ? */) i = readUriHeaders(s, i + 1, uri.headers);
   if (i !== s.length) fail(`unexpected "${s[i]}" at offset ${i}`);
   return uri;
@@ -83,7 +109,7 @@ function readPort(s: string, i: number, uri: Uri): number {
   return i;
 }
 
-function readUriParams(s: string, i: number, params: Params): number {
+function readUriParams(s: string, i: number, params: ParamList): number {
   while (s.charCodeAt(i) === 59 /* ; */) {
     const start = ++i;
     let eq = -1;
@@ -96,7 +122,7 @@ function readUriParams(s: string, i: number, params: Params): number {
     const nameEnd = eq < 0 ? i : eq;
     if (nameEnd === start) fail('empty parameter name');
     const name = unescapeChars(s.slice(start, nameEnd), CharClasses.PARAM, PART, 'parameter name').toLowerCase();
-    params[name] = eq < 0 ? null : unescapeChars(s.slice(eq + 1, i), CharClasses.PARAM, PART, 'parameter value');
+    params.push(name, eq < 0 ? null : unescapeChars(s.slice(eq + 1, i), CharClasses.PARAM, PART, 'parameter value'));
   }
   return i;
 }
@@ -118,12 +144,13 @@ function readUriHeaders(s: string, i: number, headers: Record<string, string>): 
 }
 
 function parseTelUri(s: string, start: number): Uri {
-  const uri: Uri = { scheme: 'tel', host: '', params: emptyParams(), headers: Object.create(null) };
+  const paramList: ParamList = [];
+  const uri = new ParsedUri('tel', paramList);
   let i = start;
   while (i < s.length && s.charCodeAt(i) !== 59) i++;
   if (i === start) fail('empty telephone number');
   uri.user = unescapeChars(s.slice(start, i), CharClasses.PARAM, PART, 'telephone number');
-  i = readUriParams(s, i, uri.params);
+  i = readUriParams(s, i, paramList);
   if (i !== s.length) fail(`unexpected "${s[i]}" at offset ${i}`);
   return uri;
 }
@@ -139,7 +166,9 @@ function parseAbsoluteUri(s: string, start: number, scheme: string): Uri {
     if (c <= 32 || c === 60 || c === 62 || c === 34 || c >= 127) fail('illegal character in URI');
   }
   if (start === s.length) fail('empty URI');
-  return { scheme, host: '', params: emptyParams(), headers: Object.create(null), opaque: s.slice(start) };
+  const uri = new ParsedUri(scheme, []);
+  uri.opaque = s.slice(start);
+  return uri;
 }
 
 export function serializeUri(uri: Uri): string {
