@@ -2,7 +2,8 @@
  * sipp calls an app; the app connects the call to the media-server simulator (3pcc, piped),
  * runs MSML dialogs on it, reads the results from the events, and hangs up.
  */
-import { runSipp } from 'drachtio-test-kit';
+import { join } from 'node:path';
+import { runSipp, startSipp } from 'drachtio-test-kit';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS entry, as applications use it
 import msml = require('../../src');
 import { CALLER_SCENARIO, once, startHarness, type Harness } from '../support/harness';
@@ -105,5 +106,21 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
     });
     await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'bad', timeoutMs: 15000 });
     expect(await outcome).toEqual(expect.objectContaining({ name: 'MsmlResultError', response: msml.ResponseCode.OBJECT_DOES_NOT_EXIST }));
+  });
+
+  test('a media server that refuses the connection: pipe relays its status to the caller, the callback gets the error', async () => {
+    h = await startHarness();
+    const { app, media } = await h.connectApp();
+    const busyMediaServer = await startSipp({ scenario: join(__dirname, '..', 'scenarios', 'media-server-busy.xml'), timeoutMs: 15000 });
+    const failure = new Promise<Error | null>((resolve) => {
+      app.invite((req, res) => {
+        media.makeConnection(busyMediaServer.uri('msml'), { remote: { sdp: req.body } }).pipe(res, (err) => resolve(err));
+      });
+    });
+    const caller = await runSipp({ scenario: join(__dirname, '..', 'scenarios', 'caller-is-refused.xml'), remote: h.sipHostport, service: 'busy', timeoutMs: 15000 });
+    expect(await failure).toEqual(expect.objectContaining({ name: 'MsmlTransportError', status: 486 }));
+    expect(caller.errors).toBe('');
+    expect(caller.successfulCalls).toBe(1);
+    expect((await busyMediaServer.done).successfulCalls).toBe(1);
   });
 });
