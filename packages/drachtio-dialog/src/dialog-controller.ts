@@ -227,7 +227,10 @@ export class DialogController {
     const dialog = this.find(req.dialogId as string, session);
     if (!dialog || dialog.state === 'terminated') return;
     req.dialog = dialog;
-    if (session) dialogsIn(session)[dialog.id] = dialog;
+    // The session saved after this request must carry the live dialog, but only a session that
+    // already holds it: one loaded before the dialog was stored (the ACK of the very 2xx that
+    // created it, say) is stale, and writing it back would undo what was saved meanwhile.
+    if (findInSession(session, dialog.id)) dialogsIn(session as DialogSession)[dialog.id] = dialog;
     this.live.set(dialog, session);
 
     switch (req.method) {

@@ -5,6 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { RedisStore } from 'drachtio-redis';
 import { ensureRedis, startSipp } from 'drachtio-test-kit';
 import { SECRET, scenario, startServer, type TestServer } from './support/harness';
 
@@ -65,6 +66,19 @@ function waitFor(reports: Report[], match: (r: Report) => boolean, timeoutMs = 1
   });
 }
 
+async function untilStored(sessionId: string, text: string, timeoutMs = 5_000): Promise<void> {
+  const store = new RedisStore({ host: '127.0.0.1', port: 6379, prefix });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await store.get(sessionId))?.includes(text)) {
+      if (Date.now() > deadline) throw new Error(`session ${sessionId} never held ${text}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 describe('failover', () => {
   it('another instance with the same appName continues a dialog after the first dies', async () => {
     const reports: Report[] = [];
@@ -78,13 +92,15 @@ describe('failover', () => {
 
     const created = await waitFor(reports, (r) => r.event === 'create');
     expect(created.instance).toBe('A');
+    const dialog = created.dialog as { id: string; callId: string; local: { sdp: string } };
+    // An instance that dies before the session is written takes the call with it: wait for the write.
+    await untilStored(dialog.callId, dialog.id);
     // A dies without a goodbye; B takes its place before the caller's next request.
     first.kill('SIGKILL');
     await startInstance('B', reports);
 
     const info = await waitFor(reports, (r) => r.event === 'info');
     const ended = await waitFor(reports, (r) => r.event === 'terminate');
-    const dialog = (created.dialog as { id: string; callId: string; local: { sdp: string } });
     expect(info).toMatchObject({ instance: 'B', dialogId: dialog.id, sessionUser: 'DaveH' });
     expect(ended).toMatchObject({ instance: 'B', reason: 'normal near end release', sessionUser: 'DaveH' });
     expect(ended.dialog).toMatchObject({ id: dialog.id, callId: dialog.callId, role: 'uas', state: 'terminated', local: { sdp: dialog.local.sdp } });
