@@ -17,8 +17,8 @@ export interface CliFlags {
   secret?: string;
   contact?: string[];
   loglevel?: string;
-  /** commander turns --noconfig into config: false. */
-  config?: boolean;
+  /** Ignore any config file (drachtio-server's --noconfig). */
+  noconfig?: boolean;
 }
 
 /** The daemon's configuration: server options plus where the log goes. */
@@ -35,6 +35,7 @@ interface ConfigFile {
   admin?: { address?: string; port?: number; tls?: { certFile?: string; keyFile?: string } };
   requests?: ServerOptions['requests'];
   limits?: ServerOptions['limits'];
+  sip?: ServerOptions['sip'];
   log?: { level?: string; file?: string };
 }
 
@@ -43,8 +44,7 @@ interface ConfigFile {
  * mistake is reported as one clear line before anything starts listening.
  */
 export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env): DaemonConfig {
-  const useFile = flags.config !== false;
-  const path = useFile ? (flags.file ?? env.DRACHTIO_CONFIG) : undefined;
+  const path = flags.noconfig ? undefined : (flags.file ?? env.DRACHTIO_CONFIG);
   const file = path ? readConfigFile(path) : {};
 
   const secret = flags.secret ?? env.DRACHTIO_SECRET ?? file.secret;
@@ -78,11 +78,13 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
       ...(env.DRACHTIO_NO_APP_STATUS !== undefined && { noAppStatus: status(env.DRACHTIO_NO_APP_STATUS, 'DRACHTIO_NO_APP_STATUS') }),
     },
     limits: file.limits,
+    sip: file.sip,
     logLevel: logLevel(flags.loglevel ?? env.DRACHTIO_LOGLEVEL ?? file.log?.level ?? 'info'),
     logFile: env.DRACHTIO_LOGFILE ?? file.log?.file,
   };
   checkRequests(config.requests);
   checkLimits(config.limits);
+  checkSip(config.sip);
   return config;
 }
 
@@ -103,7 +105,7 @@ function readConfigFile(path: string): ConfigFile {
     throw new ConfigError(`config file ${path} must hold a JSON object`);
   }
   const file = parsed as ConfigFile;
-  const known = ['secret', 'contacts', 'admin', 'requests', 'limits', 'log'];
+  const known = ['secret', 'contacts', 'admin', 'requests', 'limits', 'sip', 'log'];
   const unknown = Object.keys(file).filter((key) => !known.includes(key));
   if (unknown.length > 0) throw new ConfigError(`config file ${path}: unknown setting '${unknown[0]}' (known: ${known.join(', ')})`);
   if (file.secret !== undefined && typeof file.secret !== 'string') throw new ConfigError(`config file ${path}: "secret" must be a string`);
@@ -179,12 +181,23 @@ function checkRequests(requests: ServerOptions['requests']): void {
 }
 
 function checkLimits(limits: ServerOptions['limits']): void {
-  if (limits === undefined) return;
-  if (typeof limits !== 'object' || limits === null) throw new ConfigError('"limits" must be an object');
-  for (const [name, value] of Object.entries(limits)) {
-    if (!['maxFrameSize', 'maxConnections', 'authTimeout', 'keepaliveInterval', 'maxWriteBuffer'].includes(name)) {
-      throw new ConfigError(`unknown limit '${name}'`);
-    }
-    if (!Number.isInteger(value) || (value as number) <= 0) throw new ConfigError(`limit '${name}' must be a positive integer`);
+  checkPositiveIntegers('limits', limits, ['maxFrameSize', 'maxConnections', 'authTimeout', 'keepaliveInterval', 'maxWriteBuffer']);
+}
+
+function checkSip(sip: ServerOptions['sip']): void {
+  if (sip === undefined) return;
+  const { timers, sessionTimers, ...rest } = sip;
+  checkPositiveIntegers('sip', rest, ['tcpIdleTimeout', 'maxTransactions', 'maxDialogs', 'drainTimeout']);
+  checkPositiveIntegers('sip.timers', timers, ['t1', 't2', 't4', 'timerC']);
+  checkPositiveIntegers('sip.sessionTimers', sessionTimers, ['minSE']);
+}
+
+/** A section of numeric settings: known names only, each a positive integer. */
+function checkPositiveIntegers(section: string, values: object | undefined, known: string[]): void {
+  if (values === undefined) return;
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ConfigError(`"${section}" must be an object`);
+  for (const [name, value] of Object.entries(values)) {
+    if (!known.includes(name)) throw new ConfigError(`unknown setting '${section}.${name}' (known: ${known.join(', ')})`);
+    if (!Number.isInteger(value) || (value as number) <= 0) throw new ConfigError(`'${section}.${name}' must be a positive integer`);
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EngineOptions } from '../engine';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -37,6 +38,8 @@ export interface ServerOptions {
     keepaliveInterval?: number;
     maxWriteBuffer?: number;
   };
+  /** SIP engine settings: RFC 3261 timers, TCP idle timeout, bounds on transactions and dialogs. */
+  sip?: Pick<EngineOptions, 'timers' | 'tcpIdleTimeout' | 'maxTransactions' | 'maxDialogs' | 'sessionTimers' | 'drainTimeout'>;
   /** A pino logger; when absent, one is created at `logLevel`. */
   logger?: Logger;
   logLevel?: LogLevel;
