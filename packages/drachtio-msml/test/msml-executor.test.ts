@@ -226,3 +226,14 @@ describe('invalid MSML gets RFC 5707 4xx results', () => {
     expect(ms.conferenceIds).toContain('conf:ok');
   });
 });
+
+describe('bounds', () => {
+  test('conferences beyond MAX_CONFERENCES are refused, not kept', async () => {
+    const { MAX_CONFERENCES } = await import('../src/simulator/msml-executor');
+    const { ms } = setup('conn:c');
+    for (let i = 0; i < MAX_CONFERENCES; i++) run(ms, 'conn:c', commands.createconference({ name: `c${i}`, deletewhen: 'never' }));
+    const refused = run(ms, 'conn:c', commands.createconference({ name: 'one-too-many' }));
+    expect(refused.response).toBe(ResponseCode.INTERNAL_ERROR);
+    expect(ms.conferenceIds).toHaveLength(MAX_CONFERENCES);
+  });
+});

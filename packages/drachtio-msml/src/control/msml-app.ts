@@ -155,6 +155,8 @@ export class Msml extends EventEmitter implements ConferenceOwner {
     for (const dialog of [...this.dialogs.values()]) {
       if (dialog.channel === channel) this.forgetDialog(dialog);
     }
+    // The media server drops a connection that is gone from every conference.
+    for (const conference of this.conferences.values()) conference.participants.delete(channel.id);
     channel.emit('destroy');
   }
 

@@ -38,6 +38,10 @@ interface Outcome {
   confid?: string;
 }
 
+/** Bounds on what requests from the network can make the simulator hold. */
+export const MAX_CONFERENCES = 1000;
+export const MAX_DIALOGS = 5000;
+
 /** A command that cannot be carried out: the code and why. */
 class CommandFailure {
   constructor(readonly violation: Violation) {}
@@ -148,6 +152,7 @@ export class MsmlExecutor {
     this.object(target);
     const id = `${target}/dialog:${command.attributes.name ?? `d${++this.sequence}`}`;
     if (this.dialogs.has(id)) throw failure(ResponseCode.OBJECT_ALREADY_EXISTS, `dialog ${id} already exists`);
+    if (this.dialogs.size >= MAX_DIALOGS) throw failure(ResponseCode.INTERNAL_ERROR, `more than ${MAX_DIALOGS} dialogs`);
     // Digits are keyed on the connection the dialog runs on; on a conference, on the requester's.
     const keyer = this.peers.get(target.startsWith('conn:') ? target : from);
     const dialog = new RunningDialog(id, command.children, {
@@ -168,6 +173,7 @@ export class MsmlExecutor {
   private createConference(command: MsmlNode, from: string): Outcome {
     const id = `conf:${command.attributes.name ?? `c${++this.sequence}`}`;
     if (this.conferences.has(id)) throw failure(ResponseCode.OBJECT_ALREADY_EXISTS, `conference ${id} already exists`);
+    if (this.conferences.size >= MAX_CONFERENCES) throw failure(ResponseCode.INTERNAL_ERROR, `more than ${MAX_CONFERENCES} conferences`);
     this.conferences.set(id, {
       id,
       owner: from,
