@@ -14,6 +14,7 @@ export {
   ensureRedis,
   redisCommand,
   startRedisCluster,
+  startRedisSentinel,
   startRedisServer,
   type RedisClusterHandle,
   type RedisNodeAddress,

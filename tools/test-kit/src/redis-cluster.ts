@@ -1,11 +1,11 @@
 /**
  * Real Redis processes for tests: a throwaway standalone server (to kill or freeze in fault
- * tests) and a three-master Redis Cluster, both started from the `redis-server` binary on free
+ * tests), a Sentinel watching one, and a three-master Redis Cluster, all started from the `redis-server` binary on free
  * local ports with their files in a temporary directory, and removed again by `stop()`.
  * Also `ensureRedis()`, which starts a server on the well-known port when none answers there.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,14 +43,18 @@ export interface RedisClusterHandle {
 export async function startRedisServer(options: { port?: number; args?: string[] } = {}): Promise<RedisServerHandle> {
   const port = options.port ?? (await freePort('tcp'));
   const dir = await mkdtemp(join(tmpdir(), `redis-${port}-`));
-  const child = spawn(
-    REDIS_SERVER_BINARY,
-    ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.args ?? [])],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.args ?? [])];
+  return startRedisProcess(port, args, dir);
+}
+
+/** Run redis-server with `args`, its files in `dir` (removed by stop), until it answers PING on `port`. */
+async function startRedisProcess(port: number, args: string[], dir: string): Promise<RedisServerHandle> {
+  const child = spawn(REDIS_SERVER_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let output = '';
+  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4096));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGCONT');
@@ -63,7 +67,7 @@ export async function startRedisServer(options: { port?: number; args?: string[]
     await waitFor(async () => (await redisCommand(port, 'PING')).startsWith('+PONG'), `redis-server on port ${port}`, () => child.exitCode !== null);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`);
+    throw new Error(`${(error as Error).message}${output ? `: ${output.trim()}` : ''}`);
   }
   return {
     host: HOST,
@@ -73,6 +77,29 @@ export async function startRedisServer(options: { port?: number; args?: string[]
     resume: () => void child.kill('SIGCONT'),
     stop,
   };
+}
+
+/**
+ * Start a Sentinel (redis-server --sentinel) that monitors `master` under the name `name`, and
+ * resolve once it reports that master's address.
+ */
+export async function startRedisSentinel(master: RedisNodeAddress, name = 'mymaster'): Promise<RedisServerHandle> {
+  const port = await freePort('tcp');
+  const dir = await mkdtemp(join(tmpdir(), `redis-sentinel-${port}-`));
+  const config = join(dir, 'sentinel.conf');
+  await writeFile(
+    config,
+    [`port ${port}`, `bind ${HOST}`, `dir ${dir}`, `sentinel monitor ${name} ${master.host} ${master.port} 1`, `sentinel down-after-milliseconds ${name} 1000`, ''].join('\n'),
+  );
+  const sentinel = await startRedisProcess(port, [config, '--sentinel'], dir);
+  await waitFor(
+    async () => (await redisCommand(port, 'SENTINEL', 'get-master-addr-by-name', name)).includes(String(master.port)),
+    `sentinel on port ${port} knowing master ${name}`,
+  ).catch(async (error: unknown) => {
+    await sentinel.stop();
+    throw error;
+  });
+  return sentinel;
 }
 
 /** Start `masters` cluster-enabled servers and join them into one cluster with every slot covered. */
