@@ -33,11 +33,12 @@ export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDi
       calls,
       limit: calls,
       // + time for the readings (and the heap snapshots, which stop each process for seconds)
-      pauseMs: Math.ceil(establishMs + lingerMs + (snapshotDir ? 30000 : 5000)),
+      pauseMs: Math.ceil(establishMs + lingerMs + (snapshotDir ? 45000 : 5000)),
     });
     const established = (await waitForAnswered(app, answeredBefore + calls, establishMs + 60000)) - answeredBefore;
     await sleep(2000); // the last ACKs
     const inFlight = await readAll(parts);
+    if (snapshotDir) await snapshotAll(parts, snapshotDir, 'inflight');
     log(`  ${established} calls up; waiting ${lingerSeconds} s for their transactions to end`);
     await sleep(lingerMs);
     const steady = await readAll(parts);

@@ -41,7 +41,10 @@ export async function runProfile({ results, resultsDir, profileDir: dir, profile
     log('profile: comparing heap snapshots');
     for (const name of ['server', 'app']) {
       const before = join(snapshots, `${name}-before.heapsnapshot`);
-      summary.heap[name] = diffHeapSnapshots(before, join(snapshots, `${name}-held.heapsnapshot`), { per: calls });
+      summary.heap[name] = {
+        inflight: diffHeapSnapshots(before, join(snapshots, `${name}-inflight.heapsnapshot`), { per: calls }),
+        steady: diffHeapSnapshots(before, join(snapshots, `${name}-held.heapsnapshot`), { per: calls }),
+      };
     }
     summary.heap.calls = calls;
   }
@@ -63,11 +66,25 @@ function renderProfile(summary) {
     }
   }
   if (!summary.heap.calls) return lines.join('\n');
-  lines.push(`## Heap: what ${summary.heap.calls} held calls add (steady: dialogs only)`, '');
-  for (const name of ['server', 'app']) {
-    const h = summary.heap[name];
-    lines.push(`### ${name}: ${h.perCallBytes} B per call (shallow sizes of objects added)`, '');
+  lines.push(
+    `## Heap: what ${summary.heap.calls} held calls add`,
+    '',
+    "Shallow sizes of the objects added since the baseline, per call. 'In flight': right after the last call was " +
+      "answered, dialogs plus the transactions that linger 32 s. 'Steady': dialogs only.",
+    '',
+  );
+  for (const [name, stage] of ['server', 'app'].flatMap((n) => [[n, 'inflight'], [n, 'steady']])) {
+    const h = summary.heap[name][stage];
+    lines.push(`### ${name}, ${stage === 'inflight' ? 'in flight' : 'steady'}: ${h.perCallBytes} B per call`, '');
     lines.push('| objects | per call | bytes per call |', '|---|---|---|', ...h.top.map((r) => `| \`${r.name}\` | ${r.perCallCount} | ${r.perCallBytes} |`), '');
+    lines.push(
+      `Who holds binary memory (Buffer backing stores) in this snapshot, all of it, not only what the calls added; a slab is a whole 8 KiB pool chunk kept alive by one small Buffer:`,
+      '',
+      '| held by | stores | bytes | 8 KiB slabs |',
+      '|---|---|---|---|',
+      ...h.bufferOwners.map((o) => `| \`${o.owner}\` | ${o.stores} | ${o.bytes} | ${o.slabs} |`),
+      '',
+    );
   }
   return lines.join('\n');
 }
