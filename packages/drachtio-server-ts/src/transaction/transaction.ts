@@ -29,6 +29,11 @@ export abstract class Transaction {
 
   abstract readonly state: string;
 
+  /** Over a reliable transport (TCP) nothing is retransmitted. */
+  get reliable(): boolean {
+    return this.channel.reliable;
+  }
+
   get terminated(): boolean {
     return this.ended;
   }

@@ -6,7 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { isIPv6 } from 'node:net';
 import type { Transport } from 'drachtio-protocol';
 import type { Logger } from 'pino';
-import { formatContact, parseListenContact, type ListenSpec } from './contact';
+import { formatContact, hostport, parseListenContact, type ListenSpec } from './contact';
 import { TcpTransport } from './tcp-transport';
 import type { Connection, Destination, InboundMessage, LocalAddress, SendFailure } from './transport';
 import { UdpTransport } from './udp-transport';
@@ -62,6 +62,26 @@ export class TransportLayer {
   local(transport: Transport, ipv6: boolean): LocalAddress | undefined {
     const point = this.pointFor(transport, ipv6);
     return point && { host: point.advertised, port: this.portOf(point, transport), transport };
+  }
+
+  /** Our Via value for a request to `destination` (RFC 3581 rport asked for). */
+  viaFor(destination: Destination, branch: string): string {
+    const local = this.localFor(destination);
+    return `SIP/2.0/${destination.transport.toUpperCase()} ${hostport(local.host, local.port)};rport;branch=${branch}`;
+  }
+
+  /** Our Contact header line for a dialog with `peer`. */
+  contactFor(peer: Destination): string {
+    const local = this.localFor(peer);
+    const transport = peer.transport === 'udp' ? '' : `;transport=${peer.transport}`;
+    return `Contact: <sip:${hostport(local.host, local.port)}${transport}>`;
+  }
+
+  /** Where we are reached by `peer`; throws when no transport of its kind and family is bound. */
+  localFor(peer: Destination): LocalAddress {
+    const local = this.local(peer.transport, isIPv6(peer.address));
+    if (!local) throw new Error(`no ${peer.transport} transport for ${peer.address}`);
+    return local;
   }
 
   send(data: Buffer, destination: Destination, connection?: Connection, onFailure?: SendFailure): void {

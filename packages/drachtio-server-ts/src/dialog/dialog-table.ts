@@ -1,0 +1,51 @@
+/**
+ * Every live dialog by id (one Map lookup per in-dialog message), and the notices the control
+ * plane gets about them: 'early' and 'confirmed' once each, 'terminated' with its reason only
+ * for a dialog that was announced.
+ */
+import type { DialogNotice } from 'drachtio-protocol';
+import { Dialog, dialogId } from './dialog';
+
+export class DialogTable {
+  private readonly dialogs = new Map<string, Dialog>();
+
+  constructor(private readonly notify: (notice: DialogNotice) => void) {}
+
+  get size(): number {
+    return this.dialogs.size;
+  }
+
+  get(id: string): Dialog | undefined {
+    return this.dialogs.get(id);
+  }
+
+  /** The dialog a message belongs to, from our tag and theirs. */
+  find(callId: string, localTag: string | undefined, remoteTag: string | undefined): Dialog | undefined {
+    if (localTag === undefined) return undefined;
+    return this.dialogs.get(dialogId(callId, localTag, remoteTag ?? ''));
+  }
+
+  add(dialog: Dialog): void {
+    this.dialogs.set(dialog.id, dialog);
+  }
+
+  announce(dialog: Dialog, event: 'early' | 'confirmed'): void {
+    dialog.announced = true;
+    this.notify({ dialogId: dialog.id, event, role: dialog.role, callId: dialog.callId });
+  }
+
+  /** Ends a dialog for good: its timers stop, it leaves the table, the control plane is told why. */
+  end(dialog: Dialog, reason: string): void {
+    if (!this.dialogs.delete(dialog.id)) return;
+    dialog.close();
+    if (dialog.announced) {
+      this.notify({ dialogId: dialog.id, event: 'terminated', role: dialog.role, callId: dialog.callId, reason });
+    }
+  }
+
+  /** Engine shutdown: timers stop, no notices. */
+  clear(): void {
+    for (const dialog of this.dialogs.values()) dialog.close();
+    this.dialogs.clear();
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * The UAS half of the UA core: requests from the network, their server transactions, the
+ * rules answered without an application (RFC 3261 8.2, 9.2, 12.2.2; RFC 3262; RFC 4028), the
+ * responses the application sends, and the UAS side of dialogs: 2xx retransmitted until the ACK
+ * (RFC 3261 13.3.1.4), reliable provisionals retransmitted until the PRACK (RFC 3262 3).
+ */
+import type { Endpoint, RespondData, RespondResult } from 'drachtio-protocol';
+import { parseNameAddr, parseRAck, SipParseError, splitList, type SipRequest } from 'drachtio-sip';
+import { EngineError } from '../engine-api';
+import { newTag, newTransactionId } from '../transaction/identifiers';
+import { InviteServerTransaction } from '../transaction/invite-server-transaction';
+import { serverKey } from '../transaction/matching';
+import { essentials, type Essentials } from '../transaction/message-essentials';
+import { withTag, writeResponse } from '../transaction/message-writer';
+import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction';
+import type { Channel } from '../transaction/transaction';
+import type { Destination, InboundMessage } from '../transport/transport';
+import { Dialog } from './dialog';
+import { hasOptionTag } from './header-list';
+import { reasonPhrase } from './reason-phrases';
+import { checkRequest, type Rejection } from './request-checks';
+import { Retransmitter } from './retransmitter';
+import type { UserAgentClient } from './user-agent-client';
+import { addContentType, applicationHeaders, contactUri, TARGET_REFRESH_METHODS, type UserAgentCore } from './user-agent-core';
+
+type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+/** A request received from the network, while its server transaction lives. */
+interface ServerContext {
+  id: string;
+  key: string;
+  method: string;
+  request: SipRequest;
+  essentials: Essentials;
+  inbound: InboundMessage;
+  transaction: ServerTransaction;
+  /** Our To tag for responses that create a dialog (the request's own tag inside a dialog). */
+  localTag: string;
+  /** The Via values our responses carry (RFC 3581 received and rport filled in). */
+  vias: string[];
+  dialog?: Dialog;
+  mergeKey?: string;
+  canceled: boolean;
+}
+
+export class UserAgentServer {
+  private readonly servers = new Map<string, ServerContext>();
+  private readonly serversByKey = new Map<string, ServerContext>();
+  /** INVITEs without To tag by Call-ID, From tag and CSeq, to spot merged requests (RFC 3261 8.2.2.2). */
+  private readonly invitesInProgress = new Map<string, ServerContext>();
+
+  constructor(
+    private readonly core: UserAgentCore,
+    /** Sends the engine's own requests (BYE after an ACK timeout) and runs session timers. */
+    private readonly client: UserAgentClient,
+  ) {}
+
+  get size(): number {
+    return this.servers.size;
+  }
+
+  receiveRequest(request: SipRequest, inbound: InboundMessage): void {
+    const fields = essentials(request);
+    if (fields.cseq.method !== request.method) throw new SipParseError('cseq', 'CSeq method does not match the request method');
+    const key = serverKey(fields, request.method);
+    if (request.method === 'ACK') return this.receiveAck(fields, key, inbound);
+
+    const existing = this.serversByKey.get(key);
+    if (existing) return existing.transaction.receiveRetransmission();
+
+    const context = this.createContext(request, fields, key, inbound);
+    if (!this.core.running() || this.servers.size > this.core.limits.maxTransactions) {
+      return this.answerLocally(context, { status: 503, headers: ['Retry-After: 5'] });
+    }
+    if (request.method === 'CANCEL') return this.receiveCancel(context);
+
+    const rejection = checkRequest(request) ?? this.client.sessions.check(request);
+    if (rejection) return this.answerLocally(context, rejection);
+    if (fields.toTag !== undefined) return this.receiveInDialog(context);
+
+    if (request.method === 'INVITE') {
+      const mergeKey = `${fields.callId}|${fields.fromTag ?? ''}|${fields.cseq.seq}`;
+      if (this.invitesInProgress.has(mergeKey)) return this.answerLocally(context, { status: 482, reason: 'Loop Detected' });
+      if (this.core.dialogs.size >= this.core.limits.maxDialogs) return this.answerLocally(context, { status: 503, headers: ['Retry-After: 5'] });
+      context.mergeKey = mergeKey;
+      this.invitesInProgress.set(mergeKey, context);
+    }
+    this.emitRequest(context);
+  }
+
+  async respond(data: RespondData): Promise<RespondResult> {
+    const context = this.servers.get(data.transactionId);
+    if (!context) throw new EngineError('unknown-transaction', `no server transaction ${data.transactionId}`);
+    const { status } = data;
+    if (!Number.isInteger(status) || status < 100 || status > 699) throw new EngineError('invalid-argument', `invalid status ${status}`);
+    if (!context.transaction.pending) {
+      const why = context.canceled ? 'the request was canceled' : 'a final response was already sent';
+      throw new EngineError('invalid-state', `cannot respond to ${data.transactionId}: ${why}`);
+    }
+    if (data.reason !== undefined && /[\r\n]/.test(data.reason)) throw new EngineError('invalid-argument', 'reason contains a line break');
+
+    const headers = applicationHeaders(this.core.logger, data.headers, 'dialog');
+    const isInvite = context.method === 'INVITE';
+    const success = status >= 200 && status < 300;
+    const createsDialog = isInvite && status > 100 && status < 300 && context.essentials.toTag === undefined;
+    if ((createsDialog || (success && TARGET_REFRESH_METHODS.has(context.method))) && !headers.values.has('contact')) {
+      headers.lines.push(this.core.transport.contactFor(context.inbound.source));
+    }
+    addContentType(headers, data.body);
+    const dialog = createsDialog ? (context.dialog ?? this.createDialog(context)) : context.dialog;
+    const reliable = isInvite && status > 100 && status < 200 && dialog !== undefined && hasOptionTag(headers.values.get('require'), '100rel');
+    if (reliable && dialog) headers.lines.push(`RSeq: ${++dialog.localRSeq}`);
+    const sessionPlan = success ? this.client.sessions.answer(context.request, headers) : undefined;
+
+    const wire = this.send(context, status, data.reason ?? reasonPhrase(status), headers.lines, data.body);
+
+    if (dialog) {
+      if (data.body && status < 300) dialog.localSdp = data.body;
+      if (reliable) this.retransmitUntilPrack(context, dialog, wire);
+      if (isInvite && success) {
+        dialog.state = 'confirmed';
+        this.retransmitUntilAck(context, dialog, wire);
+      }
+      if (sessionPlan) this.client.sessions.start(dialog, `${sessionPlan.interval};refresher=${sessionPlan.refresher}`, false);
+      if (createsDialog && !dialog.announced) this.core.dialogs.announce(dialog, 'early');
+      if (createsDialog && success) this.core.dialogs.announce(dialog, 'confirmed');
+      if (isInvite && status >= 300 && dialog.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
+    }
+    return { dialogId: dialog && dialog.state !== 'terminated' ? dialog.id : undefined, raw: wire.toString() };
+  }
+
+  /** Engine shutdown: every server transaction ends now. */
+  stop(): void {
+    for (const context of [...this.servers.values()]) context.transaction.terminate();
+    this.invitesInProgress.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private receiveInDialog(context: ServerContext): void {
+    const { essentials: fields, request } = context;
+    const dialog = this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag);
+    if (!dialog) return this.answerLocally(context, { status: 481 });
+    if (!dialog.acceptRemoteSeq(fields.cseq.seq)) {
+      return this.answerLocally(context, { status: 500, reason: 'Server Internal Error - CSeq out of order' });
+    }
+    context.dialog = dialog;
+    if (request.method === 'PRACK') return this.receivePrack(context, dialog);
+    if (TARGET_REFRESH_METHODS.has(request.method)) dialog.remoteTarget = contactUri(request) ?? dialog.remoteTarget;
+    this.emitRequest(context);
+    if (request.method === 'BYE') this.core.dialogs.end(dialog, 'normal far end release');
+  }
+
+  /** RFC 3262: a PRACK stops its reliable provisional; the engine answers it, then tells the application. */
+  private receivePrack(context: ServerContext, dialog: Dialog): void {
+    let rseq: number;
+    try {
+      rseq = parseRAck(context.request.getHeader('rack') ?? '').rseq;
+    } catch {
+      return this.answerLocally(context, { status: 400, reason: 'Bad Request - missing or invalid RAck' });
+    }
+    const retransmitter = dialog.unacknowledgedProvisionals.get(rseq);
+    if (!retransmitter) return this.answerLocally(context, { status: 481 });
+    retransmitter.stop();
+    dialog.unacknowledgedProvisionals.delete(rseq);
+    this.answerLocally(context, { status: 200 });
+    this.emitRequest(context, dialog.inviteTransactionId);
+  }
+
+  /** An ACK ends a non-2xx INVITE transaction, or (for a 2xx) the dialog's retransmissions. */
+  private receiveAck(fields: Essentials, key: string, inbound: InboundMessage): void {
+    const invite = this.serversByKey.get(key);
+    if (invite?.transaction instanceof InviteServerTransaction && invite.transaction.receiveAck()) return;
+    const dialog = this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag);
+    const awaited = dialog?.awaitedAck;
+    if (!dialog || !awaited || awaited.cseq !== fields.cseq.seq) return; // a retransmitted or stray ACK
+    awaited.retransmitter.stop();
+    dialog.awaitedAck = undefined;
+    const transactionId = newTransactionId();
+    this.core.emit('request', {
+      transactionId,
+      method: 'ACK',
+      callId: fields.callId,
+      dialogId: dialog.id,
+      inviteTransactionId: awaited.inviteTransactionId,
+      raw: inbound.data.toString(),
+      source: inbound.source,
+      receivedAt: inbound.receivedAt,
+    });
+    // An ACK has no transaction of its own: whatever was keyed by its id can go at once.
+    this.core.emit('transaction-end', transactionId);
+  }
+
+  /** RFC 3261 9.2: 200 to the CANCEL, 487 to the INVITE, then the application hears of it. */
+  private receiveCancel(context: ServerContext): void {
+    const invite = this.serversByKey.get(serverKey(context.essentials, 'INVITE'));
+    if (!invite) return this.answerLocally(context, { status: 481 });
+    this.answerLocally(context, { status: 200 });
+    if (!invite.transaction.pending) return;
+    invite.canceled = true;
+    this.answerLocally(invite, { status: 487 });
+    if (invite.dialog?.state === 'early') this.core.dialogs.end(invite.dialog, 'canceled');
+    this.core.emit('cancel', { transactionId: invite.id, raw: context.inbound.data.toString(), source: context.inbound.source });
+  }
+
+  private createContext(request: SipRequest, fields: Essentials, key: string, inbound: InboundMessage): ServerContext {
+    const id = newTransactionId();
+    const channel = this.responseChannel(fields, inbound);
+    const onTerminated = () => this.contextEnded(context);
+    const transaction =
+      request.method === 'INVITE'
+        ? new InviteServerTransaction(id, channel, this.core.timers, onTerminated)
+        : new NonInviteServerTransaction(id, channel, this.core.timers, onTerminated);
+    const context: ServerContext = {
+      id,
+      key,
+      method: request.method,
+      request,
+      essentials: fields,
+      inbound,
+      transaction,
+      localTag: fields.toTag ?? newTag(),
+      vias: responseVias(fields, inbound.source),
+      canceled: false,
+    };
+    this.servers.set(id, context);
+    this.serversByKey.set(key, context);
+    // RFC 3261 17.2.1: an INVITE gets 100 Trying at once, before any application is asked.
+    if (request.method === 'INVITE') this.answerLocally(context, { status: 100 });
+    return context;
+  }
+
+  private contextEnded(context: ServerContext): void {
+    this.servers.delete(context.id);
+    if (this.serversByKey.get(context.key) === context) this.serversByKey.delete(context.key);
+    if (context.mergeKey && this.invitesInProgress.get(context.mergeKey) === context) this.invitesInProgress.delete(context.mergeKey);
+    this.core.emit('transaction-end', context.id);
+  }
+
+  private emitRequest(context: ServerContext, inviteTransactionId?: string): void {
+    const { inbound } = context;
+    this.core.emit('request', {
+      transactionId: context.id,
+      method: context.method,
+      callId: context.essentials.callId,
+      dialogId: context.dialog?.id,
+      inviteTransactionId,
+      raw: inbound.data.toString(),
+      source: inbound.source,
+      receivedAt: inbound.receivedAt,
+    });
+  }
+
+  /** A response the engine sends on its own (rejections, 100 Trying, 487, 200 to CANCEL and PRACK). */
+  private answerLocally(context: ServerContext, rejection: Rejection): void {
+    this.send(context, rejection.status, rejection.reason ?? reasonPhrase(rejection.status), rejection.headers ?? [], undefined);
+  }
+
+  private send(context: ServerContext, status: number, reason: string, lines: readonly string[], body: string | undefined): Buffer {
+    const fields = context.essentials;
+    const tagged = status > 100 && fields.toTag === undefined;
+    // RFC 3261 12.1.1: a response that creates a dialog copies the Record-Route of the request.
+    const createsDialog = context.method === 'INVITE' && status > 100 && status < 300;
+    const wire = writeResponse({
+      status,
+      reason,
+      vias: context.vias,
+      from: fields.from,
+      to: tagged ? withTag(fields.to, context.localTag) : fields.to,
+      callId: fields.callId,
+      cseq: `${fields.cseq.seq} ${fields.cseq.method}`,
+      recordRoutes: createsDialog ? context.request.getHeaders('record-route') : undefined,
+      headers: lines,
+      body,
+    });
+    context.transaction.respond(status, wire);
+    return wire;
+  }
+
+  private createDialog(context: ServerContext): Dialog {
+    const { essentials: fields, request, inbound } = context;
+    const dialog = new Dialog({
+      role: 'uas',
+      callId: fields.callId,
+      localTag: context.localTag,
+      remoteTag: fields.fromTag ?? '',
+      localUri: withTag(fields.to, context.localTag),
+      remoteUri: fields.from,
+      remoteTarget: contactUri(request) ?? parseNameAddr(fields.from, 'from').uri,
+      routeSet: request.getHeaders('record-route').flatMap(splitList),
+      localSeq: Math.floor(Math.random() * 10000),
+      remoteSeq: fields.cseq.seq,
+      transport: inbound.source.transport,
+      connection: inbound.connection,
+      inviteTransactionId: context.id,
+    });
+    dialog.peerAllowsUpdate = hasOptionTag(request.getHeader('allow'), 'update');
+    context.dialog = dialog;
+    this.core.dialogs.add(dialog);
+    return dialog;
+  }
+
+  /** RFC 3261 13.3.1.4: our 2xx goes out again until the ACK; without one, a BYE ends the call. */
+  private retransmitUntilAck(context: ServerContext, dialog: Dialog, wire: Buffer): void {
+    const { timers, logger } = this.core;
+    dialog.awaitedAck?.retransmitter.stop();
+    const transaction = context.transaction as InviteServerTransaction;
+    const retransmitter = new Retransmitter(() => transaction.resend(wire), timers, transaction.reliable, timers.t2, () => {
+      logger.info({ dialogId: dialog.id }, 'no ACK for our 2xx: ending the dialog');
+      void this.client.sendInternal(dialog, 'BYE', ['Reason: SIP;cause=408;text="ACK Timeout"']);
+      this.core.dialogs.end(dialog, 'ack timeout');
+    });
+    dialog.awaitedAck = { cseq: context.essentials.cseq.seq, inviteTransactionId: context.id, retransmitter };
+  }
+
+  /** RFC 3262 3: a reliable provisional goes out again (T1, doubling) until its PRACK. */
+  private retransmitUntilPrack(context: ServerContext, dialog: Dialog, wire: Buffer): void {
+    const { timers, logger } = this.core;
+    const rseq = dialog.localRSeq;
+    const transaction = context.transaction as InviteServerTransaction;
+    const retransmitter = new Retransmitter(() => transaction.resend(wire), timers, transaction.reliable, 32 * timers.t1, () => {
+      dialog.unacknowledgedProvisionals.delete(rseq);
+      logger.info({ dialogId: dialog.id, rseq }, 'reliable provisional never PRACKed');
+    });
+    dialog.unacknowledgedProvisionals.set(rseq, retransmitter);
+  }
+
+  /** RFC 3261 18.2.2 and RFC 3581: back to the source address, to the source port when rport asked. */
+  private responseChannel(fields: Essentials, inbound: InboundMessage): Channel {
+    const { source, connection } = inbound;
+    const via = fields.topVia;
+    const destination: Destination =
+      source.transport === 'tcp' || via.rport !== undefined ? source : { address: source.address, port: via.port ?? 5060, transport: source.transport };
+    const { transport, logger } = this.core;
+    return {
+      reliable: source.transport === 'tcp',
+      send: (data) => transport.send(data, destination, connection, (error) => logger.info({ err: error, destination }, 'response not delivered')),
+    };
+  }
+}
+
+/** RFC 3581: the top Via of a response carries received and the filled-in rport. */
+function responseVias(fields: Essentials, source: Endpoint): string[] {
+  let top = fields.topViaText;
+  const host = fields.topVia.host.replace(/^\[|\]$/g, '');
+  if (fields.topVia.rport === true) top = top.replace(/;\s*rport(?!\s*=)/i, `;rport=${source.port}`);
+  if (host !== source.address && fields.topVia.received === undefined) top += `;received=${source.address}`;
+  const [first = '', ...others] = fields.viaLines;
+  return [top, ...splitList(first).slice(1), ...others];
+}
