@@ -2,8 +2,8 @@
  * The session of one incoming request, from load to the moment the request is done: it is
  * saved after the final response (or, for ACK and CANCEL, which get none, once the handlers
  * have run), a BYE that was answered 2xx ends its dialog, and an INVITE rejected before any
- * dialog began ends the call's session. Also answers `req.session.save()` and
- * friends for this request (it is the Session's keeper).
+ * dialog began ends the call's session. It is also the keeper behind `req.session.save()`,
+ * `destroy()` and `touch()` for this request.
  */
 import type { CallSessions, LoadedSession } from './call-sessions';
 import type { HostRequest, HostResponse } from './host';
