@@ -78,8 +78,8 @@ describe('RedisStore on a Redis Cluster', () => {
 
   async function slotsTable(): Promise<Array<[number, number, number]>> {
     const client = store.client as Cluster;
-    const slots = (await client.cluster('SLOTS')) as Array<[number, number, [string, number]]>;
-    return slots.map(([from, to, [, port]]) => [from, to, port]);
+    const slots = await client.cluster('SLOTS');
+    return slots.map(([from, to, master]): [number, number, number] => [from, to, master[1]]);
   }
 });
 
