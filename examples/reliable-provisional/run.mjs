@@ -1,0 +1,11 @@
+// `node examples/reliable-provisional/run.mjs`: drachtio-server-ts, this example's app and sipp, on one machine.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const { main } = createRequire(import.meta.url)('drachtio-example-harness');
+main({
+  dir: dirname(fileURLToPath(import.meta.url)),
+  answers: { name: 'uas-invite-100rel' },
+  calls: { name: 'uac-invite-100rel' },
+});
