@@ -53,22 +53,28 @@ describe('the seed session example', () => {
     expect(said).toEqual(['user is DaveH']);
   });
 
-  it('works with RedisStore, keeping the session in Redis for the call and no longer', async () => {
+  it('works with RedisStore, keeping the session in Redis (with a TTL) for the call and no longer', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the seed's CommonJS form is what is tested
     const RedisStore = require('../src')(drachtio);
-    const store = new RedisStore({ host: 'localhost', prefix });
+    const store = new RedisStore({ host: 'localhost', prefix, ttl: 120 });
     const redis = new Redis({ host: '127.0.0.1', port: 6379 });
     const said: string[] = [];
     const app = seedApp(drachtio.session({ store }), said);
     const callIds: string[] = [];
     app.on('dialog-state', (notice) => callIds.push(notice.callId));
+    let ttlDuringCall = 0;
     const storedDuringCall = eventually(async () => {
-      const stored = callIds.length > 0 ? await redis.get(store.key(callIds[0])) : null;
+      if (callIds.length === 0) return false;
+      const key = store.key(callIds[0]);
+      const [stored, ttl] = await Promise.all([redis.get(key), redis.pttl(key)]);
+      ttlDuringCall = ttl;
       return stored?.includes('"user":"DaveH"') ?? false;
     });
     try {
       await call(app);
       await storedDuringCall;
+      expect(ttlDuringCall).toBeGreaterThan(0); // the store's ttl, as session() was given none
+      expect(ttlDuringCall).toBeLessThanOrEqual(120_000);
       expect(said).toEqual(['user is DaveH']);
       await eventually(async () => (await redis.exists(store.key(callIds[0]))) === 0);
     } finally {
