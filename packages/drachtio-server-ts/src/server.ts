@@ -6,6 +6,8 @@ import { Engine } from './engine';
 /** A running server: the SIP engine and the admin port applications connect to. */
 export interface DrachtioServer {
   engine: Engine;
+  /** The application side: connections, routing, affinity (its `stats` show what it holds). */
+  control: ControlPlane;
   adminAddress: AdminAddress;
   /** Every SIP contact, one per transport, with the ports actually bound. */
   sipContacts: string[];
@@ -66,6 +68,7 @@ export async function createServer(options: ServerOptions): Promise<DrachtioServ
   let closing: Promise<void> | undefined;
   return {
     engine,
+    control,
     adminAddress,
     sipContacts: [...engine.contacts],
     stopAccepting: () => control.stopAccepting(),

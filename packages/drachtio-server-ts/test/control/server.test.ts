@@ -1,0 +1,242 @@
+import { createSocket } from 'node:dgram';
+import { encodeFrame, type Frame, type RequestNotice, type RespondData } from 'drachtio-protocol';
+import { runSipp, startSipp } from 'drachtio-test-kit';
+import { createServer, type DrachtioServer } from '../../src';
+import { callIdOf } from '../../src/control/sip-call-id';
+import { CALL, callWithByeAfterSignal, rejectedCall } from './scenarios';
+import { WireClient } from './wire-client';
+
+/**
+ * The control plane end to end: a real server (engine + control plane) on ephemeral ports,
+ * applications speaking the wire over TCP, sipp as the far end.
+ */
+
+const SECRET = 'e2e-secret';
+const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerC: 10000 };
+const SDP = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 9 RTP/AVP 0', ''].join('\r\n');
+
+interface Seen {
+  method: string;
+  callId: string;
+  notice: RequestNotice;
+}
+
+/** An application: answers what `decide` says and records every request it was handed. */
+class TestApp {
+  readonly seen: Seen[] = [];
+  decide: (seen: Seen) => Omit<RespondData, 'transactionId'> | undefined = answerAll;
+  onRequest?: (seen: Seen) => void;
+
+  constructor(readonly wire: WireClient) {
+    void this.serve();
+  }
+
+  methods(): string[] {
+    return this.seen.map((s) => s.method);
+  }
+
+  private async serve(): Promise<void> {
+    for (;;) {
+      let frame: Frame;
+      try {
+        frame = await this.wire.notification('request');
+      } catch {
+        return; // connection closed
+      }
+      const sip = frame.sip ?? '';
+      const seen = { method: sip.slice(0, sip.indexOf(' ')), callId: callIdOf(sip) ?? '', notice: frame.envelope.data as RequestNotice };
+      this.seen.push(seen);
+      this.onRequest?.(seen);
+      const answer = this.decide(seen);
+      if (answer) await this.wire.call('respond', { transactionId: seen.notice.transactionId, ...answer });
+    }
+  }
+}
+
+function answerAll(seen: Seen): Omit<RespondData, 'transactionId'> | undefined {
+  if (seen.method === 'ACK') return undefined;
+  if (seen.method === 'INVITE') return { status: 200, headers: { 'Content-Type': 'application/sdp' }, body: SDP };
+  return { status: 200 };
+}
+
+describe('drachtio-server-ts control plane end to end (sipp)', () => {
+  let server: DrachtioServer;
+  let remote: string;
+  const apps: TestApp[] = [];
+
+  beforeEach(async () => {
+    server = await createServer({
+      secret: SECRET,
+      contacts: ['sip:127.0.0.1:0;transport=udp,tcp'],
+      admin: { address: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+      sip: { timers: FAST_TIMERS },
+    });
+    remote = server.sipContacts[0].replace(/^sip:/, '').replace(/;.*$/, '');
+  });
+
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.wire.close()));
+    await server.close();
+  });
+
+  async function connectApp(appName: string | undefined, verbs: string[]): Promise<TestApp> {
+    const wire = await WireClient.connect(server.adminAddress.port);
+    expect((await wire.authenticate(SECRET, appName)).ok).toBe(true);
+    expect((await wire.call('route', { verbs })).ok).toBe(true);
+    const app = new TestApp(wire);
+    apps.push(app);
+    return app;
+  }
+
+  function connectionsDownTo(count: number): Promise<void> {
+    return until(() => server.control.stats.connections <= count);
+  }
+
+  it('spreads new calls round robin over two applications and keeps each BYE with its call', async () => {
+    const pair = [await connectApp('rr', ['INVITE']), await connectApp('rr', ['INVITE'])];
+    const result = await runSipp({ scenario: CALL, remote, calls: 4, limit: 1 });
+    expect(result.successfulCalls).toBe(4);
+    for (const app of pair) {
+      expect(app.methods().filter((m) => m === 'INVITE')).toHaveLength(2);
+      const invites = app.seen.filter((s) => s.method === 'INVITE').map((s) => s.callId);
+      const byes = app.seen.filter((s) => s.method === 'BYE').map((s) => s.callId);
+      expect(byes.sort()).toEqual(invites.sort());
+    }
+  });
+
+  it('spreads calls over three applications, one each, with ACK and BYE at the owner', async () => {
+    const trio = [await connectApp(undefined, ['INVITE']), await connectApp(undefined, ['INVITE']), await connectApp(undefined, ['INVITE'])];
+    const result = await runSipp({ scenario: CALL, remote, calls: 3, limit: 1 });
+    expect(result.successfulCalls).toBe(3);
+    for (const app of trio) {
+      expect(app.methods()).toEqual(['INVITE', 'ACK', 'BYE']);
+      expect(new Set(app.seen.map((s) => s.callId)).size).toBe(1);
+      expect(app.seen[2].notice.dialogId).toBeDefined();
+    }
+    // Nothing is left behind once the engine's transactions run out (Timers J and L).
+    await until(() => server.control.stats.serverTransactions === 0);
+    expect(server.control.stats).toEqual({ connections: 3, serverTransactions: 0, clientTransactions: 0, dialogs: 0, calls: 0 });
+  });
+
+  /** Runs a call whose owner drops after the ACK; the BYE then must get `byeStatus`. */
+  async function callWhoseOwnerDrops(byeStatus: number, owner: TestApp): Promise<{ callId: string; expectedConnections: number }> {
+    const sipp = await startSipp({ scenario: callWithByeAfterSignal(byeStatus), remote });
+    const ack = await new Promise<Seen>((resolve) => (owner.onRequest = (seen) => seen.method === 'ACK' && resolve(seen)));
+    const expectedConnections = server.control.stats.connections - 1;
+    await owner.wire.close();
+    await connectionsDownTo(expectedConnections);
+    await signalSipp(sipp.port, ack.callId);
+    const result = await sipp.done;
+    expect(result.errors).toBe('');
+    expect(result.successfulCalls).toBe(1);
+    return { callId: ack.callId, expectedConnections };
+  }
+
+  it('fails a dialog over to another connection of the same appName when its owner drops mid-call', async () => {
+    const owner = await connectApp('billing', ['INVITE']);
+    const stranger = await connectApp('other', ['INVITE']);
+    const successor = await connectApp('billing', []);
+    const { callId } = await callWhoseOwnerDrops(200, owner);
+    expect(owner.methods()).toEqual(['INVITE', 'ACK']);
+    expect(successor.seen.map((s) => [s.method, s.callId])).toEqual([['BYE', callId]]);
+    expect(successor.seen[0].notice.dialogId).toBeDefined();
+    expect(stranger.seen).toEqual([]);
+  });
+
+  it('answers 481 to the BYE when no connection of the appName is left', async () => {
+    const owner = await connectApp('solo', ['INVITE']);
+    const stranger = await connectApp('other', ['INVITE']);
+    await callWhoseOwnerDrops(481, owner);
+    expect(stranger.seen).toEqual([]);
+  });
+
+  it('answers 503 when no application registered INVITE', async () => {
+    await connectApp(undefined, ['OPTIONS']);
+    const result = await runSipp({ scenario: rejectedCall(503), remote });
+    expect(result.successfulCalls).toBe(1);
+  });
+
+  it('answers 480 to an INVITE whose application disconnects before answering', async () => {
+    const app = await connectApp(undefined, ['INVITE']);
+    app.decide = () => undefined;
+    app.onRequest = () => void app.wire.close();
+    const result = await runSipp({ scenario: rejectedCall(480), remote });
+    expect(result.successfulCalls).toBe(1);
+    await connectionsDownTo(0);
+    expect(server.control.stats).toMatchObject({ serverTransactions: 0, clientTransactions: 0 });
+  });
+
+  it('places a call for an application: responses with raw SIP, dialog notices, BYE in the dialog', async () => {
+    const app = await connectApp('caller', []);
+    const sipp = await startSipp({ scenario: 'sn:uas' });
+    const sent = await app.wire.call('request', {
+      method: 'INVITE',
+      uri: sipp.uri('service'),
+      headers: { 'Content-Type': 'application/sdp' },
+      body: SDP,
+    });
+    if (!sent.ok) throw new Error(sent.error.message);
+    let final: Frame;
+    do final = await app.wire.notification('response');
+    while (!/^SIP\/2.0 2/.test(final.sip ?? ''));
+    const dialogId = (final.envelope.data as { dialogId?: string }).dialogId as string;
+    expect(final.envelope.data).toMatchObject({ transactionId: sent.data.transactionId, dialogId: expect.any(String) });
+    const bye = await app.wire.call('request', { method: 'BYE', dialogId });
+    expect(bye.ok).toBe(true);
+    const byeResponse = await app.wire.notification('response');
+    expect(byeResponse.sip).toMatch(/^SIP\/2.0 200/);
+    const states: string[] = [];
+    while (!states.includes('terminated')) states.push(((await app.wire.notification('dialog')).envelope.data as { event: string }).event);
+    expect(states).toContain('confirmed');
+    expect((await sipp.done).successfulCalls).toBe(1);
+  });
+
+  it('keeps serving calls while another connection sends garbage', async () => {
+    const app = await connectApp(undefined, ['INVITE']);
+    const garbage = [
+      Buffer.from('not a frame at all'),
+      encodeFrame('{"type":"request","rid":"1","command":"respond","data":{"transactionId":"x","status":"200"}}'),
+      encodeFrame(Buffer.from([0xff, 0xfe, 0x00, 0x0a, 0x23])),
+      Buffer.from('99999999999#'),
+    ];
+    for (const bytes of garbage) {
+      const fuzzer = await WireClient.connect(server.adminAddress.port);
+      await fuzzer.authenticate(SECRET);
+      fuzzer.sendRaw(bytes);
+      await fuzzer.close();
+    }
+    const result = await runSipp({ scenario: CALL, remote });
+    expect(result.successfulCalls).toBe(1);
+    expect(app.methods()).toEqual(['INVITE', 'ACK', 'BYE']);
+  });
+});
+
+/** Waits for a condition the server reaches on its own (the test's timeout bounds the wait). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** The NOTIFY that tells a waiting sipp scenario to go on (sipp matches it by Call-ID). */
+function signalSipp(port: number, callId: string): Promise<void> {
+  const notify = [
+    `NOTIFY sip:sipp@127.0.0.1:${port} SIP/2.0`,
+    'Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-test-signal',
+    'From: <sip:test@127.0.0.1>;tag=signal',
+    'To: <sip:sipp@127.0.0.1>',
+    `Call-ID: ${callId}`,
+    'CSeq: 1 NOTIFY',
+    'Max-Forwards: 70',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+  const socket = createSocket('udp4');
+  return new Promise((resolve, reject) =>
+    socket.send(notify, port, '127.0.0.1', (err) => {
+      socket.close();
+      if (err) reject(err);
+      else resolve();
+    }),
+  );
+}

@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WireClient } from '../control/wire-client';
+import { CliProcess, cleanEnv, runCli } from './run-cli';
+
+/** The daemon as users run it: the built CLI in a child process. */
+describe('drachtio-server-ts daemon', () => {
+  const EPHEMERAL = ['--address', '127.0.0.1', '-p', '0', '-c', 'sip:127.0.0.1:0;transport=udp,tcp'];
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'drachtio-daemon-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function oneLine(stderr: string): string {
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    return lines[0];
+  }
+
+  it('exits non-zero with one clear line when no secret is configured', async () => {
+    const result = await runCli([...EPHEMERAL, '--noconfig']);
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toBe(
+      'drachtio-server-ts: no secret configured: pass --secret, set DRACHTIO_SECRET, or put "secret" in the config file',
+    );
+  });
+
+  it('exits non-zero with one clear line for a config file that is not JSON', async () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{ "secret": ');
+    const result = await runCli(['-f', file]);
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(new RegExp(`^drachtio-server-ts: config file ${file} is not valid JSON`));
+  });
+
+  it('exits non-zero with one clear line for a bad setting', async () => {
+    const file = join(dir, 'typo.json');
+    writeFileSync(file, JSON.stringify({ secret: 's', contact: ['sip:127.0.0.1'] }));
+    const typo = await runCli(['-f', file]);
+    expect(typo.code).toBe(1);
+    expect(oneLine(typo.stderr)).toMatch(/unknown setting 'contact'/);
+    const badContact = await runCli(['--secret', 's', '-c', 'http://example.com']);
+    expect(badContact.code).toBe(1);
+    expect(oneLine(badContact.stderr)).toMatch(/invalid SIP contact 'http:\/\/example.com'/);
+    const badLevel = await runCli(['--secret', 's', '-l', 'chatty']);
+    expect(oneLine(badLevel.stderr)).toMatch(/invalid log level 'chatty'/);
+  });
+
+  it('exits non-zero with one clear line when the admin port is in use', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await runCli(['--secret', 's', '--address', '127.0.0.1', '-p', String(port), '-c', 'sip:127.0.0.1:0', '-l', 'silent']);
+      expect(result.code).toBe(1);
+      expect(oneLine(result.stderr)).toBe(`drachtio-server-ts: cannot listen for applications on 127.0.0.1:${port}: address already in use`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('runs, serves applications, and exits 0 on SIGTERM', async () => {
+    const daemon = new CliProcess(['--secret', 'flag-secret', ...EPHEMERAL]);
+    const started = await daemon.logLine('drachtio-server-ts started');
+    const admin = started.admin as { port: number };
+    const app = await WireClient.connect(admin.port);
+    const auth = await app.authenticate('flag-secret', 'probe');
+    expect(auth).toMatchObject({ ok: true, data: { version: 1, contacts: started.contacts } });
+    daemon.child.kill('SIGTERM');
+    const result = await daemon.exited;
+    await app.closed;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/"msg":"stopping: no new calls are taken"/);
+    expect(result.stdout).toMatch(/"msg":"server stopped"/);
+  });
+
+  it('exits 0 on SIGINT too', async () => {
+    const daemon = new CliProcess(['--secret', 's', ...EPHEMERAL]);
+    await daemon.logLine('drachtio-server-ts started');
+    daemon.child.kill('SIGINT');
+    expect((await daemon.exited).code).toBe(0);
+  });
+
+  it('layers settings: file < environment < flags', async () => {
+    const file = join(dir, 'drachtio.json');
+    writeFileSync(file, JSON.stringify({ secret: 'from-file', admin: { address: '127.0.0.1', port: 0 }, contacts: ['sip:127.0.0.1:0'], log: { level: 'warn' } }));
+    const daemon = new CliProcess(['-f', file, '-l', 'info'], cleanEnv({ DRACHTIO_SECRET: 'from-env' }));
+    const started = await daemon.logLine('drachtio-server-ts started');
+    const app = await WireClient.connect((started.admin as { port: number }).port);
+    expect(await app.authenticate('from-env')).toMatchObject({ ok: true });
+    daemon.child.kill('SIGTERM');
+    expect((await daemon.exited).code).toBe(0);
+  });
+
+  it('prints its version and its flags', async () => {
+    const version = await runCli(['-v']);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+    const help = await runCli(['--help']);
+    for (const flag of ['-f, --file', '-p, --port', '--address', '--secret', '-c, --contact', '-l, --loglevel', '--noconfig', '--daemon', '-v, --version', '-h, --help']) {
+      expect(help.stdout).toContain(flag);
+    }
+  });
+
+  it('--daemon starts in the background and reports its pid', async () => {
+    const logFile = join(dir, 'daemon.log');
+    const result = await runCli(['--daemon', '--secret', 's', ...EPHEMERAL], cleanEnv({ DRACHTIO_LOGFILE: logFile }));
+    expect(result.code).toBe(0);
+    const pid = Number(/pid (\d+)/.exec(result.stdout)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    try {
+      expect(existsSync(logFile)).toBe(true);
+      const started = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.msg === 'drachtio-server-ts started');
+      const app = await WireClient.connect(started.admin.port);
+      expect(await app.authenticate('s')).toMatchObject({ ok: true });
+      await app.close();
+    } finally {
+      process.kill(pid, 'SIGTERM');
+      while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+
+  it('--daemon reports a start-up failure in the foreground', async () => {
+    const result = await runCli(['--daemon', '--secret', 's', '--address', '192.0.2.1', '-p', '0', '-c', 'sip:127.0.0.1:0']);
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toBe('drachtio-server-ts: cannot listen for applications on 192.0.2.1:0: address not available on this host');
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
