@@ -4,7 +4,6 @@
  * engine when the INVITE had a body, RFC 3261 13.2.2.4; otherwise by the application), CANCEL
  * (RFC 3261 9.1), PRACK for reliable provisionals (RFC 3262 4) and the UAC side of dialogs.
  */
-import { isIPv6 } from 'node:net';
 import type { AckData, CancelData, SendRequestData, SendRequestResult } from 'drachtio-protocol';
 import { parseMessage, parseNameAddr, splitList, type SipResponse } from 'drachtio-sip';
 import { EngineError, type EngineResponse } from '../engine-api';
@@ -16,6 +15,7 @@ import { withTag, writeRequest, writeResponse, type RequestParts } from '../tran
 import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction';
 import type { Channel } from '../transaction/transaction';
 import { resolveTarget } from '../transport/resolve';
+import { isIPv6Address } from '../transport/transport-layer';
 import { hostport } from '../transport/contact';
 import type { Connection, Destination, InboundMessage, LocalAddress } from '../transport/transport';
 import { Dialog } from './dialog';
@@ -243,7 +243,7 @@ export class UserAgentClient {
     parts.via = transport.viaFor(destination, branch);
     let wire = writeRequest(parts);
     // RFC 3261 18.1.1: a request within 200 bytes of the path MTU goes over a congestion-controlled transport.
-    if (destination.transport === 'udp' && wire.length > 1300 && transport.supports('tcp', isIPv6(destination.address))) {
+    if (destination.transport === 'udp' && wire.length > 1300 && transport.supports('tcp', isIPv6Address(destination.address))) {
       destination = { ...destination, transport: 'tcp' };
       parts.via = transport.viaFor(destination, branch);
       wire = writeRequest(parts);

@@ -325,12 +325,14 @@ export class UserAgentServer {
     dialog.unacknowledgedProvisionals.set(rseq, retransmitter);
   }
 
-  /** RFC 3261 18.2.2 and RFC 3581: back to the source address, to the source port when rport asked. */
+  /**
+   * RFC 3261 18.2.2 and RFC 3581: over TCP the connection the request came on while it is open;
+   * otherwise the source address, at the source port when rport asked for it, else the Via port.
+   */
   private responseChannel(fields: Essentials, inbound: InboundMessage): Channel {
     const { source, connection } = inbound;
     const via = fields.topVia;
-    const destination: Destination =
-      source.transport === 'tcp' || via.rport !== undefined ? source : { address: source.address, port: via.port ?? 5060, transport: source.transport };
+    const destination: Destination = via.rport !== undefined ? source : { ...source, port: via.port ?? 5060 };
     const { transport, logger } = this.core;
     return {
       reliable: source.transport === 'tcp',

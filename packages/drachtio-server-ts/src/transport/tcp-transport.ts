@@ -35,6 +35,7 @@ class TcpConnection implements Connection {
 export class TcpTransport {
   private server: Server | undefined;
   private readonly connections = new Map<string, TcpConnection>();
+  private boundPort = 0;
 
   constructor(
     readonly host: string,
@@ -46,8 +47,7 @@ export class TcpTransport {
   ) {}
 
   get port(): number {
-    const address = this.server?.address();
-    return typeof address === 'object' && address ? address.port : 0;
+    return this.boundPort;
   }
 
   listen(port: number): Promise<void> {
@@ -59,6 +59,8 @@ export class TcpTransport {
         server.off('error', reject);
         server.on('error', (error) => this.logger.error({ err: error }, 'TCP listener error'));
         this.server = server;
+        const address = server.address();
+        this.boundPort = typeof address === 'object' && address ? address.port : 0;
         resolve();
       });
     });

@@ -3,7 +3,6 @@
  * matches a destination's transport and address family, and reports the ports actually bound.
  */
 import { networkInterfaces } from 'node:os';
-import { isIPv6 } from 'node:net';
 import type { Transport } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { formatContact, hostport, parseListenContact, type ListenSpec } from './contact';
@@ -79,13 +78,13 @@ export class TransportLayer {
 
   /** Where we are reached by `peer`; throws when no transport of its kind and family is bound. */
   localFor(peer: Destination): LocalAddress {
-    const local = this.local(peer.transport, isIPv6(peer.address));
+    const local = this.local(peer.transport, isIPv6Address(peer.address));
     if (!local) throw new Error(`no ${peer.transport} transport for ${peer.address}`);
     return local;
   }
 
   send(data: Buffer, destination: Destination, connection?: Connection, onFailure?: SendFailure): void {
-    const point = this.pointFor(destination.transport, isIPv6(destination.address));
+    const point = this.pointFor(destination.transport, isIPv6Address(destination.address));
     if (!point) {
       onFailure?.(new Error(`no ${destination.transport} transport for ${destination.address}`));
       return;
@@ -139,4 +138,9 @@ function advertisedAddress(spec: ListenSpec): string {
     if (external) return external.address;
   }
   return spec.ipv6 ? '::1' : '127.0.0.1';
+}
+
+/** Addresses reaching this layer are literal IPs: a colon can only mean IPv6 (cheaper than net.isIPv6 per message). */
+export function isIPv6Address(address: string): boolean {
+  return address.includes(':');
 }

@@ -6,6 +6,7 @@ const MAX_DATAGRAM = 65535;
 
 export class UdpTransport {
   private socket: Socket | undefined;
+  private boundPort = 0;
 
   constructor(
     readonly host: string,
@@ -15,7 +16,7 @@ export class UdpTransport {
   ) {}
 
   get port(): number {
-    return this.socket?.address().port ?? 0;
+    return this.boundPort;
   }
 
   bind(port: number): Promise<void> {
@@ -40,6 +41,7 @@ export class UdpTransport {
           });
         });
         this.socket = socket;
+        this.boundPort = socket.address().port;
         resolve();
       });
     });
