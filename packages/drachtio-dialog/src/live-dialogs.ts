@@ -15,7 +15,11 @@ export const DEFAULT_MAX_LIVE_DIALOGS = 100_000;
 export class LiveDialogs<S> {
   private readonly byId = new Map<string, LiveDialog<S>>();
 
-  constructor(private readonly maxEntries: number = DEFAULT_MAX_LIVE_DIALOGS) {}
+  constructor(private readonly maxEntries: number = DEFAULT_MAX_LIVE_DIALOGS) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new TypeError(`dialog(): maxLiveDialogs must be a positive integer, got ${String(maxEntries)}`);
+    }
+  }
 
   get size(): number {
     return this.byId.size;
