@@ -71,6 +71,8 @@ const ACK_WAIT_MS = 32_000;
 /** Early dialogs remembered so 'sipdialog:create-early' fires once; bounded against leaks. */
 const MAX_EARLY_DIALOGS = 10_000;
 
+// Verb methods are installed on the prototype below; the typed event overloads refine EventEmitter's.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Application extends VerbMethods {
   on<K extends keyof ApplicationEvents>(event: K, listener: (...args: ApplicationEvents[K]) => void): this;
   on(event: string | symbol, listener: NodeListener): this;
@@ -86,6 +88,7 @@ export interface Application extends VerbMethods {
  * A drachtio application: an EventEmitter with an express-style middleware stack, `app[verb]`
  * routes and `app.uac` for sending requests, driven over the wire by drachtio-server-ts.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Application extends EventEmitter {
   /** The wire client; other packages may use it to send protocol commands directly. */
   readonly agent = new Agent();

@@ -18,6 +18,7 @@ function drachtio(): application.Application {
 
 // One namespace merged with the factory, so that `require('drachtio')()`, `import drachtio from
 // 'drachtio'` and `import type { Request } from 'drachtio'` all work from the same `export =`.
+// eslint-disable-next-line @typescript-eslint/no-namespace -- the only way to merge types into an `export =` function
 namespace drachtio {
   export import Application = application.Application;
   export import Request = request.Request;

@@ -1,4 +1,4 @@
-import drachtio = require('../src/index');
+import drachtio from '../src/index';
 import { fakeWire, sipRequest, tick } from './support/fake-wire';
 
 /** Unit tests of the application's request pipeline, with the wire client replaced (see support/fake-wire). */
@@ -8,7 +8,7 @@ const withMethod = (method: string): string => sipRequest(method);
 
 describe('application request pipeline', () => {
   it('runs app.use middleware in order, then the app[verb] route', async () => {
-    const { app, sent, deliver, statuses } = fakeWire();
+    const { app, sent, deliver } = fakeWire();
     const trail: string[] = [];
     app.use((_req, _res, next) => (trail.push('first'), next()));
     app.use('invite', (_req, _res, next) => (trail.push('invite-only'), next()));
@@ -35,7 +35,7 @@ describe('application request pipeline', () => {
   });
 
   it('answers by default when nothing answered: 404 for INVITE, 200 for BYE and OPTIONS, nothing for ACK', async () => {
-    const { app, sent, deliver, statuses } = fakeWire();
+    const { deliver, statuses } = fakeWire();
     deliver(INVITE);
     deliver(withMethod('BYE'), { dialogId: 'd1' });
     deliver(withMethod('OPTIONS'));
@@ -45,7 +45,7 @@ describe('application request pipeline', () => {
   });
 
   it('an error nobody handles is answered with 500 and reported on the error event', async () => {
-    const { app, sent, deliver, statuses } = fakeWire();
+    const { app, deliver, statuses } = fakeWire();
     const errors: Error[] = [];
     app.on('error', (err) => errors.push(err));
     app.invite(() => {
@@ -58,7 +58,7 @@ describe('application request pipeline', () => {
   });
 
   it('error middleware (arity 4) receives errors from routes and can answer', async () => {
-    const { app, sent, deliver, statuses } = fakeWire();
+    const { app, sent, deliver } = fakeWire();
     app.use(app.router);
     app.use((err: unknown, _req: drachtio.Request, res: drachtio.Response, _next: drachtio.NextFunction) => {
       res.send(503, (err as Error).message);
@@ -72,7 +72,7 @@ describe('application request pipeline', () => {
   });
 
   it('res.send accepts (status), (status, reason), (status, opts) and (status, reason, opts) and refuses a second final', async () => {
-    const { app, sent, deliver, statuses } = fakeWire();
+    const { app, sent, deliver } = fakeWire();
     const responses: drachtio.Response[] = [];
     app.invite((_req, res) => void responses.push(res));
     for (let i = 0; i < 4; i++) deliver(INVITE);
@@ -94,7 +94,7 @@ describe('application request pipeline', () => {
   });
 
   it('registers the verbs it handles with the server', async () => {
-    const { app, deliver } = fakeWire();
+    const { app } = fakeWire();
     const setRoutes = jest.spyOn(app.agent, 'setRoutes');
     app.invite(() => undefined);
     app.use('register', (_req, _res, next) => next());

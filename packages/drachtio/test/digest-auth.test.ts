@@ -1,5 +1,5 @@
 import { answerChallenge, computeHA1, parseAuthHeader, serializeCredentials } from 'drachtio-sip';
-import drachtio = require('../src/index');
+import drachtio from '../src/index';
 import { fakeWire, sipRequest, tick, type FakeWire } from './support/fake-wire';
 
 const REALM = 'dracht.io';

@@ -1,5 +1,5 @@
 import { runSipp, startSipp } from 'drachtio-test-kit';
-import drachtio = require('../../src/index');
+import drachtio from '../../src/index';
 import { expectSippSuccess, scenario } from '../support/scenarios';
 import { startTestServer, type TestServer } from '../support/server';
 

@@ -1,5 +1,5 @@
 import { createServer, type DrachtioServer } from 'drachtio-server-ts';
-import drachtio = require('../../src/index');
+import drachtio from '../../src/index';
 import { SECRET } from '../support/server';
 
 /** app.connect / reconnection / app.disconnect against a real drachtio-server-ts. */

@@ -1,5 +1,5 @@
 import { runSipp } from 'drachtio-test-kit';
-import drachtio = require('../../src/index');
+import drachtio from '../../src/index';
 import { expectSippSuccess, scenario } from '../support/scenarios';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -98,6 +98,7 @@ describe('seed: receiving sip requests', () => {
           res.send(180);
           req.cancel(function (cancel) {
             resolve({ active: req.active, method: cancel.method });
+            // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- the seed's idiom
             req.active &&
               res.send(200, {
                 headers: { 'content-type': 'application/sdp' },

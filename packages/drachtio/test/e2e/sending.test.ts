@@ -1,5 +1,5 @@
 import { startSipp } from 'drachtio-test-kit';
-import drachtio = require('../../src/index');
+import drachtio from '../../src/index';
 import { expectSippSuccess, scenario } from '../support/scenarios';
 import { SECRET, startTestServer, type TestServer } from '../support/server';
 

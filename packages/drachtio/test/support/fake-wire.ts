@@ -1,5 +1,5 @@
 import type { CommandMap, CommandName, RequestNotice } from 'drachtio-protocol';
-import drachtio = require('../../src/index');
+import drachtio from '../../src/index';
 
 /**
  * For unit tests of the application's pipeline: the wire client's commands are recorded instead

@@ -1,5 +1,5 @@
 import { createServer, type DrachtioServer, type LogLevel } from 'drachtio-server-ts';
-import drachtio = require('../../src/index');
+import drachtio from '../../src/index';
 
 /**
  * A real drachtio-server-ts in-process on ephemeral ports, and apps connected to it, for the
