@@ -41,6 +41,8 @@ interface ServerContext {
   dialog?: Dialog;
   mergeKey?: string;
   canceled: boolean;
+  /** Answers 408 when the application never sends a final response, so nothing waits for ever. */
+  deadline?: NodeJS.Timeout;
 }
 
 export class UserAgentServer {
@@ -225,12 +227,24 @@ export class UserAgentServer {
     };
     this.servers.set(id, context);
     this.serversByKey.set(key, context);
+    // The peer gives up after Timer F (non-INVITE) or Timer C (INVITE); so do we.
+    const { timers } = this.core;
+    context.deadline = setTimeout(() => this.abandon(context), request.method === 'INVITE' ? timers.timerC : 64 * timers.t1);
+    context.deadline.unref?.();
     // RFC 3261 17.2.1: an INVITE gets 100 Trying at once, before any application is asked.
     if (request.method === 'INVITE') this.answerLocally(context, { status: 100 });
     return context;
   }
 
+  private abandon(context: ServerContext): void {
+    if (!context.transaction.pending) return;
+    this.core.logger.warn({ transactionId: context.id, method: context.method }, 'no final response from the application: answering 408');
+    this.answerLocally(context, { status: 408 });
+    if (context.dialog?.state === 'early') this.core.dialogs.end(context.dialog, 'call rejected');
+  }
+
   private contextEnded(context: ServerContext): void {
+    clearTimeout(context.deadline);
     this.servers.delete(context.id);
     if (this.serversByKey.get(context.key) === context) this.serversByKey.delete(context.key);
     if (context.mergeKey && this.invitesInProgress.get(context.mergeKey) === context) this.invitesInProgress.delete(context.mergeKey);
@@ -274,6 +288,7 @@ export class UserAgentServer {
       body,
     });
     context.transaction.respond(status, wire);
+    if (status >= 200) clearTimeout(context.deadline);
     return wire;
   }
 

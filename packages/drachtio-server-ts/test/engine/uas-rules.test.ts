@@ -5,7 +5,7 @@
 import { connect } from 'node:net';
 import { runSipp } from 'drachtio-test-kit';
 import type { Engine } from '../../src/engine';
-import { remoteOf, scenario, startEngine, TestApp } from './helpers';
+import { remoteOf, scenario, startEngine, TestApp, waitFor } from './helpers';
 import { requestText, UdpPeer } from './udp-client';
 
 let engine: Engine;
@@ -113,4 +113,12 @@ test('a malformed TCP stream closes that connection only', async () => {
   await closed;
   const result = await runSipp({ scenario: scenario('uac-options'), remote: remoteOf(engine, 'tcp'), transport: 'tcp' });
   expect(result.exitCode).toBe(0);
+});
+
+test('a request the application never answers gets 408 once the client has given up (64*T1)', async () => {
+  app.answer = () => undefined;
+  const response = await exchange(requestText(peer.port, { method: 'INFO' }));
+  expect(response).toMatch(/^SIP\/2.0 408 /);
+  expect(app.methods()).toEqual(['INFO']);
+  await waitFor(() => app.ended.includes(app.requests[0]?.transactionId ?? ''));
 });
