@@ -64,7 +64,12 @@ export function createClient(options: ConnectionOptions): RedisClient {
       db: options.db,
     });
   }
-  return new Redis({ ...common, host: options.host ?? '127.0.0.1', port: options.port ?? 6379, db: options.db });
+  return new Redis({
+    ...common,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 6379,
+    db: options.db,
+  });
 }
 
 export function isClient(value: unknown): value is RedisClient {

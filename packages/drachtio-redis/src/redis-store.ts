@@ -5,7 +5,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Store } from 'drachtio-session';
-import { ConnectionOptions, createClient, DEFAULT_COMMAND_TIMEOUT_MS, isClient, RedisClient, whenReady } from './connection';
+import {
+  ConnectionOptions,
+  createClient,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  isClient,
+  RedisClient,
+  whenReady,
+} from './connection';
 import { sessionKey } from './keys';
 
 export interface RedisStoreOptions extends ConnectionOptions {
@@ -32,7 +39,9 @@ export class RedisStore extends EventEmitter implements Store {
     super();
     const settings: RedisStoreOptions = isClient(options) ? { client: options } : options;
     if (settings.ttl !== undefined && !(settings.ttl > 0)) {
-      throw new TypeError(`RedisStore: ttl must be a positive number of seconds, got ${String(settings.ttl)}`);
+      throw new TypeError(
+        `RedisStore: ttl must be a positive number of seconds, got ${String(settings.ttl)}`,
+      );
     }
     if (settings.client !== undefined && !isClient(settings.client)) {
       throw new TypeError('RedisStore: client must be an ioredis Redis or Cluster instance');
@@ -96,7 +105,9 @@ export class RedisStore extends EventEmitter implements Store {
 
 function wholeSeconds(ttlSeconds: number): number {
   if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
-    throw new TypeError(`RedisStore: ttl must be a positive number of seconds, got ${String(ttlSeconds)}`);
+    throw new TypeError(
+      `RedisStore: ttl must be a positive number of seconds, got ${String(ttlSeconds)}`,
+    );
   }
   return Math.max(1, Math.ceil(ttlSeconds));
 }

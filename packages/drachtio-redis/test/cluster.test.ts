@@ -25,11 +25,17 @@ describe('RedisStore on a Redis Cluster', () => {
   it('spreads sessions over the masters and reads every one back', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `call-${i}@cluster.test`);
     await Promise.all(ids.map((id) => store.set(id, `value of ${id}`, 60)));
-    expect(await Promise.all(ids.map((id) => store.get(id)))).toEqual(ids.map((id) => `value of ${id}`));
+    expect(await Promise.all(ids.map((id) => store.get(id)))).toEqual(
+      ids.map((id) => `value of ${id}`),
+    );
     const owners = new Set(
       await Promise.all(
         ids.map(async (id) => {
-          const slot = Number((await redisCommand(cluster.nodes[0].port, 'CLUSTER', 'KEYSLOT', store.key(id))).slice(1));
+          const slot = Number(
+            (await redisCommand(cluster.nodes[0].port, 'CLUSTER', 'KEYSLOT', store.key(id))).slice(
+              1,
+            ),
+          );
           return ownerOf(await slotsTable(), slot);
         }),
       ),
@@ -52,25 +58,50 @@ describe('RedisStore on a Redis Cluster', () => {
     const instanceB = { app: new EventEmitter(), middleware: session({ store, ttl: 60 }) };
     const uac = Object.assign(new EventEmitter(), { callId: 'leg-b@cluster' });
     const { app } = instanceA;
-    await runRequest(instanceA.middleware, { app, method: 'INVITE', callId: 'leg-a@cluster' }, (req, res) => {
-      req.session!.user = 'DaveH';
-      app.emit('b2bua', { uas: req, uac });
-      app.emit('dialog-state', { dialogId: 'dialog-b', event: 'confirmed', callId: 'leg-b@cluster', role: 'uac' });
-      res.send(200);
-    }, new FakeResponse('dialog-a'));
+    await runRequest(
+      instanceA.middleware,
+      { app, method: 'INVITE', callId: 'leg-a@cluster' },
+      (req, res) => {
+        req.session!.user = 'DaveH';
+        app.emit('b2bua', { uas: req, uac });
+        app.emit('dialog-state', {
+          dialogId: 'dialog-b',
+          event: 'confirmed',
+          callId: 'leg-b@cluster',
+          role: 'uac',
+        });
+        res.send(200);
+      },
+      new FakeResponse('dialog-a'),
+    );
 
     let seen: unknown;
-    const info = { app: instanceB.app, method: 'INFO', callId: 'leg-b@cluster', dialogId: 'dialog-b' };
+    const info = {
+      app: instanceB.app,
+      method: 'INFO',
+      callId: 'leg-b@cluster',
+      dialogId: 'dialog-b',
+    };
     await runRequest(instanceB.middleware, info, (req, res) => {
       seen = { id: req.session!.id, user: req.session!.user };
       res.send(200);
     });
     expect(seen).toEqual({ id: 'leg-a@cluster', user: 'DaveH' });
 
-    const bye = { app: instanceB.app, method: 'BYE', callId: 'leg-a@cluster', dialogId: 'dialog-a' };
+    const bye = {
+      app: instanceB.app,
+      method: 'BYE',
+      callId: 'leg-a@cluster',
+      dialogId: 'dialog-a',
+    };
     await runRequest(instanceB.middleware, bye);
     expect(await store.get('leg-a@cluster')).toContain('DaveH'); // leg B is still up
-    instanceB.app.emit('dialog-state', { dialogId: 'dialog-b', event: 'terminated', callId: 'leg-b@cluster', role: 'uac' });
+    instanceB.app.emit('dialog-state', {
+      dialogId: 'dialog-b',
+      event: 'terminated',
+      callId: 'leg-b@cluster',
+      role: 'uac',
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await store.get('leg-a@cluster')).toBeUndefined();
     expect(await store.get('leg-b@cluster')).toBeUndefined();

@@ -73,42 +73,67 @@ describe('RedisStore when Redis is slow or down', () => {
   });
 });
 
-describe('a SIP call while Redis is down', () => {
-  it('is refused with 503 and an error event, and goes through once Redis is back', async () => {
-    const redis = await startRedisServer();
-    const server = await startServer();
-    const store = new RedisStore({ port: redis.port, prefix, commandTimeout: 300 });
-    const app = drachtio();
-    const errors: Error[] = [];
-    app.on('error', (error) => errors.push(error));
-    app.use(drachtio.session({ store }));
-    app.use(app.router);
-    app.invite((req, res) => {
-      req.session.user = 'DaveH';
-      res.send(200, { headers: { 'content-type': 'application/sdp' }, body: req.body });
-    });
-    await connectApp(app, server);
-    try {
-      const port = redis.port;
-      await redis.stop();
-      const refused = await runSipp({ scenario: join(__dirname, 'scenarios', 'caller-expects-503.xml'), remote: server.sipHostport });
-      expect(refused.exitCode).toBe(0); // sipp: the call went as the scenario says (503)
-      expect(errors[0]).toBeInstanceOf(SessionStoreError);
+describe('a SIP call while Redis is down or frozen', () => {
+  /** Break Redis, and return how to bring it back. */
+  const outages: Array<
+    [string, (redis: RedisServerHandle) => Promise<() => Promise<RedisServerHandle>>]
+  > = [
+    [
+      'down',
+      async (redis) => {
+        await redis.stop();
+        return () => startRedisServer({ port: redis.port });
+      },
+    ],
+    [
+      'frozen',
+      async (redis) => {
+        redis.pause();
+        return async () => {
+          redis.resume();
+          return redis;
+        };
+      },
+    ],
+  ];
 
-      const restarted = await startRedisServer({ port });
+  it.each(outages)(
+    'is refused with 503 and an error event while Redis is %s, and goes through once it is back',
+    async (_outage, breakRedis) => {
+      let redis = await startRedisServer();
+      const server = await startServer();
+      const store = new RedisStore({ port: redis.port, prefix, commandTimeout: 300 });
+      const app = drachtio();
+      const errors: Error[] = [];
+      app.on('error', (error) => errors.push(error));
+      app.use(drachtio.session({ store }));
+      app.use(app.router);
+      app.invite((req, res) => {
+        req.session.user = 'DaveH';
+        res.send(200, { headers: { 'content-type': 'application/sdp' }, body: req.body });
+      });
+      await connectApp(app, server);
       try {
+        const repair = await breakRedis(redis);
+        const refused = await runSipp({
+          scenario: join(__dirname, 'scenarios', 'caller-expects-503.xml'),
+          remote: server.sipHostport,
+        });
+        expect(refused.exitCode).toBe(0); // sipp: the call went as the scenario says (503)
+        expect(errors[0]).toBeInstanceOf(SessionStoreError);
+
+        redis = await repair();
         await waitUntil(() => store.get('probe').then(() => true));
         const answered = await runSipp({ scenario: 'sn:uac', remote: server.sipHostport });
         expect(answered.exitCode).toBe(0);
       } finally {
-        await restarted.stop();
+        app.disconnect();
+        await store.close();
+        await server.close();
+        await redis.stop();
       }
-    } finally {
-      app.disconnect();
-      await store.close();
-      await server.close();
-    }
-  });
+    },
+  );
 });
 
 /** Poll `check` until it resolves true (Redis reconnects in the background). */

@@ -61,7 +61,9 @@ describe('RedisStore on a standalone Redis', () => {
 
   it('refuses bad settings with a clear error', async () => {
     expect(() => new RedisStore({ ttl: 0 })).toThrow(/ttl must be a positive number/);
-    expect(() => new RedisStore({ client: {} as Redis })).toThrow(/client must be an ioredis Redis or Cluster/);
+    expect(() => new RedisStore({ client: {} as Redis })).toThrow(
+      /client must be an ioredis Redis or Cluster/,
+    );
     await expect(store.set('x', 'v', -5)).rejects.toThrow(/ttl must be a positive number/);
   });
 });

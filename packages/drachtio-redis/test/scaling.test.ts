@@ -35,7 +35,9 @@ class AppProcess {
 
   static start(server: TestServer, instance: string): AppProcess {
     const script = join(__dirname, 'support', 'scaling-app.js');
-    return new AppProcess(fork(script, [String(server.adminPort), prefix, instance], { stdio: 'inherit' }));
+    return new AppProcess(
+      fork(script, [String(server.adminPort), prefix, instance], { stdio: 'inherit' }),
+    );
   }
 
   /** The first message of kind `event`, waiting for it if need be (up to 20 s). */
@@ -45,7 +47,9 @@ class AppProcess {
       const found = this.messages.find((m) => m.event === event);
       if (found) return found;
       if (Date.now() > deadline) {
-        throw new Error(`no '${event}' from the app process; it said: ${JSON.stringify(this.messages)}`);
+        throw new Error(
+          `no '${event}' from the app process; it said: ${JSON.stringify(this.messages)}`,
+        );
       }
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
@@ -82,7 +86,12 @@ describe('two app processes sharing a RedisStore', () => {
     await a.next('ready');
 
     // INVITE, 200, ACK, then six seconds of call before the caller's BYE.
-    const sipp = await startSipp({ scenario: 'sn:uac', remote: server.sipHostport, args: ['-d', '6000'], timeoutMs: 30_000 });
+    const sipp = await startSipp({
+      scenario: 'sn:uac',
+      remote: server.sipHostport,
+      args: ['-d', '6000'],
+      timeoutMs: 30_000,
+    });
     const { callId } = await a.next('invite');
     const key = new RedisStore({ client: redis, prefix }).key(callId!);
     await waitFor(async () => (await redis.get(key))?.includes('"answeredBy":"A"') ?? false);

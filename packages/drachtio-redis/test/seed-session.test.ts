@@ -6,10 +6,16 @@
 import Redis from 'ioredis';
 import type { Application, Middleware } from 'drachtio';
 import { runSipp } from 'drachtio-test-kit';
-import { connectApp, drachtio, startServer, TestServer } from '../../drachtio-session/test/support/harness';
+import {
+  connectApp,
+  drachtio,
+  startServer,
+  TestServer,
+} from '../../drachtio-session/test/support/harness';
 
 const prefix = `test:seed-session:${process.pid}:`;
-const localSdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 0\r\n';
+const localSdp =
+  'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 0\r\n';
 
 /** The seed's example app; what its BYE handler would print goes to `said`. */
 function seedApp(sessionMiddleware: Middleware, said: string[]): Application {
@@ -40,7 +46,11 @@ describe('the seed session example', () => {
   async function call(app: Application): Promise<void> {
     await connectApp(app, server);
     try {
-      const result = await runSipp({ scenario: 'sn:uac', remote: server.sipHostport, args: ['-d', '1000'] });
+      const result = await runSipp({
+        scenario: 'sn:uac',
+        remote: server.sipHostport,
+        args: ['-d', '1000'],
+      });
       expect(result.successfulCalls).toBe(1);
     } finally {
       app.disconnect();

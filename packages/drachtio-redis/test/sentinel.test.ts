@@ -21,7 +21,11 @@ describe('RedisStore through Sentinel', () => {
   });
 
   it('finds the master by name and keeps sessions on it', async () => {
-    const store = new RedisStore({ sentinels: [{ host: sentinel.host, port: sentinel.port }], name: 'sessions', prefix });
+    const store = new RedisStore({
+      sentinels: [{ host: sentinel.host, port: sentinel.port }],
+      name: 'sessions',
+      prefix,
+    });
     const direct = new Redis({ host: master.host, port: master.port });
     try {
       await store.set('via-sentinel', 'v', 60);

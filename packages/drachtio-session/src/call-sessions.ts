@@ -9,7 +9,13 @@ import { AliasCache } from './alias-cache';
 import { SessionStoreError } from './errors';
 import { InFlight } from './in-flight';
 import { KeyedQueue } from './keyed-queue';
-import { emptySessionRecord, formatRecord, parseRecord, SessionRecord, StoredRecord } from './record';
+import {
+  emptySessionRecord,
+  formatRecord,
+  parseRecord,
+  SessionRecord,
+  StoredRecord,
+} from './record';
 import type { Store } from './store';
 import { withTimeout } from './with-timeout';
 
@@ -43,7 +49,8 @@ export class CallSessions {
   async load(callId: string): Promise<LoadedSession> {
     const cachedId = this.aliases.get(callId);
     const first = await this.read(cachedId ?? callId);
-    if (first?.kind === 'session') return { id: cachedId ?? callId, data: first.data, existed: true };
+    if (first?.kind === 'session')
+      return { id: cachedId ?? callId, data: first.data, existed: true };
     if (first?.kind === 'alias') {
       const target = await this.read(first.sessionId);
       if (target?.kind === 'session') {
@@ -66,7 +73,9 @@ export class CallSessions {
   }
 
   touch(sessionId: string): Promise<void> {
-    return this.queue.run(sessionId, () => this.call('touch', (store) => store.touch(sessionId, this.options.ttl)));
+    return this.queue.run(sessionId, () =>
+      this.call('touch', (store) => store.touch(sessionId, this.options.ttl)),
+    );
   }
 
   /** Make `callId` (another leg of the call) share session `sessionId`. */
@@ -133,7 +142,9 @@ export class CallSessions {
   /** Serialized read-modify-write; `change` returns undefined to leave the store as it is. */
   private update(
     sessionId: string,
-    change: (record: SessionRecord | undefined) => SessionRecord | undefined | Promise<SessionRecord | undefined>,
+    change: (
+      record: SessionRecord | undefined,
+    ) => SessionRecord | undefined | Promise<SessionRecord | undefined>,
   ): Promise<void> {
     return this.queue.run(sessionId, async () => {
       const next = await change(await this.readSession(sessionId));
@@ -143,7 +154,9 @@ export class CallSessions {
 
   private async remove(sessionId: string, record: SessionRecord | undefined): Promise<void> {
     const aliases = record?.aliases ?? [];
-    await Promise.all(aliases.map((callId) => this.call('destroy', (store) => store.destroy(callId))));
+    await Promise.all(
+      aliases.map((callId) => this.call('destroy', (store) => store.destroy(callId))),
+    );
     await this.call('destroy', (store) => store.destroy(sessionId));
     this.aliases.forget(aliases);
   }
@@ -168,7 +181,11 @@ export class CallSessions {
       return await withTimeout(pending, this.options.timeout, `session store ${operation}`);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new SessionStoreError(`session store ${operation} failed: ${reason}`, this.options.failureStatus, error);
+      throw new SessionStoreError(
+        `session store ${operation} failed: ${reason}`,
+        this.options.failureStatus,
+        error,
+      );
     }
   }
 }

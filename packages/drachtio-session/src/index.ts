@@ -13,7 +13,14 @@ import { SessionSerializationError, SessionStoreError } from './errors';
 import { SessionState } from './session';
 import type { Session } from './session';
 
-export { session, MemoryStore, registerClass, SessionSerializationError, SessionStoreError, SessionState };
+export {
+  session,
+  MemoryStore,
+  registerClass,
+  SessionSerializationError,
+  SessionStoreError,
+  SessionState,
+};
 export type { Store } from './store';
 export type { Session, SessionData } from './session';
 export type { MemoryStoreOptions } from './memory-store';

@@ -29,7 +29,9 @@ export class MemoryStore implements Store {
   constructor(options: MemoryStoreOptions = {}) {
     const { maxEntries = 10_000, now = Date.now } = options;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new TypeError(`MemoryStore: maxEntries must be a positive integer, got ${String(maxEntries)}`);
+      throw new TypeError(
+        `MemoryStore: maxEntries must be a positive integer, got ${String(maxEntries)}`,
+      );
     }
     this.maxEntries = maxEntries;
     this.now = now;
@@ -84,6 +86,8 @@ export class MemoryStore implements Store {
 
 function assertTtl(ttlSeconds: number): void {
   if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
-    throw new TypeError(`MemoryStore: ttl must be a positive number of seconds, got ${String(ttlSeconds)}`);
+    throw new TypeError(
+      `MemoryStore: ttl must be a positive number of seconds, got ${String(ttlSeconds)}`,
+    );
   }
 }

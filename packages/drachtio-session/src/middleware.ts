@@ -24,7 +24,11 @@ export interface SessionOptions {
   failureStatus?: 500 | 503;
 }
 
-export type SessionMiddleware = (req: HostRequest, res: HostResponse, next: (err?: unknown) => void) => void;
+export type SessionMiddleware = (
+  req: HostRequest,
+  res: HostResponse,
+  next: (err?: unknown) => void,
+) => void;
 
 const DEFAULT_TTL_SECONDS = 86_400;
 const DEFAULT_TIMEOUT_MS = 2_000;
@@ -99,7 +103,9 @@ function reporter(app: HostApp): (error: unknown) => void {
 function assertStore(store: Store): void {
   for (const method of ['get', 'set', 'destroy', 'touch'] as const) {
     if (typeof store?.[method] !== 'function') {
-      throw new TypeError(`session: the store must implement ${method}() (see the Store interface)`);
+      throw new TypeError(
+        `session: the store must implement ${method}() (see the Store interface)`,
+      );
     }
   }
 }

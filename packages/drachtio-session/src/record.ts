@@ -60,5 +60,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function stringsOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string')
+    : [];
 }

@@ -73,15 +73,19 @@ export class RequestSession implements SessionKeeper {
   private finish(res: HostResponse): void {
     if (this.done) return;
     this.done = true;
-    const work = this.rejectsCall(res) ? this.sessions.endIfNoDialogs(this.session.id) : this.persist(res);
-    work
-      .catch(this.report)
-      .finally(() => this.release(res));
+    const work = this.rejectsCall(res)
+      ? this.sessions.endIfNoDialogs(this.session.id)
+      : this.persist(res);
+    work.catch(this.report).finally(() => this.release(res));
   }
 
   /** A failure answer to the INVITE that began the call: the call is over before it started. */
   private rejectsCall(res: HostResponse): boolean {
-    return this.req.method === 'INVITE' && this.req.dialogId === undefined && (res.statusCode ?? 0) >= 300;
+    return (
+      this.req.method === 'INVITE' &&
+      this.req.dialogId === undefined &&
+      (res.statusCode ?? 0) >= 300
+    );
   }
 
   private persist(res: HostResponse): Promise<void> {

@@ -22,7 +22,10 @@ describe('a B2BUA call', () => {
 
   it('shares one session between its legs and drops it when the call ends', async () => {
     const store = new MemoryStore();
-    const callee = await startSipp({ scenario: scenario('callee-hangs-up.xml'), timeoutMs: 20_000 });
+    const callee = await startSipp({
+      scenario: scenario('callee-hangs-up.xml'),
+      timeoutMs: 20_000,
+    });
     const byes: Array<{ callId: string; sessionId: string; user: unknown }> = [];
     const invites: string[] = [];
 
@@ -32,7 +35,9 @@ describe('a B2BUA call', () => {
     app.invite((req, res) => {
       invites.push(req.callId);
       req.session.user = 'DaveH';
-      app.uac(callee.uri('bob'), { headers: { 'content-type': 'application/sdp' }, body: req.body }).pipe(res);
+      app
+        .uac(callee.uri('bob'), { headers: { 'content-type': 'application/sdp' }, body: req.body })
+        .pipe(res);
     });
     app.bye((req, res) => {
       byes.push({ callId: req.callId, sessionId: req.session.id, user: req.session.user });
@@ -40,13 +45,21 @@ describe('a B2BUA call', () => {
     });
     await connectApp(app, server);
     try {
-      const caller = await runSipp({ scenario: scenario('caller-waits-for-bye.xml'), remote: server.sipHostport, timeoutMs: 20_000 });
+      const caller = await runSipp({
+        scenario: scenario('caller-waits-for-bye.xml'),
+        remote: server.sipHostport,
+        timeoutMs: 20_000,
+      });
       expect(caller.exitCode).toBe(0); // sipp: every call succeeded
       expect((await callee.done).exitCode).toBe(0);
       expect(invites).toHaveLength(1);
       expect(byes).toEqual([{ callId: expect.any(String), sessionId: invites[0], user: 'DaveH' }]);
       expect(byes[0].callId).not.toBe(invites[0]); // the BYE came on the B leg
-      await eventually(async () => (await store.get(invites[0])) === undefined && (await store.get(byes[0].callId)) === undefined);
+      await eventually(
+        async () =>
+          (await store.get(invites[0])) === undefined &&
+          (await store.get(byes[0].callId)) === undefined,
+      );
     } finally {
       app.disconnect();
     }

@@ -10,7 +10,11 @@ describe('CallSessions', () => {
     const sessions = callSessions();
     expect(await sessions.load('call-1')).toEqual({ id: 'call-1', data: {}, existed: false });
     await sessions.save('call-1', { user: 'DaveH' }, 'dialog-1');
-    expect(await sessions.load('call-1')).toEqual({ id: 'call-1', data: { user: 'DaveH' }, existed: true });
+    expect(await sessions.load('call-1')).toEqual({
+      id: 'call-1',
+      data: { user: 'DaveH' },
+      existed: true,
+    });
   });
 
   it('finds the session through any leg of the call, in another process too', async () => {
@@ -19,7 +23,11 @@ describe('CallSessions', () => {
     await a.save('leg-a', { user: 'DaveH' });
     await a.link('leg-a', 'leg-b');
     const elsewhere = callSessions(store);
-    expect(await elsewhere.load('leg-b')).toEqual({ id: 'leg-a', data: { user: 'DaveH' }, existed: true });
+    expect(await elsewhere.load('leg-b')).toEqual({
+      id: 'leg-a',
+      data: { user: 'DaveH' },
+      existed: true,
+    });
   });
 
   it('keeps the session while a dialog of the call lives and destroys it with its aliases after the last', async () => {
@@ -58,7 +66,11 @@ describe('CallSessions', () => {
     const sessions = callSessions(store);
     await sessions.link('leg-a', 'leg-b');
     await store.destroy('leg-a');
-    expect(await callSessions(store).load('leg-b')).toEqual({ id: 'leg-b', data: {}, existed: false });
+    expect(await callSessions(store).load('leg-b')).toEqual({
+      id: 'leg-b',
+      data: {},
+      existed: false,
+    });
   });
 
   it('turns store failures and silences into SessionStoreError with the failure status', async () => {
@@ -68,12 +80,19 @@ describe('CallSessions', () => {
       destroy: () => Promise.resolve(),
       touch: () => Promise.resolve(),
     };
-    const error = await callSessions(failing).load('x').catch((e: unknown) => e);
+    const error = await callSessions(failing)
+      .load('x')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionStoreError);
-    expect(error).toMatchObject({ status: 503, message: 'session store get failed: connection refused' });
+    expect(error).toMatchObject({
+      status: 503,
+      message: 'session store get failed: connection refused',
+    });
 
     const silent: Store = { ...failing, get: () => new Promise<undefined>(() => undefined) };
-    await expect(callSessions(silent, 50).load('x')).rejects.toThrow('session store get failed: session store get timed out after 50 ms');
+    await expect(callSessions(silent, 50).load('x')).rejects.toThrow(
+      'session store get failed: session store get timed out after 50 ms',
+    );
 
     const throwing: Store = {
       ...failing,
@@ -81,12 +100,18 @@ describe('CallSessions', () => {
         throw new Error('sync boom');
       },
     };
-    await expect(callSessions(throwing).load('x')).rejects.toThrow('session store get failed: sync boom');
+    await expect(callSessions(throwing).load('x')).rejects.toThrow(
+      'session store get failed: sync boom',
+    );
   });
 
   it('treats stored text it did not write as no session', async () => {
     const store = new MemoryStore();
     await store.set('call-1', 'not json', 60);
-    expect(await callSessions(store).load('call-1')).toEqual({ id: 'call-1', data: {}, existed: false });
+    expect(await callSessions(store).load('call-1')).toEqual({
+      id: 'call-1',
+      data: {},
+      existed: false,
+    });
   });
 });

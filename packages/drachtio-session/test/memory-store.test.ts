@@ -54,7 +54,9 @@ describe('MemoryStore', () => {
   });
 
   it('rejects bad sizes and ttls with a clear error', async () => {
-    expect(() => new MemoryStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/);
+    expect(() => new MemoryStore({ maxEntries: 0 })).toThrow(
+      /maxEntries must be a positive integer/,
+    );
     const store = new MemoryStore();
     await expect(store.set('a', 'x', 0)).rejects.toThrow(/ttl must be a positive number/);
     await expect(store.touch('a', Number.NaN)).rejects.toThrow(/ttl must be a positive number/);

@@ -76,7 +76,12 @@ describe('session middleware', () => {
   });
 
   it('does not store sessions that were never used', async () => {
-    await handle(middleware, { app, method: 'OPTIONS', callId: 'ping' }, new FakeResponse(), (_req, res) => res.send(200));
+    await handle(
+      middleware,
+      { app, method: 'OPTIONS', callId: 'ping' },
+      new FakeResponse(),
+      (_req, res) => res.send(200),
+    );
     await settled();
     expect(store.size).toBe(0);
   });
@@ -95,51 +100,92 @@ describe('session middleware', () => {
   });
 
   it('saves an ACK once its handlers ran', async () => {
-    await handle(middleware, { app, method: 'ACK', callId: 'call-3' }, new FakeResponse(), (req) => {
-      req.session!.acked = true;
-    });
+    await handle(
+      middleware,
+      { app, method: 'ACK', callId: 'call-3' },
+      new FakeResponse(),
+      (req) => {
+        req.session!.acked = true;
+      },
+    );
     await settled();
     expect(await store.get('call-3')).toContain('"acked":true');
   });
 
   it('destroys the session when the last dialog of the call terminates', async () => {
-    await handle(middleware, { app, method: 'INVITE', callId: 'call-4' }, new FakeResponse('d4'), (req, res) => {
-      req.session!.user = 'x';
-      res.send(200);
-    });
+    await handle(
+      middleware,
+      { app, method: 'INVITE', callId: 'call-4' },
+      new FakeResponse('d4'),
+      (req, res) => {
+        req.session!.user = 'x';
+        res.send(200);
+      },
+    );
     await settled();
     app.emit('dialog-state', { dialogId: 'd4', event: 'confirmed', callId: 'call-4', role: 'uas' });
     await settled();
     expect(await store.get('call-4')).toContain('"user":"x"');
-    app.emit('dialog-state', { dialogId: 'd4', event: 'terminated', callId: 'call-4', role: 'uas', reason: 'ack timeout' });
+    app.emit('dialog-state', {
+      dialogId: 'd4',
+      event: 'terminated',
+      callId: 'call-4',
+      role: 'uas',
+      reason: 'ack timeout',
+    });
     await settled();
     expect(await store.get('call-4')).toBeUndefined();
   });
 
   it('shares the session with the B leg of a B2BUA and ends it with the last leg', async () => {
     const uac = new EventEmitter() as EventEmitter & { callId?: string };
-    await handle(middleware, { app, method: 'INVITE', callId: 'leg-a' }, new FakeResponse('dialog-a'), (req, res) => {
-      req.session!.user = 'DaveH';
-      app.emit('b2bua', { uas: req, uac });
-      uac.callId = 'leg-b';
-      uac.emit('sent');
-      app.emit('dialog-state', { dialogId: 'dialog-b', event: 'confirmed', callId: 'leg-b', role: 'uac' });
-      res.send(200);
-    });
+    await handle(
+      middleware,
+      { app, method: 'INVITE', callId: 'leg-a' },
+      new FakeResponse('dialog-a'),
+      (req, res) => {
+        req.session!.user = 'DaveH';
+        app.emit('b2bua', { uas: req, uac });
+        uac.callId = 'leg-b';
+        uac.emit('sent');
+        app.emit('dialog-state', {
+          dialogId: 'dialog-b',
+          event: 'confirmed',
+          callId: 'leg-b',
+          role: 'uac',
+        });
+        res.send(200);
+      },
+    );
     await settled();
     let seenOnB: unknown;
     let idOnB: string | undefined;
-    await handle(middleware, { app, method: 'INFO', callId: 'leg-b', dialogId: 'dialog-b' }, new FakeResponse(), (req, res) => {
-      seenOnB = req.session!.user;
-      idOnB = req.session!.id;
-      res.send(200);
-    });
+    await handle(
+      middleware,
+      { app, method: 'INFO', callId: 'leg-b', dialogId: 'dialog-b' },
+      new FakeResponse(),
+      (req, res) => {
+        seenOnB = req.session!.user;
+        idOnB = req.session!.id;
+        res.send(200);
+      },
+    );
     expect(seenOnB).toBe('DaveH');
     expect(idOnB).toBe('leg-a');
-    await handle(middleware, { app, method: 'BYE', callId: 'leg-a', dialogId: 'dialog-a' }, new FakeResponse(), (_req, res) => res.send(200));
+    await handle(
+      middleware,
+      { app, method: 'BYE', callId: 'leg-a', dialogId: 'dialog-a' },
+      new FakeResponse(),
+      (_req, res) => res.send(200),
+    );
     await settled();
     expect(await store.get('leg-a')).toContain('DaveH'); // leg B still up
-    app.emit('dialog-state', { dialogId: 'dialog-b', event: 'terminated', callId: 'leg-b', role: 'uac' });
+    app.emit('dialog-state', {
+      dialogId: 'dialog-b',
+      event: 'terminated',
+      callId: 'leg-b',
+      role: 'uac',
+    });
     await settled();
     expect(await store.get('leg-a')).toBeUndefined();
     expect(await store.get('leg-b')).toBeUndefined();
@@ -147,11 +193,16 @@ describe('session middleware', () => {
 
   it('leaves nothing behind for a call rejected before any dialog began, B leg alias included', async () => {
     const uac = Object.assign(new EventEmitter(), { callId: 'rejected-b' });
-    await handle(middleware, { app, method: 'INVITE', callId: 'rejected-a' }, new FakeResponse(), (req, res) => {
-      req.session!.user = 'DaveH';
-      app.emit('b2bua', { uas: req, uac });
-      setTimeout(() => res.send(486), 10);
-    });
+    await handle(
+      middleware,
+      { app, method: 'INVITE', callId: 'rejected-a' },
+      new FakeResponse(),
+      (req, res) => {
+        req.session!.user = 'DaveH';
+        app.emit('b2bua', { uas: req, uac });
+        setTimeout(() => res.send(486), 10);
+      },
+    );
     await settled();
     expect(store.size).toBe(0);
   });
@@ -198,7 +249,9 @@ describe('session middleware', () => {
 
   it('rejects bad options with a clear error', () => {
     expect(() => session({ ttl: -1 })).toThrow(/ttl must be a positive number/);
-    expect(() => session({ failureStatus: 404 as 503 })).toThrow(/failureStatus must be 500 or 503/);
+    expect(() => session({ failureStatus: 404 as 503 })).toThrow(
+      /failureStatus must be 500 or 503/,
+    );
     expect(() => session({ store: {} as Store })).toThrow(/must implement get\(\)/);
   });
 });

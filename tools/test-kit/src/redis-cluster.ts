@@ -40,15 +40,33 @@ export interface RedisClusterHandle {
 }
 
 /** Start a standalone redis-server on a free port (or `port`), answering PING when this resolves. */
-export async function startRedisServer(options: { port?: number; args?: string[] } = {}): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  options: { port?: number; args?: string[] } = {},
+): Promise<RedisServerHandle> {
   const port = options.port ?? (await freePort('tcp'));
   const dir = await mkdtemp(join(tmpdir(), `redis-${port}-`));
-  const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.args ?? [])];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    HOST,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    ...(options.args ?? []),
+  ];
   return startRedisProcess(port, args, dir);
 }
 
 /** Run redis-server with `args`, its files in `dir` (removed by stop), until it answers PING on `port`. */
-async function startRedisProcess(port: number, args: string[], dir: string): Promise<RedisServerHandle> {
+async function startRedisProcess(
+  port: number,
+  args: string[],
+  dir: string,
+): Promise<RedisServerHandle> {
   const child = spawn(REDIS_SERVER_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
@@ -64,7 +82,11 @@ async function startRedisProcess(port: number, args: string[], dir: string): Pro
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => (await redisCommand(port, 'PING')).startsWith('+PONG'), `redis-server on port ${port}`, () => child.exitCode !== null);
+    await waitFor(
+      async () => (await redisCommand(port, 'PING')).startsWith('+PONG'),
+      `redis-server on port ${port}`,
+      () => child.exitCode !== null,
+    );
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}${output ? `: ${output.trim()}` : ''}`);
@@ -83,17 +105,30 @@ async function startRedisProcess(port: number, args: string[], dir: string): Pro
  * Start a Sentinel (redis-server --sentinel) that monitors `master` under the name `name`, and
  * resolve once it reports that master's address.
  */
-export async function startRedisSentinel(master: RedisNodeAddress, name = 'mymaster'): Promise<RedisServerHandle> {
+export async function startRedisSentinel(
+  master: RedisNodeAddress,
+  name = 'mymaster',
+): Promise<RedisServerHandle> {
   const port = await freePort('tcp');
   const dir = await mkdtemp(join(tmpdir(), `redis-sentinel-${port}-`));
   const config = join(dir, 'sentinel.conf');
   await writeFile(
     config,
-    [`port ${port}`, `bind ${HOST}`, `dir ${dir}`, `sentinel monitor ${name} ${master.host} ${master.port} 1`, `sentinel down-after-milliseconds ${name} 1000`, ''].join('\n'),
+    [
+      `port ${port}`,
+      `bind ${HOST}`,
+      `dir ${dir}`,
+      `sentinel monitor ${name} ${master.host} ${master.port} 1`,
+      `sentinel down-after-milliseconds ${name} 1000`,
+      '',
+    ].join('\n'),
   );
   const sentinel = await startRedisProcess(port, [config, '--sentinel'], dir);
   await waitFor(
-    async () => (await redisCommand(port, 'SENTINEL', 'get-master-addr-by-name', name)).includes(String(master.port)),
+    async () =>
+      (await redisCommand(port, 'SENTINEL', 'get-master-addr-by-name', name)).includes(
+        String(master.port),
+      ),
     `sentinel on port ${port} knowing master ${name}`,
   ).catch(async (error: unknown) => {
     await sentinel.stop();
@@ -103,7 +138,9 @@ export async function startRedisSentinel(master: RedisNodeAddress, name = 'mymas
 }
 
 /** Start `masters` cluster-enabled servers and join them into one cluster with every slot covered. */
-export async function startRedisCluster(options: { masters?: number } = {}): Promise<RedisClusterHandle> {
+export async function startRedisCluster(
+  options: { masters?: number } = {},
+): Promise<RedisClusterHandle> {
   const masters = options.masters ?? 3;
   const servers: RedisServerHandle[] = [];
   const stop = async () => {
@@ -115,7 +152,16 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
       const busPort = await freePort('tcp');
       servers.push(
         await startRedisServer({
-          args: ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '2000', '--cluster-config-file', 'nodes.conf'],
+          args: [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-port',
+            String(busPort),
+            '--cluster-node-timeout',
+            '2000',
+            '--cluster-config-file',
+            'nodes.conf',
+          ],
         }),
       );
     }
@@ -129,7 +175,8 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
     ]);
     for (const server of servers) {
       await waitFor(
-        async () => (await redisCommand(server.port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
+        async () =>
+          (await redisCommand(server.port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
         `cluster state ok on port ${server.port}`,
       );
     }
@@ -155,8 +202,15 @@ export function redisCommand(port: number, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: HOST, port });
     let reply = '';
-    const timer = setTimeout(() => socket.destroy(new Error(`redis on port ${port} did not answer`)), 2_000);
-    socket.once('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`redis on port ${port} did not answer`)),
+      2_000,
+    );
+    socket.once('connect', () =>
+      socket.write(
+        `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`,
+      ),
+    );
     socket.on('data', (chunk: Buffer) => {
       reply += chunk.toString();
       if (isCompleteReply(reply)) socket.end();
@@ -182,12 +236,17 @@ function isCompleteReply(reply: string): boolean {
   return reply.endsWith('\r\n');
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, gaveUp: () => boolean = () => false): Promise<void> {
+async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  gaveUp: () => boolean = () => false,
+): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
     if (await check().catch(() => false)) return;
     if (gaveUp()) throw new Error(`${what} exited before it was ready`);
-    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${STARTUP_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} was not ready within ${STARTUP_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

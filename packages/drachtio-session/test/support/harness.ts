@@ -22,17 +22,32 @@ export async function startServer(): Promise<TestServer> {
     admin: { address: '127.0.0.1', port: 0 },
     logLevel: 'silent',
   });
-  const udp = server.sipContacts.find((contact) => /transport=udp/i.test(contact)) ?? server.sipContacts[0];
+  const udp =
+    server.sipContacts.find((contact) => /transport=udp/i.test(contact)) ?? server.sipContacts[0];
   const match = /^sips?:([^;]+)/.exec(String(udp));
   if (!match) throw new Error(`cannot read the server's SIP contact from ${String(udp)}`);
-  return { adminPort: server.adminAddress.port, sipHostport: match[1] as string, close: () => server.close() };
+  return {
+    adminPort: server.adminAddress.port,
+    sipHostport: match[1] as string,
+    close: () => server.close(),
+  };
 }
 
 /** Connect `app` (routes already installed) and resolve once the server knows its routes. */
-export async function connectApp(app: Application, server: TestServer, appName?: string): Promise<Application> {
+export async function connectApp(
+  app: Application,
+  server: TestServer,
+  appName?: string,
+): Promise<Application> {
   await new Promise<void>((resolve, reject) => {
     app.connect(
-      { host: '127.0.0.1', port: server.adminPort, secret: SECRET, ...(appName && { appName }), reconnect: false },
+      {
+        host: '127.0.0.1',
+        port: server.adminPort,
+        secret: SECRET,
+        ...(appName && { appName }),
+        reconnect: false,
+      },
       (err) => (err ? reject(err) : resolve()),
     );
   });
