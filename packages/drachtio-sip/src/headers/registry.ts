@@ -1,3 +1,4 @@
+import { SipParseError } from '../errors';
 import { Scanner } from '../grammar/scanner';
 import { AuthHeader, parseAuthHeader, serializeChallenge, serializeCredentials } from './auth';
 import { ContentType, parseContentType, serializeContentType } from './content-type';
@@ -67,13 +68,17 @@ function single<T>(parse: (value: string, key: string) => T, serialize: (value: 
   return { single: true, parse: parse as Codec['parse'], serialize };
 }
 
-/** Comma-separated elements, possibly spread over several fields, read in one pass per field. */
-function list<T>(readElement: (scanner: Scanner) => T, serialize: (value: T) => string): Codec {
+/**
+ * Comma-separated elements, possibly spread over several fields, read in one pass per field.
+ * Only option-tag and method lists may be empty (an empty Supported says "nothing").
+ */
+function list<T>(readElement: (scanner: Scanner) => T, serialize: (value: T) => string, mayBeEmpty = false): Codec {
   return {
     single: false,
     parse(values, key) {
       const out: T[] = [];
       for (const value of values as readonly string[]) new Scanner(value, key).list(readElement, out);
+      if (out.length === 0 && !mayBeEmpty) throw new SipParseError(key, 'empty header');
       return out;
     },
     serialize: (elements: T[]) => elements.map(serialize).join(', '),
@@ -91,7 +96,7 @@ function perField<T>(parse: (value: string, key: string) => T, serialize: (value
 
 const nameAddr = (value: string, key: string) => parseNameAddr(value, key);
 const numeric = single(parseNumeric, serializeNumeric);
-const tokens = list(readToken, (token: string) => token);
+const tokens = list(readToken, (token: string) => token, true);
 const contactList = list(readContact, serializeNameAddr);
 
 const CODECS: Readonly<Record<string, Codec>> = {
