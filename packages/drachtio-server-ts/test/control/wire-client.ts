@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import {
   MessageReader,
   PROTOCOL_VERSION,
@@ -39,6 +40,17 @@ export class WireClient {
   static connect(port: number, host = '127.0.0.1'): Promise<WireClient> {
     return new Promise((resolve, reject) => {
       const socket = connect({ port, host }, () => {
+        socket.off('error', reject);
+        resolve(new WireClient(socket));
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  /** The same over TLS (the tests' certificates are self-signed, so they are not verified). */
+  static connectTls(port: number, host = '127.0.0.1'): Promise<WireClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ port, host, rejectUnauthorized: false }, () => {
         socket.off('error', reject);
         resolve(new WireClient(socket));
       });
