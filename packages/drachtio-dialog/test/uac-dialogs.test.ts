@@ -1,7 +1,7 @@
 /** The app calls sipp: the UAC dialog is created on the 2xx and ends with the far end's BYE. */
 import type { Application } from 'drachtio';
 import { startSipp } from 'drachtio-test-kit';
-import { SipDialog } from '../src';
+import { SipDialog, type SipDialogEvent } from '../src';
 import { SDP_HEADERS, nextDialogEvent, scenario, sdp, startApp, startServer, type TestServer } from './support/harness';
 
 let server: TestServer;
@@ -36,6 +36,27 @@ describe('UAC dialogs', () => {
     expect(dialog.callingParty).toMatchObject({ source: 'p-asserted-identity', user: '+15550001111' });
     const end = await terminated;
     expect(end.target).toBe(dialog);
+    expect(end.reason).toBe('normal far end release');
+    expect((await callee.done).exitCode).toBe(0);
+  });
+
+  it('announces a late-offer call (INVITE without SDP) when the app ACKs with its answer', async () => {
+    const callee = await startSipp({ scenario: scenario('callee-hangs-up.xml') });
+    app = await startApp(server);
+    const seenAtCreate: Array<string | undefined> = [];
+    app.on('sipdialog:create', (e: SipDialogEvent) => seenAtCreate.push(e.target.local.sdp));
+    const terminated = nextDialogEvent(app, 'sipdialog:terminate');
+
+    const res = await app.uac(callee.uri('carol'));
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('m=audio 8000');
+    expect(seenAtCreate).toEqual([]);
+    await res.ack({ headers: SDP_HEADERS, body: sdp(7000) });
+
+    expect(seenAtCreate).toHaveLength(1);
+    expect(seenAtCreate[0]).toContain('m=audio 7000');
+    const end = await terminated;
+    expect(end.target.remote.sdp).toContain('m=audio 8000');
     expect(end.reason).toBe('normal far end release');
     expect((await callee.done).exitCode).toBe(0);
   });
