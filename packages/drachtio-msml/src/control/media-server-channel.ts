@@ -49,8 +49,23 @@ export abstract class MediaServerChannel extends EventEmitter {
   }
 
   /** Send MSML commands in one INFO and resolve with the `<result>`; a non-200 result rejects (MsmlResultError). */
-  execute(...commands: MsmlNode[]): Promise<MsmlResult> {
-    return this.sendMsml(commands);
+  async execute(...commands: MsmlNode[]): Promise<MsmlResult> {
+    if (!this.active) throw new MsmlTransportError(`the SIP dialog ${this.id} with the media server has ended`);
+    const body = toXml(document(...commands));
+    this.owner.trace('sent', this, body);
+    const res = await this.owner.app.request({
+      method: 'INFO',
+      dialogId: this.dialogId,
+      headers: { 'content-type': MSML_CONTENT_TYPE },
+      body,
+    });
+    if (res.status < 200 || res.status >= 300) {
+      throw new MsmlTransportError(`INFO to the media server answered ${res.status} ${res.reason}`, res.status);
+    }
+    this.owner.trace('received', this, res.body);
+    const result = parseResult(res.body);
+    if (!result.ok) throw new MsmlResultError(result);
+    return result;
   }
 
   /**
@@ -94,7 +109,7 @@ export abstract class MediaServerChannel extends EventEmitter {
     const dialog = new MediaDialog(`${target}/dialog:${name}`, name, target, this);
     this.owner.registerDialog(dialog);
     try {
-      const result = await this.sendMsml([start]);
+      const result = await this.execute(start);
       if (result.dialogId && result.dialogId !== dialog.id) {
         this.owner.forgetDialog(dialog);
         dialog.id = result.dialogId;
@@ -105,24 +120,5 @@ export abstract class MediaServerChannel extends EventEmitter {
       this.owner.forgetDialog(dialog);
       throw error;
     }
-  }
-
-  private async sendMsml(commands: readonly MsmlNode[]): Promise<MsmlResult> {
-    if (!this.active) throw new MsmlTransportError(`the SIP dialog ${this.id} with the media server has ended`);
-    const body = toXml(document(...commands));
-    this.owner.trace('sent', this, body);
-    const res = await this.owner.app.request({
-      method: 'INFO',
-      dialogId: this.dialogId,
-      headers: { 'content-type': MSML_CONTENT_TYPE },
-      body,
-    });
-    if (res.status < 200 || res.status >= 300) {
-      throw new MsmlTransportError(`INFO to the media server answered ${res.status} ${res.reason}`, res.status);
-    }
-    this.owner.trace('received', this, res.body);
-    const result = parseResult(res.body);
-    if (!result.ok) throw new MsmlResultError(result);
-    return result;
   }
 }

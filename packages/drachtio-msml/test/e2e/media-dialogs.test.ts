@@ -120,7 +120,40 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
     const caller = await runSipp({ scenario: join(__dirname, '..', 'scenarios', 'caller-is-refused.xml'), remote: h.sipHostport, service: 'busy', timeoutMs: 15000 });
     expect(await failure).toEqual(expect.objectContaining({ name: 'MsmlTransportError', status: 486 }));
     expect(caller.errors).toBe('');
-    expect(caller.successfulCalls).toBe(1);
-    expect((await busyMediaServer.done).successfulCalls).toBe(1);
+    expect(caller.exitCode).toBe(0); // sipp: every call ran its scenario to the end
+    expect((await busyMediaServer.done).exitCode).toBe(0);
+  });
+
+  test('dialog.end() (callback form) stops a prompt that would play forever; dialog.send("terminate") too', async () => {
+    h = await startHarness();
+    const { app, media } = await h.connectApp();
+    const endings = new Promise<string[]>((resolve, reject) => {
+      app.invite(async (req, res) => {
+        try {
+          const conn = await media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } });
+          await res.send(200, { body: conn.sdp, headers: { 'content-type': 'application/sdp' } });
+          const forever = () => conn.makeDialog(moml.play({ audio: 'file://hold-music.wav', iterations: 'forever' }));
+          const seen: string[] = [];
+          const first = await forever();
+          const firstEnded = once(first, 'terminate');
+          const ended = await new Promise<msml.MsmlResult | undefined>((ok, fail) => first.end((err, result) => (err ? fail(err) : ok(result))));
+          seen.push(`end: ${ended?.response}`);
+          await firstEnded;
+          seen.push(`first active: ${first.active}`);
+          const second = await forever();
+          const secondEnded = once(second, 'terminate');
+          await second.send('terminate');
+          await secondEnded;
+          seen.push(`second active: ${second.active}`);
+          resolve(seen);
+          await app.request({ method: 'BYE', dialogId: res.dialogId as string });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    const sipp = await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'hold', timeoutMs: 15000 });
+    expect(await endings).toEqual(['end: 200', 'first active: false', 'second active: false']);
+    expect(sipp.exitCode).toBe(0);
   });
 });
