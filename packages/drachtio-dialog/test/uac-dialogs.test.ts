@@ -60,4 +60,24 @@ describe('UAC dialogs', () => {
     expect(end.reason).toBe('normal far end release');
     expect((await callee.done).exitCode).toBe(0);
   });
+
+  it('creates an early dialog on a reliable 183, confirms the same dialog on the 200, and hangs it up', async () => {
+    const callee = await startSipp({ scenario: scenario('callee-100rel.xml') });
+    app = await startApp(server);
+    const events: string[] = [];
+    app.on('sipdialog:create-early', (e: SipDialogEvent) => events.push(`early ${e.target.state} ${e.target.role}`));
+    app.on('sipdialog:create', (e: SipDialogEvent) => {
+      events.push(`create ${e.target.state}`);
+      void e.target.terminate();
+    });
+    const terminated = nextDialogEvent(app, 'sipdialog:terminate');
+
+    const res = await app.uac(callee.uri('carol'), { headers: { ...SDP_HEADERS, supported: '100rel' }, body: sdp(7000) });
+    expect(res.status).toBe(200);
+    const end = await terminated;
+    expect(events).toEqual(['early early uac', 'create confirmed']);
+    expect(end.target.id).toBe(res.dialogId);
+    expect(end.reason).toBe('normal near end release');
+    expect((await callee.done).exitCode).toBe(0);
+  });
 });
