@@ -120,3 +120,51 @@ describe('application request pipeline', () => {
     expect(canceled).toEqual(['CANCEL']);
   });
 });
+
+describe('dialog notices and early dialogs', () => {
+  const prackFor = (inviteTransactionId: string) => ({ inviteTransactionId, dialogId: 'early-1' });
+
+  it("re-emits every dialog notice as 'dialog-state'", () => {
+    const { app } = fakeWire();
+    const notices: drachtio.ApplicationEvents['dialog-state'][0][] = [];
+    app.on('dialog-state', (notice) => notices.push(notice));
+    const notice = { dialogId: 'd-1', event: 'terminated' as const, role: 'uas' as const, callId: 'c', reason: 'ack timeout' };
+    app.agent.emit('dialog', notice);
+    expect(notices).toEqual([notice]);
+  });
+
+  it("emits 'sipdialog:create-early' once per early dialog when a PRACK arrives, and req.prack runs", async () => {
+    const { app, deliver } = fakeWire();
+    const early: drachtio.EarlyDialogEvent[] = [];
+    const pracks: string[] = [];
+    app.on('sipdialog:create-early', (e) => early.push(e));
+    app.invite((req, res) => {
+      res.send(183, { headers: { Require: '100rel' } });
+      req.prack((prack) => pracks.push(prack.method));
+    });
+    const invite = deliver(INVITE);
+    await tick();
+    deliver(withMethod('PRACK'), prackFor(invite));
+    deliver(withMethod('PRACK'), prackFor(invite));
+    await tick();
+    expect(pracks).toEqual(['PRACK', 'PRACK']);
+    expect(early).toHaveLength(1);
+    expect(early[0]).toMatchObject({ type: 'sipdialog:create-early', target: { role: 'uas', dialogId: 'early-1', callId: 'call-1' } });
+  });
+
+  it('leaves sipdialog:create-early to a dialog middleware that set app.locals.dialogEventsProvider', async () => {
+    const { app, deliver } = fakeWire();
+    const early = jest.fn();
+    app.on('sipdialog:create-early', early);
+    app.use((req, _res, next) => {
+      req.app.locals.dialogEventsProvider = 'drachtio-dialog';
+      next();
+    });
+    app.invite((_req, res) => void res.send(183, { headers: { Require: '100rel' } }));
+    const invite = deliver(INVITE);
+    await tick();
+    deliver(withMethod('PRACK'), prackFor(invite));
+    await tick();
+    expect(early).not.toHaveBeenCalled();
+  });
+});

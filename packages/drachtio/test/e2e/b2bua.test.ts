@@ -66,6 +66,14 @@ describe('seed: B2BUA with pipe(res)', () => {
     expect(outcome.success).toBe(1);
   });
 
+  it("late offer: B's offer goes to A in the 200, and A's answer goes to B in the ACK", async () => {
+    const b = await startSipp({ scenario: scenario('uas-invite-late-offer'), service: 'bob' });
+    const outcome = await b2buaApp(b.uri('bob'));
+    expectSippSuccess(await callApp('uac-invite-late-offer'));
+    expectSippSuccess(await b.done);
+    expect(outcome.success).toBe(1);
+  });
+
   it("relays B's failure to A and emits fail with the status line", async () => {
     const b = await startSipp({ scenario: scenario('uas-invite-reject', { status: 486, reason: 'Busy Here' }), service: 'bob' });
     const outcome = await b2buaApp(b.uri('bob'));
