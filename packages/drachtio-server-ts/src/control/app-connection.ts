@@ -30,6 +30,9 @@ export interface AppConnectionEvents {
 
 let nextConnectionId = 1;
 
+/** Commands of one connection being carried out at once; beyond this, reading pauses. */
+export const MAX_COMMANDS_IN_FLIGHT = 1000;
+
 /**
  * One application's TCP (or TLS) connection: reads frames, turns bad input into error replies,
  * enforces "authenticate first", keeps the connection alive with pings both ways, and writes
@@ -49,6 +52,7 @@ export class AppConnection extends EventEmitter {
   private lastHeard = Date.now();
   private pendingPing?: string;
   private pingCounter = 0;
+  private commandsInFlight = 0;
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -99,6 +103,17 @@ export class AppConnection extends EventEmitter {
 
   notify<N extends NotifyName>(command: N, data: NotifyMap[N], sip?: string): void {
     this.write({ envelope: { type: 'notify', command, data } as Envelope, sip });
+  }
+
+  /**
+   * Counts a command until it settles. A connection that sends commands faster than they are
+   * carried out stops being read (TCP pushes back on the sender) until half of them are done.
+   */
+  track(command: Promise<void>): void {
+    if (++this.commandsInFlight === MAX_COMMANDS_IN_FLIGHT) this.socket.pause();
+    void command.finally(() => {
+      if (--this.commandsInFlight === MAX_COMMANDS_IN_FLIGHT / 2 && this.socket.isPaused()) this.socket.resume();
+    });
   }
 
   /** Flushes what is queued, then closes; the reason goes to the log. */

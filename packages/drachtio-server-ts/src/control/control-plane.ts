@@ -92,7 +92,7 @@ export class ControlPlane {
     const connection = new AppConnection(socket, this.context.options, this.context.logger);
     this.connections.add(connection);
     connection.log.info('application connected');
-    connection.on('command', (envelope) => void this.commands.execute(connection, envelope));
+    connection.on('command', (envelope) => connection.track(this.commands.execute(connection, envelope)));
     connection.on('close', (reason) => this.release(connection, reason));
   }
 
