@@ -115,6 +115,7 @@ export abstract class MediaServerChannel extends EventEmitter {
         dialog.id = result.dialogId;
         this.owner.registerDialog(dialog);
       }
+      this.owner.app.emit('msml:dialog:create', { target: dialog });
       return dialog;
     } catch (error) {
       this.owner.forgetDialog(dialog);

@@ -49,6 +49,7 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
       });
     });
     const appEvents: string[] = [];
+    app.on('msml:dialog:create', () => appEvents.push('msml:dialog:create'));
     app.on('msml:dialog:playDone', () => appEvents.push('msml:dialog:playDone'));
     app.on('msml:dialog:terminate', () => appEvents.push('msml:dialog:terminate'));
     const msDisconnected = once<string>(h.simulator, 'disconnect');
@@ -58,7 +59,7 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
     expect(sipp.errors).toBe('');
     expect(sipp.successfulCalls).toBe(1);
     expect(log).toEqual([expect.stringMatching(/^connected conn:/), 'playDone play.complete', 'digits 1234 (dtmf.match)']);
-    expect(appEvents).toEqual(['msml:dialog:playDone', 'msml:dialog:terminate']);
+    expect(appEvents).toEqual(['msml:dialog:create', 'msml:dialog:playDone', 'msml:dialog:terminate']);
     // Hanging up the caller released the media server leg too (the legs are linked).
     await msDisconnected;
     expect(h.simulator.connectionIds).toEqual([]);
