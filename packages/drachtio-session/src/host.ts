@@ -18,6 +18,10 @@ export interface HostRequest {
   readonly callId: string;
   /** Set for a request inside a dialog. */
   readonly dialogId?: string;
+  /** false once the caller canceled this INVITE. */
+  readonly active?: boolean;
+  /** An INVITE emits 'cancel' when the caller cancels it (the server already answered 487). */
+  once?(event: 'cancel', listener: () => void): unknown;
   session?: Session;
 }
 

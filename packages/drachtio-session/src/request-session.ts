@@ -1,8 +1,8 @@
 /**
  * The session of one incoming request, from load to the moment the request is done: it is
  * saved after the final response (or, for ACK and CANCEL, which get none, once the handlers
- * have run), a BYE that was answered 2xx ends its dialog, and an INVITE rejected before any
- * dialog began ends the call's session. It is also the keeper behind `req.session.save()`,
+ * have run), a BYE that was answered 2xx ends its dialog, and an INVITE rejected or canceled
+ * before any dialog began ends the call's session. It is also the keeper behind `req.session.save()`,
  * `destroy()` and `touch()` for this request.
  */
 import type { CallSessions, LoadedSession } from './call-sessions';
@@ -46,10 +46,13 @@ export class RequestSession implements SessionKeeper {
     }
     const guard = setTimeout(() => this.finish(res), TRANSACTION_LIFETIME_MS);
     guard.unref();
-    res.once('finish', () => {
+    const done = () => {
       clearTimeout(guard);
       this.finish(res);
-    });
+    };
+    res.once('finish', done);
+    // A canceled INVITE gets its 487 from the server, so its response never finishes here.
+    this.req.once?.('cancel', done);
   }
 
   async save(session: SessionState, dialogId?: string): Promise<void> {
@@ -79,13 +82,11 @@ export class RequestSession implements SessionKeeper {
     work.catch(this.report).finally(() => this.release(res));
   }
 
-  /** A failure answer to the INVITE that began the call: the call is over before it started. */
+  /** The INVITE that began the call failed or was canceled: the call is over before it started. */
   private rejectsCall(res: HostResponse): boolean {
-    return (
-      this.req.method === 'INVITE' &&
-      this.req.dialogId === undefined &&
-      (res.statusCode ?? 0) >= 300
-    );
+    const { method, dialogId, active } = this.req;
+    if (method !== 'INVITE' || dialogId !== undefined) return false;
+    return active === false || (res.statusCode ?? 0) >= 300;
   }
 
   private persist(res: HostResponse): Promise<void> {

@@ -207,6 +207,26 @@ describe('session middleware', () => {
     expect(store.size).toBe(0);
   });
 
+  it('leaves nothing behind for a call canceled before it was answered', async () => {
+    const invite = Object.assign(new EventEmitter(), {
+      app,
+      method: 'INVITE',
+      callId: 'canceled',
+      active: true,
+    });
+    await new Promise<void>((resolve) =>
+      middleware(invite, new FakeResponse(), () => {
+        invite.session!.user = 'DaveH';
+        void invite.session!.save().then(resolve);
+      }),
+    );
+    expect(store.size).toBe(1);
+    invite.active = false;
+    invite.emit('cancel');
+    await settled();
+    expect(store.size).toBe(0);
+  });
+
   it('answers with the failure status and emits error when the store fails, and recovers', async () => {
     let down = true;
     const flaky: Store = {
