@@ -3,6 +3,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { InboundMessage } from './transport';
 
 const MAX_DATAGRAM = 65535;
+/** Room for bursts (thousands of calls per second) before the kernel drops datagrams. */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export class UdpTransport {
   private socket: Socket | undefined;
@@ -42,6 +44,7 @@ export class UdpTransport {
         });
         this.socket = socket;
         this.boundPort = socket.address().port;
+        enlargeBuffers(socket);
         resolve();
       });
     });
@@ -58,5 +61,15 @@ export class UdpTransport {
     const socket = this.socket;
     this.socket = undefined;
     return new Promise((resolve) => (socket ? socket.close(() => resolve()) : resolve()));
+  }
+}
+
+/** Best effort: the kernel caps the size (net.core.rmem_max) and some systems refuse it. */
+function enlargeBuffers(socket: Socket): void {
+  try {
+    socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
+    socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+  } catch {
+    // the defaults still work, with less room for bursts
   }
 }
