@@ -58,3 +58,16 @@ function start({ drachtio: server, mediaServer, log = console.log }) {
 }
 
 module.exports = { start };
+
+// Standalone, against a drachtio-server-ts daemon and a simulator you started yourself:
+//   node examples/ivr/app.js   (DRACHTIO_HOST, DRACHTIO_PORT, DRACHTIO_SECRET, MEDIA_SERVER)
+if (require.main === module) {
+  start({
+    drachtio: {
+      host: process.env.DRACHTIO_HOST || '127.0.0.1',
+      port: Number(process.env.DRACHTIO_PORT || 8022),
+      secret: process.env.DRACHTIO_SECRET || 'cymru',
+    },
+    mediaServer: process.env.MEDIA_SERVER || '127.0.0.1:5090',
+  });
+}
