@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { session, SessionStoreError } from 'drachtio-session';
 import { RedisServerHandle, runSipp, startRedisServer } from 'drachtio-test-kit';
 import { RedisStore } from '../src';
-import { connectApp, drachtio, startServer } from '../../drachtio-session/test/support/harness';
+import {
+  connectApp,
+  drachtio,
+  eventually,
+  startServer,
+} from '../../drachtio-session/test/support/harness';
 import { FakeResponse } from './fake-host';
 
 const prefix = `test:faults:${process.pid}:`;
@@ -33,7 +38,7 @@ describe('RedisStore when Redis is slow or down', () => {
     } finally {
       redis.resume();
     }
-    await waitUntil(() => store.get('warm-up').then((v) => v === 'x'));
+    await eventually(() => store.get('warm-up').then((v) => v === 'x'));
   });
 
   it('fails fast while Redis is down and reconnects by itself when it is back', async () => {
@@ -41,7 +46,7 @@ describe('RedisStore when Redis is slow or down', () => {
     await redis.stop();
     await expect(store.get('warm-up')).rejects.toThrow();
     redis = await startRedisServer({ port });
-    await waitUntil(() => store.set('after-restart', 'y', 60).then(() => true));
+    await eventually(() => store.set('after-restart', 'y', 60).then(() => true));
     expect(await store.get('after-restart')).toBe('y');
   });
 
@@ -62,7 +67,7 @@ describe('RedisStore when Redis is slow or down', () => {
     expect(errors[0]).toBeInstanceOf(SessionStoreError);
 
     redis = await startRedisServer({ port });
-    await waitUntil(async () => {
+    await eventually(async () => {
       const retry = new FakeResponse();
       const loaded = new Promise<boolean>((resolve) => {
         middleware({ app, method: 'INVITE', callId: 'down-1' }, retry, () => resolve(true));
@@ -123,7 +128,7 @@ describe('a SIP call while Redis is down or frozen', () => {
         expect(errors[0]).toBeInstanceOf(SessionStoreError);
 
         redis = await repair();
-        await waitUntil(() => store.get('probe').then(() => true));
+        await eventually(() => store.get('probe').then(() => true));
         const answered = await runSipp({ scenario: 'sn:uac', remote: server.sipHostport });
         expect(answered.exitCode).toBe(0);
       } finally {
@@ -135,12 +140,3 @@ describe('a SIP call while Redis is down or frozen', () => {
     },
   );
 });
-
-/** Poll `check` until it resolves true (Redis reconnects in the background). */
-async function waitUntil(check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not met after 100 attempts');
-}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startSipp } from 'drachtio-test-kit';
 import { RedisStore } from '../src';
-import { startServer, TestServer } from '../../drachtio-session/test/support/harness';
+import { eventually, startServer, TestServer } from '../../drachtio-session/test/support/harness';
 
 const prefix = `test:scaling:${process.pid}:`;
 
@@ -94,7 +94,7 @@ describe('two app processes sharing a RedisStore', () => {
     });
     const { callId } = await a.next('invite');
     const key = new RedisStore({ client: redis, prefix }).key(callId!);
-    await waitFor(async () => (await redis.get(key))?.includes('"answeredBy":"A"') ?? false);
+    await eventually(async () => (await redis.get(key))?.includes('"answeredBy":"A"') ?? false);
 
     const b = AppProcess.start(server, 'B');
     apps.push(b);
@@ -106,14 +106,6 @@ describe('two app processes sharing a RedisStore', () => {
     const result = await sipp.done;
     expect(result.successfulCalls).toBe(1);
     expect(b.messages.filter((m) => m.event === 'error')).toEqual([]);
-    await waitFor(async () => (await redis.exists(key)) === 0);
+    await eventually(async () => (await redis.exists(key)) === 0);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not met within 100 attempts');
-}

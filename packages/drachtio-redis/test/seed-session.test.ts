@@ -9,6 +9,7 @@ import { runSipp } from 'drachtio-test-kit';
 import {
   connectApp,
   drachtio,
+  eventually,
   startServer,
   TestServer,
 } from '../../drachtio-session/test/support/harness';
@@ -93,12 +94,3 @@ describe('the seed session example', () => {
     }
   });
 });
-
-/** Poll until `check` holds: the store is written just after the responses go out. */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not met within 100 attempts');
-}

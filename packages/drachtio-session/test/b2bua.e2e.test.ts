@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { runSipp, startSipp } from 'drachtio-test-kit';
 import { MemoryStore, session } from '../src';
-import { connectApp, drachtio, startServer, TestServer } from './support/harness';
+import { connectApp, drachtio, eventually, startServer, TestServer } from './support/harness';
 
 const scenario = (name: string) => join(__dirname, 'scenarios', name);
 
@@ -65,11 +65,3 @@ describe('a B2BUA call', () => {
     }
   });
 });
-
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not met within 100 attempts');
-}

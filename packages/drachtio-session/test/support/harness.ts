@@ -57,3 +57,12 @@ export async function connectApp(
 }
 
 export { drachtio };
+
+/** Poll until `check` holds (stores are written just after responses go out); fails after ~5 s. */
+export async function eventually(check: () => Promise<boolean>, what = 'condition'): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what} not met within 100 attempts`);
+}
