@@ -227,11 +227,13 @@ export class DialogController {
     const dialog = this.find(req.dialogId as string, session);
     if (!dialog || dialog.state === 'terminated') return;
     req.dialog = dialog;
-    // The session saved after this request must carry the live dialog, but only a session that
+    // From now on the dialog is saved with this request's session, but only if that session
     // already holds it: one loaded before the dialog was stored (the ACK of the very 2xx that
     // created it, say) is stale, and writing it back would undo what was saved meanwhile.
-    if (findInSession(session, dialog.id)) dialogsIn(session as DialogSession)[dialog.id] = dialog;
-    this.live.set(dialog, session);
+    if (findInSession(session, dialog.id)) {
+      dialogsIn(session as DialogSession)[dialog.id] = dialog;
+      this.live.set(dialog, session);
+    }
 
     switch (req.method) {
       case 'BYE':
@@ -249,7 +251,10 @@ export class DialogController {
         break;
       case 'ACK':
         // The ACK of a re-INVITE that carried no offer carries the far end's answer.
-        if (targetOf(req.msg).sdp !== undefined) dialog.remote.sdp = req.body;
+        if (targetOf(req.msg).sdp !== undefined) {
+          dialog.remote.sdp = req.body;
+          dialog.emit('modified');
+        }
         break;
     }
     dialog.emit(SipDialog.eventFor(req.method), req, res);
@@ -298,6 +303,8 @@ export class DialogController {
     this.adopted.add(dialog);
     dialog.attach(this.host, abandonEarly);
     dialog.once('terminate', (reason: string) => this.guard('termination', () => this.onTerminated(dialog, reason)));
+    // Its SDP changed (re-INVITE, UPDATE, hold): the request's own save may already be done.
+    dialog.on('modified', () => this.guard('SDP change', () => this.store(dialog, this.live.get(dialog.id)?.session)));
   }
 
   private onTerminated(dialog: SipDialog, reason: string): void {
@@ -305,8 +312,22 @@ export class DialogController {
     this.live.delete(dialog.id);
     this.ended.set(dialog, session);
     removeFromSession(session, dialog.id);
+    this.releasePeer(dialog);
     const cause = this.ending;
     this.app.emit('sipdialog:terminate', new SipDialogEvent('sipdialog:terminate', dialog, session, reason, cause?.req, cause?.res));
+  }
+
+  /**
+   * A B2BUA leg ended: end the other one too, unless the core already did (it does for legs it
+   * piped itself, and takes the link out as it does, so the peer gets exactly one BYE). After a
+   * failover the link was restored by this middleware, possibly after the core looked.
+   */
+  private releasePeer(dialog: SipDialog): void {
+    const peerId = this.app.dialogLinks.release(dialog.id);
+    if (peerId === undefined) return;
+    const peer = this.live.get(peerId)?.dialog;
+    const hangUp = peer ? peer.terminate() : this.app.request({ method: 'BYE', dialogId: peerId }).then(() => undefined);
+    hangUp.catch((err: unknown) => this.report(err, `ending ${peerId}, the other leg of ${dialog.id}`));
   }
 
   private linkLegs(a: SipDialog | undefined, b: SipDialog | undefined): void {
@@ -360,5 +381,5 @@ function learnOfferAnswer(dialog: SipDialog, req: Request, res: Response): void 
   if (offer !== undefined) dialog.remote.sdp = offer;
   const answer = res.msg ? targetOf(res.msg).sdp : undefined;
   if (answer !== undefined) dialog.local.sdp = answer;
-  dialog.emit('modified', 'remote');
+  if (offer !== undefined || answer !== undefined) dialog.emit('modified');
 }

@@ -297,7 +297,7 @@ export class SipDialog extends EventEmitter {
     if (carriesOffer && res.status >= 200 && res.status < 300 && offer !== undefined) {
       this.local.sdp = offer;
       if (res.body) this.remote.sdp = res.body;
-      this.emit('modified', 'local');
+      this.emit('modified');
     }
   }
 
