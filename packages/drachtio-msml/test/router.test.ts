@@ -13,8 +13,8 @@ function setup() {
   const app = new EventEmitter() as unknown as Application;
   const media = msml(app);
   const sent: (number | string)[][] = [];
-  const info = (body: string, contentType = 'application/msml+xml; charset=utf-8', method = 'INFO') => {
-    const req = { method, body, app, dialogId: 'dlg-1', getHeader: (name: string) => (name === 'content-type' ? contentType : undefined) } as unknown as Request;
+  const info = (body: string, contentType = 'application/msml+xml; charset=utf-8', method = 'INFO', session?: object) => {
+    const req = { method, body, app, session, dialogId: 'dlg-1', getHeader: (name: string) => (name === 'content-type' ? contentType : undefined) } as unknown as Request;
     const res = { send: (...args: (number | string)[]) => sent.push(args) } as unknown as Response;
     let passed = false;
     msml.router(req, res, () => (passed = true));
@@ -48,9 +48,9 @@ test('an event for no known object is answered 200 and emitted as msml:event', (
   const { app, sent, info } = setup();
   const seen: unknown[] = [];
   app.on('msml:event', (e: unknown) => seen.push(e));
-  info(eventBody('app.hello', 'conn:x/dialog:y', [['a', '1']]));
+  info(eventBody('app.hello', 'conn:x/dialog:y', [['a', '1']]), undefined, undefined, { caller: 'alice' });
   expect(sent).toEqual([[200]]);
-  expect(seen).toEqual([expect.objectContaining({ name: 'hello', data: { a: '1' } })]);
+  expect(seen).toEqual([expect.objectContaining({ name: 'hello', data: { a: '1' }, session: { caller: 'alice' } })]);
 });
 
 test('dialog events reach the dialog and the app by short name; msml.dialog.exit is terminate and forgets the dialog', () => {

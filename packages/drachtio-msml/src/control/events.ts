@@ -26,4 +26,6 @@ export interface MsmlEventInfo<T> {
   event: MsmlEvent;
   /** The INFO that carried it. */
   req: Request;
+  /** `req.session`, when drachtio-session runs before the router. */
+  session?: unknown;
 }

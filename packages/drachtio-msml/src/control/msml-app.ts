@@ -129,22 +129,24 @@ export class Msml extends EventEmitter implements ConferenceOwner {
 
   private route(event: MsmlEvent, req: Request): void {
     const name = shortName(event.name);
+    const session = (req as { session?: unknown }).session;
+    const common = { name, data: event.data, event, req, ...(session === undefined ? {} : { session }) };
     const dialog = this.dialogs.get(event.id);
     if (dialog) {
       if (name === 'terminate') this.forgetDialog(dialog);
-      const info: MsmlEventInfo<MediaDialog> = { target: dialog, name, data: event.data, event, req };
+      const info: MsmlEventInfo<MediaDialog> = { target: dialog, ...common };
       dialog.deliver(info);
       this.app.emit(`msml:dialog:${name}`, info);
       return;
     }
     const conference = this.conferences.get(event.id);
     if (conference) {
-      const info: MsmlEventInfo<Conference> = { target: conference, name, data: event.data, event, req };
+      const info: MsmlEventInfo<Conference> = { target: conference, ...common };
       conference.deliver(info);
       this.app.emit(`msml:conference:${name}`, info);
       return;
     }
-    this.app.emit('msml:event', { name, data: event.data, event, req });
+    this.app.emit('msml:event', common);
   }
 
   private channelEnded(dialogId: string): void {
