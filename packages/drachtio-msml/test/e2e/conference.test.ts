@@ -77,4 +77,27 @@ describe('a three-party conference end to end', () => {
     await channel.release();
     await expect(channel.makeConference()).rejects.toThrow(msml.MsmlTransportError);
   });
+
+  test('two callers bridged on the media server: connection.join / unjoin', async () => {
+    h = await startHarness();
+    const { app, media } = await h.connectApp();
+    const calls: { conn: msml.Connection; dialogId: string }[] = [];
+    const bothUp = new Promise<void>((resolve, reject) => {
+      app.invite((req, res) => {
+        media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } }).pipe(res, (err, conn) => {
+          if (err || !conn) return reject(err);
+          calls.push({ conn, dialogId: res.dialogId as string });
+          if (calls.length === 2) resolve();
+        });
+      });
+    });
+    const sipp = runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'bridge', calls: 2, limit: 2, rate: 10, timeoutMs: 20000 });
+    await bothUp;
+    const [a, b] = calls as [(typeof calls)[0], (typeof calls)[0]];
+    expect((await a.conn.join(b.conn, { streams: [{ media: 'audio' }] })).ok).toBe(true);
+    expect((await a.conn.unjoin(b.conn)).ok).toBe(true);
+    await expect(a.conn.join('conn:somebody-else')).rejects.toThrow(msml.MsmlResultError);
+    for (const { dialogId } of calls) await app.request({ method: 'BYE', dialogId });
+    expect((await sipp).exitCode).toBe(0);
+  });
 });
