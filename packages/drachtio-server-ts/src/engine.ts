@@ -147,11 +147,14 @@ export class Engine extends EventEmitter implements SipEngine {
       if (message instanceof SipResponse) this.client.receiveResponse(message, inbound);
       else this.server.receiveRequest(message, inbound);
     } catch (error) {
-      // A message that parsed but breaks a rule further in (a malformed typed header, ...).
-      this.logger.warn({ err: error, source: inbound.source }, 'SIP message rejected');
-      if (!(message instanceof SipResponse) && message.method !== 'ACK') {
-        this.rejectMalformed(inbound, error instanceof SipParseError ? error.reason : 'invalid message');
+      if (!(error instanceof SipParseError)) {
+        // Not the message's fault (a listener threw, or a bug here): logged, and the engine carries on.
+        this.logger.error({ err: error, source: inbound.source }, 'error while handling a SIP message');
+        return;
       }
+      // A message that parsed but breaks a rule further in (a malformed Via, CSeq, ...).
+      this.logger.info({ err: error, source: inbound.source }, 'SIP message rejected');
+      if (!(message instanceof SipResponse) && message.method !== 'ACK') this.rejectMalformed(inbound, error.reason);
     }
   }
 

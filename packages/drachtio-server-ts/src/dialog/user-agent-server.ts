@@ -150,7 +150,15 @@ export class UserAgentServer {
     if (request.method === 'PRACK') return this.receivePrack(context, dialog);
     if (TARGET_REFRESH_METHODS.has(request.method)) dialog.remoteTarget = contactUri(request) ?? dialog.remoteTarget;
     this.emitRequest(context);
-    if (request.method === 'BYE') this.core.dialogs.end(dialog, 'normal far end release');
+    if (request.method === 'BYE') {
+      // RFC 3261 15.1.2: a BYE in an early dialog ends the INVITE too, with a 487.
+      const invite = this.servers.get(dialog.inviteTransactionId);
+      if (dialog.role === 'uas' && invite?.transaction.pending) {
+        invite.canceled = true;
+        this.answerLocally(invite, { status: 487 });
+      }
+      this.core.dialogs.end(dialog, 'normal far end release');
+    }
   }
 
   /** RFC 3262: a PRACK stops its reliable provisional; the engine answers it, then tells the application. */
