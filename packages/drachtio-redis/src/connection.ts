@@ -83,6 +83,8 @@ export function isClient(value: unknown): value is RedisClient {
 export function whenReady(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   if (client.status === 'end') return Promise.reject(new Error('Redis connection is closed'));
+  // A client made with lazyConnect waits for its first command; this wait is that command.
+  if (client.status === 'wait') client.connect().catch(() => undefined);
   return new Promise((resolve, reject) => {
     const onReady = () => {
       clearTimeout(timer);

@@ -59,6 +59,15 @@ describe('RedisStore on a standalone Redis', () => {
     await own.quit();
   });
 
+  it('connects a lazyConnect client on first use', async () => {
+    const lazy = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+    const onLazy = new RedisStore({ client: lazy, prefix });
+    expect(lazy.status).toBe('wait');
+    await onLazy.set('lazy', 'v', 60);
+    expect(await store.get('lazy')).toBe('v');
+    await lazy.quit();
+  });
+
   it('refuses bad settings with a clear error', async () => {
     expect(() => new RedisStore({ ttl: 0 })).toThrow(/ttl must be a positive number/);
     expect(() => new RedisStore({ client: {} as Redis })).toThrow(

@@ -10,6 +10,7 @@ import { SessionStoreError } from './errors';
 import { InFlight } from './in-flight';
 import { KeyedQueue } from './keyed-queue';
 import {
+  addId,
   emptySessionRecord,
   formatRecord,
   parseRecord,
@@ -67,7 +68,7 @@ export class CallSessions {
     return this.update(sessionId, (record) => {
       const next = record ?? emptySessionRecord();
       next.data = data;
-      if (dialogId !== undefined && !next.dialogs.includes(dialogId)) next.dialogs.push(dialogId);
+      if (dialogId !== undefined) addId(next.dialogs, dialogId);
       return next;
     });
   }
@@ -84,7 +85,7 @@ export class CallSessions {
     this.aliases.set(callId, sessionId);
     return this.update(sessionId, async (record) => {
       const next = record ?? emptySessionRecord();
-      if (!next.aliases.includes(callId)) next.aliases.push(callId);
+      addId(next.aliases, callId);
       await this.write(callId, { kind: 'alias', sessionId });
       return next;
     });
@@ -94,9 +95,7 @@ export class CallSessions {
   async dialogStarted(callId: string, dialogId: string): Promise<void> {
     const sessionId = await this.resolve(callId);
     await this.update(sessionId, (record) => {
-      if (!record || record.dialogs.includes(dialogId)) return undefined;
-      record.dialogs.push(dialogId);
-      return record;
+      return record && addId(record.dialogs, dialogId) ? record : undefined;
     });
   }
 

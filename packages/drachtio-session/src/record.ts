@@ -23,6 +23,20 @@ export interface AliasRecord {
 
 export type StoredRecord = SessionRecord | AliasRecord;
 
+/**
+ * Most dialogs (forks, legs) and aliases (B2BUA legs) one call keeps. Their ids come from the
+ * network, so the lists are bounded; a call that exceeds this is not a call any more, and its
+ * extra dialogs are simply not tracked (the session then ends by TTL at the latest).
+ */
+export const MAX_IDS_PER_CALL = 64;
+
+/** Add `id` to a record's list once, while the list has room. */
+export function addId(list: string[], id: string): boolean {
+  if (list.includes(id) || list.length >= MAX_IDS_PER_CALL) return false;
+  list.push(id);
+  return true;
+}
+
 export function emptySessionRecord(): SessionRecord {
   return { kind: 'session', data: {}, dialogs: [], aliases: [] };
 }

@@ -1,5 +1,6 @@
 import { MemoryStore, SessionStoreError, Store } from '../src';
 import { CallSessions } from '../src/call-sessions';
+import { MAX_IDS_PER_CALL } from '../src/record';
 
 function callSessions(store: Store = new MemoryStore(), timeout = 1000) {
   return new CallSessions({ store, ttl: 60, timeout, failureStatus: 503 });
@@ -113,5 +114,16 @@ describe('CallSessions', () => {
       data: {},
       existed: false,
     });
+  });
+});
+
+describe('CallSessions bounds', () => {
+  it('tracks at most MAX_IDS_PER_CALL dialogs of one call', async () => {
+    const store = new MemoryStore();
+    const sessions = new CallSessions({ store, ttl: 60, timeout: 1000, failureStatus: 503 });
+    await sessions.save('busy', { n: 1 });
+    for (let i = 0; i < MAX_IDS_PER_CALL + 10; i++) await sessions.dialogStarted('busy', `d${i}`);
+    const stored = JSON.parse((await store.get('busy'))!) as { dialogs: string[] };
+    expect(stored.dialogs).toHaveLength(MAX_IDS_PER_CALL);
   });
 });
