@@ -38,8 +38,9 @@ afterEach(async () => {
 });
 
 /** Start one instance; resolves with it and its reports once it is connected. */
-function startInstance(name: string, reports: Report[]): Promise<ChildProcess> {
-  const child = fork(join(__dirname, 'support', 'failover-app.js'), [String(server.adminPort), SECRET, 'failover-app', prefix, name], {
+function startInstance(name: string, reports: Report[], b2buaTarget?: string): Promise<ChildProcess> {
+  const args = [String(server.adminPort), SECRET, 'failover-app', prefix, name, ...(b2buaTarget ? [b2buaTarget] : [])];
+  const child = fork(join(__dirname, 'support', 'failover-app.js'), args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.push(child);
@@ -105,5 +106,37 @@ describe('failover', () => {
     expect(ended).toMatchObject({ instance: 'B', reason: 'normal near end release', sessionUser: 'DaveH' });
     expect(ended.dialog).toMatchObject({ id: dialog.id, callId: dialog.callId, role: 'uas', state: 'terminated', local: { sdp: dialog.local.sdp } });
     expect((await sipp.done).exitCode).toBe(0);
+  });
+
+  it('after a failover, a BYE on one B2BUA leg still ends the other', async () => {
+    const reports: Report[] = [];
+    const callee = await startSipp({ scenario: scenario('callee-waits-for-bye.xml') });
+    const first = await startInstance('A', reports, callee.uri('carol'));
+    const caller = await startSipp({
+      scenario: scenario('caller-pauses-hangs-up.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+      args: ['-d', '3000'],
+    });
+
+    const legs = await Promise.all(
+      ['uas', 'uac'].map((role) => waitFor(reports, (r) => r.event === 'create' && (r.dialog as { role: string }).role === role)),
+    );
+    const [uas, uac] = legs.map((leg) => leg.dialog as { id: string; callId: string; peerId: string });
+    expect(uas.peerId).toBe(uac.id);
+    // Both legs share the caller's session; wait until both are written, then kill A.
+    await untilStored(uas.callId, uac.id);
+    first.kill('SIGKILL');
+    await startInstance('B', reports, callee.uri('carol'));
+
+    const ends = await Promise.all(
+      [uas.id, uac.id].map((id) => waitFor(reports, (r) => r.event === 'terminate' && (r.dialog as { id: string }).id === id)),
+    );
+    expect(ends.map((e) => [e.instance, e.reason])).toEqual([
+      ['B', 'normal far end release'],
+      ['B', 'normal near end release'],
+    ]);
+    expect((await caller.done).exitCode).toBe(0);
+    expect((await callee.done).exitCode).toBe(0);
   });
 });

@@ -3,14 +3,15 @@
  * answers calls, and hangs up (from whichever instance gets it) when an INFO arrives in a
  * dialog. Reports what happens to the test over the IPC channel.
  *
- * argv: <admin port> <secret> <appName> <redis key prefix> <instance name>
+ * argv: <admin port> <secret> <appName> <redis key prefix> <instance name> [B2BUA target]
+ * With a B2BUA target, calls are piped there instead of answered.
  */
 const drachtio = require('drachtio');
 const { session } = require('drachtio-session');
 const { RedisStore } = require('drachtio-redis');
 const dialog = require('../../dist').default;
 
-const [adminPort, secret, appName, prefix, instance] = process.argv.slice(2);
+const [adminPort, secret, appName, prefix, instance, target] = process.argv.slice(2);
 const store = new RedisStore({ host: '127.0.0.1', port: 6379, prefix });
 const app = drachtio();
 const report = (message) => process.send({ instance, ...message });
@@ -20,6 +21,10 @@ app.use(dialog({ app }));
 
 app.invite((req, res) => {
   req.session.user = 'DaveH';
+  if (target) {
+    app.uac(target, { headers: { 'content-type': 'application/sdp' }, body: req.body }).pipe(res);
+    return;
+  }
   res.send(200, {
     headers: { 'content-type': 'application/sdp' },
     body: 'v=0\r\no=bob 3000 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n',
