@@ -12,6 +12,8 @@ import { registerClass } from './serialization';
 import { SessionSerializationError, SessionStoreError } from './errors';
 import { SessionState } from './session';
 import type { Session } from './session';
+// Brings drachtio's types into the program, so that the augmentation below has a module to merge into.
+import type {} from 'drachtio';
 
 export {
   session,
@@ -28,9 +30,6 @@ export type { SessionOptions, SessionMiddleware } from './middleware';
 export type { SerializableClass } from './serialization';
 export type { Callback } from './callback';
 export default session;
-
-// Brings drachtio's types into the program, so that the augmentation below has a module to merge into.
-import type {} from 'drachtio';
 
 declare module 'drachtio' {
   interface Request {
