@@ -25,10 +25,7 @@ async function main() {
   if (options.help) return console.log(USAGE);
   mkdirSync(resultsDir, { recursive: true });
   const profileDir = join(resultsDir, 'profiles');
-  if (options.profile) {
-    rmSync(profileDir, { recursive: true, force: true });
-    mkdirSync(join(profileDir, 'heap'), { recursive: true });
-  }
+  if (options.profile) rmSync(profileDir, { recursive: true, force: true });
 
   const results = {
     machine: describeMachine(),
@@ -65,7 +62,6 @@ async function main() {
         calls: options.heldCalls,
         rate: options.heldRate,
         lingerSeconds: options.lingerSeconds,
-        snapshotDir: options.profile ? join(profileDir, 'heap') : undefined,
         log,
       }),
     );

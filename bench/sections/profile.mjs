@@ -1,18 +1,19 @@
 // --profile: where the time and the memory go. (a) and (b) run under node --cpu-prof at a
-// load below their maximum; the calls-held section took heap snapshots of the server and the
-// app before and while its calls were up (into profileDir/heap). Raw profiles stay in
-// results/profiles/ (open them in Chrome DevTools); the summary goes to results/profile.md and
-// into the results JSON.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// load below their maximum; then a calls-held run of its own takes heap snapshots of the server
+// and the app before and while its calls are up (its own, because writing a snapshot grows the
+// RSS that section 2 measures). Raw profiles stay in results/profiles/ (open them in Chrome
+// DevTools); the summary goes to results/profile.md and into the results JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { summarizeCpuProfile } from '../lib/cpu-profile.mjs';
 import { diffHeapSnapshots } from '../lib/heap-snapshot.mjs';
 import { runSippUac } from '../lib/sipp.mjs';
 import { SYSTEMS } from '../lib/systems.mjs';
+import { runCallsHeld } from './calls-held.mjs';
 
 const LOAD_SHARE = 0.7;
 
-export async function runProfile({ results, resultsDir, profileDir: dir, profileSeconds, steps, log }) {
+export async function runProfile({ results, resultsDir, profileDir: dir, profileSeconds, snapshotCalls, lingerSeconds, steps, log }) {
   const root = resolve(resultsDir, '..', '..');
   const summary = { cpu: {}, heap: {} };
 
@@ -36,18 +37,19 @@ export async function runProfile({ results, resultsDir, profileDir: dir, profile
   }
 
   const snapshots = join(dir, 'heap');
-  const calls = results.callsHeld?.established;
-  if (calls && existsSync(join(snapshots, 'server-held.heapsnapshot'))) {
-    log('profile: comparing heap snapshots');
-    for (const name of ['server', 'app']) {
-      const before = join(snapshots, `${name}-before.heapsnapshot`);
-      summary.heap[name] = {
-        inflight: diffHeapSnapshots(before, join(snapshots, `${name}-inflight.heapsnapshot`), { per: calls }),
-        steady: diffHeapSnapshots(before, join(snapshots, `${name}-held.heapsnapshot`), { per: calls }),
-      };
-    }
-    summary.heap.calls = calls;
+  mkdirSync(snapshots, { recursive: true });
+  const calls = snapshotCalls;
+  const rate = Math.min(500, results.settings.heldRate);
+  await runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDir: snapshots });
+  log('profile: comparing heap snapshots');
+  for (const name of ['server', 'app']) {
+    const before = join(snapshots, `${name}-before.heapsnapshot`);
+    summary.heap[name] = {
+      inflight: diffHeapSnapshots(before, join(snapshots, `${name}-inflight.heapsnapshot`), { per: calls }),
+      steady: diffHeapSnapshots(before, join(snapshots, `${name}-held.heapsnapshot`), { per: calls }),
+    };
   }
+  summary.heap.calls = calls;
 
   writeFileSync(join(resultsDir, 'profile.md'), renderProfile(summary));
   log('wrote results/profile.md (raw profiles in results/profiles/)');
