@@ -10,7 +10,10 @@ const SDP = `v=0
       t=0 0
       m=audio [media_port] RTP/AVP 0`;
 
-const INVITE = `
+const INVITE = invite('');
+
+function invite(extraHeaders: string): string {
+  return `
   <send retrans="500">
     <![CDATA[
 
@@ -21,7 +24,7 @@ const INVITE = `
       Call-ID: [call_id]
       CSeq: 1 INVITE
       Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
+      Max-Forwards: 70${extraHeaders}
       Content-Type: application/sdp
       Content-Length: [len]
 
@@ -30,6 +33,7 @@ const INVITE = `
     ]]>
   </send>
   <recv response="100" optional="true"/>`;
+}
 
 function inDialog(method: string, cseq: number): string {
   return `
@@ -106,3 +110,125 @@ export function callWithByeAfterSignal(byeStatus: number): string {
   <recv response="${byeStatus}"/>`,
   );
 }
+
+/** sipp gives up while it rings: INVITE / 180 / CANCEL / 200 / 487 / ACK. */
+export const CANCELED_CALL = scenario(
+  'canceled call',
+  `${INVITE}
+  <recv response="180"/>
+  <send retrans="500">
+    <![CDATA[
+
+      CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-3]
+      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 CANCEL
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+  <recv response="487"/>
+  <send>
+    <![CDATA[
+
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-6]
+      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`,
+);
+
+/** RFC 3262 with sipp as the caller: it PRACKs the application's reliable 183, then the call proceeds. */
+export const PRACKED_CALL = scenario(
+  'pracked call',
+  `${invite(`
+      Supported: 100rel`)}
+  <recv response="183">
+    <action>
+      <ereg regexp="([0-9]+)" search_in="hdr" header="RSeq:" assign_to="rseq"/>
+    </action>
+  </recv>
+  <send retrans="500">
+    <![CDATA[
+
+      PRACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 PRACK
+      Max-Forwards: 70
+      RAck: [$rseq] 1 INVITE
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+  <recv response="200" rtd="true"/>
+  ${inDialog('ACK', 1)}
+  ${inDialog('BYE', 3)}
+  <recv response="200"/>`,
+);
+
+/** sipp as the called party that rings until the caller cancels: 180, then 200 to CANCEL and 487. */
+export const RINGING_UNTIL_CANCELED = scenario(
+  'ringing until canceled',
+  `
+  <recv request="INVITE">
+    <action>
+      <ereg regexp="([0-9]+)" search_in="hdr" header="CSeq:" assign_to="cseq"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 180 Ringing
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="CANCEL"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 487 Request Terminated
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      CSeq: [$cseq] INVITE
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>`,
+);

@@ -3,7 +3,7 @@ import { encodeFrame, type Frame, type RequestNotice, type RespondData } from 'd
 import { runSipp, startSipp } from 'drachtio-test-kit';
 import { createServer, type DrachtioServer } from '../../src';
 import { callIdOf } from '../../src/control/sip-call-id';
-import { CALL, callWithByeAfterSignal, rejectedCall } from './scenarios';
+import { CALL, CANCELED_CALL, PRACKED_CALL, RINGING_UNTIL_CANCELED, callWithByeAfterSignal, rejectedCall } from './scenarios';
 import { WireClient } from './wire-client';
 
 /**
@@ -26,6 +26,8 @@ class TestApp {
   readonly seen: Seen[] = [];
   decide: (seen: Seen) => Omit<RespondData, 'transactionId'> | undefined = answerAll;
   onRequest?: (seen: Seen) => void;
+  /** Runs once the request has been answered. */
+  afterAnswer?: (seen: Seen) => Promise<unknown>;
 
   constructor(readonly wire: WireClient) {
     void this.serve();
@@ -49,6 +51,7 @@ class TestApp {
       this.onRequest?.(seen);
       const answer = this.decide(seen);
       if (answer) await this.wire.call('respond', { transactionId: seen.notice.transactionId, ...answer });
+      await this.afterAnswer?.(seen);
     }
   }
 }
@@ -189,6 +192,54 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
     const states: string[] = [];
     while (!states.includes('terminated')) states.push(((await app.wire.notification('dialog')).envelope.data as { event: string }).event);
     expect(states).toContain('confirmed');
+    expect((await sipp.done).successfulCalls).toBe(1);
+  });
+
+  it('tells the application of a CANCEL after the server answered it (200 and 487)', async () => {
+    const app = await connectApp(undefined, ['INVITE']);
+    app.decide = (seen) => (seen.method === 'INVITE' ? { status: 180 } : undefined);
+    const result = await runSipp({ scenario: CANCELED_CALL, remote });
+    expect(result.successfulCalls).toBe(1);
+    const cancel = await app.wire.notification('cancel');
+    const invite = app.seen.find((s) => s.method === 'INVITE') as Seen;
+    expect(cancel.envelope.data).toMatchObject({ transactionId: invite.notice.transactionId, source: { transport: 'udp' } });
+    expect(cancel.sip).toMatch(/^CANCEL /);
+    expect(await app.wire.call('respond', { transactionId: invite.notice.transactionId, status: 200 })).toMatchObject({ ok: false });
+  });
+
+  it('sends a reliable provisional for the application and hands it the PRACK', async () => {
+    const app = await connectApp(undefined, ['INVITE']);
+    let inviteId = '';
+    app.decide = (seen) => {
+      if (seen.method === 'INVITE') {
+        inviteId = seen.notice.transactionId;
+        return { status: 183, headers: { Require: '100rel', 'Content-Type': 'application/sdp' }, body: SDP };
+      }
+      return answerAll(seen);
+    };
+    // Once the PRACK is answered, the call is answered too.
+    app.afterAnswer = async (seen) =>
+      seen.method === 'PRACK' &&
+      app.wire.call('respond', { transactionId: inviteId, status: 200, body: SDP, headers: { 'Content-Type': 'application/sdp' } });
+    const result = await runSipp({ scenario: PRACKED_CALL, remote });
+    expect(result.errors).toBe('');
+    expect(result.successfulCalls).toBe(1);
+    expect(app.methods()).toEqual(['INVITE', 'PRACK', 'ACK', 'BYE']);
+    const prack = app.seen[1].notice;
+    expect(prack.inviteTransactionId ?? prack.dialogId).toBeDefined();
+  });
+
+  it('cancels an INVITE the application sent', async () => {
+    const app = await connectApp(undefined, []);
+    const sipp = await startSipp({ scenario: RINGING_UNTIL_CANCELED });
+    const sent = await app.wire.call('request', { method: 'INVITE', uri: sipp.uri('service'), headers: { 'Content-Type': 'application/sdp' }, body: SDP });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const ringing = await app.wire.notification('response');
+    expect(ringing.sip).toMatch(/^SIP\/2.0 180/);
+    expect(await app.wire.call('cancel', { transactionId: sent.data.transactionId })).toMatchObject({ ok: true, data: { raw: expect.stringMatching(/^CANCEL /) } });
+    const terminated = await app.wire.notification('response');
+    expect(terminated.envelope.data).toMatchObject({ transactionId: sent.data.transactionId });
+    expect(terminated.sip).toMatch(/^SIP\/2.0 487/);
     expect((await sipp.done).successfulCalls).toBe(1);
   });
 
