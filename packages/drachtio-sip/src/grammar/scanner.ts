@@ -30,18 +30,20 @@ export class Scanner {
     throw new SipParseError(this.part, reason);
   }
 
+  // The loops below keep the cursor in a local and store it once: this.i++ per character
+  // would be a memory write per character on the hot path.
   skipWhitespace(): void {
-    const s = this.s;
-    while (this.i < s.length && isWhitespace(s.charCodeAt(this.i))) this.i++;
+    this.i = skipSpaces(this.s, this.i);
   }
 
   /** Consumes `code` (after optional whitespace) if present. */
   accept(code: number): boolean {
-    this.skipWhitespace();
-    if (this.s.charCodeAt(this.i) === code) {
-      this.i++;
+    const i = skipSpaces(this.s, this.i);
+    if (this.s.charCodeAt(i) === code) {
+      this.i = i + 1;
       return true;
     }
+    this.i = i;
     return false;
   }
 
@@ -55,25 +57,26 @@ export class Scanner {
   }
 
   token(what: string): string {
-    this.skipWhitespace();
     const s = this.s;
-    const start = this.i;
-    while (this.i < s.length && isTokenChar(s.charCodeAt(this.i))) this.i++;
-    if (this.i === start) this.fail(`expected ${what} at offset ${start}`);
-    return s.slice(start, this.i);
+    const start = skipSpaces(s, this.i);
+    let i = start;
+    while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
+    if (i === start) this.fail(`expected ${what} at offset ${start}`);
+    this.i = i;
+    return s.slice(start, i);
   }
 
   /** A non-negative decimal integer no larger than `max`. */
   integer(what: string, max: number): number {
-    this.skipWhitespace();
     const s = this.s;
-    const start = this.i;
-    while (this.i < s.length && isDigit(s.charCodeAt(this.i))) this.i++;
-    const digits = this.i - start;
-    if (digits === 0) this.fail(`expected ${what} at offset ${start}`);
-    if (digits > MAX_SAFE_DIGITS) this.fail(`${what} is too large`);
-    const n = Number(s.slice(start, this.i));
+    const start = skipSpaces(s, this.i);
+    let i = start;
+    let n = 0;
+    while (i < s.length && isDigit(s.charCodeAt(i))) n = n * 10 + (s.charCodeAt(i++) - 48);
+    if (i === start) this.fail(`expected ${what} at offset ${start}`);
+    if (i - start > MAX_SAFE_DIGITS) this.fail(`${what} is too large`);
     if (n > max) this.fail(`${what} ${n} exceeds ${max}`);
+    this.i = i;
     return n;
   }
 
@@ -122,34 +125,37 @@ export class Scanner {
   genericParams(params: ParamList = [], stop = 44 /* , */): ParamList {
     const s = this.s;
     for (;;) {
-      this.skipWhitespace();
-      const c = s.charCodeAt(this.i);
+      let i = skipSpaces(s, this.i);
+      const c = s.charCodeAt(i);
       if (c !== 59 /* ; */) {
-        if (this.i >= s.length || c === stop) return params;
-        this.fail(`unexpected "${s[this.i]}" at offset ${this.i}`);
+        this.i = i;
+        if (i >= s.length || c === stop) return params;
+        this.fail(`unexpected "${s[i]}" at offset ${i}`);
       }
-      this.i++;
-      const name = this.token('a parameter name').toLowerCase();
-      if (this.accept(61 /* = */)) {
-        this.skipWhitespace();
-        params.push(name, s.charCodeAt(this.i) === 34 ? this.quotedVerbatim() : this.paramValue());
-      } else {
+      i = skipSpaces(s, i + 1);
+      const nameStart = i;
+      while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
+      if (i === nameStart) this.fail(`expected a parameter name at offset ${i}`);
+      const name = s.slice(nameStart, i).toLowerCase();
+      i = skipSpaces(s, i);
+      if (s.charCodeAt(i) !== 61 /* = */) {
+        this.i = i;
         params.push(name, null);
+        continue;
       }
+      i = skipSpaces(s, i + 1);
+      if (s.charCodeAt(i) === 34) {
+        this.i = i;
+        params.push(name, this.quotedVerbatim());
+        continue;
+      }
+      // token / host: up to a separator, so IPv6 addresses ("received=::1") pass
+      const valueStart = i;
+      while (i < s.length && isParamValueChar(s.charCodeAt(i))) i++;
+      if (i === valueStart) this.fail(`expected a parameter value at offset ${i}`);
+      this.i = i;
+      params.push(name, s.slice(valueStart, i));
     }
-  }
-
-  /** token / host: anything up to a separator, so IPv6 addresses ("received=::1") pass. */
-  private paramValue(): string {
-    const s = this.s;
-    const start = this.i;
-    while (this.i < s.length) {
-      const c = s.charCodeAt(this.i);
-      if (isTokenChar(c) || c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */) this.i++;
-      else break;
-    }
-    if (this.i === start) this.fail(`expected a parameter value at offset ${start}`);
-    return s.slice(start, this.i);
   }
 
   /**
@@ -170,4 +176,13 @@ export class Scanner {
       this.expect(44, '","');
     }
   }
+}
+
+function skipSpaces(s: string, i: number): number {
+  while (i < s.length && isWhitespace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+function isParamValueChar(c: number): boolean {
+  return isTokenChar(c) || c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */;
 }

@@ -1,4 +1,4 @@
-import { Params, paramsFromList, serializeParams } from '../grammar/params';
+import { ParamList, Params, WithParams, serializeParams } from '../grammar/params';
 import { Scanner } from '../grammar/scanner';
 
 export interface ContentType {
@@ -12,13 +12,30 @@ export interface ContentType {
   params: Params;
 }
 
+class ParsedContentType extends WithParams implements ContentType {
+  constructor(
+    public type: string,
+    public subtype: string,
+    public mediaType: string,
+    paramList: ParamList,
+  ) {
+    super(paramList);
+  }
+}
+
 export function parseContentType(value: string): ContentType {
   const scanner = new Scanner(value, 'content-type');
   const type = scanner.token('the media type').toLowerCase();
   scanner.expect(47 /* / */, '"/"');
   const subtype = scanner.token('the media subtype').toLowerCase();
-  const params = paramsFromList(scanner.genericParams());
-  return { type, subtype, mediaType: `${type}/${subtype}`, params };
+  const paramList = scanner.genericParams([], -1);
+  return new ParsedContentType(type, subtype, mediaTypeOf(type, subtype), paramList);
+}
+
+/** The common media types come back as the same constant string instead of a new concatenation. */
+function mediaTypeOf(type: string, subtype: string): string {
+  if (type === 'application' && subtype === 'sdp') return 'application/sdp';
+  return `${type}/${subtype}`;
 }
 
 export function serializeContentType(contentType: ContentType): string {

@@ -6,7 +6,7 @@ import { CSeq, parseCSeq, serializeCSeq } from './cseq';
 import { Contact, NameAddr, parseNameAddr, readContact, readNameAddr, serializeNameAddr } from './name-addr';
 import { CompactForms, headerKey } from './names';
 import { parseNumeric, serializeNumeric } from './numeric';
-import { readToken } from './option-tags';
+import { readTokenList, serializeTokenList } from './option-tags';
 import { RAck, parseRAck, serializeRAck } from './rack';
 import { MinSE, SessionExpires, parseMinSE, parseSessionExpires, serializeMinSE, serializeSessionExpires } from './session-timer';
 import { Via, readVia, serializeVia } from './via';
@@ -70,15 +70,15 @@ function single<T>(parse: (value: string, key: string) => T, serialize: (value: 
 
 /**
  * Comma-separated elements, possibly spread over several fields, read in one pass per field.
- * Only option-tag and method lists may be empty (an empty Supported says "nothing").
+ * (Only token lists may be empty, an empty Supported saying "nothing"; they have their own codec.)
  */
-function list<T>(readElement: (scanner: Scanner) => T, serialize: (value: T) => string, mayBeEmpty = false): Codec {
+function list<T>(readElement: (scanner: Scanner) => T, serialize: (value: T) => string): Codec {
   return {
     single: false,
     parse(values, key) {
       const out: T[] = [];
       for (const value of values as readonly string[]) new Scanner(value, key).list(readElement, out);
-      if (out.length === 0 && !mayBeEmpty) throw new SipParseError(key, 'empty header');
+      if (out.length === 0) throw new SipParseError(key, 'empty header');
       return out;
     },
     serialize: (elements: T[]) => elements.map(serialize).join(', '),
@@ -96,7 +96,15 @@ function perField<T>(parse: (value: string, key: string) => T, serialize: (value
 
 const nameAddr = (value: string, key: string) => parseNameAddr(value, key);
 const numeric = single(parseNumeric, serializeNumeric);
-const tokens = list(readToken, (token: string) => token, true);
+const tokens: Codec = {
+  single: false,
+  parse(values, key) {
+    const out: string[] = [];
+    for (const value of values as readonly string[]) readTokenList(value, key, out);
+    return out;
+  },
+  serialize: serializeTokenList,
+};
 const contactList = list(readContact, serializeNameAddr);
 
 const CODECS: Readonly<Record<string, Codec>> = {

@@ -1,4 +1,4 @@
-import { Params, paramsFromList, serializeParams } from '../grammar/params';
+import { ParamList, Params, WithParams, findParam, paramsFromList, serializeParams } from '../grammar/params';
 import { Scanner } from '../grammar/scanner';
 
 /** Session-Expires (RFC 4028): interval in seconds and who refreshes. */
@@ -16,12 +16,23 @@ export interface MinSE {
 
 const MAX_DELTA = 2 ** 32 - 1;
 
+class ParsedSessionTimer extends WithParams implements SessionExpires {
+  refresher: 'uac' | 'uas' | undefined = undefined;
+
+  constructor(
+    public delta: number,
+    paramList: ParamList,
+  ) {
+    super(paramList);
+  }
+}
+
 export function parseSessionExpires(value: string): SessionExpires {
   const scanner = new Scanner(value, 'session-expires');
   const delta = scanner.integer('delta-seconds', MAX_DELTA);
-  const params = paramsFromList(scanner.genericParams());
-  const result: SessionExpires = { delta, params };
-  const refresher = params.refresher?.toLowerCase();
+  const paramList = scanner.genericParams([], -1);
+  const result = new ParsedSessionTimer(delta, paramList);
+  const refresher = findParam(paramList, 'refresher')?.toLowerCase();
   if (refresher === 'uac' || refresher === 'uas') result.refresher = refresher;
   else if (refresher !== undefined) scanner.fail('refresher must be uac or uas');
   return result;
@@ -37,7 +48,7 @@ export function serializeSessionExpires(se: SessionExpires): string {
 export function parseMinSE(value: string): MinSE {
   const scanner = new Scanner(value, 'min-se');
   const delta = scanner.integer('delta-seconds', MAX_DELTA);
-  return { delta, params: paramsFromList(scanner.genericParams()) };
+  return new ParsedSessionTimer(delta, scanner.genericParams([], -1));
 }
 
 export function serializeMinSE(minSE: MinSE): string {

@@ -48,16 +48,13 @@ export function parseVia(value: string): Via {
 
 /** One via-parm at the scanner; stops before a ',' that starts the next one. */
 export function readVia(scanner: Scanner): Via {
-  const name = scanner.token('the protocol name');
-  scanner.expect(47 /* / */, '"/"');
-  const version = scanner.token('the protocol version');
+  const protocol = readProtocol(scanner);
   scanner.expect(47, '"/"');
-  const transport = scanner.token('the transport').toUpperCase();
+  const transport = readTransport(scanner);
   scanner.skipWhitespace();
   const host = readHost(scanner);
   const port = scanner.accept(58 /* : */) ? scanner.integer('the port', 65535) : undefined;
   const paramList = scanner.genericParams();
-  const protocol = name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name.toUpperCase()}/${version}`;
   const via = new ParsedVia(protocol, transport, host, paramList);
   via.port = port;
   for (let i = 0; i < paramList.length; i += 2) {
@@ -78,6 +75,28 @@ export function readVia(scanner: Scanner): Via {
     }
   }
   return via;
+}
+
+/** "SIP/2.0" as nearly every Via writes it, or the general protocol-name "/" protocol-version. */
+function readProtocol(scanner: Scanner): string {
+  scanner.skipWhitespace();
+  if (scanner.s.startsWith('SIP/2.0', scanner.i) && scanner.s.charCodeAt(scanner.i + 7) === 47) {
+    scanner.i += 7;
+    return 'SIP/2.0';
+  }
+  const name = scanner.token('the protocol name');
+  scanner.expect(47 /* / */, '"/"');
+  const version = scanner.token('the protocol version');
+  return `${name.toUpperCase()}/${version}`;
+}
+
+const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
+
+/** The transport upper-cased; the usual ones as constants rather than new strings. */
+function readTransport(scanner: Scanner): string {
+  const token = scanner.token('the transport');
+  for (const known of TRANSPORTS) if (token === known) return known;
+  return token.toUpperCase();
 }
 
 function readRport(value: string, scanner: Scanner): number {
