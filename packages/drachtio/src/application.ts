@@ -5,7 +5,7 @@ import { Agent, type ConnectOptions, type ReconnectInfo } from './agent';
 import { DialogLinks } from './b2bua';
 import { ClientRequest, type RequestCallback, type RequestOptions } from './client-request';
 import { defaultStatus } from './defaults';
-import { ServerError } from './errors';
+import { NotConnectedError, ServerError } from './errors';
 import { IncomingResponse } from './incoming-response';
 import { METHODS, type Verb } from './methods';
 import {
@@ -68,6 +68,8 @@ type NodeListener = Parameters<EventEmitter['on']>[1];
 const NOT_ROUTED = new Set(['ACK', 'CANCEL', 'PRACK']);
 /** How long an answered INVITE waits for its ACK (64*T1, as RFC 3261 Timer H). */
 const ACK_WAIT_MS = 32_000;
+/** Longer than any INVITE server transaction can wait for an answer (Timer C is 3 minutes). */
+const UNANSWERED_INVITE_MS = 5 * 60_000;
 /** Early dialogs remembered so 'sipdialog:create-early' fires once; bounded against leaks. */
 const MAX_EARLY_DIALOGS = 10_000;
 
@@ -104,7 +106,7 @@ export class Application extends EventEmitter {
   private routerMounted = false;
   private routeUpdatePending = false;
   /** INVITE server transactions still waiting for CANCEL, PRACK or ACK. */
-  private readonly invites = new Map<string, { req: Request; timer?: NodeJS.Timeout }>();
+  private readonly invites = new Map<string, { req: Request; timer: NodeJS.Timeout }>();
   /** Requests we sent that still wait for a final response. */
   private readonly clientTransactions = new Map<string, ClientRequest>();
   private readonly earlyDialogs = new Set<string>();
@@ -114,7 +116,10 @@ export class Application extends EventEmitter {
     this.uac = this.makeUac();
     this.agent.on('ready', (result) => this.emit('connect', null, result.hostport));
     this.agent.on('failed', (error) => this.onConnectFailed(error));
-    this.agent.on('disconnect', (error) => this.emit('disconnect', error));
+    this.agent.on('disconnect', (error) => {
+      this.abandonClientTransactions();
+      this.emit('disconnect', error);
+    });
     this.agent.on('reconnecting', (info) => this.emit('reconnecting', info));
     this.agent.on('warning', (error) => this.reportError(error, 'wire'));
     this.agent.on('request', (notice, sip) => this.onRequest(notice, sip));
@@ -155,7 +160,7 @@ export class Application extends EventEmitter {
     this.agent.close();
     for (const { timer } of this.invites.values()) clearTimeout(timer);
     this.invites.clear();
-    this.clientTransactions.clear();
+    this.abandonClientTransactions();
     this.earlyDialogs.clear();
     this.dialogLinks.clear();
     if (callback) setImmediate(callback);
@@ -282,8 +287,11 @@ export class Application extends EventEmitter {
   }
 
   private onCancel(notice: CancelNotice, sip: string): void {
-    const invite = this.invites.get(notice.transactionId)?.req;
-    if (!invite) return;
+    const entry = this.invites.get(notice.transactionId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.invites.delete(notice.transactionId);
+    const invite = entry.req;
     invite.active = false;
     let msg: SipRequest;
     try {
@@ -315,12 +323,15 @@ export class Application extends EventEmitter {
   // -------------------------------------------------------------------------
 
   private trackInvite(req: Request, res: Response): void {
-    const entry: { req: Request; timer?: NodeJS.Timeout } = { req };
+    const forget = (): boolean => this.invites.delete(req.transactionId);
+    // An INVITE the application never answers must not stay here forever either.
+    const entry = { req, timer: setTimeout(forget, UNANSWERED_INVITE_MS).unref() };
     this.invites.set(req.transactionId, entry);
     res.once('finish', () => {
+      clearTimeout(entry.timer);
       const answered = (res.statusCode ?? 0) < 300;
-      if (!answered) return void this.invites.delete(req.transactionId);
-      entry.timer = setTimeout(() => this.invites.delete(req.transactionId), ACK_WAIT_MS).unref();
+      if (!answered) return void forget();
+      entry.timer = setTimeout(forget, ACK_WAIT_MS).unref();
     });
   }
 
@@ -350,6 +361,14 @@ export class Application extends EventEmitter {
     if (this.earlyDialogs.size >= MAX_EARLY_DIALOGS) this.earlyDialogs.clear();
     this.earlyDialogs.add(target.dialogId);
     this.emit('sipdialog:create-early', { type: 'sipdialog:create-early', target });
+  }
+
+  /** Responses for requests sent on a lost connection will not reach us: fail those requests. */
+  private abandonClientTransactions(): void {
+    const pending = [...this.clientTransactions.values()];
+    this.clientTransactions.clear();
+    const error = new NotConnectedError('the connection to drachtio-server-ts was lost before the final response arrived');
+    for (const req of pending) req.abandon(error);
   }
 
   private releaseLinkedLeg(dialogId: string): void {

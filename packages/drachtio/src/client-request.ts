@@ -26,8 +26,12 @@ export interface RequestOptions extends MessageOptions {
 export type RequestCallback = (err: Error | null, req: ClientRequest, res?: IncomingResponse) => void;
 
 export interface ClientRequestEvents {
-  /** The request is on the wire: `callId`, `transactionId` and `raw` are known. */
-  sent: [req: ClientRequest];
+  /**
+   * The request is on the wire (again after an authentication round): `callId`, `transactionId`
+   * and `raw` are known. It carries the message as sent, not the request itself: the request is
+   * thenable, so resolving a promise with it would wait for the final response.
+   */
+  sent: [msg: SipRequest];
   provisional: [res: IncomingResponse];
   /** The final response (after any authentication round). */
   response: [res: IncomingResponse];
@@ -148,8 +152,9 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
         (result) => {
           this.transactionId = result.transactionId;
           this.raw = result.raw;
-          this.callId = this.msg?.getHeader('call-id');
-          this.emit('sent', this);
+          const msg = this.msg as SipRequest;
+          this.callId = msg.getHeader('call-id');
+          this.emit('sent', msg);
         },
         (error: Error) => this.fail(error),
       );
@@ -166,6 +171,11 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     this.authRounds += 1;
     this.send({ ...this.options.headers, [authorization.header]: authorization.value });
     return true;
+  }
+
+  /** The connection went away before the final response: the request fails with `error`. */
+  abandon(error: Error): void {
+    this.fail(error);
   }
 
   private fail(error: Error): void {

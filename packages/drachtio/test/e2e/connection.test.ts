@@ -95,3 +95,22 @@ describe('app.connect', () => {
     await expect(pending).rejects.toBeInstanceOf(drachtio.NotConnectedError);
   });
 });
+
+describe('a request in flight when the connection is lost', () => {
+  it('fails with NotConnectedError instead of waiting forever', async () => {
+    const server = await start();
+    const app = drachtio();
+    try {
+      await new Promise<void>((resolve, reject) =>
+        app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET, reconnect: false }, (err) => (err ? reject(err) : resolve())),
+      );
+      // A UDP port nobody answers on: the INVITE stays in flight until the connection goes.
+      const request = app.uac('sip:nobody@127.0.0.1:9');
+      await new Promise((resolve) => request.once('sent', resolve));
+      app.disconnect();
+      await expect(request).rejects.toBeInstanceOf(drachtio.NotConnectedError);
+    } finally {
+      await server.close();
+    }
+  });
+});
