@@ -1,6 +1,6 @@
 // Processes under test are node scripts in targets/, forked with an IPC channel so the runner
-// can ask them to collect garbage and report memory, write a heap snapshot, report their
-// counters, and stop cleanly (a clean exit is what makes --cpu-prof write its profile).
+// can ask them to collect garbage and report memory, write a heap snapshot or a CPU profile,
+// report their counters, and stop.
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,14 +9,9 @@ const targets = join(dirname(fileURLToPath(import.meta.url)), '..', 'targets');
 const READY_TIMEOUT_MS = 20000;
 const REPLY_TIMEOUT_MS = 120000;
 
-/**
- * Fork targets/<script> and resolve once it sent 'ready' (with whatever it reports: ports, ...).
- * `profileDir` runs it under --cpu-prof writing there.
- */
-export async function startTarget(name, script, args = [], { profileDir } = {}) {
-  const execArgv = ['--expose-gc'];
-  if (profileDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`);
-  const child = fork(join(targets, script), args, { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+/** Fork targets/<script> and resolve once it sent 'ready' (with whatever it reports: ports, ...). */
+export async function startTarget(name, script, args = []) {
+  const child = fork(join(targets, script), args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   const keep = (chunk) => (output = (output + chunk).slice(-8000));
   child.stdout.setEncoding('utf8').on('data', keep);
@@ -61,6 +56,8 @@ export async function startTarget(name, script, args = [], { profileDir } = {}) 
     memory: () => ask('memory'),
     counters: () => ask('counters'),
     heapSnapshot: (path) => ask('snapshot', { path }),
+    startCpuProfile: () => ask('cpu-profile-start'),
+    stopCpuProfile: (path) => ask('cpu-profile-stop', { path }),
     output: () => output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -9,27 +9,27 @@ export const SYSTEMS = {
   app: {
     label: '(a) server + app (UAS)',
     description: 'drachtio-server-ts and a drachtio app answering INVITE 200+SDP, BYE 200, each in its own process',
-    start: (options) =>
+    start: () =>
       startInOrder({
-        server: () => startServer(options),
-        app: ({ server }) => startApp('app', server, ['--mode', 'uas'], options),
+        server: () => startServer(),
+        app: ({ server }) => startApp('app', server, ['--mode', 'uas']),
       }).then((parts) => system(parts.server.info.sip, parts)),
   },
   b2bua: {
     label: '(b) server + app (B2BUA) + sipp UAS',
     description: 'the same app bridging each call to sipp -sn uas with app.uac(...).pipe(res)',
-    start: (options) =>
+    start: () =>
       startInOrder({
         'sipp-uas': () => startSippUas(),
-        server: () => startServer(options),
-        app: ({ server, 'sipp-uas': uas }) => startApp('app', server, ['--mode', 'b2bua', '--far-end', uas.hostport], options),
+        server: () => startServer(),
+        app: ({ server, 'sipp-uas': uas }) => startApp('app', server, ['--mode', 'b2bua', '--far-end', uas.hostport]),
       }).then((parts) => system(parts.server.info.sip, parts)),
   },
   engine: {
     label: '(c) engine only (internal API)',
     description: 'the SIP engine answering from its SipEngine control API in one process, no wire, no app',
-    start: (options) =>
-      startInOrder({ engine: () => startTarget('engine', 'engine.mjs', [], options) }).then((parts) =>
+    start: () =>
+      startInOrder({ engine: () => startTarget('engine', 'engine.mjs') }).then((parts) =>
         system(parts.engine.info.sip, parts),
       ),
   },
@@ -41,12 +41,12 @@ export const SYSTEMS = {
   },
 };
 
-export function startServer(options) {
-  return startTarget('server', 'server.mjs', ['--secret', SECRET], options);
+export function startServer() {
+  return startTarget('server', 'server.mjs', ['--secret', SECRET]);
 }
 
-export function startApp(name, server, args, options) {
-  return startTarget(name, 'app.mjs', ['--admin', server.info.admin, '--secret', SECRET, ...args], options);
+export function startApp(name, server, args) {
+  return startTarget(name, 'app.mjs', ['--admin', server.info.admin, '--secret', SECRET, ...args]);
 }
 
 /** Start the parts one after the other; when one fails, stop those already running. */

@@ -9,14 +9,14 @@ import { SYSTEMS } from '../lib/systems.mjs';
 
 const SETTLE_MS = 2000;
 
-export async function runCallRate({ systems, steps, stepSeconds, log, profileDir }) {
+export async function runCallRate({ systems, steps, stepSeconds, log }) {
   const results = [];
   for (const kind of systems) {
     const { label, description } = SYSTEMS[kind];
     log(`call rate: ${label}`);
     let system;
     try {
-      system = await SYSTEMS[kind].start({ profileDir });
+      system = await SYSTEMS[kind].start();
     } catch (error) {
       log(`  could not start: ${error.message}`);
       if (error.detail) log(error.detail.replace(/^/gm, '    '));

@@ -14,8 +14,8 @@ import { startApp, startServer } from '../lib/systems.mjs';
 export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDir }) {
   const lingerMs = lingerSeconds * 1000;
   log(`calls held: ${calls} calls established at ${rate}/s`);
-  const server = await startServer({});
-  const app = await startApp('app', server, ['--mode', 'uas'], {});
+  const server = await startServer();
+  const app = await startApp('app', server, ['--mode', 'uas']);
   const parts = { server, app };
   try {
     // Warm up first, so code, JIT and pools are in the baseline and only per-call state is counted.

@@ -1,5 +1,6 @@
-// --profile: where the time and the memory go. (a) and (b) run under node --cpu-prof at a
-// load below their maximum; then a calls-held run of its own takes heap snapshots of the server
+// --profile: where the time and the memory go. (a) and (b) run under V8's CPU profiler (what
+// node --cpu-prof runs, started over the IPC channel after a warm-up so start-up and JIT
+// warm-up stay out of it) at a load below their maximum; then a calls-held run of its own takes heap snapshots of the server
 // and the app before and while its calls are up (its own, because writing a snapshot grows the
 // RSS that section 2 measures). Raw profiles stay in results/profiles/ (open them in Chrome
 // DevTools); the summary goes to results/profile.md and into the results JSON.
@@ -22,16 +23,20 @@ export async function runProfile({ results, resultsDir, profileDir: dir, profile
     const rate = measured ? Math.max(10, Math.round(measured * LOAD_SHARE)) : steps[Math.min(1, steps.length - 1)];
     const profileDir = join(dir, kind);
     mkdirSync(profileDir, { recursive: true });
-    log(`profile: ${SYSTEMS[kind].label} at ${rate} cps for ${profileSeconds} s under --cpu-prof`);
-    const system = await SYSTEMS[kind].start({ profileDir });
+    log(`profile: ${SYSTEMS[kind].label} at ${rate} cps for ${profileSeconds} s under the CPU profiler`);
+    const system = await SYSTEMS[kind].start();
+    const profiled = ['server', 'app'].map((name) => [name, system.parts[name]]);
     let sipp;
     try {
+      await runSippUac({ remote: system.remote, rate, calls: Math.round(rate * Math.min(5, profileSeconds)) });
+      for (const [, part] of profiled) await part.startCpuProfile();
       sipp = await runSippUac({ remote: system.remote, rate, calls: Math.round(rate * profileSeconds) });
+      for (const [name, part] of profiled) await part.stopCpuProfile(join(profileDir, `${name}.cpuprofile`));
     } finally {
       await system.stop();
     }
-    summary.cpu[kind] = { rate, failedCalls: sipp.failedCalls, processes: {} };
-    for (const name of ['server', 'app']) {
+    summary.cpu[kind] = { rate, failedCalls: sipp.failedCalls, retransmissions: sipp.retransmissions, processes: {} };
+    for (const [name] of profiled) {
       summary.cpu[kind].processes[name] = summarizeCpuProfile(join(profileDir, `${name}.cpuprofile`), { root });
     }
   }
@@ -59,7 +64,7 @@ export async function runProfile({ results, resultsDir, profileDir: dir, profile
 function renderProfile(summary) {
   const lines = ['# Profile summary', ''];
   for (const [kind, run] of Object.entries(summary.cpu)) {
-    lines.push(`## CPU: ${SYSTEMS[kind].label} at ${run.rate} cps (${run.failedCalls} failed calls)`, '');
+    lines.push(`## CPU: ${SYSTEMS[kind].label} at ${run.rate} cps (${run.failedCalls} failed calls, ${run.retransmissions} retransmissions)`, '');
     for (const [name, p] of Object.entries(run.processes)) {
       lines.push(`### ${name}: busy ${p.busyPercent} % of ${p.samples} samples over ${p.seconds} s; shares below are of the busy samples`, '');
       lines.push('| self % | function |', '|---|---|', ...p.self.map((f) => `| ${f.percent} | \`${f.name}\` |`), '');

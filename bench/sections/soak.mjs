@@ -13,8 +13,8 @@ const MAX_HEAP_SLOPE_PER_MINUTE = 512 * 1024;
 
 export async function runSoak({ seconds, rate, sampleSeconds, log }) {
   log(`soak: ${rate} cps for ${seconds} s through (a)`);
-  const server = await startServer({});
-  const app = await startApp('app', server, ['--mode', 'uas'], {});
+  const server = await startServer();
+  const app = await startApp('app', server, ['--mode', 'uas']);
   const parts = { server, app };
   try {
     const sipp = await startSippUac({ remote: server.info.sip, rate, calls: Math.round(rate * seconds) });

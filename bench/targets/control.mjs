@@ -1,5 +1,9 @@
 // The runner's side channel into a process under test (see lib/node-process.mjs).
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { writeHeapSnapshot } from 'node:v8';
+
+let profiler;
 
 /**
  * Answer the runner's commands. `counters()` returns what the target counted so far;
@@ -19,6 +23,20 @@ export function serveRunner({ counters = () => ({}), stop }) {
         global.gc?.();
         reply({ path: writeHeapSnapshot(message.path) });
         break;
+      case 'cpu-profile-start':
+        profiler = new Session();
+        profiler.connect();
+        await post('Profiler.enable');
+        await post('Profiler.start');
+        reply({});
+        break;
+      case 'cpu-profile-stop': {
+        const { profile } = await post('Profiler.stop');
+        profiler.disconnect();
+        writeFileSync(message.path, JSON.stringify(profile));
+        reply({ path: message.path });
+        break;
+      }
       case 'stop':
         await stop();
         process.exit(0);
@@ -28,6 +46,14 @@ export function serveRunner({ counters = () => ({}), stop }) {
 
 // A runner that dies (Ctrl-C) closes the channel: do not outlive it.
 process.once('disconnect', () => process.exit(0));
+
+/**
+ * The V8 CPU profiler (what node --cpu-prof runs), started and stopped on request so the
+ * profile covers the load only, not start-up and warm-up.
+ */
+function post(method) {
+  return new Promise((resolve, reject) => profiler.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+}
 
 export function reportReady(info) {
   process.send({ type: 'ready', ...info });
