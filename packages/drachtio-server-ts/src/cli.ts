@@ -111,4 +111,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-void main(process.argv);
+main(process.argv).catch((err: Error) => fail(`failed to start: ${err.message}`));
