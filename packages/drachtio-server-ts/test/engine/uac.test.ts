@@ -102,6 +102,33 @@ describe.each(['udp', 'tcp'] as const)('engine as UAC over %s', (transport) => {
   });
 });
 
+describe('engine as UAC: session timers', () => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ sessionTimers: { minSE: 1 } });
+  });
+  afterAll(() => engine.stop());
+
+  test('the 2xx makes the engine the refresher: it refreshes with UPDATE until the application hangs up', async () => {
+    const sipp = await startSipp({ scenario: scenario('uas-session-refresh') });
+    const call = await send(engine, {
+      method: 'INVITE',
+      uri: sipp.uri(),
+      headers: { Supported: 'timer', 'Session-Expires': '4' },
+      body: SDP,
+    });
+    const ok = await call.final();
+    expect(ok.status).toBe(200);
+    // The first refresh is due at 2 s; hang up between it and the next one (4 s).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await send(engine, { method: 'BYE', dialogId: ok.dialogId });
+    const result = await sipp.done;
+    expect(result.errors).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+});
+
 describe('engine as UAC: UDP loss and timeouts', () => {
   let engine: Engine;
 

@@ -94,8 +94,11 @@ describe.each(['udp', 'tcp'] as const)('engine as UAS over %s', (transport) => {
     expect(app.dialogs.at(-1)).toMatchObject({ event: 'terminated', reason: 'session expired' });
   });
 
-  test('session timer: the engine is the refresher and refreshes with UPDATE', async () => {
-    const result = await sipp('uac-session-refresh');
+  test.each([
+    ['UPDATE (the far end allows it)', 'uac-session-refresh'],
+    ['a re-INVITE with the last SDP (the far end does not allow UPDATE)', 'uac-session-refresh-reinvite'],
+  ])('session timer: the engine is the refresher and refreshes with %s', async (_how, name) => {
+    const result = await sipp(name);
     expect(result.errors).toBe('');
     expect(result.exitCode).toBe(0);
     expect(app.dialogs.at(-1)).toMatchObject({ event: 'terminated', reason: 'normal far end release' });
