@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runSipp } from 'drachtio-test-kit';
 import { expectSippSuccess, scenario } from '../support/scenarios';
@@ -47,6 +47,15 @@ async function runApp(file: string): Promise<void> {
 }
 
 describe('the package from plain Node.js', () => {
+  it('the ES module entry names every member the CommonJS export has', () => {
+    const script = "import * as esm from 'drachtio'; import { createRequire } from 'node:module'; const cjs = createRequire(import.meta.url)('drachtio'); console.log(JSON.stringify({ esm: Object.keys(esm).filter((k) => k !== 'default').sort(), cjs: Object.keys(cjs).sort(), same: esm.default === cjs }));";
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    const { esm, cjs, same } = JSON.parse(result.stdout) as { esm: string[]; cjs: string[]; same: boolean };
+    expect(esm).toEqual(cjs);
+    expect(same).toBe(true);
+  });
+
   it("require('drachtio')() runs the quick start (CommonJS)", async () => {
     await runApp('quick-start.cjs');
   });
