@@ -47,7 +47,7 @@ export abstract class Transaction {
     this.onTerminated(this);
   }
 
-  /** (Re)starts the named timer; a zero duration still fires asynchronously, as RFC 3261 allows. */
+  /** (Re)starts the named timer. */
   protected startTimer(name: string, ms: number, fire: () => void): void {
     this.stopTimer(name);
     const timer = setTimeout(() => {

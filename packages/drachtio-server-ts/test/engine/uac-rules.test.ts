@@ -89,3 +89,23 @@ test('a request without a magic-cookie branch is matched the RFC 2543 way', asyn
     engine.off('request', listener);
   }
 });
+
+test('Timer C: a call that rings too long is canceled, the application gets a 408, the 487 is still ACKed', async () => {
+  const impatient = await startEngine({ timerC: 300 });
+  try {
+    const port = Number(/:(\d+);transport=udp$/.exec(impatient.contacts[0] ?? '')?.[1]);
+    const responses: EngineResponse[] = [];
+    const from = peer.received.length;
+    await impatient.request({ method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP }, (r) => responses.push(r));
+    const invite = await peer.next(/^INVITE /, from);
+    peer.send(answer(invite, '180 Ringing'), port);
+    const cancel = await peer.next(/^CANCEL /, from);
+    expect((await waitFor(() => responses.find((r) => r.status >= 200))).status).toBe(408);
+    peer.send(answer(cancel, '200 OK'), port);
+    peer.send(answer(invite, '487 Request Terminated'), port);
+    await peer.next(/^ACK /, from);
+    expect(responses.filter((r) => r.status >= 200).map((r) => r.status)).toEqual([408]);
+  } finally {
+    await impatient.stop();
+  }
+});
