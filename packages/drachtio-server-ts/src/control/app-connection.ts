@@ -32,6 +32,7 @@ let nextConnectionId = 1;
 
 /** Commands of one connection being carried out at once; beyond this, reading pauses. */
 export const MAX_COMMANDS_IN_FLIGHT = 1000;
+const CLOSE_GRACE_MS = 5000;
 
 /**
  * One application's TCP (or TLS) connection: reads frames, turns bad input into error replies,
@@ -121,8 +122,10 @@ export class AppConnection extends EventEmitter {
     if (this.closed) return;
     this.log.info({ reason }, 'closing application connection');
     this.finish(reason);
-    // Once everything queued is flushed, nothing more is read or written.
+    // Once everything queued is flushed, nothing more is read or written; a peer that does not
+    // read what is left gets a few seconds before the socket is destroyed anyway.
     this.socket.end(() => this.socket.destroy());
+    this.socket.setTimeout(CLOSE_GRACE_MS, () => this.socket.destroy());
   }
 
   private write(message: { envelope: Envelope; sip?: string }): void {
