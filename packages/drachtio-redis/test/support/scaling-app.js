@@ -1,9 +1,10 @@
 // One instance of a horizontally scaled app, run as its own process by scaling.test.ts.
-// Arguments: admin port of the server, Redis key prefix, instance name. Reports to the parent over IPC.
+// Arguments: admin port of the server, Redis key prefix, instance name, and the verbs it handles
+// ('invite,bye' or just 'bye'). Reports to the parent over IPC.
 const drachtio = require('drachtio');
 const RedisStore = require('drachtio-redis')(drachtio);
 
-const [adminPort, prefix, instance] = process.argv.slice(2);
+const [adminPort, prefix, instance, verbs] = process.argv.slice(2);
 const localSdp =
   'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 0\r\n';
 
@@ -12,12 +13,14 @@ const store = new RedisStore({ host: '127.0.0.1', port: 6379, prefix });
 app.use(drachtio.session({ store }));
 app.use(app.router);
 
-app.invite((req, res) => {
-  req.session.user = 'DaveH';
-  req.session.answeredBy = instance;
-  res.send(200, { headers: { 'content-type': 'application/sdp' }, body: localSdp });
-  process.send({ event: 'invite', instance, callId: req.callId });
-});
+if (verbs.split(',').includes('invite')) {
+  app.invite((req, res) => {
+    req.session.user = 'DaveH';
+    req.session.answeredBy = instance;
+    res.send(200, { headers: { 'content-type': 'application/sdp' }, body: localSdp });
+    process.send({ event: 'invite', instance, callId: req.callId });
+  });
+}
 
 app.bye((req, res) => {
   process.send({
