@@ -54,6 +54,30 @@ describe('control plane (fake engine)', () => {
       expect(reply.ok && typeof reply.data.serverVersion).toBe('string');
     });
 
+    it('reads a frame written one byte at a time, and several frames written at once', async () => {
+      const client = await WireClient.connect(port);
+      clients.push(client);
+      const auth = encodeFrame(JSON.stringify({ type: 'request', rid: 'a', command: 'authenticate', data: { secret: SECRET, versions: [1] } }));
+      for (const byte of auth) {
+        client.sendRaw(Buffer.from([byte]));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect((await client.next()).envelope).toMatchObject({ rid: 'a', ok: true });
+      client.sendRaw(
+        Buffer.concat([
+          encodeFrame(JSON.stringify({ type: 'request', rid: 'b', command: 'route', data: { verbs: ['INVITE'] } })),
+          encodeFrame(JSON.stringify({ type: 'request', rid: 'c', command: 'ping', data: {} })),
+          encodeFrame(JSON.stringify({ type: 'request', rid: 'd', command: 'ping' })),
+        ]),
+      );
+      const rids = [(await client.next()).envelope, (await client.next()).envelope, (await client.next()).envelope].map((e) => (e as { rid: string }).rid);
+      expect(rids.sort()).toEqual(['b', 'c', 'd']);
+      const id = engine.receive('INVITE', { raw: 'INVITE sip:zoë@127.0.0.1 SIP/2.0\r\nSubject: ☎ 日本語\r\nContent-Length: 0\r\n\r\n' });
+      const request = await client.notification('request');
+      expect(request.envelope.data).toMatchObject({ transactionId: id });
+      expect(request.sip).toBe('INVITE sip:zoë@127.0.0.1 SIP/2.0\r\nSubject: ☎ 日本語\r\nContent-Length: 0\r\n\r\n');
+    });
+
     it('refuses a wrong secret with a reason, then closes', async () => {
       const client = await WireClient.connect(port);
       clients.push(client);
