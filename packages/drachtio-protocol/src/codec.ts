@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors';
-import { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, encodeFrame } from './framing';
+import { DEFAULT_MAX_FRAME_SIZE, FrameDecoder } from './framing';
 import type { Envelope, Frame } from './messages';
 import { validateEnvelope } from './validate';
 
@@ -24,9 +24,25 @@ export function encodePayload(message: OutgoingMessage): Buffer {
   return Buffer.concat([json, Buffer.from([LF]), sip]);
 }
 
-/** One message, framed and ready for the socket. */
+/**
+ * One message, framed and ready for the socket. Written straight into a single buffer: this runs
+ * for every SIP message the server hands to an application.
+ */
 export function encodeMessage(message: OutgoingMessage): Buffer {
-  return encodeFrame(encodePayload(message));
+  const json = JSON.stringify(message.envelope);
+  const jsonLength = Buffer.byteLength(json, 'utf8');
+  const { sip } = message;
+  const sipLength = sip === undefined ? 0 : typeof sip === 'string' ? Buffer.byteLength(sip, 'utf8') : sip.length;
+  const payloadLength = sip === undefined ? jsonLength : jsonLength + 1 + sipLength;
+  const prefix = `${payloadLength}#`;
+  const frame = Buffer.allocUnsafe(prefix.length + payloadLength);
+  let at = frame.write(prefix, 0, 'latin1');
+  at += frame.write(json, at, 'utf8');
+  if (sip === undefined) return frame;
+  frame[at++] = LF;
+  if (typeof sip === 'string') frame.write(sip, at, 'utf8');
+  else frame.set(sip, at);
+  return frame;
 }
 
 /** Reads one payload: JSON envelope (validated) and the raw SIP after it, if any. */

@@ -120,6 +120,15 @@ describe('JSON codec v1', () => {
     expect(() => decodePayload(Buffer.from(json))).toThrow(ProtocolError);
   });
 
+  it('frames a message exactly like encodeFrame(encodePayload(...)), for any text or bytes', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.option(fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array())), (text, sip) => {
+        const message = { envelope: { ...notice, data: { ...notice.data, transactionId: text || 't' } } as Envelope, sip: sip ?? undefined };
+        expect(encodeMessage(message)).toEqual(encodeFrame(encodePayload(message)));
+      }),
+    );
+  });
+
   it('turns randomly mutated frames into messages or typed errors, never exceptions', () => {
     const valid = Buffer.concat([
       encodeMessage({ envelope: notice, sip: invite }),
