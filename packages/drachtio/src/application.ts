@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { CancelNotice, DialogNotice, RequestNotice, ResponseNotice, SendRequestData, SendRequestResult } from 'drachtio-protocol';
 import { parseMessage, type SipRequest, type SipResponse } from 'drachtio-sip';
-import { Agent, type ConnectOptions, type ReconnectInfo } from './agent';
+import { Agent, type ConnectOptions, type ReconnectInfo } from './wire/agent';
 import { DialogLinks } from './b2bua';
-import { ClientRequest, type RequestCallback, type RequestOptions } from './client-request';
-import { defaultStatus } from './defaults';
+import { ClientRequest, type RequestCallback, type RequestOptions } from './uac/client-request';
+import { defaultStatus } from './middleware/defaults';
 import { NotConnectedError, ServerError } from './errors';
-import { IncomingResponse } from './incoming-response';
+import { IncomingResponse } from './uac/incoming-response';
 import { METHODS, type Verb } from './methods';
 import {
   dispatch,
@@ -15,10 +15,11 @@ import {
   type Middleware,
   type ResponseErrorMiddleware,
   type ResponseMiddleware,
-} from './middleware';
-import { Request } from './request';
-import { Response } from './response';
-import { Router } from './router';
+} from './middleware/stack';
+import { Request } from './uas/request';
+import { Response } from './uas/response';
+import { Router } from './middleware/router';
+import { ServerInvites } from './uas/server-invites';
 
 /** An early dialog, as the 'sipdialog:create-early' event reports it in `e.target`. */
 export type EarlyDialog =
@@ -66,10 +67,6 @@ type NodeListener = Parameters<EventEmitter['on']>[1];
 
 /** ACK, CANCEL and PRACK never start anything, so the server is not asked to route them. */
 const NOT_ROUTED = new Set(['ACK', 'CANCEL', 'PRACK']);
-/** How long an answered INVITE waits for its ACK (64*T1, as RFC 3261 Timer H). */
-const ACK_WAIT_MS = 32_000;
-/** Longer than any INVITE server transaction can wait for an answer (Timer C is 3 minutes). */
-const UNANSWERED_INVITE_MS = 5 * 60_000;
 /** Early dialogs remembered so 'sipdialog:create-early' fires once; bounded against leaks. */
 const MAX_EARLY_DIALOGS = 10_000;
 
@@ -105,8 +102,7 @@ export class Application extends EventEmitter {
   private readonly responseStack: Layer<ClientRequest, IncomingResponse>[] = [];
   private routerMounted = false;
   private routeUpdatePending = false;
-  /** INVITE server transactions still waiting for CANCEL, PRACK or ACK. */
-  private readonly invites = new Map<string, { req: Request; timer: NodeJS.Timeout }>();
+  private readonly invites = new ServerInvites();
   /** Requests we sent that still wait for a final response. */
   private readonly clientTransactions = new Map<string, ClientRequest>();
   private readonly earlyDialogs = new Set<string>();
@@ -158,7 +154,6 @@ export class Application extends EventEmitter {
   /** Closes the connection for good (no reconnection). */
   disconnect(callback?: () => void): this {
     this.agent.close();
-    for (const { timer } of this.invites.values()) clearTimeout(timer);
     this.invites.clear();
     this.abandonClientTransactions();
     this.earlyDialogs.clear();
@@ -249,7 +244,7 @@ export class Application extends EventEmitter {
     req.res = res;
     switch (req.method) {
       case 'INVITE':
-        this.trackInvite(req, res);
+        this.invites.track(req, res);
         break;
       case 'ACK':
         this.onAck(req);
@@ -271,7 +266,9 @@ export class Application extends EventEmitter {
     try {
       msg = parseMessage(sip) as SipResponse;
     } catch (error) {
-      this.reportError(error, 'parsing a response from the server');
+      // The server parsed it first, so this is a bug somewhere; the request must not wait forever.
+      this.clientTransactions.delete(notice.transactionId);
+      req.abandon(error as Error);
       return;
     }
     const res = new IncomingResponse(this, req, notice, msg, sip);
@@ -287,11 +284,8 @@ export class Application extends EventEmitter {
   }
 
   private onCancel(notice: CancelNotice, sip: string): void {
-    const entry = this.invites.get(notice.transactionId);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    this.invites.delete(notice.transactionId);
-    const invite = entry.req;
+    const invite = this.invites.take(notice.transactionId);
+    if (!invite) return;
     invite.active = false;
     let msg: SipRequest;
     try {
@@ -319,32 +313,15 @@ export class Application extends EventEmitter {
   }
 
   // -------------------------------------------------------------------------
-  // INVITE server transactions: CANCEL, PRACK, ACK find their INVITE here
+  // ACK and PRACK for INVITEs this application answers
   // -------------------------------------------------------------------------
 
-  private trackInvite(req: Request, res: Response): void {
-    const forget = (): boolean => this.invites.delete(req.transactionId);
-    // An INVITE the application never answers must not stay here forever either.
-    const entry = { req, timer: setTimeout(forget, UNANSWERED_INVITE_MS).unref() };
-    this.invites.set(req.transactionId, entry);
-    res.once('finish', () => {
-      clearTimeout(entry.timer);
-      const answered = (res.statusCode ?? 0) < 300;
-      if (!answered) return void forget();
-      entry.timer = setTimeout(forget, ACK_WAIT_MS).unref();
-    });
-  }
-
   private onAck(ack: Request): void {
-    const entry = ack.inviteTransactionId === undefined ? undefined : this.invites.get(ack.inviteTransactionId);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    this.invites.delete(entry.req.transactionId);
-    entry.req.emit('ack', ack);
+    this.invites.take(ack.inviteTransactionId)?.emit('ack', ack);
   }
 
   private onPrack(prack: Request, res: Response): void {
-    const invite = prack.inviteTransactionId === undefined ? undefined : this.invites.get(prack.inviteTransactionId)?.req;
+    const invite = this.invites.find(prack.inviteTransactionId);
     if (!invite) return;
     const dialogId = prack.dialogId ?? invite.res.dialogId;
     if (dialogId !== undefined) this.emitEarlyDialog({ role: 'uas', dialogId, callId: invite.callId, req: invite, res: invite.res });

@@ -1,7 +1,7 @@
-import type { ClientRequest } from './client-request';
+import type { ClientRequest } from './uac/client-request';
 import type { MessageOptions } from './headers';
-import type { IncomingResponse } from './incoming-response';
-import type { Response } from './response';
+import type { IncomingResponse } from './uac/incoming-response';
+import type { Response } from './uas/response';
 
 /**
  * Dialogs joined by a B2BUA: when one ends (BYE from its far end, ack timeout, session

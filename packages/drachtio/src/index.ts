@@ -1,15 +1,15 @@
-import * as agent from './agent';
+import * as agent from './wire/agent';
 import * as application from './application';
-import * as clientRequest from './client-request';
-import * as digest from './digest-auth';
+import * as clientRequest from './uac/client-request';
+import * as digest from './middleware/digest-auth';
 import * as errors from './errors';
 import type * as headers from './headers';
-import * as incomingResponse from './incoming-response';
+import * as incomingResponse from './uac/incoming-response';
 import * as methods from './methods';
-import type * as middleware from './middleware';
+import type * as middleware from './middleware/stack';
 import { loadCompanion } from './optional-packages';
-import * as request from './request';
-import * as response from './response';
+import * as request from './uas/request';
+import * as response from './uas/response';
 
 /** Creates a drachtio application: `const app = require('drachtio')()`. */
 function drachtio(): application.Application {

@@ -1,4 +1,4 @@
-import { dispatch, type Layer, type NextFunction } from '../src/middleware';
+import { dispatch, type Layer, type NextFunction } from '../src/middleware/stack';
 
 interface Msg {
   method: string;

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { parseMessage, type SipResponse } from 'drachtio-sip';
-import type { Application } from './application';
-import type { MessageOptions } from './headers';
-import { Outcome } from './outcome';
+import type { Application } from '../application';
+import type { MessageOptions } from '../headers';
+import { Outcome } from '../outcome';
 import type { Request } from './request';
 
 export type SendCallback = (err: Error | null, msg?: SipResponse) => void;

@@ -1,7 +1,7 @@
-import type { ClientRequest } from './client-request';
-import type { IncomingResponse } from './incoming-response';
-import type { Request } from './request';
-import type { Response } from './response';
+import type { ClientRequest } from '../uac/client-request';
+import type { IncomingResponse } from '../uac/incoming-response';
+import type { Request } from '../uas/request';
+import type { Response } from '../uas/response';
 
 /** Passes control to the next middleware; with an argument, to the next error middleware. */
 export type NextFunction = (err?: unknown) => void;

@@ -1,6 +1,6 @@
-import { dispatch, type ErrorMiddleware, type Layer, type Middleware, type NextFunction } from './middleware';
-import type { Request } from './request';
-import type { Response } from './response';
+import { dispatch, type ErrorMiddleware, type Layer, type Middleware, type NextFunction } from './stack';
+import type { Request } from '../uas/request';
+import type { Response } from '../uas/response';
 
 /**
  * The handlers registered with `app[verb](...)`, in registration order. Mounted with

@@ -1,4 +1,4 @@
-import type { Request } from './request';
+import type { Request } from '../uas/request';
 
 /**
  * What the application answers when its middleware and handlers all passed a request on

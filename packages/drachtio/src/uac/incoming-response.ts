@@ -1,9 +1,9 @@
 import type { ResponseNotice, Transport } from 'drachtio-protocol';
 import type { SipResponse } from 'drachtio-sip';
-import type { Application } from './application';
+import type { Application } from '../application';
 import type { ClientRequest } from './client-request';
-import type { MessageOptions } from './headers';
-import { Outcome } from './outcome';
+import type { MessageOptions } from '../headers';
+import { Outcome } from '../outcome';
 
 /** The SIP status line, as a B2BUA's 'fail' event reports it. */
 export interface StatusLine {

@@ -1,7 +1,7 @@
 import { createChallenge, isSupportedAlgorithm, serializeChallenge, verifyDigest, type AuthHeader } from 'drachtio-sip';
-import type { Middleware, NextFunction } from './middleware';
-import type { Request } from './request';
-import type { Response } from './response';
+import type { Middleware, NextFunction } from './stack';
+import type { Request } from '../uas/request';
+import type { Response } from '../uas/response';
 
 /** What the password lookup may hand back: the password itself, or a precomputed HA1. */
 export type PasswordResult = string | { ha1: string } | null | undefined;

@@ -14,7 +14,7 @@ import {
   type RequestNotice,
   type ResponseNotice,
 } from 'drachtio-protocol';
-import { NotConnectedError, ServerError } from './errors';
+import { NotConnectedError, ServerError } from '../errors';
 
 /** Where and how to reach drachtio-server-ts, as `app.connect()` takes it. */
 export interface ConnectOptions {

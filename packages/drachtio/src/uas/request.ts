@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { RequestNotice, Transport } from 'drachtio-protocol';
 import type { SipRequest } from 'drachtio-sip';
-import type { Application } from './application';
-import type { AuthorizedUser } from './digest-auth';
+import type { Application } from '../application';
+import type { AuthorizedUser } from '../middleware/digest-auth';
 import type { Response } from './response';
 
 export interface RequestEvents {

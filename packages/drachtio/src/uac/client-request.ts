@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { parseMessage, type SipRequest } from 'drachtio-sip';
-import type { Application } from './application';
-import { pipe } from './b2bua';
+import type { Application } from '../application';
+import { pipe } from '../b2bua';
 import { authorizationFor, type Credentials } from './digest-client';
-import type { MessageOptions } from './headers';
+import type { MessageOptions } from '../headers';
 import type { IncomingResponse, StatusLine } from './incoming-response';
-import { Outcome } from './outcome';
-import type { Response } from './response';
+import { Outcome } from '../outcome';
+import type { Response } from '../uas/response';
 
 /** What `app.uac()`, `app.uac[verb]()` and `app.request()` accept. */
 export interface RequestOptions extends MessageOptions {
@@ -173,7 +173,7 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     return true;
   }
 
-  /** The connection went away before the final response: the request fails with `error`. */
+  /** No final response will reach us (the connection went away): the request fails with `error`. */
   abandon(error: Error): void {
     this.fail(error);
   }
