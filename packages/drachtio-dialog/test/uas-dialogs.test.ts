@@ -177,4 +177,24 @@ describe('UAS dialogs', () => {
     expect((await terminated).reason).toBe('normal far end release');
     expect((await sipp.done).exitCode).toBe(0);
   });
+
+  it("ends an early dialog turned down with a final error as 'call rejected'", async () => {
+    app = await startApp(server, {
+      setup: (a) =>
+        a.invite((req: Request, res: Response) => {
+          res.send(183, { headers: { ...SDP_HEADERS, require: '100rel' }, body: sdp(7000) });
+          req.prack(() => setTimeout(() => res.send(486), 50));
+        }),
+    });
+    const early = nextDialogEvent(app, 'sipdialog:create-early');
+    const terminated = nextDialogEvent(app, 'sipdialog:terminate');
+    const sipp = await startSipp({ scenario: scenario('caller-100rel-rejected.xml'), remote: server.sipHostport, service: 'bob' });
+
+    const dialog = (await early).target;
+    const end = await terminated;
+    expect(end.target).toBe(dialog);
+    expect(end.reason).toBe('call rejected');
+    expect(dialog.times.connect).toBeUndefined();
+    expect((await sipp.done).exitCode).toBe(0);
+  });
 });
