@@ -8,7 +8,14 @@
  *   both share the DialogTable and report through this EventEmitter.
  */
 import { EventEmitter } from 'node:events';
-import type { AckData, CancelData, RespondData, RespondResult, SendRequestData, SendRequestResult } from 'drachtio-protocol';
+import type {
+  AckData,
+  CancelData,
+  RespondData,
+  RespondResult,
+  SendRequestData,
+  SendRequestResult,
+} from 'drachtio-protocol';
 import { parseMessage, SipParseError, SipResponse, type SipRequest } from 'drachtio-sip';
 import pino, { type Logger } from 'pino';
 import { DialogTable } from './dialog/dialog-table';
@@ -121,7 +128,10 @@ export class Engine extends EventEmitter implements SipEngine {
     return this.server.respond(data);
   }
 
-  request(data: SendRequestData, onResponse: (response: EngineResponse) => void): Promise<SendRequestResult> {
+  request(
+    data: SendRequestData,
+    onResponse: (response: EngineResponse) => void,
+  ): Promise<SendRequestResult> {
     return this.client.request(data, onResponse);
   }
 
@@ -140,7 +150,10 @@ export class Engine extends EventEmitter implements SipEngine {
       message = parseMessage(inbound.data);
     } catch (error) {
       this.logger.info({ err: error, source: inbound.source }, 'unparseable SIP message');
-      this.rejectMalformed(inbound, error instanceof SipParseError ? error.reason : 'unparseable message');
+      this.rejectMalformed(
+        inbound,
+        error instanceof SipParseError ? error.reason : 'unparseable message',
+      );
       return;
     }
     try {
@@ -149,16 +162,22 @@ export class Engine extends EventEmitter implements SipEngine {
     } catch (error) {
       if (!(error instanceof SipParseError)) {
         // Not the message's fault (a listener threw, or a bug here): logged, and the engine carries on.
-        this.logger.error({ err: error, source: inbound.source }, 'error while handling a SIP message');
+        this.logger.error(
+          { err: error, source: inbound.source },
+          'error while handling a SIP message',
+        );
         return;
       }
       // A message that parsed but breaks a rule further in (a malformed Via, CSeq, ...).
       this.logger.info({ err: error, source: inbound.source }, 'SIP message rejected');
-      if (!(message instanceof SipResponse) && message.method !== 'ACK') this.rejectMalformed(inbound, error.reason);
+      if (!(message instanceof SipResponse) && message.method !== 'ACK')
+        this.rejectMalformed(inbound, error.reason);
     }
   }
 
   private rejectMalformed(inbound: InboundMessage, reason: string): void {
-    rejectMalformed(inbound, reason, (data) => this.transport.send(data, inbound.source, inbound.connection));
+    rejectMalformed(inbound, reason, (data) =>
+      this.transport.send(data, inbound.source, inbound.connection),
+    );
   }
 }

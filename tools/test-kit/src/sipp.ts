@@ -130,7 +130,9 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
   await Promise.race([waitUntilBound(transport, address, port), done]);
   if (!running.has(child)) {
     const result = await done;
-    throw new Error(`sipp exited before it was ready (code ${result.exitCode}): ${result.stderr || result.stdout.slice(-2000)}`);
+    throw new Error(
+      `sipp exited before it was ready (code ${result.exitCode}): ${result.stderr || result.stdout.slice(-2000)}`,
+    );
   }
 
   const hostport = ipv6 ? `[${address}]:${port}` : `${address}:${port}`;
@@ -139,7 +141,8 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
     port,
     transport,
     hostport,
-    uri: (user = 'service') => `sip:${user}@${hostport}${transport === 'tcp' ? ';transport=tcp' : ''}`,
+    uri: (user = 'service') =>
+      `sip:${user}@${hostport}${transport === 'tcp' ? ';transport=tcp' : ''}`,
     done,
     kill: () => stop(child, done),
   };
@@ -158,7 +161,14 @@ export async function killAllSipp(): Promise<void> {
 
 function buildArgs(
   options: SippOptions,
-  resolved: { transport: 'udp' | 'tcp'; address: string; port: number; timeoutMs: number; workDir: string; errorFile: string },
+  resolved: {
+    transport: 'udp' | 'tcp';
+    address: string;
+    port: number;
+    timeoutMs: number;
+    workDir: string;
+    errorFile: string;
+  },
 ): string[] {
   const args: string[] = [];
   if (options.scenario.startsWith('sn:')) {
@@ -172,21 +182,29 @@ function buildArgs(
   }
   if (options.remote) args.push(options.remote);
   args.push(
-    '-t', resolved.transport === 'tcp' ? 't1' : 'u1',
-    '-i', resolved.address,
-    '-p', String(resolved.port),
-    '-m', String(options.calls ?? 1),
-    '-timeout', `${Math.ceil(resolved.timeoutMs / 1000)}s`,
+    '-t',
+    resolved.transport === 'tcp' ? 't1' : 'u1',
+    '-i',
+    resolved.address,
+    '-p',
+    String(resolved.port),
+    '-m',
+    String(options.calls ?? 1),
+    '-timeout',
+    `${Math.ceil(resolved.timeoutMs / 1000)}s`,
     '-timeout_error',
     '-nostdin',
     '-trace_err',
-    '-error_file', resolved.errorFile,
+    '-error_file',
+    resolved.errorFile,
   );
   if (options.rate !== undefined) args.push('-r', String(options.rate));
   if (options.limit !== undefined) args.push('-l', String(options.limit));
   if (options.service !== undefined) args.push('-s', options.service);
-  for (const [name, value] of Object.entries(options.variables ?? {})) args.push('-set', name, String(value));
-  for (const [name, value] of Object.entries(options.keys ?? {})) args.push('-key', name, String(value));
+  for (const [name, value] of Object.entries(options.variables ?? {}))
+    args.push('-set', name, String(value));
+  for (const [name, value] of Object.entries(options.keys ?? {}))
+    args.push('-key', name, String(value));
   args.push(...(options.args ?? []));
   return args;
 }
@@ -201,7 +219,9 @@ function stop(child: ChildProcess, done: Promise<SippResult>): Promise<SippResul
 }
 
 /** Keeps the tail of a stream, bounded, and returns it as text on demand. */
-function capture(stream: NodeJS.ReadableStream | null): (() => string) & { append(text: string): void } {
+function capture(
+  stream: NodeJS.ReadableStream | null,
+): (() => string) & { append(text: string): void } {
   let text = '';
   const append = (chunk: string) => {
     text += chunk;
@@ -226,7 +246,10 @@ function scenarioRows(screen: string): SippMessageStats[] {
   const end = screen.indexOf('Test Terminated', start);
   const rows: SippMessageStats[] = [];
   const row = /^\s*(?:(\S+)\s+(-+>|<-+)|(-+>|<-+)\s+(\S+))\s+(?:[EB]-RTD\d\s+)?(\d+)\s+(\d+)/;
-  for (const line of screen.slice(start, end < 0 ? undefined : end).split('\n').slice(1)) {
+  for (const line of screen
+    .slice(start, end < 0 ? undefined : end)
+    .split('\n')
+    .slice(1)) {
     const match = row.exec(line);
     if (!match) continue;
     const arrow = match[2] ?? match[3] ?? '';
@@ -244,7 +267,11 @@ function scenarioRows(screen: string): SippMessageStats[] {
  * sipp gives no readiness signal, so watch the kernel's socket tables (Linux) for its port.
  * Probing by binding the port ourselves could steal it from sipp in the moment it binds.
  */
-async function waitUntilBound(transport: 'udp' | 'tcp', address: string, port: number): Promise<void> {
+async function waitUntilBound(
+  transport: 'udp' | 'tcp',
+  address: string,
+  port: number,
+): Promise<void> {
   const tables = address.includes(':') ? [`/proc/net/${transport}6`] : [`/proc/net/${transport}`];
   const needle = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
   const deadline = Date.now() + READY_TIMEOUT_MS;

@@ -20,7 +20,11 @@ export class DialogTable {
   }
 
   /** The dialog a message belongs to, from our tag and theirs. */
-  find(callId: string, localTag: string | undefined, remoteTag: string | undefined): Dialog | undefined {
+  find(
+    callId: string,
+    localTag: string | undefined,
+    remoteTag: string | undefined,
+  ): Dialog | undefined {
     if (localTag === undefined) return undefined;
     return this.dialogs.get(dialogId(callId, localTag, remoteTag ?? ''));
   }
@@ -39,7 +43,13 @@ export class DialogTable {
     if (!this.dialogs.delete(dialog.id)) return;
     dialog.close();
     if (dialog.announced) {
-      this.notify({ dialogId: dialog.id, event: 'terminated', role: dialog.role, callId: dialog.callId, reason });
+      this.notify({
+        dialogId: dialog.id,
+        event: 'terminated',
+        role: dialog.role,
+        callId: dialog.callId,
+        reason,
+      });
     }
   }
 

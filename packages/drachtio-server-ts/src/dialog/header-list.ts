@@ -20,7 +20,10 @@ export class HeaderError extends Error {
   override readonly name = 'HeaderError';
 }
 
-export function headerList(headers: HeaderMap | undefined, context: 'new-request' | 'dialog'): HeaderList {
+export function headerList(
+  headers: HeaderMap | undefined,
+  context: 'new-request' | 'dialog',
+): HeaderList {
   const list: HeaderList = { lines: [], values: new Map(), dropped: [] };
   if (!headers) return list;
   for (const [name, value] of Object.entries(headers)) {

@@ -18,14 +18,31 @@ export interface CheckedRequest {
 }
 
 /** Option tags this engine implements: a Require listing anything else gets 420. */
-export const SUPPORTED_OPTION_TAGS: readonly string[] = ['100rel', 'timer', 'replaces', 'norefersub'];
+export const SUPPORTED_OPTION_TAGS: readonly string[] = [
+  '100rel',
+  'timer',
+  'replaces',
+  'norefersub',
+];
 
 const URI_SCHEMES = new Set(['sip', 'sips', 'tel']);
 
 /** Methods the engine can carry; others get 501 (RFC 3261 8.2.1). */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
-  'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'PRACK',
-  'SUBSCRIBE', 'NOTIFY', 'REFER', 'MESSAGE', 'PUBLISH',
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'OPTIONS',
+  'REGISTER',
+  'INFO',
+  'UPDATE',
+  'PRACK',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'REFER',
+  'MESSAGE',
+  'PUBLISH',
 ]);
 
 const ACCEPTED_ENCODINGS = new Set(['identity', 'gzip']);
@@ -38,7 +55,8 @@ export function checkRequest(request: CheckedRequest): Rejection | undefined {
   const maxForwards = request.getHeader('max-forwards');
   if (maxForwards !== undefined) {
     const hops = Number(maxForwards.trim());
-    if (!/^\d{1,3}$/.test(maxForwards.trim())) return { status: 400, reason: 'Bad Request - invalid Max-Forwards' };
+    if (!/^\d{1,3}$/.test(maxForwards.trim()))
+      return { status: 400, reason: 'Bad Request - invalid Max-Forwards' };
     if (hops === 0 && request.method !== 'ACK') return { status: 483 };
   }
   if (request.method !== 'ACK' && request.method !== 'CANCEL') {
@@ -46,10 +64,14 @@ export function checkRequest(request: CheckedRequest): Rejection | undefined {
       .split(',')
       .map((tag) => tag.trim())
       .filter((tag) => tag !== '' && !SUPPORTED_OPTION_TAGS.includes(tag.toLowerCase()));
-    if (unsupported.length > 0) return { status: 420, headers: [`Unsupported: ${unsupported.join(', ')}`] };
+    if (unsupported.length > 0)
+      return { status: 420, headers: [`Unsupported: ${unsupported.join(', ')}`] };
   }
   const encoding = request.getHeader('content-encoding');
-  if (encoding !== undefined && encoding.split(',').some((e) => !ACCEPTED_ENCODINGS.has(e.trim().toLowerCase()))) {
+  if (
+    encoding !== undefined &&
+    encoding.split(',').some((e) => !ACCEPTED_ENCODINGS.has(e.trim().toLowerCase()))
+  ) {
     return { status: 415, headers: ['Accept-Encoding: identity, gzip'] };
   }
   return undefined;

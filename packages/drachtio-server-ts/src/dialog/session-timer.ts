@@ -21,7 +21,10 @@ export interface SessionPlan {
 }
 
 /** UAS side: a 422 when the offered interval is too small (RFC 4028 8.1). */
-export function checkSessionInterval(offered: SessionExpires | undefined, settings: SessionTimerSettings): Rejection | undefined {
+export function checkSessionInterval(
+  offered: SessionExpires | undefined,
+  settings: SessionTimerSettings,
+): Rejection | undefined {
   if (offered && offered.delta < settings.minSE) {
     return { status: 422, headers: [`Min-SE: ${settings.minSE}`] };
   }
@@ -32,8 +35,14 @@ export function checkSessionInterval(offered: SessionExpires | undefined, settin
  * UAS side: the Session-Expires our 2xx carries (RFC 4028 9). The interval is the offer's; the
  * refresher is the offer's choice, else the UAC when it supports timers, else ourselves.
  */
-export function answerSessionInterval(offered: SessionExpires, uacSupportsTimer: boolean): SessionPlan {
-  return { interval: offered.delta, refresher: offered.refresher ?? (uacSupportsTimer ? 'uac' : 'uas') };
+export function answerSessionInterval(
+  offered: SessionExpires,
+  uacSupportsTimer: boolean,
+): SessionPlan {
+  return {
+    interval: offered.delta,
+    refresher: offered.refresher ?? (uacSupportsTimer ? 'uac' : 'uas'),
+  };
 }
 
 export class SessionTimer {

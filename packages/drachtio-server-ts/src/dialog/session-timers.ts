@@ -9,7 +9,12 @@ import type { Logger } from 'pino';
 import type { Dialog } from './dialog';
 import { hasOptionTag, type HeaderList } from './header-list';
 import type { Rejection } from './request-checks';
-import { answerSessionInterval, checkSessionInterval, SessionTimer, type SessionPlan } from './session-timer';
+import {
+  answerSessionInterval,
+  checkSessionInterval,
+  SessionTimer,
+  type SessionPlan,
+} from './session-timer';
 
 export interface SessionTimerHost {
   readonly logger: Logger;
@@ -27,7 +32,9 @@ export class SessionTimers {
   /** An incoming INVITE or UPDATE offering an interval under our Min-SE gets 422. */
   check(request: SipRequest): Rejection | undefined {
     if (request.method !== 'INVITE' && request.method !== 'UPDATE') return undefined;
-    return checkSessionInterval(sessionExpires(request.getHeader('session-expires')), { minSE: this.minSE });
+    return checkSessionInterval(sessionExpires(request.getHeader('session-expires')), {
+      minSE: this.minSE,
+    });
   }
 
   /**
@@ -43,7 +50,8 @@ export class SessionTimers {
     const uacSupportsTimer = hasOptionTag(request.getHeader('supported'), 'timer');
     const plan = answerSessionInterval(offered, uacSupportsTimer);
     headers.lines.push(`Session-Expires: ${plan.interval};refresher=${plan.refresher}`);
-    if (uacSupportsTimer && !hasOptionTag(headers.values.get('require'), 'timer')) headers.lines.push('Require: timer');
+    if (uacSupportsTimer && !hasOptionTag(headers.values.get('require'), 'timer'))
+      headers.lines.push('Require: timer');
     return plan;
   }
 
@@ -61,7 +69,8 @@ export class SessionTimers {
 
   private refresh(dialog: Dialog, plan: SessionPlan): void {
     const lines = [`Session-Expires: ${plan.interval};refresher=uac`, 'Supported: timer'];
-    if (dialog.peerAllowsUpdate || !dialog.localSdp) this.host.sendInDialog(dialog, 'UPDATE', lines);
+    if (dialog.peerAllowsUpdate || !dialog.localSdp)
+      this.host.sendInDialog(dialog, 'UPDATE', lines);
     else this.host.sendInDialog(dialog, 'INVITE', lines, dialog.localSdp);
   }
 

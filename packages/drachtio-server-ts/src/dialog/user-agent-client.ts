@@ -11,17 +11,29 @@ import { newBranch, newCallId, newTag, newTransactionId } from '../transaction/i
 import { InviteClientTransaction } from '../transaction/invite-client-transaction';
 import { clientKey } from '../transaction/matching';
 import { essentials, type Essentials } from '../transaction/message-essentials';
-import { withTag, writeRequest, writeResponse, type RequestParts } from '../transaction/message-writer';
+import {
+  withTag,
+  writeRequest,
+  writeResponse,
+  type RequestParts,
+} from '../transaction/message-writer';
 import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction';
 import type { Channel } from '../transaction/transaction';
 import { resolveTarget } from '../transport/resolve';
 import { isIPv6Address } from '../transport/transport-layer';
 import { hostport } from '../transport/contact';
 import type { Connection, Destination, InboundMessage, LocalAddress } from '../transport/transport';
-import { Dialog } from './dialog';
+import type { Dialog } from './dialog';
+import { uacDialog, uacRouteSet } from './dialog-factory';
 import { hasOptionTag, type HeaderList } from './header-list';
 import { SessionTimers } from './session-timers';
-import { addContentType, applicationHeaders, contactUri, TARGET_REFRESH_METHODS, type UserAgentCore } from './user-agent-core';
+import {
+  addContentType,
+  applicationHeaders,
+  contactUri,
+  TARGET_REFRESH_METHODS,
+  type UserAgentCore,
+} from './user-agent-core';
 
 /** A response as the client state machines carry it up: parsed, with where it came from. */
 interface ReceivedResponse {
@@ -31,7 +43,8 @@ interface ReceivedResponse {
   inbound: InboundMessage | undefined;
 }
 
-type ClientTransaction = InviteClientTransaction<ReceivedResponse> | NonInviteClientTransaction<ReceivedResponse>;
+type ClientTransaction =
+  InviteClientTransaction<ReceivedResponse> | NonInviteClientTransaction<ReceivedResponse>;
 
 /** A request we sent, while its client transaction lives. */
 interface ClientContext {
@@ -68,7 +81,8 @@ export class UserAgentClient {
     this.sessions = new SessionTimers(
       {
         logger: core.logger,
-        sendInDialog: (dialog, method, lines, body) => void this.sendInternal(dialog, method, lines, body),
+        sendInDialog: (dialog, method, lines, body) =>
+          void this.sendInternal(dialog, method, lines, body),
         endDialog: (dialog, reason) => core.dialogs.end(dialog, reason),
       },
       core.limits.minSE,
@@ -79,14 +93,22 @@ export class UserAgentClient {
     return this.clients.size;
   }
 
-  async request(data: SendRequestData, onResponse: (response: EngineResponse) => void): Promise<SendRequestResult> {
+  async request(
+    data: SendRequestData,
+    onResponse: (response: EngineResponse) => void,
+  ): Promise<SendRequestResult> {
     const method = (data.method ?? '').toUpperCase();
-    if (!/^[A-Z]+$/.test(method)) throw new EngineError('invalid-argument', `invalid method "${data.method}"`);
+    if (!/^[A-Z]+$/.test(method))
+      throw new EngineError('invalid-argument', `invalid method "${data.method}"`);
     if (method === 'ACK' || method === 'CANCEL') {
-      throw new EngineError('invalid-argument', `${method} is sent with the ${method.toLowerCase()} command`);
+      throw new EngineError(
+        'invalid-argument',
+        `${method} is sent with the ${method.toLowerCase()} command`,
+      );
     }
     if (!this.core.running()) throw new EngineError('invalid-state', 'the SIP engine is stopped');
-    if (this.clients.size >= this.core.limits.maxTransactions) throw new EngineError('send-failed', 'too many transactions in progress');
+    if (this.clients.size >= this.core.limits.maxTransactions)
+      throw new EngineError('send-failed', 'too many transactions in progress');
 
     if (data.dialogId !== undefined) {
       const dialog = this.core.dialogs.get(data.dialogId);
@@ -97,10 +119,18 @@ export class UserAgentClient {
       if (method === 'BYE') this.core.dialogs.end(dialog, 'normal near end release');
       return { transactionId: context.id, raw: context.wire.toString() };
     }
-    if (!data.uri) throw new EngineError('invalid-argument', 'a request outside a dialog needs a uri');
+    if (!data.uri)
+      throw new EngineError('invalid-argument', 'a request outside a dialog needs a uri');
     const headers = applicationHeaders(this.core.logger, data.headers, 'new-request');
     addContentType(headers, data.body);
-    const context = await this.sendNew(method, data.uri, headers, data.body, data.proxy, onResponse);
+    const context = await this.sendNew(
+      method,
+      data.uri,
+      headers,
+      data.body,
+      data.proxy,
+      onResponse,
+    );
     return { transactionId: context.id, raw: context.wire.toString() };
   }
 
@@ -118,33 +148,49 @@ export class UserAgentClient {
 
   async cancel(data: CancelData): Promise<{ raw: string }> {
     const context = this.inviteContext(data.transactionId);
-    if (context.finalReceived) throw new EngineError('invalid-state', 'the INVITE already has a final response');
+    if (context.finalReceived)
+      throw new EngineError('invalid-state', 'the INVITE already has a final response');
     const headers = applicationHeaders(this.core.logger, data.headers, 'dialog');
     return { raw: this.sendCancel(context, headers.lines).toString() };
   }
 
   receiveResponse(response: SipResponse, inbound: InboundMessage): void {
     const fields = essentials(response);
-    const context = this.clientsByKey.get(clientKey(fields.topVia.branch ?? '', fields.cseq.method));
+    const context = this.clientsByKey.get(
+      clientKey(fields.topVia.branch ?? '', fields.cseq.method),
+    );
     if (context?.transaction) {
       context.transaction.receiveResponse({ status: response.status, message: response, inbound });
       return;
     }
     // A 2xx retransmitted after its transaction ended: ACK it again (RFC 3261 13.2.2.4).
-    if (fields.cseq.method === 'INVITE' && response.status >= 200 && response.status < 300 && fields.toTag) {
+    if (
+      fields.cseq.method === 'INVITE' &&
+      response.status >= 200 &&
+      response.status < 300 &&
+      fields.toTag
+    ) {
       const dialog = this.core.dialogs.find(fields.callId, fields.fromTag, fields.toTag);
       if (dialog?.lastAck?.cseq === fields.cseq.seq) this.sendToDialog(dialog, dialog.lastAck.data);
     }
   }
 
   /** Engine-originated requests inside a dialog: BYE on timeouts, PRACK, session refreshes. */
-  async sendInternal(dialog: Dialog, method: string, lines: string[], body?: string): Promise<void> {
+  async sendInternal(
+    dialog: Dialog,
+    method: string,
+    lines: string[],
+    body?: string,
+  ): Promise<void> {
     try {
       const headers: HeaderList = { lines, values: new Map(), dropped: [] };
       addContentType(headers, body);
       await this.sendInDialog(dialog, method, headers, body, undefined);
     } catch (error) {
-      this.core.logger.info({ err: error, dialogId: dialog.id, method }, 'could not send an in-dialog request');
+      this.core.logger.info(
+        { err: error, dialogId: dialog.id, method },
+        'could not send an in-dialog request',
+      );
     }
   }
 
@@ -179,11 +225,15 @@ export class UserAgentClient {
       destination = await resolveTarget(target);
       local = this.core.transport.localFor(destination);
     } catch (error) {
-      throw new EngineError('invalid-argument', `cannot send to ${target}: ${(error as Error).message}`);
+      throw new EngineError(
+        'invalid-argument',
+        `cannot send to ${target}: ${(error as Error).message}`,
+      );
     }
     const from = headers.values.get('from') ?? `<sip:drachtio@${hostport(local.host, local.port)}>`;
     const lines = headers.lines.filter((line) => !/^(from|f|to|t)\s*:/i.test(line));
-    if (TARGET_REFRESH_METHODS.has(method) && !headers.values.has('contact')) lines.push(this.core.transport.contactFor(destination));
+    if (TARGET_REFRESH_METHODS.has(method) && !headers.values.has('contact'))
+      lines.push(this.core.transport.contactFor(destination));
     const parts: RequestParts = {
       method,
       uri,
@@ -196,7 +246,13 @@ export class UserAgentClient {
       body,
     };
     const offered = `${headers.values.get('supported') ?? ''},${headers.values.get('require') ?? ''}`;
-    return this.startClient(parts, destination, undefined, deliver, method === 'INVITE' && hasOptionTag(offered, '100rel'));
+    return this.startClient(
+      parts,
+      destination,
+      undefined,
+      deliver,
+      method === 'INVITE' && hasOptionTag(offered, '100rel'),
+    );
   }
 
   private async sendInDialog(
@@ -210,10 +266,14 @@ export class UserAgentClient {
     try {
       destination = await resolveTarget(dialog.nextHop, dialog.transport);
     } catch (error) {
-      throw new EngineError('send-failed', `cannot reach ${dialog.nextHop}: ${(error as Error).message}`);
+      throw new EngineError(
+        'send-failed',
+        `cannot reach ${dialog.nextHop}: ${(error as Error).message}`,
+      );
     }
     const lines = headers.lines;
-    if (TARGET_REFRESH_METHODS.has(method) && !headers.values.has('contact')) lines.push(this.core.transport.contactFor(destination));
+    if (TARGET_REFRESH_METHODS.has(method) && !headers.values.has('contact'))
+      lines.push(this.core.transport.contactFor(destination));
     if (method === 'INVITE' && body) dialog.localSdp = body;
     const parts: RequestParts = {
       method,
@@ -243,12 +303,19 @@ export class UserAgentClient {
     parts.via = transport.viaFor(destination, branch);
     let wire = writeRequest(parts);
     // RFC 3261 18.1.1: a request within 200 bytes of the path MTU goes over a congestion-controlled transport.
-    if (destination.transport === 'udp' && wire.length > 1300 && transport.supports('tcp', isIPv6Address(destination.address))) {
+    if (
+      destination.transport === 'udp' &&
+      wire.length > 1300 &&
+      transport.supports('tcp', isIPv6Address(destination.address))
+    ) {
       destination = { ...destination, transport: 'tcp' };
       parts.via = transport.viaFor(destination, branch);
       wire = writeRequest(parts);
     }
-    const connection = dialog?.connection && !dialog.connection.closed && destination.transport === 'tcp' ? dialog.connection : undefined;
+    const connection =
+      dialog?.connection && !dialog.connection.closed && destination.transport === 'tcp'
+        ? dialog.connection
+        : undefined;
     const context: ClientContext = {
       id: newTransactionId(),
       key: clientKey(branch, parts.method),
@@ -265,9 +332,11 @@ export class UserAgentClient {
     };
     this.track(context);
     const user = {
-      onResponse: (response: ReceivedResponse) => this.handleResponse(context, response.message, response.inbound),
+      onResponse: (response: ReceivedResponse) =>
+        this.handleResponse(context, response.message, response.inbound),
       onTimeout: (timer: string) => {
-        if (timer === 'C' && context.provisionalReceived && !context.finalReceived) this.sendCancel(context, []);
+        if (timer === 'C' && context.provisionalReceived && !context.finalReceived)
+          this.sendCancel(context, []);
         this.failClient(context, 408, 'Request Timeout');
       },
       buildAck: (response: ReceivedResponse) => this.ackForNon2xx(parts, response.message),
@@ -276,8 +345,22 @@ export class UserAgentClient {
     const onTerminated = () => this.clientEnded(context);
     context.transaction =
       parts.method === 'INVITE'
-        ? new InviteClientTransaction(context.id, wire, channel, this.core.timers, user, onTerminated)
-        : new NonInviteClientTransaction(context.id, wire, channel, this.core.timers, user, onTerminated);
+        ? new InviteClientTransaction(
+            context.id,
+            wire,
+            channel,
+            this.core.timers,
+            user,
+            onTerminated,
+          )
+        : new NonInviteClientTransaction(
+            context.id,
+            wire,
+            channel,
+            this.core.timers,
+            user,
+            onTerminated,
+          );
     return context;
   }
 
@@ -303,12 +386,17 @@ export class UserAgentClient {
     this.clients.delete(context.id);
     if (this.clientsByKey.get(context.key) === context) this.clientsByKey.delete(context.key);
     // Early dialogs of forks that never answered end with their INVITE.
-    for (const dialog of context.dialogs?.values() ?? []) if (dialog.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
+    for (const dialog of context.dialogs?.values() ?? [])
+      if (dialog.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
     if (context.deliver) this.core.emit('transaction-end', context.id);
   }
 
   /** Everything a client transaction passes up: provisional, final, retransmitted 2xx. */
-  private handleResponse(context: ClientContext, response: SipResponse, inbound: InboundMessage | undefined): void {
+  private handleResponse(
+    context: ClientContext,
+    response: SipResponse,
+    inbound: InboundMessage | undefined,
+  ): void {
     const fields = essentials(response);
     const { status } = response;
     const method = context.parts.method;
@@ -320,14 +408,16 @@ export class UserAgentClient {
       } else if (status >= 200 && status < 300) {
         if (context.answered && context.answered.remoteTag === fields.toTag) {
           // A retransmission: the ACK (ours or the application's) goes out again.
-          if (context.answered.lastAck) this.sendToDialog(context.answered, context.answered.lastAck.data);
+          if (context.answered.lastAck)
+            this.sendToDialog(context.answered, context.answered.lastAck.data);
           return;
         }
         dialog = this.confirmDialog(context, response, fields);
         if (context.parts.body) this.sendAck(context, dialog, [], undefined);
       } else if (status >= 300) {
         const reason = context.canceled || status === 487 ? 'canceled' : 'call rejected';
-        for (const early of context.dialogs?.values() ?? []) if (early.state === 'early') this.core.dialogs.end(early, reason);
+        for (const early of context.dialogs?.values() ?? [])
+          if (early.state === 'early') this.core.dialogs.end(early, reason);
       }
     }
     if (status >= 200 && status < 300 && dialog && (method === 'INVITE' || method === 'UPDATE')) {
@@ -389,7 +479,12 @@ export class UserAgentClient {
   }
 
   /** The ACK for a 2xx: a request of its own, sent in the dialog (RFC 3261 13.2.2.4). */
-  private sendAck(context: ClientContext, dialog: Dialog, lines: readonly string[], body: string | undefined): Buffer {
+  private sendAck(
+    context: ClientContext,
+    dialog: Dialog,
+    lines: readonly string[],
+    body: string | undefined,
+  ): Buffer {
     const wire = writeRequest({
       method: 'ACK',
       uri: dialog.remoteTarget,
@@ -410,7 +505,12 @@ export class UserAgentClient {
   /** RFC 3261 9.1: same branch, Request-URI, Call-ID, From, To and CSeq number as the INVITE. */
   private sendCancel(context: ClientContext, lines: readonly string[]): Buffer {
     context.canceled = true;
-    const wire = writeRequest({ ...context.parts, method: 'CANCEL', headers: lines, body: undefined });
+    const wire = writeRequest({
+      ...context.parts,
+      method: 'CANCEL',
+      headers: lines,
+      body: undefined,
+    });
     if (context.provisionalReceived) this.startCancel(context, wire);
     else context.deferredCancel = wire;
     return wire;
@@ -443,8 +543,21 @@ export class UserAgentClient {
   private sendToDialog(dialog: Dialog, wire: Buffer): void {
     resolveTarget(dialog.nextHop, dialog.transport).then(
       (destination) => this.core.transport.send(wire, destination, dialog.connection),
-      (error: unknown) => this.core.logger.info({ err: error, dialogId: dialog.id }, 'cannot reach the dialog peer'),
+      (error: unknown) =>
+        this.core.logger.info({ err: error, dialogId: dialog.id }, 'cannot reach the dialog peer'),
     );
+  }
+
+  private createDialog(context: ClientContext, response: SipResponse, fields: Essentials): Dialog {
+    const dialog = uacDialog(
+      context.parts,
+      response,
+      fields,
+      { transport: context.destination.transport, connection: context.connection },
+      context.id,
+    );
+    this.core.dialogs.add(dialog);
+    return dialog;
   }
 
   private earlyDialog(context: ClientContext, response: SipResponse, fields: Essentials): Dialog {
@@ -468,7 +581,7 @@ export class UserAgentClient {
     }
     if (!context.dialog) {
       // RFC 3261 12.1.2: the route set is fixed by the 2xx, not by provisional responses.
-      dialog.routeSet = response.getHeaders('record-route').flatMap(splitList).reverse();
+      dialog.routeSet = uacRouteSet(response);
     }
     dialog.peerAllowsUpdate = hasOptionTag(response.getHeader('allow'), 'update');
     context.answered = dialog;
@@ -479,35 +592,19 @@ export class UserAgentClient {
     return dialog;
   }
 
-  private createDialog(context: ClientContext, response: SipResponse, fields: Essentials): Dialog {
-    const { parts } = context;
-    const dialog = new Dialog({
-      role: 'uac',
-      callId: parts.callId,
-      localTag: fields.fromTag ?? '',
-      remoteTag: fields.toTag ?? '',
-      localUri: parts.from,
-      remoteUri: fields.to,
-      remoteTarget: contactUri(response) ?? parts.uri,
-      routeSet: response.getHeaders('record-route').flatMap(splitList).reverse(),
-      localSeq: parts.cseq,
-      transport: context.destination.transport,
-      connection: context.connection,
-      inviteTransactionId: context.id,
-    });
-    dialog.localSdp = parts.body;
-    this.core.dialogs.add(dialog);
-    return dialog;
-  }
-
   /** RFC 3262 4: PRACK a reliable provisional once; true when it is a retransmission to drop. */
-  private isReliableRetransmission(context: ClientContext, dialog: Dialog, response: SipResponse): boolean {
+  private isReliableRetransmission(
+    context: ClientContext,
+    dialog: Dialog,
+    response: SipResponse,
+  ): boolean {
     if (!hasOptionTag(response.getHeader('require'), '100rel')) return false;
     const rseq = Number(response.getHeader('rseq'));
     if (!Number.isInteger(rseq) || rseq <= 0) return false;
     if (dialog.remoteRSeq !== undefined && rseq <= dialog.remoteRSeq) return true;
     dialog.remoteRSeq = rseq;
-    if (context.offered100rel) void this.sendInternal(dialog, 'PRACK', [`RAck: ${rseq} ${context.parts.cseq} INVITE`]);
+    if (context.offered100rel)
+      void this.sendInternal(dialog, 'PRACK', [`RAck: ${rseq} ${context.parts.cseq} INVITE`]);
     return false;
   }
 }

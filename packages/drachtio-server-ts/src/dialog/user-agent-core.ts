@@ -24,10 +24,20 @@ export interface UserAgentCore {
 }
 
 /** Methods that refresh the remote target and carry our Contact (RFC 3261 12.2, 6665, 3515, 3311). */
-export const TARGET_REFRESH_METHODS: ReadonlySet<string> = new Set(['INVITE', 'UPDATE', 'SUBSCRIBE', 'NOTIFY', 'REFER']);
+export const TARGET_REFRESH_METHODS: ReadonlySet<string> = new Set([
+  'INVITE',
+  'UPDATE',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'REFER',
+]);
 
 /** The application's headers as lines; protected ones dropped with a warning, bad ones refused. */
-export function applicationHeaders(logger: Logger, headers: HeaderMap | undefined, context: 'new-request' | 'dialog'): HeaderList {
+export function applicationHeaders(
+  logger: Logger,
+  headers: HeaderMap | undefined,
+  context: 'new-request' | 'dialog',
+): HeaderList {
   let list: HeaderList;
   try {
     list = headerList(headers, context);
@@ -35,7 +45,8 @@ export function applicationHeaders(logger: Logger, headers: HeaderMap | undefine
     if (error instanceof HeaderError) throw new EngineError('invalid-argument', error.message);
     throw error;
   }
-  if (list.dropped.length > 0) logger.warn({ headers: list.dropped }, 'protected headers set by the application were dropped');
+  if (list.dropped.length > 0)
+    logger.warn({ headers: list.dropped }, 'protected headers set by the application were dropped');
   return list;
 }
 

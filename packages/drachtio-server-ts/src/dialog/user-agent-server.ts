@@ -4,8 +4,8 @@
  * responses the application sends, and the UAS side of dialogs: 2xx retransmitted until the ACK
  * (RFC 3261 13.3.1.4), reliable provisionals retransmitted until the PRACK (RFC 3262 3).
  */
-import type { Endpoint, RespondData, RespondResult } from 'drachtio-protocol';
-import { parseNameAddr, parseRAck, SipParseError, splitList, type SipRequest } from 'drachtio-sip';
+import type { RespondData, RespondResult } from 'drachtio-protocol';
+import { parseRAck, SipParseError, type SipRequest } from 'drachtio-sip';
 import { EngineError } from '../engine-api';
 import { newTag, newTransactionId } from '../transaction/identifiers';
 import { InviteServerTransaction } from '../transaction/invite-server-transaction';
@@ -14,14 +14,22 @@ import { essentials, type Essentials } from '../transaction/message-essentials';
 import { withTag, writeResponse } from '../transaction/message-writer';
 import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction';
 import type { Channel } from '../transaction/transaction';
-import type { Destination, InboundMessage } from '../transport/transport';
-import { Dialog } from './dialog';
+import { responseDestination, responseVias } from '../transport/response-route';
+import type { InboundMessage } from '../transport/transport';
+import type { Dialog } from './dialog';
+import { uasDialog } from './dialog-factory';
 import { hasOptionTag } from './header-list';
 import { reasonPhrase } from './reason-phrases';
 import { checkRequest, type Rejection } from './request-checks';
 import { Retransmitter } from './retransmitter';
 import type { UserAgentClient } from './user-agent-client';
-import { addContentType, applicationHeaders, contactUri, TARGET_REFRESH_METHODS, type UserAgentCore } from './user-agent-core';
+import {
+  addContentType,
+  applicationHeaders,
+  contactUri,
+  TARGET_REFRESH_METHODS,
+  type UserAgentCore,
+} from './user-agent-core';
 
 type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
 
@@ -63,7 +71,8 @@ export class UserAgentServer {
 
   receiveRequest(request: SipRequest, inbound: InboundMessage): void {
     const fields = essentials(request);
-    if (fields.cseq.method !== request.method) throw new SipParseError('cseq', 'CSeq method does not match the request method');
+    if (fields.cseq.method !== request.method)
+      throw new SipParseError('cseq', 'CSeq method does not match the request method');
     const key = serverKey(fields, request.method);
     if (request.method === 'ACK') return this.receiveAck(fields, key, inbound);
 
@@ -82,8 +91,10 @@ export class UserAgentServer {
 
     if (request.method === 'INVITE') {
       const mergeKey = `${fields.callId}|${fields.fromTag ?? ''}|${fields.cseq.seq}`;
-      if (this.invitesInProgress.has(mergeKey)) return this.answerLocally(context, { status: 482, reason: 'Loop Detected' });
-      if (this.core.dialogs.size >= this.core.limits.maxDialogs) return this.answerLocally(context, { status: 503, headers: ['Retry-After: 5'] });
+      if (this.invitesInProgress.has(mergeKey))
+        return this.answerLocally(context, { status: 482, reason: 'Loop Detected' });
+      if (this.core.dialogs.size >= this.core.limits.maxDialogs)
+        return this.answerLocally(context, { status: 503, headers: ['Retry-After: 5'] });
       context.mergeKey = mergeKey;
       this.invitesInProgress.set(mergeKey, context);
     }
@@ -92,29 +103,49 @@ export class UserAgentServer {
 
   async respond(data: RespondData): Promise<RespondResult> {
     const context = this.servers.get(data.transactionId);
-    if (!context) throw new EngineError('unknown-transaction', `no server transaction ${data.transactionId}`);
+    if (!context)
+      throw new EngineError('unknown-transaction', `no server transaction ${data.transactionId}`);
     const { status } = data;
-    if (!Number.isInteger(status) || status < 100 || status > 699) throw new EngineError('invalid-argument', `invalid status ${status}`);
+    if (!Number.isInteger(status) || status < 100 || status > 699)
+      throw new EngineError('invalid-argument', `invalid status ${status}`);
     if (!context.transaction.pending) {
-      const why = context.canceled ? 'the request was canceled' : 'a final response was already sent';
+      const why = context.canceled
+        ? 'the request was canceled'
+        : 'a final response was already sent';
       throw new EngineError('invalid-state', `cannot respond to ${data.transactionId}: ${why}`);
     }
-    if (data.reason !== undefined && /[\r\n]/.test(data.reason)) throw new EngineError('invalid-argument', 'reason contains a line break');
+    if (data.reason !== undefined && /[\r\n]/.test(data.reason))
+      throw new EngineError('invalid-argument', 'reason contains a line break');
 
     const headers = applicationHeaders(this.core.logger, data.headers, 'dialog');
     const isInvite = context.method === 'INVITE';
     const success = status >= 200 && status < 300;
-    const createsDialog = isInvite && status > 100 && status < 300 && context.essentials.toTag === undefined;
-    if ((createsDialog || (success && TARGET_REFRESH_METHODS.has(context.method))) && !headers.values.has('contact')) {
+    const createsDialog =
+      isInvite && status > 100 && status < 300 && context.essentials.toTag === undefined;
+    if (
+      (createsDialog || (success && TARGET_REFRESH_METHODS.has(context.method))) &&
+      !headers.values.has('contact')
+    ) {
       headers.lines.push(this.core.transport.contactFor(context.inbound.source));
     }
     addContentType(headers, data.body);
     const dialog = createsDialog ? (context.dialog ?? this.createDialog(context)) : context.dialog;
-    const reliable = isInvite && status > 100 && status < 200 && dialog !== undefined && hasOptionTag(headers.values.get('require'), '100rel');
+    const reliable =
+      isInvite &&
+      status > 100 &&
+      status < 200 &&
+      dialog !== undefined &&
+      hasOptionTag(headers.values.get('require'), '100rel');
     if (reliable && dialog) headers.lines.push(`RSeq: ${++dialog.localRSeq}`);
     const sessionPlan = success ? this.client.sessions.answer(context.request, headers) : undefined;
 
-    const wire = this.send(context, status, data.reason ?? reasonPhrase(status), headers.lines, data.body);
+    const wire = this.send(
+      context,
+      status,
+      data.reason ?? reasonPhrase(status),
+      headers.lines,
+      data.body,
+    );
 
     if (dialog) {
       if (data.body && status < 300) dialog.localSdp = data.body;
@@ -123,12 +154,21 @@ export class UserAgentServer {
         dialog.state = 'confirmed';
         this.retransmitUntilAck(context, dialog, wire);
       }
-      if (sessionPlan) this.client.sessions.start(dialog, `${sessionPlan.interval};refresher=${sessionPlan.refresher}`, false);
+      if (sessionPlan)
+        this.client.sessions.start(
+          dialog,
+          `${sessionPlan.interval};refresher=${sessionPlan.refresher}`,
+          false,
+        );
       if (createsDialog && !dialog.announced) this.core.dialogs.announce(dialog, 'early');
       if (createsDialog && success) this.core.dialogs.announce(dialog, 'confirmed');
-      if (isInvite && status >= 300 && dialog.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
+      if (isInvite && status >= 300 && dialog.state === 'early')
+        this.core.dialogs.end(dialog, 'call rejected');
     }
-    return { dialogId: dialog && dialog.state !== 'terminated' ? dialog.id : undefined, raw: wire.toString() };
+    return {
+      dialogId: dialog && dialog.state !== 'terminated' ? dialog.id : undefined,
+      raw: wire.toString(),
+    };
   }
 
   /** Engine shutdown: every server transaction ends now. */
@@ -144,11 +184,15 @@ export class UserAgentServer {
     const dialog = this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag);
     if (!dialog) return this.answerLocally(context, { status: 481 });
     if (!dialog.acceptRemoteSeq(fields.cseq.seq)) {
-      return this.answerLocally(context, { status: 500, reason: 'Server Internal Error - CSeq out of order' });
+      return this.answerLocally(context, {
+        status: 500,
+        reason: 'Server Internal Error - CSeq out of order',
+      });
     }
     context.dialog = dialog;
     if (request.method === 'PRACK') return this.receivePrack(context, dialog);
-    if (TARGET_REFRESH_METHODS.has(request.method)) dialog.remoteTarget = contactUri(request) ?? dialog.remoteTarget;
+    if (TARGET_REFRESH_METHODS.has(request.method))
+      dialog.remoteTarget = contactUri(request) ?? dialog.remoteTarget;
     this.emitRequest(context);
     if (request.method === 'BYE') {
       // RFC 3261 15.1.2: a BYE in an early dialog ends the INVITE too, with a 487.
@@ -167,7 +211,10 @@ export class UserAgentServer {
     try {
       rseq = parseRAck(context.request.getHeader('rack') ?? '').rseq;
     } catch {
-      return this.answerLocally(context, { status: 400, reason: 'Bad Request - missing or invalid RAck' });
+      return this.answerLocally(context, {
+        status: 400,
+        reason: 'Bad Request - missing or invalid RAck',
+      });
     }
     const retransmitter = dialog.unacknowledgedProvisionals.get(rseq);
     if (!retransmitter) return this.answerLocally(context, { status: 481 });
@@ -180,7 +227,8 @@ export class UserAgentServer {
   /** An ACK ends a non-2xx INVITE transaction, or (for a 2xx) the dialog's retransmissions. */
   private receiveAck(fields: Essentials, key: string, inbound: InboundMessage): void {
     const invite = this.serversByKey.get(key);
-    if (invite?.transaction instanceof InviteServerTransaction && invite.transaction.receiveAck()) return;
+    if (invite?.transaction instanceof InviteServerTransaction && invite.transaction.receiveAck())
+      return;
     const dialog = this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag);
     const awaited = dialog?.awaitedAck;
     if (!dialog || !awaited || awaited.cseq !== fields.cseq.seq) return; // a retransmitted or stray ACK
@@ -210,10 +258,19 @@ export class UserAgentServer {
     invite.canceled = true;
     this.answerLocally(invite, { status: 487 });
     if (invite.dialog?.state === 'early') this.core.dialogs.end(invite.dialog, 'canceled');
-    this.core.emit('cancel', { transactionId: invite.id, raw: context.inbound.data.toString(), source: context.inbound.source });
+    this.core.emit('cancel', {
+      transactionId: invite.id,
+      raw: context.inbound.data.toString(),
+      source: context.inbound.source,
+    });
   }
 
-  private createContext(request: SipRequest, fields: Essentials, key: string, inbound: InboundMessage): ServerContext {
+  private createContext(
+    request: SipRequest,
+    fields: Essentials,
+    key: string,
+    inbound: InboundMessage,
+  ): ServerContext {
     const id = newTransactionId();
     const channel = this.responseChannel(fields, inbound);
     const onTerminated = () => this.contextEnded(context);
@@ -230,14 +287,17 @@ export class UserAgentServer {
       inbound,
       transaction,
       localTag: fields.toTag ?? newTag(),
-      vias: responseVias(fields, inbound.source),
+      vias: responseVias(fields.viaLines, fields.topViaText, fields.topVia, inbound.source),
       canceled: false,
     };
     this.servers.set(id, context);
     this.serversByKey.set(key, context);
     // The peer gives up after Timer F (non-INVITE) or Timer C (INVITE); so do we.
     const { timers } = this.core;
-    context.deadline = setTimeout(() => this.abandon(context), request.method === 'INVITE' ? timers.timerC : 64 * timers.t1);
+    context.deadline = setTimeout(
+      () => this.abandon(context),
+      request.method === 'INVITE' ? timers.timerC : 64 * timers.t1,
+    );
     context.deadline.unref?.();
     // RFC 3261 17.2.1: an INVITE gets 100 Trying at once, before any application is asked.
     if (request.method === 'INVITE') this.answerLocally(context, { status: 100 });
@@ -246,7 +306,10 @@ export class UserAgentServer {
 
   private abandon(context: ServerContext): void {
     if (!context.transaction.pending) return;
-    this.core.logger.warn({ transactionId: context.id, method: context.method }, 'no final response from the application: answering 408');
+    this.core.logger.warn(
+      { transactionId: context.id, method: context.method },
+      'no final response from the application: answering 408',
+    );
     this.answerLocally(context, { status: 408 });
     if (context.dialog?.state === 'early') this.core.dialogs.end(context.dialog, 'call rejected');
   }
@@ -255,7 +318,8 @@ export class UserAgentServer {
     clearTimeout(context.deadline);
     this.servers.delete(context.id);
     if (this.serversByKey.get(context.key) === context) this.serversByKey.delete(context.key);
-    if (context.mergeKey && this.invitesInProgress.get(context.mergeKey) === context) this.invitesInProgress.delete(context.mergeKey);
+    if (context.mergeKey && this.invitesInProgress.get(context.mergeKey) === context)
+      this.invitesInProgress.delete(context.mergeKey);
     this.core.emit('transaction-end', context.id);
   }
 
@@ -275,10 +339,22 @@ export class UserAgentServer {
 
   /** A response the engine sends on its own (rejections, 100 Trying, 487, 200 to CANCEL and PRACK). */
   private answerLocally(context: ServerContext, rejection: Rejection): void {
-    this.send(context, rejection.status, rejection.reason ?? reasonPhrase(rejection.status), rejection.headers ?? [], undefined);
+    this.send(
+      context,
+      rejection.status,
+      rejection.reason ?? reasonPhrase(rejection.status),
+      rejection.headers ?? [],
+      undefined,
+    );
   }
 
-  private send(context: ServerContext, status: number, reason: string, lines: readonly string[], body: string | undefined): Buffer {
+  private send(
+    context: ServerContext,
+    status: number,
+    reason: string,
+    lines: readonly string[],
+    body: string | undefined,
+  ): Buffer {
     const fields = context.essentials;
     const tagged = status > 100 && fields.toTag === undefined;
     // RFC 3261 12.1.1: a response that creates a dialog copies the Record-Route of the request.
@@ -301,23 +377,14 @@ export class UserAgentServer {
   }
 
   private createDialog(context: ServerContext): Dialog {
-    const { essentials: fields, request, inbound } = context;
-    const dialog = new Dialog({
-      role: 'uas',
-      callId: fields.callId,
-      localTag: context.localTag,
-      remoteTag: fields.fromTag ?? '',
-      localUri: withTag(fields.to, context.localTag),
-      remoteUri: fields.from,
-      remoteTarget: contactUri(request) ?? parseNameAddr(fields.from, 'from').uri,
-      routeSet: request.getHeaders('record-route').flatMap(splitList),
-      localSeq: Math.floor(Math.random() * 10000),
-      remoteSeq: fields.cseq.seq,
-      transport: inbound.source.transport,
-      connection: inbound.connection,
-      inviteTransactionId: context.id,
-    });
-    dialog.peerAllowsUpdate = hasOptionTag(request.getHeader('allow'), 'update');
+    const { source, connection } = context.inbound;
+    const dialog = uasDialog(
+      context.request,
+      context.essentials,
+      context.localTag,
+      { transport: source.transport, connection },
+      context.id,
+    );
     context.dialog = dialog;
     this.core.dialogs.add(dialog);
     return dialog;
@@ -328,12 +395,22 @@ export class UserAgentServer {
     const { timers, logger } = this.core;
     dialog.awaitedAck?.retransmitter.stop();
     const transaction = context.transaction as InviteServerTransaction;
-    const retransmitter = new Retransmitter(() => transaction.resend(wire), timers, transaction.reliable, timers.t2, () => {
-      logger.info({ dialogId: dialog.id }, 'no ACK for our 2xx: ending the dialog');
-      void this.client.sendInternal(dialog, 'BYE', ['Reason: SIP;cause=408;text="ACK Timeout"']);
-      this.core.dialogs.end(dialog, 'ack timeout');
-    });
-    dialog.awaitedAck = { cseq: context.essentials.cseq.seq, inviteTransactionId: context.id, retransmitter };
+    const retransmitter = new Retransmitter(
+      () => transaction.resend(wire),
+      timers,
+      transaction.reliable,
+      timers.t2,
+      () => {
+        logger.info({ dialogId: dialog.id }, 'no ACK for our 2xx: ending the dialog');
+        void this.client.sendInternal(dialog, 'BYE', ['Reason: SIP;cause=408;text="ACK Timeout"']);
+        this.core.dialogs.end(dialog, 'ack timeout');
+      },
+    );
+    dialog.awaitedAck = {
+      cseq: context.essentials.cseq.seq,
+      inviteTransactionId: context.id,
+      retransmitter,
+    };
   }
 
   /** RFC 3262 3: a reliable provisional goes out again (T1, doubling) until its PRACK. */
@@ -341,35 +418,28 @@ export class UserAgentServer {
     const { timers, logger } = this.core;
     const rseq = dialog.localRSeq;
     const transaction = context.transaction as InviteServerTransaction;
-    const retransmitter = new Retransmitter(() => transaction.resend(wire), timers, transaction.reliable, 32 * timers.t1, () => {
-      dialog.unacknowledgedProvisionals.delete(rseq);
-      logger.info({ dialogId: dialog.id, rseq }, 'reliable provisional never PRACKed');
-    });
+    const retransmitter = new Retransmitter(
+      () => transaction.resend(wire),
+      timers,
+      transaction.reliable,
+      32 * timers.t1,
+      () => {
+        dialog.unacknowledgedProvisionals.delete(rseq);
+        logger.info({ dialogId: dialog.id, rseq }, 'reliable provisional never PRACKed');
+      },
+    );
     dialog.unacknowledgedProvisionals.set(rseq, retransmitter);
   }
 
-  /**
-   * RFC 3261 18.2.2 and RFC 3581: over TCP the connection the request came on while it is open;
-   * otherwise the source address, at the source port when rport asked for it, else the Via port.
-   */
   private responseChannel(fields: Essentials, inbound: InboundMessage): Channel {
-    const { source, connection } = inbound;
-    const via = fields.topVia;
-    const destination: Destination = via.rport !== undefined ? source : { ...source, port: via.port ?? 5060 };
+    const destination = responseDestination(fields.topVia, inbound.source);
     const { transport, logger } = this.core;
     return {
-      reliable: source.transport === 'tcp',
-      send: (data) => transport.send(data, destination, connection, (error) => logger.info({ err: error, destination }, 'response not delivered')),
+      reliable: inbound.source.transport === 'tcp',
+      send: (data) =>
+        transport.send(data, destination, inbound.connection, (error) =>
+          logger.info({ err: error, destination }, 'response not delivered'),
+        ),
     };
   }
-}
-
-/** RFC 3581: the top Via of a response carries received and the filled-in rport. */
-function responseVias(fields: Essentials, source: Endpoint): string[] {
-  let top = fields.topViaText;
-  const host = fields.topVia.host.replace(/^\[|\]$/g, '');
-  if (fields.topVia.rport === true) top = top.replace(/;\s*rport(?!\s*=)/i, `;rport=${source.port}`);
-  if (host !== source.address && fields.topVia.received === undefined) top += `;received=${source.address}`;
-  const [first = '', ...others] = fields.viaLines;
-  return [top, ...splitList(first).slice(1), ...others];
 }

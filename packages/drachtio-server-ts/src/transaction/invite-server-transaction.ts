@@ -11,7 +11,8 @@
 import { transactionTimeout, type TimerSettings } from './timer-settings';
 import { Transaction, type Channel } from './transaction';
 
-export type InviteServerState = 'proceeding' | 'completed' | 'confirmed' | 'accepted' | 'terminated';
+export type InviteServerState =
+  'proceeding' | 'completed' | 'confirmed' | 'accepted' | 'terminated';
 
 export class InviteServerTransaction extends Transaction {
   state: InviteServerState = 'proceeding';

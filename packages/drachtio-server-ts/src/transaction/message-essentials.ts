@@ -3,7 +3,15 @@
  * lazy message: top Via, Call-ID, CSeq, From/To tags. Anything else stays unparsed unless
  * some rule asks for it.
  */
-import { parseCSeq, parseNameAddr, parseVia, SipParseError, splitList, type CSeq, type Via } from 'drachtio-sip';
+import {
+  parseCSeq,
+  parseNameAddr,
+  parseVia,
+  SipParseError,
+  splitList,
+  type CSeq,
+  type Via,
+} from 'drachtio-sip';
 
 /** What the essentials need from a parsed message (drachtio-sip's SipRequest and SipResponse). */
 export interface HeaderSource {
@@ -47,6 +55,7 @@ export function essentials(message: HeaderSource): Essentials {
 
 function required(message: HeaderSource, name: string): string {
   const value = message.getHeader(name);
-  if (value === undefined || value.trim() === '') throw new SipParseError(name, `missing ${name} header`);
+  if (value === undefined || value.trim() === '')
+    throw new SipParseError(name, `missing ${name} header`);
   return value.trim();
 }

@@ -60,7 +60,9 @@ export function writeResponse(parts: ResponseParts): Buffer {
 
 function finish(head: string, body: string | undefined): Buffer {
   const content = body ?? '';
-  return Buffer.from(`${head}Content-Length: ${Buffer.byteLength(content)}${CRLF}${CRLF}${content}`);
+  return Buffer.from(
+    `${head}Content-Length: ${Buffer.byteLength(content)}${CRLF}${CRLF}${content}`,
+  );
 }
 
 /** Adds a tag parameter to a From/To value that has none. */

@@ -59,7 +59,8 @@ export class NonInviteClientTransaction<R extends ResponseLike> extends Transact
     this.startTimer('E', interval, () => {
       this.channel.send(this.request);
       // In Proceeding the interval is T2 at once (17.1.2.2).
-      const next = this.state === 'proceeding' ? this.settings.t2 : Math.min(interval * 2, this.settings.t2);
+      const next =
+        this.state === 'proceeding' ? this.settings.t2 : Math.min(interval * 2, this.settings.t2);
       this.scheduleRetransmit(next);
     });
   }

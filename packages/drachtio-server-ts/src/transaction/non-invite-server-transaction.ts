@@ -14,7 +14,12 @@ export class NonInviteServerTransaction extends Transaction {
   state: NonInviteServerState = 'trying';
   private lastResponse: Buffer | undefined;
 
-  constructor(id: string, channel: Channel, settings: TimerSettings, onTerminated: (transaction: Transaction) => void) {
+  constructor(
+    id: string,
+    channel: Channel,
+    settings: TimerSettings,
+    onTerminated: (transaction: Transaction) => void,
+  ) {
     super(id, channel, settings, onTerminated);
   }
 

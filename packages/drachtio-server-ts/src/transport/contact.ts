@@ -16,7 +16,10 @@ const CONTACT = /^sips?:(?:\[([^\]]+)\]|([^:;\s]+))(?::(\d+))?((?:;[^;\s]*)*)$/i
 
 export function parseListenContact(contact: string): ListenSpec {
   const match = CONTACT.exec(contact.trim());
-  if (!match) throw new Error(`invalid SIP contact "${contact}" (expected e.g. sip:127.0.0.1:5060;transport=udp,tcp)`);
+  if (!match)
+    throw new Error(
+      `invalid SIP contact "${contact}" (expected e.g. sip:127.0.0.1:5060;transport=udp,tcp)`,
+    );
   const ipv6 = match[1] !== undefined;
   const rawHost = match[1] ?? match[2] ?? '';
   const host = rawHost === '*' ? (ipv6 ? '::' : '0.0.0.0') : rawHost;
@@ -26,10 +29,14 @@ export function parseListenContact(contact: string): ListenSpec {
   for (const param of (match[4] ?? '').split(';')) {
     const [name, value] = param.split('=');
     if (name?.toLowerCase() !== 'transport' || !value) continue;
-    transports = value.toLowerCase().split(',').map((t) => {
-      if (t !== 'udp' && t !== 'tcp') throw new Error(`unsupported transport "${t}" in SIP contact "${contact}"`);
-      return t;
-    });
+    transports = value
+      .toLowerCase()
+      .split(',')
+      .map((t) => {
+        if (t !== 'udp' && t !== 'tcp')
+          throw new Error(`unsupported transport "${t}" in SIP contact "${contact}"`);
+        return t;
+      });
   }
   return { host, port, transports, ipv6 };
 }

@@ -15,7 +15,11 @@ const WANTED: ReadonlyArray<readonly [RegExp, string]> = [
 const MAX_SCAN = 16 * 1024;
 const MAX_REASON = 120;
 
-export function rejectMalformed(inbound: InboundMessage, reason: string, send: (data: Buffer) => void): void {
+export function rejectMalformed(
+  inbound: InboundMessage,
+  reason: string,
+  send: (data: Buffer) => void,
+): void {
   const text = inbound.data.toString('latin1', 0, Math.min(inbound.data.length, MAX_SCAN));
   if (text.startsWith('SIP/')) return;
   const headerEnd = text.indexOf('\r\n\r\n');

@@ -8,11 +8,15 @@ import type { Transport } from 'drachtio-protocol';
 import { parseUri } from 'drachtio-sip';
 import type { Destination } from './transport';
 
-export async function resolveTarget(uri: string, fallbackTransport: Transport = 'udp'): Promise<Destination> {
+export async function resolveTarget(
+  uri: string,
+  fallbackTransport: Transport = 'udp',
+): Promise<Destination> {
   const open = uri.indexOf('<');
   const text = open >= 0 ? uri.slice(open + 1, uri.indexOf('>', open)) : uri.trim();
   const parsed = parseUri(text);
-  if (parsed.scheme !== 'sip' && parsed.scheme !== 'sips') throw new Error(`cannot send to a ${parsed.scheme}: URI`);
+  if (parsed.scheme !== 'sip' && parsed.scheme !== 'sips')
+    throw new Error(`cannot send to a ${parsed.scheme}: URI`);
   const maddr = parsed.params.maddr;
   const host = stripBrackets(typeof maddr === 'string' ? maddr : parsed.host);
   const param = parsed.params.transport?.toLowerCase();

@@ -67,7 +67,13 @@ export class TcpTransport {
   }
 
   /** Send over the given connection if still open, else over a pooled or new one to the address. */
-  send(data: Buffer, address: string, port: number, via?: Connection, onFailure?: SendFailure): void {
+  send(
+    data: Buffer,
+    address: string,
+    port: number,
+    via?: Connection,
+    onFailure?: SendFailure,
+  ): void {
     if (via && !via.closed) return via.write(data);
     let connection = this.connections.get(key(address, port));
     if (!connection) {
@@ -103,7 +109,9 @@ export class TcpTransport {
     socket.setNoDelay(true);
     socket.setTimeout(this.idleTimeout);
     socket.on('timeout', () => socket.destroy());
-    socket.on('error', (error) => this.logger.debug({ err: error, remote: endpoint }, 'TCP connection error'));
+    socket.on('error', (error) =>
+      this.logger.debug({ err: error, remote: endpoint }, 'TCP connection error'),
+    );
     socket.on('close', () => {
       connection.closed = true;
       if (this.connections.get(poolKey) === connection) this.connections.delete(poolKey);
@@ -113,12 +121,16 @@ export class TcpTransport {
       try {
         messages = connection.frame(chunk);
       } catch (error) {
-        this.logger.warn({ err: error, remote: endpoint }, 'malformed TCP stream: closing the connection');
+        this.logger.warn(
+          { err: error, remote: endpoint },
+          'malformed TCP stream: closing the connection',
+        );
         socket.destroy();
         return;
       }
       const receivedAt = Date.now();
-      for (const data of messages) this.onMessage({ data, source: endpoint, connection, receivedAt });
+      for (const data of messages)
+        this.onMessage({ data, source: endpoint, connection, receivedAt });
     });
     return connection;
   }

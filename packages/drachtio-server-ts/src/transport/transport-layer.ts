@@ -7,7 +7,13 @@ import type { Transport } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { formatContact, hostport, parseListenContact, type ListenSpec } from './contact';
 import { TcpTransport } from './tcp-transport';
-import type { Connection, Destination, InboundMessage, LocalAddress, SendFailure } from './transport';
+import type {
+  Connection,
+  Destination,
+  InboundMessage,
+  LocalAddress,
+  SendFailure,
+} from './transport';
 import { UdpTransport } from './udp-transport';
 
 interface ListenPoint {
@@ -49,7 +55,9 @@ export class TransportLayer {
   /** One contact per bound transport, with the real port. */
   get contacts(): string[] {
     return this.points.flatMap((point) =>
-      point.spec.transports.map((transport) => formatContact(point.advertised, this.portOf(point, transport), transport)),
+      point.spec.transports.map((transport) =>
+        formatContact(point.advertised, this.portOf(point, transport), transport),
+      ),
     );
   }
 
@@ -83,19 +91,29 @@ export class TransportLayer {
     return local;
   }
 
-  send(data: Buffer, destination: Destination, connection?: Connection, onFailure?: SendFailure): void {
+  send(
+    data: Buffer,
+    destination: Destination,
+    connection?: Connection,
+    onFailure?: SendFailure,
+  ): void {
     const point = this.pointFor(destination.transport, isIPv6Address(destination.address));
     if (!point) {
       onFailure?.(new Error(`no ${destination.transport} transport for ${destination.address}`));
       return;
     }
-    if (destination.transport === 'udp') point.udp?.send(data, destination.address, destination.port, onFailure);
+    if (destination.transport === 'udp')
+      point.udp?.send(data, destination.address, destination.port, onFailure);
     else point.tcp?.send(data, destination.address, destination.port, connection, onFailure);
   }
 
   private pointFor(transport: Transport, ipv6: boolean): ListenPoint | undefined {
-    return this.points.find((point) => point.spec.ipv6 === ipv6 && point[transport] !== undefined)
-      ?? this.points.find((point) => point.spec.ipv6 === ipv6 && point.spec.transports.includes(transport));
+    return (
+      this.points.find((point) => point.spec.ipv6 === ipv6 && point[transport] !== undefined) ??
+      this.points.find(
+        (point) => point.spec.ipv6 === ipv6 && point.spec.transports.includes(transport),
+      )
+    );
   }
 
   private portOf(point: ListenPoint, transport: Transport): number {
@@ -107,9 +125,20 @@ export class TransportLayer {
     const { spec } = point;
     const { logger, onMessage, tcpIdleTimeout, maxTcpConnections } = this.options;
     for (let attempt = 0; ; attempt++) {
-      const tcp = spec.transports.includes('tcp') ? new TcpTransport(spec.host, spec.ipv6, tcpIdleTimeout, maxTcpConnections, logger, onMessage) : undefined;
+      const tcp = spec.transports.includes('tcp')
+        ? new TcpTransport(
+            spec.host,
+            spec.ipv6,
+            tcpIdleTimeout,
+            maxTcpConnections,
+            logger,
+            onMessage,
+          )
+        : undefined;
       const udp = spec.transports.includes('udp')
-        ? new UdpTransport(spec.host, spec.ipv6, onMessage, (error) => logger.error({ err: error }, 'UDP socket error'))
+        ? new UdpTransport(spec.host, spec.ipv6, onMessage, (error) =>
+            logger.error({ err: error }, 'UDP socket error'),
+          )
         : undefined;
       try {
         let port = spec.port;
@@ -123,7 +152,10 @@ export class TransportLayer {
       } catch (error) {
         await tcp?.close();
         await udp?.close();
-        const retry = spec.port === 0 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < BIND_ATTEMPTS;
+        const retry =
+          spec.port === 0 &&
+          (error as NodeJS.ErrnoException).code === 'EADDRINUSE' &&
+          attempt < BIND_ATTEMPTS;
         if (!retry) throw error;
       }
     }
@@ -134,7 +166,9 @@ function advertisedAddress(spec: ListenSpec): string {
   if (spec.host !== '0.0.0.0' && spec.host !== '::') return spec.host;
   const family = spec.ipv6 ? 'IPv6' : 'IPv4';
   for (const addresses of Object.values(networkInterfaces())) {
-    const external = addresses?.find((a) => a.family === family && !a.internal && !a.address.startsWith('fe80'));
+    const external = addresses?.find(
+      (a) => a.family === family && !a.internal && !a.address.startsWith('fe80'),
+    );
     if (external) return external.address;
   }
   return spec.ipv6 ? '::1' : '127.0.0.1';

@@ -24,7 +24,13 @@ describe('Retransmitter', () => {
   test('stop() (the ACK arrived) ends retransmission and the give-up timer', () => {
     const sent: number[] = [];
     const giveUp = jest.fn();
-    const retransmitter = new Retransmitter(() => sent.push(Date.now()), timers, false, timers.t2, giveUp);
+    const retransmitter = new Retransmitter(
+      () => sent.push(Date.now()),
+      timers,
+      false,
+      timers.t2,
+      giveUp,
+    );
     jest.advanceTimersByTime(1600);
     retransmitter.stop();
     jest.advanceTimersByTime(64 * 500);
@@ -71,7 +77,10 @@ describe('SessionTimer', () => {
   });
 
   test('Min-SE: an interval below ours is refused with 422 naming our minimum', () => {
-    expect(checkSessionInterval({ delta: 60, params: {} }, { minSE: 90 })).toEqual({ status: 422, headers: ['Min-SE: 90'] });
+    expect(checkSessionInterval({ delta: 60, params: {} }, { minSE: 90 })).toEqual({
+      status: 422,
+      headers: ['Min-SE: 90'],
+    });
     expect(checkSessionInterval({ delta: 90, params: {} }, { minSE: 90 })).toBeUndefined();
     expect(checkSessionInterval(undefined, { minSE: 90 })).toBeUndefined();
   });

@@ -23,7 +23,13 @@ afterAll(async () => {
   await engine.stop();
 });
 
-function lines(method: string, cseq: number, extra: string[], toTag?: string, branch = `z9hG4bK${method}${cseq}${Date.now()}`): string {
+function lines(
+  method: string,
+  cseq: number,
+  extra: string[],
+  toTag?: string,
+  branch = `z9hG4bK${method}${cseq}${Date.now()}`,
+): string {
   return [
     `${method} sip:engine@127.0.0.1:${enginePort} SIP/2.0`,
     `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};rport;branch=${branch}`,
@@ -42,7 +48,10 @@ function lines(method: string, cseq: number, extra: string[], toTag?: string, br
 test('route set, remote target, CSeq order and a re-INVITE inside one UAS dialog', async () => {
   const route = `<sip:127.0.0.1:${peer.port};lr>`;
   let from = peer.received.length;
-  peer.send(lines('INVITE', 1, [`Record-Route: ${route}`, 'Contact: <sip:peer@127.0.0.1:9;transport=udp>']), enginePort);
+  peer.send(
+    lines('INVITE', 1, [`Record-Route: ${route}`, 'Contact: <sip:peer@127.0.0.1:9;transport=udp>']),
+    enginePort,
+  );
   const ok = await peer.next(/^SIP\/2.0 200 /, from);
   expect(ok).toContain(`Record-Route: ${route}`);
   const toTag = /^To: .*;tag=([^;\r\n]+)/m.exec(ok)?.[1] ?? '';
@@ -58,11 +67,17 @@ test('route set, remote target, CSeq order and a re-INVITE inside one UAS dialog
 
   // A re-INVITE: the application answers, the engine retransmits until the ACK, the ACK is reported.
   from = peer.received.length;
-  peer.send(lines('INVITE', 2, ['Contact: <sip:peer@127.0.0.1:9;transport=udp>'], toTag), enginePort);
+  peer.send(
+    lines('INVITE', 2, ['Contact: <sip:peer@127.0.0.1:9;transport=udp>'], toTag),
+    enginePort,
+  );
   await peer.next(/^SIP\/2.0 200 [^]*CSeq: 2 INVITE/, from);
   peer.send(lines('ACK', 2, [], toTag), enginePort);
   await waitFor(() => app.methods().filter((m) => m === 'ACK').length === 2);
-  expect(app.requests.filter((r) => r.method === 'INVITE').map((r) => r.dialogId)).toEqual([undefined, dialogId]);
+  expect(app.requests.filter((r) => r.method === 'INVITE').map((r) => r.dialogId)).toEqual([
+    undefined,
+    dialogId,
+  ]);
 
   // The application hangs up: the BYE goes to the first route, with the route set, to the remote target.
   from = peer.received.length;
@@ -73,14 +88,25 @@ test('route set, remote target, CSeq order and a re-INVITE inside one UAS dialog
   expect(bye).toContain(`Route: ${route}`);
   expect(bye).toMatch(new RegExp(`^To: <sip:peer@127.0.0.1>;tag=peer-tag\\r$`, 'm'));
   expect(bye).toMatch(new RegExp(`^From: <sip:engine@127.0.0.1>;tag=${toTag}\\r$`, 'm'));
-  expect(app.dialogs.at(-1)).toMatchObject({ event: 'terminated', reason: 'normal near end release' });
+  expect(app.dialogs.at(-1)).toMatchObject({
+    event: 'terminated',
+    reason: 'normal near end release',
+  });
 });
 
 test('an answer to an INVITE carries SDP, Contact and a To tag; the application cannot set the tag', async () => {
   app.answer = (request) =>
-    request.method === 'INVITE' ? { status: 200, body: SDP, headers: { To: '<sip:x@y>;tag=mine' } } : undefined;
+    request.method === 'INVITE'
+      ? { status: 200, body: SDP, headers: { To: '<sip:x@y>;tag=mine' } }
+      : undefined;
   const from = peer.received.length;
-  peer.send(lines('INVITE', 1, ['Contact: <sip:peer@127.0.0.1:9>'], undefined).replace('dialog-test', 'dialog-test-2'), enginePort);
+  peer.send(
+    lines('INVITE', 1, ['Contact: <sip:peer@127.0.0.1:9>'], undefined).replace(
+      'dialog-test',
+      'dialog-test-2',
+    ),
+    enginePort,
+  );
   const ok = await peer.next(/^SIP\/2.0 200 /, from);
   expect(ok).not.toContain('tag=mine');
   expect(ok).toMatch(/^Contact: <sip:127.0.0.1:\d+>\r$/m);

@@ -10,14 +10,26 @@ import type { EngineCancel, EngineRequest } from '../../src/engine-api';
 /** Short T1 keeps retransmission and timeout tests fast: 64*T1 = 3.2 s. */
 export const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerC: 10000 };
 
-export const SDP = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 9 RTP/AVP 0', ''].join('\r\n');
+export const SDP = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  'c=IN IP4 127.0.0.1',
+  't=0 0',
+  'm=audio 9 RTP/AVP 0',
+  '',
+].join('\r\n');
 
 export function scenario(name: string): string {
   return join(__dirname, '..', 'scenarios', `${name}.xml`);
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
-  const engine = new Engine({ contacts: ['sip:127.0.0.1:0;transport=udp,tcp'], timers: FAST_TIMERS, ...options });
+  const engine = new Engine({
+    contacts: ['sip:127.0.0.1:0;transport=udp,tcp'],
+    timers: FAST_TIMERS,
+    ...options,
+  });
   await engine.start();
   return engine;
 }
@@ -29,7 +41,8 @@ export function remoteOf(engine: Engine, transport: 'udp' | 'tcp' = 'udp'): stri
   return contact.replace(/^sip:/, '').replace(/;.*$/, '');
 }
 
-export type Answer = Omit<RespondData, 'transactionId'> | Array<Omit<RespondData, 'transactionId'>> | undefined;
+export type Answer =
+  Omit<RespondData, 'transactionId'> | Array<Omit<RespondData, 'transactionId'>> | undefined;
 
 /**
  * Stands in for the control plane: records everything the engine reports and answers each
@@ -86,7 +99,8 @@ export function waitFor<T>(predicate: () => T | undefined, timeoutMs = 10000): P
     const poll = () => {
       const value = predicate();
       if (value !== undefined && value !== false) return resolve(value);
-      if (Date.now() - started > timeoutMs) return reject(new Error('waitFor: condition not met in time'));
+      if (Date.now() - started > timeoutMs)
+        return reject(new Error('waitFor: condition not met in time'));
       setTimeout(poll, 10);
     };
     poll();

@@ -22,7 +22,11 @@ test('contacts report the bound IPv6 port', () => {
 });
 
 test.each(['udp', 'tcp'] as const)('sipp calls the engine over %s on ::1', async (transport) => {
-  const result = await runSipp({ scenario: scenario('uac-call'), remote: remoteOf(engine, transport), transport });
+  const result = await runSipp({
+    scenario: scenario('uac-call'),
+    remote: remoteOf(engine, transport),
+    transport,
+  });
   expect(result.errors).toBe('');
   expect(result.exitCode).toBe(0);
   expect(app.methods()).toEqual(['INVITE', 'ACK', 'BYE']);
@@ -30,9 +34,15 @@ test.each(['udp', 'tcp'] as const)('sipp calls the engine over %s on ::1', async
 });
 
 test.each(['udp', 'tcp'] as const)('the engine calls sipp over %s on ::1', async (transport) => {
-  const sipp = await startSipp({ scenario: scenario('uas-answer'), localAddress: '::1', transport });
+  const sipp = await startSipp({
+    scenario: scenario('uas-answer'),
+    localAddress: '::1',
+    transport,
+  });
   const responses: EngineResponse[] = [];
-  await engine.request({ method: 'INVITE', uri: sipp.uri(), body: SDP }, (response) => responses.push(response));
+  await engine.request({ method: 'INVITE', uri: sipp.uri(), body: SDP }, (response) =>
+    responses.push(response),
+  );
   const ok = await waitFor(() => responses.find((r) => r.status >= 200));
   expect(ok.status).toBe(200);
   await engine.request({ method: 'BYE', dialogId: ok.dialogId }, () => undefined);

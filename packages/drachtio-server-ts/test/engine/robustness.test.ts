@@ -39,12 +39,22 @@ async function expectServed(): Promise<void> {
 const mangled = fc
   .record({
     method: fc.constantFrom('INVITE', 'OPTIONS', 'BYE', 'CANCEL', 'ACK', 'PRACK', 'SIP/2.0 200 OK'),
-    edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'cut', 'insert')), { maxLength: 6 }),
+    edits: fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        fc.constantFrom('flip', 'cut', 'insert'),
+      ),
+      { maxLength: 6 },
+    ),
   })
   .map(({ method, edits }) => {
     let text = method.startsWith('SIP/')
       ? requestText(peer.port).replace(/^OPTIONS [^\r]*/, method)
-      : requestText(peer.port, { method, headers: { RAck: '1 1 INVITE', 'Session-Expires': '1800' } });
+      : requestText(peer.port, {
+          method,
+          headers: { RAck: '1 1 INVITE', 'Session-Expires': '1800' },
+        });
     for (const [position, byte, kind] of edits) {
       const at = position % (text.length + 1);
       const char = String.fromCharCode(byte);

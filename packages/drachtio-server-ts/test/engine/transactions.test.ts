@@ -2,9 +2,15 @@
  * The four RFC 3261 17 state machines against a fake clock: every timer (A-K, plus L and M of
  * RFC 6026, plus Timer C) fires when the RFC says, and retransmissions follow T1/T2/T4.
  */
-import { InviteClientTransaction, type InviteClientUser } from '../../src/transaction/invite-client-transaction';
+import {
+  InviteClientTransaction,
+  type InviteClientUser,
+} from '../../src/transaction/invite-client-transaction';
 import { InviteServerTransaction } from '../../src/transaction/invite-server-transaction';
-import { NonInviteClientTransaction, type NonInviteClientUser } from '../../src/transaction/non-invite-client-transaction';
+import {
+  NonInviteClientTransaction,
+  type NonInviteClientUser,
+} from '../../src/transaction/non-invite-client-transaction';
 import { NonInviteServerTransaction } from '../../src/transaction/non-invite-server-transaction';
 import type { TimerSettings } from '../../src/transaction/timer-settings';
 import type { Channel, ResponseLike } from '../../src/transaction/transaction';
@@ -40,7 +46,14 @@ describe('INVITE client transaction', () => {
       buildAck: jest.fn(() => Buffer.from('ACK')),
     };
     const terminated = jest.fn();
-    const transaction = new InviteClientTransaction('c1', REQUEST, channel, settings, user, terminated);
+    const transaction = new InviteClientTransaction(
+      'c1',
+      REQUEST,
+      channel,
+      settings,
+      user,
+      terminated,
+    );
     return { channel, user, terminated, transaction };
   }
 
@@ -101,16 +114,28 @@ describe('INVITE client transaction', () => {
 describe('non-INVITE client transaction', () => {
   function start(reliable = false) {
     const channel = new RecordingChannel(reliable);
-    const user: jest.Mocked<NonInviteClientUser<ResponseLike>> = { onResponse: jest.fn(), onTimeout: jest.fn() };
+    const user: jest.Mocked<NonInviteClientUser<ResponseLike>> = {
+      onResponse: jest.fn(),
+      onTimeout: jest.fn(),
+    };
     const terminated = jest.fn();
-    const transaction = new NonInviteClientTransaction('c2', REQUEST, channel, timers, user, terminated);
+    const transaction = new NonInviteClientTransaction(
+      'c2',
+      REQUEST,
+      channel,
+      timers,
+      user,
+      terminated,
+    );
     return { channel, user, terminated, transaction };
   }
 
   test('Timer E doubles up to T2; Timer F gives up after 64*T1', () => {
     const { channel, user } = start();
     jest.advanceTimersByTime(64 * 500);
-    expect(channel.times()).toEqual([0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
+    expect(channel.times()).toEqual([
+      0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500,
+    ]);
     expect(user.onTimeout).toHaveBeenCalledWith('F');
   });
 
@@ -160,7 +185,9 @@ describe('INVITE server transaction', () => {
     const { channel, ackTimeout, terminated, transaction } = start();
     transaction.respond(486, Buffer.from('486'));
     jest.advanceTimersByTime(64 * 500);
-    expect(channel.times('486')).toEqual([0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
+    expect(channel.times('486')).toEqual([
+      0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500,
+    ]);
     expect(ackTimeout).toHaveBeenCalled();
     expect(terminated).toHaveBeenCalled();
   });
@@ -209,7 +236,12 @@ describe('non-INVITE server transaction', () => {
 
   test('over TCP it ends with the final response', () => {
     const terminated = jest.fn();
-    const transaction = new NonInviteServerTransaction('s3', new RecordingChannel(true), timers, terminated);
+    const transaction = new NonInviteServerTransaction(
+      's3',
+      new RecordingChannel(true),
+      timers,
+      terminated,
+    );
     transaction.respond(404, Buffer.from('404'));
     expect(terminated).toHaveBeenCalled();
   });

@@ -61,7 +61,12 @@ test('a UDP request over 1300 bytes goes over TCP (RFC 3261 18.1.1)', async () =
   try {
     const responses: EngineResponse[] = [];
     const sent = await engine.request(
-      { method: 'MESSAGE', uri: `sip:peer@127.0.0.1:${port}`, headers: { 'Content-Type': 'text/plain' }, body: 'x'.repeat(1500) },
+      {
+        method: 'MESSAGE',
+        uri: `sip:peer@127.0.0.1:${port}`,
+        headers: { 'Content-Type': 'text/plain' },
+        body: 'x'.repeat(1500),
+      },
       (response) => responses.push(response),
     );
     expect(sent.raw).toMatch(/^Via: SIP\/2.0\/TCP /m);
@@ -80,7 +85,10 @@ test('TCP connections are reused, and closed once idle', async () => {
   try {
     for (let i = 0; i < 3; i++) {
       const responses: EngineResponse[] = [];
-      await engine.request({ method: 'OPTIONS', uri: `sip:peer@127.0.0.1:${port};transport=tcp` }, (r) => responses.push(r));
+      await engine.request(
+        { method: 'OPTIONS', uri: `sip:peer@127.0.0.1:${port};transport=tcp` },
+        (r) => responses.push(r),
+      );
       expect((await finalOf(responses)).status).toBe(200);
     }
     expect(peer.requests).toHaveLength(3);
@@ -96,7 +104,9 @@ test('a port in use fails start() with EADDRINUSE', async () => {
   const port = await freePort('both');
   const first = await startEngine({ contacts: [`sip:127.0.0.1:${port};transport=udp`] });
   try {
-    await expect(startEngine({ contacts: [`sip:127.0.0.1:${port};transport=udp`] })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(
+      startEngine({ contacts: [`sip:127.0.0.1:${port};transport=udp`] }),
+    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
   } finally {
     await first.stop();
   }

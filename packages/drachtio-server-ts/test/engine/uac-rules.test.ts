@@ -33,7 +33,10 @@ function enginePort(): number {
 test('a retransmitted 2xx is ACKed again', async () => {
   const responses: EngineResponse[] = [];
   const from = peer.received.length;
-  await engine.request({ method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP }, (r) => responses.push(r));
+  await engine.request(
+    { method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP },
+    (r) => responses.push(r),
+  );
   const invite = await peer.next(/^INVITE /, from);
   const ok = answer(invite, '200 OK');
   peer.send(ok, enginePort());
@@ -49,7 +52,10 @@ test('a retransmitted 2xx is ACKed again', async () => {
 test('CANCEL waits for a provisional response before it is sent (RFC 3261 9.1)', async () => {
   const responses: EngineResponse[] = [];
   const from = peer.received.length;
-  const sent = await engine.request({ method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP }, (r) => responses.push(r));
+  const sent = await engine.request(
+    { method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP },
+    (r) => responses.push(r),
+  );
   const invite = await peer.next(/^INVITE /, from);
   await engine.cancel({ transactionId: sent.transactionId });
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -96,7 +102,10 @@ test('Timer C: a call that rings too long is canceled, the application gets a 40
     const port = Number(/:(\d+);transport=udp$/.exec(impatient.contacts[0] ?? '')?.[1]);
     const responses: EngineResponse[] = [];
     const from = peer.received.length;
-    await impatient.request({ method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP }, (r) => responses.push(r));
+    await impatient.request(
+      { method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}`, body: SDP },
+      (r) => responses.push(r),
+    );
     const invite = await peer.next(/^INVITE /, from);
     peer.send(answer(invite, '180 Ringing'), port);
     const cancel = await peer.next(/^CANCEL /, from);

@@ -78,9 +78,14 @@ describe.each(['udp', 'tcp'] as const)('engine as UAC over %s', (transport) => {
     const result = await sipp.done;
     expect(result.errors).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(app.dialogs.map((d) => [d.event, d.reason])).toEqual([['early', undefined], ['terminated', 'canceled']]);
+    expect(app.dialogs.map((d) => [d.event, d.reason])).toEqual([
+      ['early', undefined],
+      ['terminated', 'canceled'],
+    ]);
     // Too late to cancel: refused as invalid-state, or (TCP: Timer D is zero) as an ended transaction.
-    const late = await engine.cancel({ transactionId: call.sent.transactionId }).catch((error: { code: string }) => error);
+    const late = await engine
+      .cancel({ transactionId: call.sent.transactionId })
+      .catch((error: { code: string }) => error);
     expect(['invalid-state', 'unknown-transaction']).toContain((late as { code: string }).code);
   });
 

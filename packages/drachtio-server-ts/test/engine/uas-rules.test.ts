@@ -38,8 +38,16 @@ test.each([
   ['416 for an unsupported URI scheme', { uri: 'mailto:someone@example.com' }, /^SIP\/2.0 416 /],
   ['483 when Max-Forwards is 0', { headers: { 'Max-Forwards': '0' } }, /^SIP\/2.0 483 /],
   ['501 for an unknown method', { method: 'FROBNICATE' }, /^SIP\/2.0 501 /],
-  ['415 for an unknown Content-Encoding', { headers: { 'Content-Encoding': 'x-zip' }, body: 'abc' }, /^SIP\/2.0 415 /],
-  ['481 for a request in a dialog that does not exist', { method: 'BYE', headers: { To: '<sip:engine@127.0.0.1>;tag=nosuch' } }, /^SIP\/2.0 481 /],
+  [
+    '415 for an unknown Content-Encoding',
+    { headers: { 'Content-Encoding': 'x-zip' }, body: 'abc' },
+    /^SIP\/2.0 415 /,
+  ],
+  [
+    '481 for a request in a dialog that does not exist',
+    { method: 'BYE', headers: { To: '<sip:engine@127.0.0.1>;tag=nosuch' } },
+    /^SIP\/2.0 481 /,
+  ],
   ['481 for a CANCEL that matches nothing', { method: 'CANCEL' }, /^SIP\/2.0 481 /],
 ])('%s', async (_name, options, expected) => {
   const response = await exchange(requestText(peer.port, options));
@@ -54,7 +62,9 @@ test('420 with Unsupported for an unknown Require', async () => {
 });
 
 test('422 with Min-SE for a session interval below ours', async () => {
-  const response = await exchange(requestText(peer.port, { method: 'INVITE', headers: { 'Session-Expires': '30' } }));
+  const response = await exchange(
+    requestText(peer.port, { method: 'INVITE', headers: { 'Session-Expires': '30' } }),
+  );
   expect(response).toMatch(/^SIP\/2.0 422 /);
   expect(response).toMatch(/^Min-SE: 90\r$/m);
 });
@@ -80,8 +90,14 @@ test('a retransmitted request is absorbed: the last response goes out again, the
 test('482 for a merged request: same From tag, Call-ID and CSeq over another branch', async () => {
   app.answer = () => undefined;
   const headers = { From: '<sip:a@127.0.0.1>;tag=merge', 'Call-ID': `merged-${Date.now()}` };
-  const first = requestText(peer.port, { method: 'INVITE', headers: { ...headers, Via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKm1` } });
-  const second = requestText(peer.port, { method: 'INVITE', headers: { ...headers, Via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKm2` } });
+  const first = requestText(peer.port, {
+    method: 'INVITE',
+    headers: { ...headers, Via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKm1` },
+  });
+  const second = requestText(peer.port, {
+    method: 'INVITE',
+    headers: { ...headers, Via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKm2` },
+  });
   const from = peer.received.length;
   peer.send(first, enginePort);
   await peer.next(/^SIP\/2.0 100 /, from);
@@ -91,13 +107,23 @@ test('482 for a merged request: same From tag, Call-ID and CSeq over another bra
 });
 
 test('RFC 3581: the response carries received and rport, and goes to the source port', async () => {
-  const text = requestText(peer.port, { headers: { Via: 'SIP/2.0/UDP 192.0.2.1:5099;rport;branch=z9hG4bKnat1' } });
+  const text = requestText(peer.port, {
+    headers: { Via: 'SIP/2.0/UDP 192.0.2.1:5099;rport;branch=z9hG4bKnat1' },
+  });
   const response = await exchange(text);
-  expect(response).toMatch(new RegExp(`^Via: SIP/2.0/UDP 192.0.2.1:5099;rport=${peer.port};branch=z9hG4bKnat1;received=127.0.0.1\\r$`, 'm'));
+  expect(response).toMatch(
+    new RegExp(
+      `^Via: SIP/2.0/UDP 192.0.2.1:5099;rport=${peer.port};branch=z9hG4bKnat1;received=127.0.0.1\\r$`,
+      'm',
+    ),
+  );
 });
 
 test('protected headers set by the application are dropped', async () => {
-  app.answer = () => ({ status: 200, headers: { 'Call-ID': 'hijack', CSeq: '99 OPTIONS', 'X-Custom': 'kept' } });
+  app.answer = () => ({
+    status: 200,
+    headers: { 'Call-ID': 'hijack', CSeq: '99 OPTIONS', 'X-Custom': 'kept' },
+  });
   const response = await exchange(requestText(peer.port));
   expect(response).not.toContain('hijack');
   expect(response).not.toContain('99 OPTIONS');
@@ -109,9 +135,15 @@ test('a malformed TCP stream closes that connection only', async () => {
   const socket = connect(port, '127.0.0.1');
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   socket.on('error', () => undefined);
-  socket.write('OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bKbad\r\n\r\n');
+  socket.write(
+    'OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bKbad\r\n\r\n',
+  );
   await closed;
-  const result = await runSipp({ scenario: scenario('uac-options'), remote: remoteOf(engine, 'tcp'), transport: 'tcp' });
+  const result = await runSipp({
+    scenario: scenario('uac-options'),
+    remote: remoteOf(engine, 'tcp'),
+    transport: 'tcp',
+  });
   expect(result.exitCode).toBe(0);
 });
 

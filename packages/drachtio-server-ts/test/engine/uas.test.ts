@@ -17,7 +17,8 @@ describe.each(['udp', 'tcp'] as const)('engine as UAS over %s', (transport) => {
   afterAll(() => engine.stop());
   beforeEach(() => app.reset());
 
-  const sipp = (name: string) => runSipp({ scenario: scenario(name), remote: remoteOf(engine, transport), transport });
+  const sipp = (name: string) =>
+    runSipp({ scenario: scenario(name), remote: remoteOf(engine, transport), transport });
 
   test('INVITE / 100 / 180 / 200 / ACK / BYE / 200', async () => {
     const result = await sipp('uac-call');
@@ -48,7 +49,9 @@ describe.each(['udp', 'tcp'] as const)('engine as UAS over %s', (transport) => {
     // A late answer from the application, right after the cancel event, is refused.
     const lateAnswer = new Promise((resolve) =>
       engine.once('cancel', (cancel) => {
-        engine.respond({ transactionId: cancel.transactionId, status: 200, body: SDP }).then(resolve, resolve);
+        engine
+          .respond({ transactionId: cancel.transactionId, status: 200, body: SDP })
+          .then(resolve, resolve);
       }),
     );
     const result = await sipp('uac-cancel');
@@ -56,13 +59,17 @@ describe.each(['udp', 'tcp'] as const)('engine as UAS over %s', (transport) => {
     expect(result.exitCode).toBe(0);
     const invite = app.requests[0];
     expect(app.cancels.map((c) => c.transactionId)).toEqual([invite?.transactionId]);
-    expect(app.dialogs.map((d) => [d.event, d.reason])).toEqual([['early', undefined], ['terminated', 'canceled']]);
+    expect(app.dialogs.map((d) => [d.event, d.reason])).toEqual([
+      ['early', undefined],
+      ['terminated', 'canceled'],
+    ]);
     expect(await lateAnswer).toMatchObject({ code: 'invalid-state' });
   });
 
-  test('PRACK: the application\'s 183 with Require: 100rel goes out reliably and the PRACK reaches it', async () => {
+  test("PRACK: the application's 183 with Require: 100rel goes out reliably and the PRACK reaches it", async () => {
     app.answer = (request) => {
-      if (request.method === 'INVITE') return { status: 183, headers: { Require: '100rel' }, body: SDP };
+      if (request.method === 'INVITE')
+        return { status: 183, headers: { Require: '100rel' }, body: SDP };
       if (request.method === 'PRACK') {
         const invite = app.requests[0];
         void engine.respond({ transactionId: invite?.transactionId ?? '', status: 200, body: SDP });
@@ -96,12 +103,18 @@ describe.each(['udp', 'tcp'] as const)('engine as UAS over %s', (transport) => {
 
   test.each([
     ['UPDATE (the far end allows it)', 'uac-session-refresh'],
-    ['a re-INVITE with the last SDP (the far end does not allow UPDATE)', 'uac-session-refresh-reinvite'],
+    [
+      'a re-INVITE with the last SDP (the far end does not allow UPDATE)',
+      'uac-session-refresh-reinvite',
+    ],
   ])('session timer: the engine is the refresher and refreshes with %s', async (_how, name) => {
     const result = await sipp(name);
     expect(result.errors).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(app.dialogs.at(-1)).toMatchObject({ event: 'terminated', reason: 'normal far end release' });
+    expect(app.dialogs.at(-1)).toMatchObject({
+      event: 'terminated',
+      reason: 'normal far end release',
+    });
   });
 });
 
@@ -121,7 +134,9 @@ describe('engine as UAS: UDP loss', () => {
     expect(result.errors).toBe('');
     expect(result.exitCode).toBe(0);
     expect(app.methods()).toEqual(['INVITE', 'ACK', 'BYE']);
-    const twoHundred = result.messages.find((row) => row.message === '200' && row.direction === 'in');
+    const twoHundred = result.messages.find(
+      (row) => row.message === '200' && row.direction === 'in',
+    );
     expect(twoHundred?.retransmissions).toBeGreaterThan(0);
   });
 

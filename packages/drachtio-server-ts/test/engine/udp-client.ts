@@ -56,7 +56,13 @@ let sequence = 0;
 /** A well-formed request from `port`, with overrides for single headers or the start line. */
 export function requestText(
   port: number,
-  options: { method?: string; uri?: string; version?: string; headers?: Record<string, string | undefined>; body?: string } = {},
+  options: {
+    method?: string;
+    uri?: string;
+    version?: string;
+    headers?: Record<string, string | undefined>;
+    body?: string;
+  } = {},
 ): string {
   sequence += 1;
   const method = options.method ?? 'OPTIONS';

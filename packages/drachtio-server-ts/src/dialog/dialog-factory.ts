@@ -1,0 +1,71 @@
+/**
+ * How a dialog's state is set up from the message that creates it (RFC 3261 12.1.1 for the UAS,
+ * 12.1.2 for the UAC): tags, remote target from Contact, route set from Record-Route (reversed
+ * for the UAC), CSeq numbers.
+ */
+import type { Transport } from 'drachtio-protocol';
+import { parseNameAddr, splitList, type SipRequest, type SipResponse } from 'drachtio-sip';
+import type { Essentials } from '../transaction/message-essentials';
+import { withTag, type RequestParts } from '../transaction/message-writer';
+import type { Connection } from '../transport/transport';
+import { Dialog } from './dialog';
+import { hasOptionTag } from './header-list';
+import { contactUri } from './user-agent-core';
+
+/** The UAS side, from the INVITE and the To tag our responses carry. */
+export function uasDialog(
+  request: SipRequest,
+  fields: Essentials,
+  localTag: string,
+  via: { transport: Transport; connection?: Connection },
+  inviteTransactionId: string,
+): Dialog {
+  const dialog = new Dialog({
+    role: 'uas',
+    callId: fields.callId,
+    localTag,
+    remoteTag: fields.fromTag ?? '',
+    localUri: withTag(fields.to, localTag),
+    remoteUri: fields.from,
+    remoteTarget: contactUri(request) ?? parseNameAddr(fields.from, 'from').uri,
+    routeSet: request.getHeaders('record-route').flatMap(splitList),
+    localSeq: Math.floor(Math.random() * 10000),
+    remoteSeq: fields.cseq.seq,
+    transport: via.transport,
+    connection: via.connection,
+    inviteTransactionId,
+  });
+  dialog.peerAllowsUpdate = hasOptionTag(request.getHeader('allow'), 'update');
+  return dialog;
+}
+
+/** The UAC side, from our INVITE and the first response with a To tag (provisional or 2xx). */
+export function uacDialog(
+  invite: RequestParts,
+  response: SipResponse,
+  fields: Essentials,
+  via: { transport: Transport; connection?: Connection },
+  inviteTransactionId: string,
+): Dialog {
+  const dialog = new Dialog({
+    role: 'uac',
+    callId: invite.callId,
+    localTag: fields.fromTag ?? '',
+    remoteTag: fields.toTag ?? '',
+    localUri: invite.from,
+    remoteUri: fields.to,
+    remoteTarget: contactUri(response) ?? invite.uri,
+    routeSet: uacRouteSet(response),
+    localSeq: invite.cseq,
+    transport: via.transport,
+    connection: via.connection,
+    inviteTransactionId,
+  });
+  dialog.localSdp = invite.body;
+  return dialog;
+}
+
+/** RFC 3261 12.1.2: the UAC's route set is the response's Record-Route, reversed. */
+export function uacRouteSet(response: SipResponse): string[] {
+  return response.getHeaders('record-route').flatMap(splitList).reverse();
+}
