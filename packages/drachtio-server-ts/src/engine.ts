@@ -98,6 +98,15 @@ export class Engine extends EventEmitter implements SipEngine {
     return this.transport.contacts;
   }
 
+  /** Live state, for metrics and leak checks: everything returns to zero when traffic stops. */
+  get stats(): { serverTransactions: number; clientTransactions: number; dialogs: number } {
+    return {
+      serverTransactions: this.server.size,
+      clientTransactions: this.client.size,
+      dialogs: this.dialogs.size,
+    };
+  }
+
   override on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): this {
     return super.on(event, listener);
   }

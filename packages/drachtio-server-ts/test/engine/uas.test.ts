@@ -152,3 +152,30 @@ describe('engine as UAS: UDP loss', () => {
     ]);
   });
 });
+
+describe('engine as UAS: no state left behind', () => {
+  test('after 20 calls and the transaction timers, no transaction or dialog remains', async () => {
+    const engine = await startEngine();
+    const app = new TestApp(engine);
+    try {
+      const result = await runSipp({
+        scenario: scenario('uac-call'),
+        remote: remoteOf(engine),
+        calls: 20,
+        rate: 20,
+        limit: 5,
+      });
+      expect(result.exitCode).toBe(0);
+      expect(result.successfulCalls).toBe(20);
+      expect(app.methods().filter((m) => m === 'INVITE')).toHaveLength(20);
+      await waitFor(() => {
+        const { serverTransactions, clientTransactions, dialogs } = engine.stats;
+        return serverTransactions + clientTransactions + dialogs === 0;
+      });
+      const ids = app.requests.filter((r) => r.method !== 'ACK').map((r) => r.transactionId);
+      expect(ids.every((id) => app.ended.includes(id))).toBe(true);
+    } finally {
+      await engine.stop();
+    }
+  });
+});
