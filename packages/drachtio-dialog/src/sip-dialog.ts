@@ -274,14 +274,20 @@ export class SipDialog extends EventEmitter {
       if (this.#byeSent) throw new DialogStateError(`dialog ${this.id}: BYE already sent`);
       this.#byeSent = true;
     }
-    const host = this.requireHost(upper);
     const body = opts.body ?? (upper === 'INVITE' ? this.local.sdp : undefined);
-    const res = await host.request({
-      method: upper,
-      dialogId: this.id,
-      ...(opts.headers && { headers: opts.headers }),
-      ...(body !== undefined && { body }),
-    });
+    let res: DialogResponse;
+    try {
+      res = await this.requireHost(upper).request({
+        method: upper,
+        dialogId: this.id,
+        ...(opts.headers && { headers: opts.headers }),
+        ...(body !== undefined && { body }),
+      });
+    } catch (err) {
+      // A BYE that never went out (no connection, say) may be tried again.
+      if (upper === 'BYE') this.#byeSent = false;
+      throw err;
+    }
     this.learnFrom(upper, body, res);
     return res;
   }
@@ -302,17 +308,15 @@ export class SipDialog extends EventEmitter {
   }
 
   private async release(): Promise<void> {
-    if (this.currentState === 'terminated') return;
-    if (this.currentState === 'confirmed' || this.role === 'uac') {
-      if (this.currentState === 'early' && this.#abandonEarly) return this.#abandonEarly();
-      if (this.#byeSent) return;
-      await this.send('BYE', {});
-      return;
+    if (this.currentState === 'terminated' || this.#byeSent) return;
+    if (this.currentState === 'early') {
+      if (this.#abandonEarly) return this.#abandonEarly();
+      // Only a UAC may end an early dialog with BYE (RFC 3261 section 15); a UAS must answer the INVITE.
+      if (this.role === 'uas') {
+        throw new DialogStateError(`early dialog ${this.id} can only be ended by the process that created it`);
+      }
     }
-    if (!this.#abandonEarly) {
-      throw new DialogStateError(`early dialog ${this.id} can only be ended by the process that created it`);
-    }
-    return this.#abandonEarly();
+    await this.send('BYE', {});
   }
 
   private async reoffer(direction: 'sendonly' | 'sendrecv', opts: Omit<DialogRequestOptions, 'body'>): Promise<DialogResponse> {

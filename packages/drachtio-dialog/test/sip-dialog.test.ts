@@ -139,6 +139,23 @@ describe('SipDialog', () => {
     expect(dialog.state).toBe('terminated');
   });
 
+  it('lets a BYE that could not be sent be tried again', async () => {
+    let attempts = 0;
+    const host: DialogHost = {
+      request: async () => {
+        attempts++;
+        if (attempts === 1) throw new Error('not connected');
+        return ok();
+      },
+    };
+    const dialog = new SipDialog(init()).attach(host);
+    await expect(dialog.terminate()).rejects.toThrow('not connected');
+    expect(dialog.state).toBe('confirmed');
+    await dialog.terminate();
+    expect(attempts).toBe(2);
+    expect(dialog.state).toBe('terminated');
+  });
+
   it('abandons an early dialog with the handler of the process that created it', async () => {
     let abandoned = 0;
     const dialog = new SipDialog(init({ state: 'early' })).attach(new RecordingHost(() => ok()), async () => {
