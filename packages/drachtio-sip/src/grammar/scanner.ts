@@ -136,7 +136,7 @@ export class Scanner {
       const nameStart = i;
       while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
       if (i === nameStart) this.fail(`expected a parameter name at offset ${i}`);
-      const name = s.slice(nameStart, i).toLowerCase();
+      const name = knownParamName(s, nameStart, i) ?? s.slice(nameStart, i).toLowerCase();
       i = skipSpaces(s, i);
       if (s.charCodeAt(i) !== 61 /* = */) {
         this.i = i;
@@ -185,4 +185,14 @@ function skipSpaces(s: string, i: number): number {
 
 function isParamValueChar(c: number): boolean {
   return isTokenChar(c) || c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */;
+}
+
+/** Parameter names nearly every message carries, by length, so they need no new string. */
+const KNOWN_PARAMS: ReadonlyArray<readonly string[]> = [[], ['q'], ['lr'], ['tag', 'ttl'], ['user'], ['maddr', 'rport'], ['branch', 'method'], ['expires'], ['received'], ['transport', 'refresher']];
+
+function knownParamName(s: string, start: number, end: number): string | undefined {
+  const candidates = KNOWN_PARAMS[end - start];
+  if (candidates === undefined) return undefined;
+  for (const candidate of candidates) if (s.startsWith(candidate, start)) return candidate;
+  return undefined;
 }

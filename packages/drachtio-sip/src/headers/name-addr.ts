@@ -84,8 +84,44 @@ export function parseContact(value: string): Contact {
 
 /** One name-addr or addr-spec with its parameters; stops before a ',' that starts the next one. */
 export function readNameAddr(scanner: Scanner): ParsedNameAddr {
-  const { name, uri, angleBrackets } = readAddress(scanner);
-  return new ParsedNameAddr(name, uri, angleBrackets, scanner.genericParams(), scanner.part);
+  const s = scanner.s;
+  scanner.skipWhitespace();
+  let name: string | undefined;
+  if (scanner.peek() === 34 /* " */) {
+    name = scanner.quoted();
+    scanner.skipWhitespace();
+    if (scanner.peek() !== 60) scanner.fail('expected "<" after the display name');
+  } else if (scanner.peek() !== 60 /* < */) {
+    name = readUnquotedDisplayName(scanner);
+  }
+  if (scanner.peek() === 60) {
+    const close = s.indexOf('>', scanner.i + 1);
+    if (close < 0) scanner.fail('missing ">"');
+    const uri = s.slice(scanner.i + 1, close).trim();
+    if (uri.length === 0) scanner.fail('empty URI');
+    scanner.i = close + 1;
+    return new ParsedNameAddr(name, uri, true, scanner.genericParams(), scanner.part);
+  }
+  // addr-spec: the URI ends at the first ';' (its parameters would be ambiguous with the header's)
+  const start = scanner.i;
+  let i = start;
+  while (i < s.length && s.charCodeAt(i) !== 59 && s.charCodeAt(i) !== 44 && !isWhitespace(s.charCodeAt(i))) i++;
+  if (i === start) scanner.fail('missing URI');
+  scanner.i = i;
+  return new ParsedNameAddr(undefined, s.slice(start, i), false, scanner.genericParams(), scanner.part);
+}
+
+/** Tokens and spaces up to a '<' make a display name; otherwise the cursor stays for an addr-spec. */
+function readUnquotedDisplayName(scanner: Scanner): string | undefined {
+  const s = scanner.s;
+  const start = scanner.i;
+  let i = start;
+  while (i < s.length && (isTokenChar(s.charCodeAt(i)) || isWhitespace(s.charCodeAt(i)))) i++;
+  if (s.charCodeAt(i) !== 60 /* < */) return undefined;
+  scanner.i = i;
+  let end = i;
+  while (end > start && isWhitespace(s.charCodeAt(end - 1))) end--;
+  return end > start ? s.slice(start, end) : undefined;
 }
 
 export function readContact(scanner: Scanner): Contact {
@@ -107,42 +143,6 @@ function readQ(value: string | null): number {
   const n = Number(value);
   if (value === null || value.length > 5 || !(n >= 0 && n <= 1)) throw new SipParseError('contact', 'q parameter is not a qvalue');
   return n;
-}
-
-function readAddress(scanner: Scanner): { name: string | undefined; uri: string; angleBrackets: boolean } {
-  const s = scanner.s;
-  scanner.skipWhitespace();
-  let name: string | undefined;
-  if (scanner.peek() === 34 /* " */) {
-    name = scanner.quoted();
-    scanner.skipWhitespace();
-    if (scanner.peek() !== 60) scanner.fail('expected "<" after the display name');
-  } else {
-    const start = scanner.i;
-    let i = start;
-    while (i < s.length && (isTokenChar(s.charCodeAt(i)) || isWhitespace(s.charCodeAt(i)))) i++;
-    if (s.charCodeAt(i) === 60 /* < */) {
-      let end = i;
-      while (end > start && isWhitespace(s.charCodeAt(end - 1))) end--;
-      if (end > start) name = s.slice(start, end);
-      scanner.i = i;
-    }
-  }
-  if (scanner.peek() === 60) {
-    const close = s.indexOf('>', scanner.i + 1);
-    if (close < 0) scanner.fail('missing ">"');
-    const uri = s.slice(scanner.i + 1, close).trim();
-    if (uri.length === 0) scanner.fail('empty URI');
-    scanner.i = close + 1;
-    return { name, uri, angleBrackets: true };
-  }
-  // addr-spec: the URI ends at the first ';' (its parameters would be ambiguous with the header's)
-  const start = scanner.i;
-  let i = start;
-  while (i < s.length && s.charCodeAt(i) !== 59 && s.charCodeAt(i) !== 44 && !isWhitespace(s.charCodeAt(i))) i++;
-  if (i === start) scanner.fail('missing URI');
-  scanner.i = i;
-  return { name: undefined, uri: s.slice(start, i), angleBrackets: false };
 }
 
 function parseUriFor(uri: string, part: string): Uri {

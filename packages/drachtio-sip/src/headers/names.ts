@@ -61,37 +61,3 @@ export function canonicalHeaderName(key: string): string {
   }
   return out;
 }
-
-/**
- * The key of the spellings nearly every message uses, by length and exact comparison: cheaper
- * than hashing a freshly sliced name for a map lookup, on the path every header line takes.
- * Undefined for anything else (the caller falls back to the general lookup).
- */
-export function wellKnownKey(name: string): string | undefined {
-  switch (name.length) {
-    case 1:
-      return (COMPACT_FORMS as Record<string, string>)[name] ?? (COMPACT_FORMS as Record<string, string>)[name.toLowerCase()];
-    case 2:
-      return name === 'To' ? 'to' : undefined;
-    case 3:
-      return name === 'Via' ? 'via' : undefined;
-    case 4:
-      return name === 'From' ? 'from' : name === 'CSeq' ? 'cseq' : undefined;
-    case 5:
-      return name === 'Route' ? 'route' : name === 'Allow' ? 'allow' : undefined;
-    case 6:
-      return name === 'Accept' ? 'accept' : name === 'Reason' ? 'reason' : undefined;
-    case 7:
-      return name === 'Call-ID' ? 'call-id' : name === 'Contact' ? 'contact' : name === 'Expires' ? 'expires' : name === 'Require' ? 'require' : undefined;
-    case 9:
-      return name === 'Supported' ? 'supported' : undefined;
-    case 10:
-      return name === 'User-Agent' ? 'user-agent' : undefined;
-    case 12:
-      return name === 'Max-Forwards' ? 'max-forwards' : name === 'Content-Type' ? 'content-type' : name === 'Record-Route' ? 'record-route' : undefined;
-    case 14:
-      return name === 'Content-Length' ? 'content-length' : undefined;
-    default:
-      return undefined;
-  }
-}

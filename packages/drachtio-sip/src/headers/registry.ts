@@ -201,3 +201,35 @@ export function serializeHeaderValue(key: string, value: unknown): string {
   }
   return codec.serialize(value as never);
 }
+
+/** A header name as nearly every UA spells it, with its key (the very string headerSpec gives). */
+export interface WellKnownName {
+  readonly name: string;
+  readonly key: string;
+}
+
+const WELL_KNOWN: readonly string[] = [
+  'To', 'Via', 'From', 'CSeq', 'Route', 'Allow', 'Accept', 'Reason', 'Call-ID', 'Contact', 'Expires',
+  'Require', 'Supported', 'User-Agent', 'Max-Forwards', 'Content-Type', 'Record-Route', 'Content-Length',
+  'Session-Expires', 'Min-SE', 'RSeq', 'RAck', 'Event', 'Server', 'Refer-To', 'Allow-Events',
+  'P-Asserted-Identity', 'Authorization', 'WWW-Authenticate', 'Proxy-Authorization', 'Proxy-Authenticate',
+  'Content-Disposition', 'Subscription-State', 'Unsupported', 'Date', 'Subject', 'Timestamp',
+  'v', 'f', 't', 'i', 'm', 'l', 'c', 'k',
+];
+
+/** By length, so a lookup compares a few candidates in place, before any string is cut out. */
+const WELL_KNOWN_BY_LENGTH: WellKnownName[][] = [];
+for (const name of WELL_KNOWN) {
+  (WELL_KNOWN_BY_LENGTH[name.length] ??= []).push({ name, key: headerSpec(name).key });
+}
+
+/**
+ * The well-known spelling found at head[start, end), or undefined. Cheaper than slicing the name
+ * and hashing it for a map lookup, on the path every header line takes.
+ */
+export function wellKnownName(head: string, start: number, end: number): WellKnownName | undefined {
+  const candidates = WELL_KNOWN_BY_LENGTH[end - start];
+  if (candidates === undefined) return undefined;
+  for (const candidate of candidates) if (head.startsWith(candidate.name, start)) return candidate;
+  return undefined;
+}

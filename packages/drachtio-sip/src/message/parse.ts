@@ -1,7 +1,6 @@
 import { SipParseError } from '../errors';
 import { isTokenChar, isWhitespace } from '../grammar/chars';
-import { wellKnownKey } from '../headers/names';
-import { headerSpec } from '../headers/registry';
+import { headerSpec, wellKnownName } from '../headers/registry';
 import { HeaderField } from './header-field';
 import { PendingBody, SipRequest, SipResponse } from './message';
 import { RequestLine, isStatusLine, parseRequestLine, parseStatusLine } from './start-line';
@@ -123,12 +122,17 @@ function readField(head: string, start: number, end: number): HeaderField {
   if (colon < 0 || colon >= end) malformedLine(head, start, end);
   let nameEnd = colon;
   while (nameEnd > start && isWhitespace(head.charCodeAt(nameEnd - 1))) nameEnd--;
-  const name = head.slice(start, nameEnd);
   // a well-known spelling is a valid token already; anything else is checked char by char
-  let key = wellKnownKey(name);
-  if (key === undefined) {
+  const known = wellKnownName(head, start, nameEnd);
+  let name: string;
+  let key: string;
+  if (known !== undefined) {
+    name = known.name;
+    key = known.key;
+  } else {
     for (let c = start; c < nameEnd; c++) if (!isTokenChar(head.charCodeAt(c))) malformedLine(head, start, end);
     if (nameEnd === start) malformedLine(head, start, end);
+    name = head.slice(start, nameEnd);
     key = headerSpec(name).key;
   }
   let i = colon + 1;
