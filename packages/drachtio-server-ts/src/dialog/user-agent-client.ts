@@ -18,7 +18,7 @@ import {
   type RequestParts,
 } from '../transaction/message-writer';
 import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction';
-import type { Channel } from '../transaction/transaction';
+import type { Channel, Transaction } from '../transaction/transaction';
 import { resolveTarget } from '../transport/resolve';
 import { isIPv6Address } from '../transport/transport-layer';
 import { hostport } from '../transport/contact';
@@ -70,6 +70,8 @@ interface ClientContext {
   deferredCancel?: Buffer;
   /** INVITE: the dialog of the first 2xx, which ack() acknowledges. */
   answered?: Dialog;
+  /** INVITE: already retried after a 422 (RFC 4028), which happens once. */
+  retried?: boolean;
 }
 
 export class UserAgentClient {
@@ -331,6 +333,13 @@ export class UserAgentClient {
       canceled: false,
     };
     this.track(context);
+    this.launch(context);
+    return context;
+  }
+
+  /** Starts the client transaction that carries `context.parts` (again, for a 422 retry). */
+  private launch(context: ClientContext): void {
+    const { parts, wire } = context;
     const user = {
       onResponse: (response: ReceivedResponse) =>
         this.handleResponse(context, response.message, response.inbound),
@@ -342,26 +351,38 @@ export class UserAgentClient {
       buildAck: (response: ReceivedResponse) => this.ackForNon2xx(parts, response.message),
     };
     const channel = this.channel(context);
-    const onTerminated = () => this.clientEnded(context);
+    const { timers } = this.core;
+    const onTerminated = (transaction: Transaction) => this.clientEnded(context, transaction);
     context.transaction =
       parts.method === 'INVITE'
-        ? new InviteClientTransaction(
-            context.id,
-            wire,
-            channel,
-            this.core.timers,
-            user,
-            onTerminated,
-          )
-        : new NonInviteClientTransaction(
-            context.id,
-            wire,
-            channel,
-            this.core.timers,
-            user,
-            onTerminated,
-          );
-    return context;
+        ? new InviteClientTransaction(context.id, wire, channel, timers, user, onTerminated)
+        : new NonInviteClientTransaction(context.id, wire, channel, timers, user, onTerminated);
+  }
+
+  /**
+   * RFC 4028 7.4: a 422 to our INVITE is retried at once with the Min-SE it asks for (once), in
+   * the same client context, so the application only sees the outcome of the retry.
+   */
+  private retryWithLongerSession(context: ClientContext, response: SipResponse): boolean {
+    const minSE = Number(/^\s*(\d+)/.exec(response.getHeader('min-se') ?? '')?.[1]);
+    if (context.retried || context.dialog || !Number.isInteger(minSE) || minSE <= 0) return false;
+    context.retried = true;
+    const headers = (context.parts.headers ?? []).filter(
+      (line) => !/^(session-expires|x|min-se)\s*:/i.test(line),
+    );
+    headers.push(`Session-Expires: ${minSE}`, `Min-SE: ${minSE}`);
+    const branch = newBranch();
+    const parts: RequestParts = {
+      ...context.parts,
+      via: this.core.transport.viaFor(context.destination, branch),
+      cseq: context.parts.cseq + 1,
+      headers,
+    };
+    this.clientsByKey.delete(context.key);
+    Object.assign(context, { parts, key: clientKey(branch, 'INVITE'), wire: writeRequest(parts) });
+    this.clientsByKey.set(context.key, context);
+    this.launch(context);
+    return true;
   }
 
   private channel(context: ClientContext): Channel {
@@ -382,7 +403,8 @@ export class UserAgentClient {
     this.clientsByKey.set(context.key, context);
   }
 
-  private clientEnded(context: ClientContext): void {
+  private clientEnded(context: ClientContext, transaction: Transaction): void {
+    if (context.transaction !== transaction) return; // superseded by a 422 retry
     this.clients.delete(context.id);
     if (this.clientsByKey.get(context.key) === context) this.clientsByKey.delete(context.key);
     // Early dialogs of forks that never answered end with their INVITE.
@@ -414,6 +436,8 @@ export class UserAgentClient {
         }
         dialog = this.confirmDialog(context, response, fields);
         if (context.parts.body) this.sendAck(context, dialog, [], undefined);
+      } else if (status === 422 && this.retryWithLongerSession(context, response)) {
+        return;
       } else if (status >= 300) {
         const reason = context.canceled || status === 487 ? 'canceled' : 'call rejected';
         for (const early of context.dialogs?.values() ?? [])
@@ -536,7 +560,7 @@ export class UserAgentClient {
       this.channel(context),
       this.core.timers,
       { onResponse: () => undefined, onTimeout: () => undefined },
-      () => this.clientEnded(context),
+      (transaction) => this.clientEnded(context, transaction),
     );
   }
 

@@ -115,6 +115,23 @@ describe('engine as UAC: session timers', () => {
   });
   afterAll(() => engine.stop());
 
+  test('a 422 is retried at once with the Min-SE asked for; the application sees only the 200', async () => {
+    const sipp = await startSipp({ scenario: scenario('uas-422') });
+    const call = await send(engine, {
+      method: 'INVITE',
+      uri: sipp.uri(),
+      headers: { Supported: 'timer', 'Session-Expires': '10' },
+      body: SDP,
+    });
+    const ok = await call.final();
+    expect(ok.status).toBe(200);
+    expect(call.responses.some((r) => r.status === 422)).toBe(false);
+    await send(engine, { method: 'BYE', dialogId: ok.dialogId });
+    const result = await sipp.done;
+    expect(result.errors).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
   test('the 2xx makes the engine the refresher: it refreshes with UPDATE until the application hangs up', async () => {
     const sipp = await startSipp({ scenario: scenario('uas-session-refresh') });
     const call = await send(engine, {
