@@ -373,13 +373,19 @@ async function abandonUas(res: Response): Promise<void> {
   await res.send(480, 'Temporarily Unavailable');
 }
 
-/** A re-INVITE or UPDATE was answered: on a 2xx, the offer and the answer are the new SDPs. */
+/**
+ * A re-INVITE or UPDATE from the far end was answered: on a 2xx, the offer and the answer are
+ * the new SDPs, and an offer that stops (or resumes) sending to us is the far end's hold (unhold).
+ */
 function learnOfferAnswer(dialog: SipDialog, req: Request, res: Response): void {
   const status = res.statusCode ?? 0;
   if (status < 200 || status >= 300) return;
+  const wasHeld = dialog.heldByFarEnd;
   const offer = targetOf(req.msg).sdp;
   if (offer !== undefined) dialog.remote.sdp = offer;
   const answer = res.msg ? targetOf(res.msg).sdp : undefined;
   if (answer !== undefined) dialog.local.sdp = answer;
-  if (offer !== undefined || answer !== undefined) dialog.emit('modified');
+  if (offer === undefined && answer === undefined) return;
+  dialog.emit('modified');
+  if (dialog.heldByFarEnd !== wasHeld) dialog.emit(wasHeld ? 'unhold' : 'hold', req, res);
 }

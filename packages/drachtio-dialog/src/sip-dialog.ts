@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { DialogMethodError, DialogStateError } from './dialog-errors';
-import { mediaDirection, withMediaDirection } from './sdp-direction';
+import { isHoldOffer, withMediaDirection } from './sdp-direction';
 import type { DialogHost, DialogRequestOptions, DialogResponse } from './dialog-host';
 import type { Party } from './parties';
 
@@ -116,9 +116,12 @@ export class SipDialog extends EventEmitter {
 
   /** True while our last offer holds the far end (a=sendonly or a=inactive). */
   get onHold(): boolean {
-    if (!this.local.sdp) return false;
-    const direction = mediaDirection(this.local.sdp);
-    return direction === 'sendonly' || direction === 'inactive';
+    return this.local.sdp !== undefined && isHoldOffer(this.local.sdp);
+  }
+
+  /** True while the far end's last offer holds us (a=sendonly or a=inactive). */
+  get heldByFarEnd(): boolean {
+    return this.remote.sdp !== undefined && isHoldOffer(this.remote.sdp);
   }
 
   /** Bind the dialog to the app (and process) that sends its requests. */

@@ -96,6 +96,25 @@ describe('UAS dialogs', () => {
     expect((await sipp.done).exitCode).toBe(0);
   });
 
+  it('tells the dialog when the far end puts it on hold and takes it off', async () => {
+    app = await startApp(server, { setup: answerWith(7000) });
+    const heard: string[] = [];
+    app.on('sipdialog:create', (e: SipDialogEvent) => {
+      const dialog = e.target;
+      dialog.on('reinvite', (req: Request, res: Response) => {
+        res.send(200, { headers: SDP_HEADERS, body: sdp(7000, req.body.includes('a=sendonly') ? 'recvonly' : 'sendrecv') });
+      });
+      dialog.on('hold', () => heard.push(`hold ${dialog.heldByFarEnd}`));
+      dialog.on('unhold', () => heard.push(`unhold ${dialog.heldByFarEnd}`));
+    });
+    const terminated = nextDialogEvent(app, 'sipdialog:terminate');
+    const sipp = await startSipp({ scenario: scenario('caller-holds.xml'), remote: server.sipHostport, service: 'bob' });
+
+    await terminated;
+    expect(heard).toEqual(['hold true', 'unhold false']);
+    expect((await sipp.done).exitCode).toBe(0);
+  });
+
   it('puts the far end on hold and back with re-INVITEs from the app', async () => {
     app = await startApp(server, { setup: answerWith(7000) });
     const steps: string[] = [];
