@@ -26,6 +26,12 @@ export interface ConnectOptions {
   appName?: string;
   /** Reconnect with exponential backoff when the connection drops (default on). */
   reconnect?: boolean | BackoffOptions;
+  /**
+   * Ping the server every this many ms and drop the connection (then reconnect) when a ping is
+   * not answered within the same time: a frozen server is noticed long before TCP would.
+   * Default 15000; 0 turns it off.
+   */
+  keepalive?: number;
 }
 
 export interface BackoffOptions {
@@ -66,6 +72,7 @@ type State = 'idle' | 'connecting' | 'authenticating' | 'ready' | 'waiting' | 'c
 /** Commands issued before the connection is ready wait here; the bound keeps a dead server from eating memory. */
 const MAX_QUEUED_COMMANDS = 10_000;
 const DEFAULT_PORT = 8022;
+const DEFAULT_KEEPALIVE_MS = 15_000;
 
 /**
  * The wire client: one TCP connection to drachtio-server-ts speaking drachtio-protocol.
@@ -87,6 +94,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   private attempt = 0;
   private everConnected = false;
   private retryTimer?: NodeJS.Timeout;
+  private keepaliveTimer?: NodeJS.Timeout;
   /** The result of the last successful authentication (hostport, contacts, ...). */
   server?: AuthenticateResult;
 
@@ -109,6 +117,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   close(): void {
     this.state = 'closed';
     clearTimeout(this.retryTimer);
+    clearTimeout(this.keepaliveTimer);
     const error = new NotConnectedError('disconnected from drachtio-server-ts by the application');
     this.failAll(error);
     const socket = this.socket;
@@ -171,6 +180,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.state = 'ready';
       // Handlers added while we were authenticating.
       if (this.verbs !== verbs) this.sendRoutes(() => undefined);
+      this.startKeepalive(options.keepalive ?? DEFAULT_KEEPALIVE_MS);
       this.attempt = 0;
       this.everConnected = true;
       const queued = this.queue;
@@ -282,7 +292,27 @@ export class Agent extends EventEmitter<AgentEvents> {
     }
   }
 
+  /** One ping at a time; an unanswered one means the server is gone, whatever TCP thinks. */
+  private startKeepalive(interval: number): void {
+    if (interval <= 0) return;
+    const socket = this.socket;
+    const ping = (): void => {
+      if (this.socket !== socket || this.state !== 'ready') return;
+      const deadline = setTimeout(() => {
+        this.emit('warning', new NotConnectedError(`drachtio-server-ts did not answer a ping within ${interval} ms; reconnecting`));
+        socket?.destroy();
+      }, interval).unref();
+      const answered = (): void => {
+        clearTimeout(deadline);
+        this.keepaliveTimer = setTimeout(ping, interval).unref();
+      };
+      this.write('ping', {}, answered, () => clearTimeout(deadline));
+    };
+    this.keepaliveTimer = setTimeout(ping, interval).unref();
+  }
+
   private onClose(): void {
+    clearTimeout(this.keepaliveTimer);
     const wasReady = this.state === 'ready';
     this.socket = undefined;
     const error = new NotConnectedError('the connection to drachtio-server-ts was lost');
