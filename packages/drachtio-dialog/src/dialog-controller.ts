@@ -330,10 +330,17 @@ export class DialogController {
     hangUp.catch((err: unknown) => this.report(err, `ending ${peerId}, the other leg of ${dialog.id}`));
   }
 
+  /**
+   * Join the two legs of a B2BUA. One may have ended before the other was answered (the app
+   * hung up the callee the moment it answered, say): then the other goes too.
+   */
   private linkLegs(a: SipDialog | undefined, b: SipDialog | undefined): void {
     if (!a || !b) return;
     a.peerId = b.id;
     b.peerId = a.id;
+    const [gone, alive] = a.state === 'terminated' ? [a, b] : [b, a];
+    if (gone.state !== 'terminated' || alive.state === 'terminated') return;
+    alive.terminate().catch((err: unknown) => this.report(err, `ending ${alive.id}, the other leg of ${gone.id}`));
   }
 
   /** Put the dialog in its session and write the session now (the end of the request may be long gone). */

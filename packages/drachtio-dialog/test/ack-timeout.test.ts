@@ -4,7 +4,7 @@
  */
 import type { Application, Request, Response } from 'drachtio';
 import { startSipp } from 'drachtio-test-kit';
-import { SDP_HEADERS, nextDialogEvent, scenario, sdp, startApp, startServer, type TestServer } from './support/harness';
+import { nextDialogEvent, scenario, sdp, SDP_HEADERS, startApp, startServer, stopApp, type TestServer } from './support/harness';
 
 let server: TestServer;
 let app: Application;
@@ -17,7 +17,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  app.disconnect();
+  await stopApp(app);
   await server.close();
 });
 

@@ -5,7 +5,7 @@
 import type { Application, Request, Response } from 'drachtio';
 import { startSipp, type SippProcess } from 'drachtio-test-kit';
 import type { SipDialogEvent } from '../src';
-import { SDP_HEADERS, scenario, startApp, startServer, type TestServer } from './support/harness';
+import { scenario, SDP_HEADERS, startApp, startServer, stopApp, type TestServer } from './support/harness';
 
 let server: TestServer;
 let app: Application;
@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  app?.disconnect();
+  await stopApp(app);
   await server.close();
 });
 
@@ -65,6 +65,24 @@ describe('B2BUA dialogs', () => {
     const reasons = Object.fromEntries(ended.map((e) => [e.target.role, e.reason]));
     const other = releasingRole === 'uas' ? 'uac' : 'uas';
     expect(reasons).toEqual({ [releasingRole]: 'normal far end release', [other]: 'normal near end release' });
+    expect((await caller.done).exitCode).toBe(0);
+    expect((await callee.done).exitCode).toBe(0);
+  });
+
+  it('hangs up both legs when the app ends one of them', async () => {
+    const callee = await startSipp({ scenario: scenario('callee-waits-for-bye.xml') });
+    app = await startApp(server, { setup: b2bua(callee) });
+    app.on('sipdialog:create', (e: SipDialogEvent) => {
+      if (e.target.role === 'uac') void e.target.terminate();
+    });
+    const events = collect(app);
+    const caller = await startSipp({ scenario: scenario('caller-waits-for-bye.xml'), remote: server.sipHostport, service: 'bob' });
+
+    const { ended } = await events;
+    expect(Object.fromEntries(ended.map((e) => [e.target.role, e.reason]))).toEqual({
+      uac: 'normal near end release',
+      uas: 'normal near end release',
+    });
     expect((await caller.done).exitCode).toBe(0);
     expect((await callee.done).exitCode).toBe(0);
   });

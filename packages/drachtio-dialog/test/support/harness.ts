@@ -55,6 +55,16 @@ export async function startApp(server: TestServer, options: AppOptions = {}): Pr
   return app;
 }
 
+/**
+ * Disconnect once the wire is quiet: the server answers a ping after everything it received
+ * before it, so responses to requests still in flight (a last BYE's 200) have arrived.
+ */
+export async function stopApp(app: Application | undefined): Promise<void> {
+  if (!app) return;
+  await app.agent.command('ping', {}).catch(() => undefined);
+  app.disconnect();
+}
+
 /** The next `sipdialog:*` event on `app` that passes `filter`, or a rejection after `timeoutMs`. */
 export function nextDialogEvent(
   app: Application,
