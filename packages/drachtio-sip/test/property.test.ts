@@ -25,7 +25,8 @@ function readAll(msg: ReturnType<typeof parseMessage>): void {
     const value = onlyResultOrParseError(() => msg.get(field.name));
     for (const item of Array.isArray(value) ? value : [value]) {
       if (typeof item === 'object' && item !== null) {
-        void (item as { params?: unknown }).params;
+        const record = item as unknown as Record<string, unknown>;
+        for (const name of ['params', 'tag', 'expires', 'q', 'branch', 'received', 'rport', 'maddr']) onlyResultOrParseError(() => record[name]);
         if ('uri' in item) onlyResultOrParseError(() => (item as { url: unknown }).url);
       }
     }

@@ -1,3 +1,5 @@
+import { Scanner } from './scanner';
+
 /** A parameter map; null means the parameter is present without a value (";lr"). */
 export type Params = Record<string, string | null>;
 
@@ -37,23 +39,46 @@ export function findParam(list: ParamList, name: string): string | null | undefi
   return undefined;
 }
 
-/** Base of parsed values with parameters: `params` is materialized on first read. */
+/**
+ * Base of parsed values with generic parameters. The parser checks the parameter section when it
+ * reads the header (so a malformed one is an error there) but only notes where it is: the list is
+ * read when a parameter is first asked for, and the `params` object built when that is first read.
+ */
 export abstract class WithParams {
-  private paramMap: Params | undefined;
+  private list: ParamList | undefined;
+  private map: Params | undefined;
 
-  protected constructor(protected paramList: ParamList) {}
+  /** Either the parameters already read, or where to read them when first needed. */
+  protected constructor(
+    list: ParamList | undefined,
+    private readonly source = '',
+    private readonly sourceStart = 0,
+    private readonly sourcePart = '',
+  ) {
+    this.list = list;
+  }
 
   get params(): Params {
-    if (this.paramMap === undefined) {
-      this.paramMap = paramsFromList(this.paramList);
-      this.paramList = [];
-    }
-    return this.paramMap;
+    return (this.map ??= paramsFromList(this.paramList()));
   }
 
   set params(params: Params) {
-    this.paramMap = params;
-    this.paramList = [];
+    this.map = params;
+  }
+
+  /** A parameter's value (null when it has none), undefined when absent; edits made through `params` count. */
+  protected param(name: string): string | null | undefined {
+    if (this.map !== undefined) return name in this.map ? this.map[name] : undefined;
+    return findParam(this.paramList(), name);
+  }
+
+  private paramList(): ParamList {
+    if (this.list === undefined) {
+      const scanner = new Scanner(this.source, this.sourcePart);
+      scanner.i = this.sourceStart;
+      this.list = scanner.genericParams([]);
+    }
+    return this.list;
   }
 }
 

@@ -119,10 +119,12 @@ export class Scanner {
 
   /**
    * generic-param list: *( SEMI token [ EQUAL ( token / host / quoted-string ) ] ), names
-   * lower-cased, appended to `params`. Stops (without consuming) at `stop` (by default the
-   * comma ending a list element) or the end.
+   * lower-cased, appended to `params` (or only checked, when `params` is undefined). Stops
+   * (without consuming) at `stop` (by default the comma ending a list element) or the end.
    */
-  genericParams(params: ParamList = [], stop = 44 /* , */): ParamList {
+  genericParams(params: ParamList, stop?: number): ParamList;
+  genericParams(params: undefined, stop?: number): undefined;
+  genericParams(params: ParamList | undefined, stop = 44 /* , */): ParamList | undefined {
     const s = this.s;
     for (;;) {
       let i = skipSpaces(s, this.i);
@@ -136,17 +138,18 @@ export class Scanner {
       const nameStart = i;
       while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
       if (i === nameStart) this.fail(`expected a parameter name at offset ${i}`);
-      const name = knownParamName(s, nameStart, i) ?? s.slice(nameStart, i).toLowerCase();
+      const name = params === undefined ? '' : (knownParamName(s, nameStart, i) ?? s.slice(nameStart, i).toLowerCase());
       i = skipSpaces(s, i);
       if (s.charCodeAt(i) !== 61 /* = */) {
         this.i = i;
-        params.push(name, null);
+        params?.push(name, null);
         continue;
       }
       i = skipSpaces(s, i + 1);
       if (s.charCodeAt(i) === 34) {
         this.i = i;
-        params.push(name, this.quotedVerbatim());
+        const quoted = this.quotedVerbatim();
+        params?.push(name, quoted);
         continue;
       }
       // token / host: up to a separator, so IPv6 addresses ("received=::1") pass
@@ -154,7 +157,7 @@ export class Scanner {
       while (i < s.length && isParamValueChar(s.charCodeAt(i))) i++;
       if (i === valueStart) this.fail(`expected a parameter value at offset ${i}`);
       this.i = i;
-      params.push(name, s.slice(valueStart, i));
+      params?.push(name, s.slice(valueStart, i));
     }
   }
 

@@ -1,6 +1,6 @@
 import { SipParseError } from '../errors';
 import { isTokenChar, isWhitespace } from '../grammar/chars';
-import { ParamList, Params, WithParams, emptyParams, findParam, serializeParams } from '../grammar/params';
+import { Params, WithParams, emptyParams, serializeParams } from '../grammar/params';
 import { Scanner } from '../grammar/scanner';
 import { Uri, parseUri, serializeUri } from '../uri/uri';
 
@@ -28,30 +28,50 @@ export interface Contact extends NameAddr {
   q?: number;
 }
 
+/** The parameters with fields of their own (tag; Contact's expires and q), read on first access. */
+interface NameAddrFields {
+  tag: string | undefined;
+  expires: number | undefined;
+  q: number | undefined;
+}
+
 export class ParsedNameAddr extends WithParams implements Contact {
-  tag: string | undefined = undefined;
-  expires: number | undefined = undefined;
-  q: number | undefined = undefined;
+  private fields: NameAddrFields | undefined = undefined;
   private parsedUrl: Uri | undefined = undefined;
 
   constructor(
     public name: string | undefined,
     public uri: string,
     public angleBrackets: boolean,
-    paramList: ParamList,
+    source: string,
+    paramStart: number,
     private readonly part: string,
   ) {
-    super(paramList);
-    const tag = findParam(paramList, 'tag');
-    if (typeof tag === 'string') this.tag = tag;
+    super(undefined, source, paramStart, part);
   }
 
-  /** Contact's own parameters, checked and mirrored as numbers. */
-  readContactFields(): void {
-    const expires = findParam(this.paramList, 'expires');
-    if (expires !== undefined) this.expires = readExpires(expires);
-    const q = findParam(this.paramList, 'q');
-    if (q !== undefined) this.q = readQ(q);
+  get tag(): string | undefined {
+    return this.knownFields().tag;
+  }
+
+  set tag(tag: string | undefined) {
+    this.knownFields().tag = tag;
+  }
+
+  get expires(): number | undefined {
+    return this.knownFields().expires;
+  }
+
+  set expires(expires: number | undefined) {
+    this.knownFields().expires = expires;
+  }
+
+  get q(): number | undefined {
+    return this.knownFields().q;
+  }
+
+  set q(q: number | undefined) {
+    this.knownFields().q = q;
   }
 
   get url(): Uri {
@@ -66,6 +86,20 @@ export class ParsedNameAddr extends WithParams implements Contact {
   get uriText(): string {
     return this.parsedUrl === undefined ? this.uri : serializeUri(this.parsedUrl);
   }
+
+  private knownFields(): NameAddrFields {
+    if (this.fields === undefined) {
+      const tag = this.param('tag');
+      const expires = this.param('expires');
+      const q = this.param('q');
+      this.fields = {
+        tag: tag ?? undefined,
+        expires: expires === undefined ? undefined : readExpires(expires, this.part),
+        q: q === undefined ? undefined : readQ(q, this.part),
+      };
+    }
+    return this.fields;
+  }
 }
 
 export function parseNameAddr(value: string, part = 'name-addr'): NameAddr {
@@ -76,10 +110,7 @@ export function parseNameAddr(value: string, part = 'name-addr'): NameAddr {
 }
 
 export function parseContact(value: string): Contact {
-  const scanner = new Scanner(value, 'contact');
-  const contact = readContact(scanner);
-  scanner.expectEnd();
-  return contact;
+  return parseNameAddr(value, 'contact');
 }
 
 /** One name-addr or addr-spec with its parameters; stops before a ',' that starts the next one. */
@@ -100,7 +131,7 @@ export function readNameAddr(scanner: Scanner): ParsedNameAddr {
     const uri = s.slice(scanner.i + 1, close).trim();
     if (uri.length === 0) scanner.fail('empty URI');
     scanner.i = close + 1;
-    return new ParsedNameAddr(name, uri, true, scanner.genericParams(), scanner.part);
+    return new ParsedNameAddr(name, uri, true, s, checkParams(scanner), scanner.part);
   }
   // addr-spec: the URI ends at the first ';' (its parameters would be ambiguous with the header's)
   const start = scanner.i;
@@ -108,7 +139,14 @@ export function readNameAddr(scanner: Scanner): ParsedNameAddr {
   while (i < s.length && s.charCodeAt(i) !== 59 && s.charCodeAt(i) !== 44 && !isWhitespace(s.charCodeAt(i))) i++;
   if (i === start) scanner.fail('missing URI');
   scanner.i = i;
-  return new ParsedNameAddr(undefined, s.slice(start, i), false, scanner.genericParams(), scanner.part);
+  return new ParsedNameAddr(undefined, s.slice(start, i), false, s, checkParams(scanner), scanner.part);
+}
+
+/** Checks the parameters at the cursor and moves past them; returns where they start. */
+function checkParams(scanner: Scanner): number {
+  const start = scanner.i;
+  scanner.genericParams(undefined);
+  return start;
 }
 
 /** Tokens and spaces up to a '<' make a display name; otherwise the cursor stays for an addr-spec. */
@@ -124,24 +162,18 @@ function readUnquotedDisplayName(scanner: Scanner): string | undefined {
   return end > start ? s.slice(start, end) : undefined;
 }
 
-export function readContact(scanner: Scanner): Contact {
-  const contact = readNameAddr(scanner);
-  contact.readContactFields();
-  return contact;
-}
-
-function readExpires(value: string | null): number {
-  if (value === null || value.length === 0 || value.length > 10) throw new SipParseError('contact', 'expires parameter is not delta-seconds');
+function readExpires(value: string | null, part: string): number {
+  if (value === null || value.length === 0 || value.length > 10) throw new SipParseError(part, 'expires parameter is not delta-seconds');
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) throw new SipParseError('contact', 'expires parameter is not delta-seconds');
+    if (c < 48 || c > 57) throw new SipParseError(part, 'expires parameter is not delta-seconds');
   }
   return Number(value);
 }
 
-function readQ(value: string | null): number {
+function readQ(value: string | null, part: string): number {
   const n = Number(value);
-  if (value === null || value.length > 5 || !(n >= 0 && n <= 1)) throw new SipParseError('contact', 'q parameter is not a qvalue');
+  if (value === null || value.length === 0 || value.length > 5 || !(n >= 0 && n <= 1)) throw new SipParseError(part, 'q parameter is not a qvalue');
   return n;
 }
 

@@ -3,7 +3,7 @@ import { Scanner } from '../grammar/scanner';
 import { AuthHeader, parseAuthHeader, serializeChallenge, serializeCredentials } from './auth';
 import { ContentType, parseContentType, serializeContentType } from './content-type';
 import { CSeq, parseCSeq, serializeCSeq } from './cseq';
-import { Contact, NameAddr, parseNameAddr, readContact, readNameAddr, serializeNameAddr } from './name-addr';
+import { Contact, NameAddr, parseNameAddr, readNameAddr, serializeNameAddr } from './name-addr';
 import { CompactForms, headerKey } from './names';
 import { parseNumeric, serializeNumeric } from './numeric';
 import { readTokenList, serializeTokenList } from './option-tags';
@@ -105,7 +105,7 @@ const tokens: Codec = {
   },
   serialize: serializeTokenList,
 };
-const contactList = list(readContact, serializeNameAddr);
+const contactList = list(readNameAddr, serializeNameAddr);
 
 const CODECS: Readonly<Record<string, Codec>> = {
   via: list(readVia, serializeVia),

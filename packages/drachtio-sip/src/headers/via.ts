@@ -1,5 +1,6 @@
+import { SipParseError } from '../errors';
 import { CharClasses, isIn } from '../grammar/chars';
-import { ParamList, Params, WithParams, emptyParams, serializeParams } from '../grammar/params';
+import { Params, WithParams, emptyParams, serializeParams } from '../grammar/params';
 import { Scanner } from '../grammar/scanner';
 
 /**
@@ -22,20 +23,71 @@ export interface Via {
   maddr?: string;
 }
 
+/** The parameters Via gives fields of their own, read from `params` on first access. */
+interface ViaFields {
+  branch: string | undefined;
+  received: string | undefined;
+  rport: number | true | undefined;
+  maddr: string | undefined;
+}
+
 class ParsedVia extends WithParams implements Via {
-  port: number | undefined = undefined;
-  branch: string | undefined = undefined;
-  received: string | undefined = undefined;
-  rport: number | true | undefined = undefined;
-  maddr: string | undefined = undefined;
+  private fields: ViaFields | undefined = undefined;
 
   constructor(
     public protocol: string,
     public transport: string,
     public host: string,
-    paramList: ParamList,
+    public port: number | undefined,
+    source: string,
+    paramStart: number,
   ) {
-    super(paramList);
+    super(undefined, source, paramStart, 'via');
+  }
+
+  get branch(): string | undefined {
+    return this.knownFields().branch;
+  }
+
+  set branch(branch: string | undefined) {
+    this.knownFields().branch = branch;
+  }
+
+  get received(): string | undefined {
+    return this.knownFields().received;
+  }
+
+  set received(received: string | undefined) {
+    this.knownFields().received = received;
+  }
+
+  get rport(): number | true | undefined {
+    return this.knownFields().rport;
+  }
+
+  set rport(rport: number | true | undefined) {
+    this.knownFields().rport = rport;
+  }
+
+  get maddr(): string | undefined {
+    return this.knownFields().maddr;
+  }
+
+  set maddr(maddr: string | undefined) {
+    this.knownFields().maddr = maddr;
+  }
+
+  private knownFields(): ViaFields {
+    if (this.fields === undefined) {
+      const rport = this.param('rport');
+      this.fields = {
+        branch: this.param('branch') ?? undefined,
+        received: this.param('received') ?? undefined,
+        rport: rport === null ? true : rport === undefined ? undefined : readRport(rport),
+        maddr: this.param('maddr') ?? undefined,
+      };
+    }
+    return this.fields;
   }
 }
 
@@ -54,27 +106,9 @@ export function readVia(scanner: Scanner): Via {
   scanner.skipWhitespace();
   const host = readHost(scanner);
   const port = scanner.accept(58 /* : */) ? scanner.integer('the port', 65535) : undefined;
-  const paramList = scanner.genericParams();
-  const via = new ParsedVia(protocol, transport, host, paramList);
-  via.port = port;
-  for (let i = 0; i < paramList.length; i += 2) {
-    const value = paramList[i + 1];
-    switch (paramList[i]) {
-      case 'branch':
-        if (value !== null) via.branch = value;
-        break;
-      case 'received':
-        if (value !== null) via.received = value;
-        break;
-      case 'maddr':
-        if (value !== null) via.maddr = value;
-        break;
-      case 'rport':
-        via.rport = value === null ? true : readRport(value, scanner);
-        break;
-    }
-  }
-  return via;
+  const paramStart = scanner.i;
+  scanner.genericParams(undefined);
+  return new ParsedVia(protocol, transport, host, port, scanner.s, paramStart);
 }
 
 /** "SIP/2.0" as nearly every Via writes it, or the general protocol-name "/" protocol-version. */
@@ -99,14 +133,14 @@ function readTransport(scanner: Scanner): string {
   return token.toUpperCase();
 }
 
-function readRport(value: string, scanner: Scanner): number {
+function readRport(value: string): number {
   let port = 0;
   for (let i = 0; i < value.length; i++) {
     const digit = value.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9 || i >= 5) scanner.fail('rport is not a port number');
+    if (digit < 0 || digit > 9 || i >= 5) throw new SipParseError('via', 'rport is not a port number');
     port = port * 10 + digit;
   }
-  if (port > 65535) scanner.fail('rport is not a port number');
+  if (value.length === 0 || port > 65535) throw new SipParseError('via', 'rport is not a port number');
   return port;
 }
 
