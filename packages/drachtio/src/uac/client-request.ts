@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { parseMessage, type SipRequest } from 'drachtio-sip';
 import type { Application } from '../application';
+import { ServerError } from '../errors';
 import { pipe } from '../b2bua';
 import { authorizationFor, type Credentials } from './digest-client';
 import type { MessageOptions } from '../headers';
@@ -101,10 +102,11 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     this.app.agent.command('cancel', { transactionId: this.transactionId }).then(
       () => callback?.(null),
       (error: Error) => {
-        // Losing the race against the final response is not a failure.
-        if (this.settled) return callback?.(null);
-        if (callback) callback(error);
-        else this.fail(error);
+        // Losing the race against the final response is not a failure: it is on its way.
+        const lostRace = this.settled || (error instanceof ServerError && error.code === 'invalid-state');
+        if (lostRace) callback?.(null);
+        else if (callback) callback(error);
+        else this.app.reportError(error, `canceling ${this.method}`);
       },
     );
   }
