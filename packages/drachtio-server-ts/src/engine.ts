@@ -24,7 +24,11 @@ import { UserAgentClient } from './dialog/user-agent-client';
 import type { UserAgentCore } from './dialog/user-agent-core';
 import { UserAgentServer } from './dialog/user-agent-server';
 import type { EngineEvents, EngineResponse, SipEngine } from './engine-api';
-import { DEFAULT_TIMER_SETTINGS, type TimerSettings } from './transaction/timer-settings';
+import {
+  DEFAULT_TIMER_SETTINGS,
+  validateTimerSettings,
+  type TimerSettings,
+} from './transaction/timer-settings';
 import { rejectMalformed } from './transport/malformed';
 import type { InboundMessage } from './transport/transport';
 import { TransportLayer } from './transport/transport-layer';
@@ -67,8 +71,11 @@ export class Engine extends EventEmitter implements SipEngine {
     super();
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.drainTimeout = options.drainTimeout ?? 200;
-    const timers: TimerSettings = { ...DEFAULT_TIMER_SETTINGS, ...options.timers };
-    if (options.timerC !== undefined) timers.timerC = options.timerC;
+    const timers = validateTimerSettings({
+      ...DEFAULT_TIMER_SETTINGS,
+      ...definedOnly(options.timers ?? {}),
+      ...definedOnly({ timerC: options.timerC }),
+    });
     this.transport = new TransportLayer(options.contacts ?? DEFAULT_CONTACTS, {
       tcpIdleTimeout: options.tcpIdleTimeout ?? 60_000,
       maxTcpConnections: options.maxTcpConnections ?? 10_000,
@@ -189,4 +196,11 @@ export class Engine extends EventEmitter implements SipEngine {
       this.transport.send(data, inbound.source, inbound.connection),
     );
   }
+}
+
+/** Options left undefined (e.g. by a config layer) keep their defaults instead of erasing them. */
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }

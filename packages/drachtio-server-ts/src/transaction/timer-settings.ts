@@ -21,3 +21,18 @@ export const DEFAULT_TIMER_SETTINGS: Readonly<TimerSettings> = {
 export function transactionTimeout(timers: TimerSettings): number {
   return 64 * timers.t1;
 }
+
+/** Throws a clear error for a timer that is not a positive number of milliseconds. */
+export function validateTimerSettings(timers: TimerSettings): TimerSettings {
+  for (const name of ['t1', 't2', 't4', 'timerC'] as const) {
+    const value = timers[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new Error(
+        `invalid SIP timer ${name}: ${String(value)} (expected a positive number of milliseconds)`,
+      );
+    }
+  }
+  if (timers.t2 < timers.t1)
+    throw new Error(`invalid SIP timers: T2 (${timers.t2}) is smaller than T1 (${timers.t1})`);
+  return timers;
+}
