@@ -172,6 +172,35 @@ describe('UAS dialogs', () => {
     expect((await sipp.done).exitCode).toBe(0);
   });
 
+  it('sends UPDATE, OPTIONS, MESSAGE, REFER and NOTIFY inside the dialog', async () => {
+    app = await startApp(server, { setup: answerWith(7000) });
+    const answers: string[] = [];
+    app.on('sipdialog:create', async (e: SipDialogEvent) => {
+      const dialog = e.target;
+      const update = await dialog.request('UPDATE', { headers: SDP_HEADERS, body: sdp(7006) });
+      answers.push(`UPDATE ${update.status}`);
+      for (const [method, opts] of [
+        ['OPTIONS', {}],
+        ['MESSAGE', { headers: { 'content-type': 'text/plain' }, body: 'hello' }],
+        ['REFER', { headers: { 'refer-to': '<sip:carol@127.0.0.1>' } }],
+        ['NOTIFY', { headers: { event: 'refer', 'subscription-state': 'terminated;reason=noresource', 'content-type': 'message/sipfrag' }, body: 'SIP/2.0 200 OK\r\n' }],
+      ] as const) {
+        const res = await dialog.request(method, opts);
+        answers.push(`${method} ${res.status}`);
+      }
+      await dialog.terminate();
+    });
+    const terminated = nextDialogEvent(app, 'sipdialog:terminate');
+    const sipp = await startSipp({ scenario: scenario('caller-answers-requests.xml'), remote: server.sipHostport, service: 'bob' });
+
+    const end = await terminated;
+    expect(answers).toEqual(['UPDATE 200', 'OPTIONS 200', 'MESSAGE 200', 'REFER 202', 'NOTIFY 200']);
+    expect(end.target.local.sdp).toContain('m=audio 7006');
+    expect(end.target.remote.sdp).toContain('m=audio 6006');
+    expect(end.reason).toBe('normal near end release');
+    expect((await sipp.done).exitCode).toBe(0);
+  });
+
   it('creates an early dialog on a PRACKed reliable 183, then confirms the same dialog', async () => {
     app = await startApp(server, {
       setup: (a) =>
