@@ -196,6 +196,7 @@ const KNOWN_PARAMS: ReadonlyArray<readonly string[]> = [[], ['q'], ['lr'], ['tag
 function knownParamName(s: string, start: number, end: number): string | undefined {
   const candidates = KNOWN_PARAMS[end - start];
   if (candidates === undefined) return undefined;
-  for (const candidate of candidates) if (s.startsWith(candidate, start)) return candidate;
+  const first = s.charCodeAt(start);
+  for (const candidate of candidates) if (candidate.charCodeAt(0) === first && s.startsWith(candidate, start)) return candidate;
   return undefined;
 }

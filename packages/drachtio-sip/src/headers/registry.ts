@@ -230,6 +230,9 @@ for (const name of WELL_KNOWN) {
 export function wellKnownName(head: string, start: number, end: number): WellKnownName | undefined {
   const candidates = WELL_KNOWN_BY_LENGTH[end - start];
   if (candidates === undefined) return undefined;
-  for (const candidate of candidates) if (head.startsWith(candidate.name, start)) return candidate;
+  const first = head.charCodeAt(start);
+  for (const candidate of candidates) {
+    if (candidate.name.charCodeAt(0) === first && head.startsWith(candidate.name, start)) return candidate;
+  }
   return undefined;
 }

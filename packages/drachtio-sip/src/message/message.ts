@@ -269,7 +269,8 @@ export class SipRequest extends SipMessage {
 
   /** @internal parseMessage's constructor. */
   static fromWire(method: string, uri: string, version: string, fields: HeaderField[], body: PendingBody | string): SipRequest {
-    const request = new SipRequest(method, uri, { version });
+    const request = new SipRequest(method, uri);
+    request.version = version;
     request.adopt(fields, body);
     return request;
   }
@@ -300,7 +301,8 @@ export class SipResponse extends SipMessage {
 
   /** @internal parseMessage's constructor. */
   static fromWire(status: number, reason: string, version: string, fields: HeaderField[], body: PendingBody | string): SipResponse {
-    const response = new SipResponse(status, reason, { version });
+    const response = new SipResponse(status, reason);
+    response.version = version;
     response.adopt(fields, body);
     return response;
   }

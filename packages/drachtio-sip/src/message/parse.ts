@@ -3,7 +3,7 @@ import { isTokenChar, isWhitespace } from '../grammar/chars';
 import { headerSpec, wellKnownName } from '../headers/registry';
 import { HeaderField } from './header-field';
 import { PendingBody, SipRequest, SipResponse } from './message';
-import { RequestLine, isStatusLine, parseRequestLine, parseStatusLine } from './start-line';
+import { RequestLine, StatusLine, isStatusLine, parseRequestLine, parseStatusLine } from './start-line';
 
 /** More header lines than any real message carries; bounds the work one message can cause. */
 export const MAX_HEADER_FIELDS = 256;
@@ -45,12 +45,12 @@ export function parseMessage(input: Buffer | string): SipRequest | SipResponse {
   // decode through the CRLF that ends the last header line, so every line ends alike
   const head = input.toString('utf8', start, headerEnd + 2);
   const bodyStart = headerEnd + 4;
-  return build(head, (contentLength) => {
-    const available = input.length - bodyStart;
-    const length = contentLength < 0 ? available : contentLength;
-    if (length > available) throw new SipParseError('body', `Content-Length ${length} exceeds the ${available} bytes received`);
-    return length === 0 ? '' : ({ source: input, start: bodyStart, end: bodyStart + length } satisfies PendingBody);
-  });
+  const parts = scanHead(head);
+  const available = input.length - bodyStart;
+  const length = parts.contentLength < 0 ? available : parts.contentLength;
+  if (length > available) throw new SipParseError('body', `Content-Length ${length} exceeds the ${available} bytes received`);
+  const body: PendingBody | string = length === 0 ? '' : { source: input, start: bodyStart, end: bodyStart + length };
+  return build(parts, body);
 }
 
 function parseText(input: string): SipRequest | SipResponse {
@@ -58,21 +58,33 @@ function parseText(input: string): SipRequest | SipResponse {
   while (input.charCodeAt(start) === 13 && input.charCodeAt(start + 1) === 10) start += 2;
   const headerEnd = input.indexOf('\r\n\r\n', start);
   if (headerEnd < 0) throw new SipParseError('header-section', 'no empty line ends the header section');
-  const head = input.slice(start, headerEnd + 2);
+  const parts = scanHead(input.slice(start, headerEnd + 2));
   const rest = input.slice(headerEnd + 4);
-  return build(head, (contentLength) => {
-    if (contentLength < 0 || contentLength === rest.length) {
-      // a string whose length is its byte length needs no re-encoding when lengths agree
-      if (contentLength < 0 || Buffer.byteLength(rest, 'utf8') === contentLength) return rest;
-    }
-    const bytes = Buffer.from(rest, 'utf8');
-    if (contentLength > bytes.length) throw new SipParseError('body', `Content-Length ${contentLength} exceeds the ${bytes.length} bytes received`);
-    return bytes.toString('utf8', 0, contentLength);
-  });
+  const { contentLength } = parts;
+  // a string whose byte length is the Content-Length needs no re-encoding
+  if (contentLength < 0 || (contentLength === rest.length && Buffer.byteLength(rest, 'utf8') === contentLength)) return build(parts, rest);
+  const bytes = Buffer.from(rest, 'utf8');
+  if (contentLength > bytes.length) throw new SipParseError('body', `Content-Length ${contentLength} exceeds the ${bytes.length} bytes received`);
+  return build(parts, bytes.toString('utf8', 0, contentLength));
 }
 
-/** `head` is the header section including its last CRLF; takeBody gets -1 when there is no Content-Length. */
-function build(head: string, takeBody: (contentLength: number) => PendingBody | string): SipRequest | SipResponse {
+/** What the header section says before the body is cut out: the start line, the fields, Content-Length (-1 if none). */
+interface HeadParts {
+  statusLine: StatusLine | undefined;
+  requestLine: RequestLine | undefined;
+  fields: HeaderField[];
+  contentLength: number;
+}
+
+function build(parts: HeadParts, body: PendingBody | string): SipRequest | SipResponse {
+  const { statusLine, fields } = parts;
+  if (statusLine !== undefined) return SipResponse.fromWire(statusLine.status, statusLine.reason, statusLine.version, fields, body);
+  const { method, uri, version } = parts.requestLine as RequestLine;
+  return SipRequest.fromWire(method, uri, version, fields, body);
+}
+
+/** `head` is the header section including its last CRLF. */
+function scanHead(head: string): HeadParts {
   const lineEnd = endOfLine(head, 0);
   const startLine = head.slice(0, lineEnd);
   const response = isStatusLine(startLine);
@@ -102,10 +114,7 @@ function build(head: string, takeBody: (contentLength: number) => PendingBody | 
     const missing = MANDATORY_NAMES.filter((_, bit) => (seen & (1 << bit)) === 0);
     throw new SipParseError('header-section', `missing mandatory header ${missing.join(', ')}`);
   }
-  const body = takeBody(contentLength);
-  if (statusLine !== undefined) return SipResponse.fromWire(statusLine.status, statusLine.reason, statusLine.version, fields, body);
-  const { method, uri, version } = requestLine as RequestLine;
-  return SipRequest.fromWire(method, uri, version, fields, body);
+  return { statusLine, requestLine, fields, contentLength };
 }
 
 /** Index of the CRLF ending the line at `from`; a bare LF is malformed. */

@@ -21,18 +21,22 @@ function fail(reason: string): never {
 
 /** True when the line starts like a Status-Line ("SIP/", any case). */
 export function isStatusLine(line: string): boolean {
+  return startsWithSip(line, 0);
+}
+
+function startsWithSip(line: string, i: number): boolean {
   return (
-    line.length > 4 &&
-    (line.charCodeAt(0) | 32) === 115 &&
-    (line.charCodeAt(1) | 32) === 105 &&
-    (line.charCodeAt(2) | 32) === 112 &&
-    line.charCodeAt(3) === 47
+    line.length > i + 4 &&
+    (line.charCodeAt(i) | 32) === 115 &&
+    (line.charCodeAt(i + 1) | 32) === 105 &&
+    (line.charCodeAt(i + 2) | 32) === 112 &&
+    line.charCodeAt(i + 3) === 47
   );
 }
 
 /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; returns the index after it. */
 function readVersion(line: string, i: number): number {
-  if (!isStatusLine(line.slice(i, i + 5))) fail('bad SIP version');
+  if (!startsWithSip(line, i)) fail('bad SIP version');
   i += 4;
   const major = i;
   while (isDigit(line.charCodeAt(i))) i++;
@@ -57,7 +61,8 @@ export function parseRequestLine(line: string): RequestLine {
   const uri = line.slice(uriStart, i);
   const versionStart = ++i;
   if (readVersion(line, versionStart) !== line.length) fail('unexpected text after the SIP version');
-  return { method, uri, version: line.slice(versionStart).toUpperCase() };
+  const version = line.length - versionStart === 7 && line.endsWith('SIP/2.0') ? 'SIP/2.0' : line.slice(versionStart).toUpperCase();
+  return { method, uri, version };
 }
 
 /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase */
@@ -70,5 +75,6 @@ export function parseStatusLine(line: string): StatusLine {
   if (status < 100 || status > 699) fail(`status code ${status} out of range`);
   const after = line.charCodeAt(codeStart + 3);
   if (codeStart + 3 < line.length && after !== 32) fail('status code must be 3 digits');
-  return { version: line.slice(0, versionEnd).toUpperCase(), status, reason: line.slice(codeStart + 4) };
+  const version = versionEnd === 7 && line.startsWith('SIP/2.0') ? 'SIP/2.0' : line.slice(0, versionEnd).toUpperCase();
+  return { version, status, reason: line.slice(codeStart + 4) };
 }
