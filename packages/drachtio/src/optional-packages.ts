@@ -7,7 +7,9 @@ import { join } from 'node:path';
  * from here; its default export (or the module itself) is returned.
  */
 export function loadCompanion<T>(name: string): T {
-  const origins = [__filename, join(process.cwd(), 'index.js'), ...(require.main?.filename ? [require.main.filename] : [])];
+  // Here, the folder the app runs in, and the app's entry script (CommonJS or ES module).
+  const entry = require.main?.filename ?? process.argv[1];
+  const origins = [__filename, join(process.cwd(), 'index.js'), ...(entry ? [entry] : [])];
   for (const origin of origins) {
     let loaded: { default?: T } & T;
     try {
