@@ -47,7 +47,7 @@ describe('session timers', () => {
     const result = await sipp.done;
     expect(result.errors).toBe('');
     expect(result.exitCode).toBe(0);
-    // sipp hangs up only after answering two refreshes, so the call outlived its 2 s interval
+    // sipp hangs up only after answering two refreshes, so the call outlived its 3 s interval
     // and still ended by the caller's BYE, not by expiry.
     expect(states).toEqual(['confirmed']);
     expect(end.reason).toBe('normal far end release');
