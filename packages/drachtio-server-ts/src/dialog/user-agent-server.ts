@@ -150,6 +150,9 @@ export class UserAgentServer {
     if (dialog) {
       if (data.body && status < 300) dialog.localSdp = data.body;
       if (reliable) this.retransmitUntilPrack(context, dialog, wire);
+      // A final response makes provisional retransmissions moot; a late PRACK still finds its RSeq.
+      if (status >= 200)
+        for (const pending of dialog.unacknowledgedProvisionals.values()) pending.stop();
       if (isInvite && success) {
         dialog.state = 'confirmed';
         this.retransmitUntilAck(context, dialog, wire);
@@ -426,6 +429,14 @@ export class UserAgentServer {
       () => {
         dialog.unacknowledgedProvisionals.delete(rseq);
         logger.info({ dialogId: dialog.id, rseq }, 'reliable provisional never PRACKed');
+        // RFC 3262 3: the UAS then rejects the INVITE with a 5xx.
+        if (transaction.pending) {
+          this.answerLocally(context, {
+            status: 500,
+            reason: 'Server Internal Error - provisional response not acknowledged',
+          });
+          if (dialog.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
+        }
       },
     );
     dialog.unacknowledgedProvisionals.set(rseq, retransmitter);

@@ -113,3 +113,27 @@ test('an answer to an INVITE carries SDP, Contact and a To tag; the application 
   expect(ok).toMatch(/^Content-Type: application\/sdp\r$/m);
   expect(ok).toContain('m=audio 9 RTP/AVP 0');
 });
+
+test('a reliable provisional never PRACKed: retransmitted, then the INVITE is rejected with a 5xx (RFC 3262 3)', async () => {
+  app.reset((request) =>
+    request.method === 'INVITE'
+      ? { status: 183, headers: { Require: '100rel' }, body: SDP }
+      : undefined,
+  );
+  const from = peer.received.length;
+  const invite = lines('INVITE', 1, [
+    'Supported: 100rel',
+    'Contact: <sip:peer@127.0.0.1:9>',
+  ]).replace('dialog-test', 'dialog-test-3');
+  peer.send(invite, enginePort);
+  const rejection = await peer.next(/^SIP\/2.0 500 /, from, 8000);
+  expect(rejection).toMatch(/CSeq: 1 INVITE/);
+  const copies = peer.received.slice(from).filter((m) => m.startsWith('SIP/2.0 183 '));
+  expect(copies.length).toBeGreaterThan(1);
+  expect(new Set(copies.map((m) => /^RSeq: (\d+)/m.exec(m)?.[1])).size).toBe(1);
+  const notices = app.dialogs.filter((d) => d.callId === 'dialog-test-3@127.0.0.1');
+  expect(notices.map((d) => [d.event, d.reason])).toEqual([
+    ['early', undefined],
+    ['terminated', 'call rejected'],
+  ]);
+});
