@@ -126,6 +126,17 @@ export class Scanner {
   genericParams(params: undefined, stop?: number): undefined;
   genericParams(params: ParamList | undefined, stop = 44 /* , */): ParamList | undefined {
     const s = this.s;
+    if (params === undefined) {
+      // checking only: one native pass of a pattern that cannot backtrack more than a run of
+      // spaces; if it stops short, the loop below reads the same text and says what is wrong
+      GENERIC_PARAMS.lastIndex = this.i;
+      GENERIC_PARAMS.test(s);
+      const i = skipSpaces(s, GENERIC_PARAMS.lastIndex);
+      if (i >= s.length || s.charCodeAt(i) === stop) {
+        this.i = i;
+        return undefined;
+      }
+    }
     for (;;) {
       let i = skipSpaces(s, this.i);
       const c = s.charCodeAt(i);
@@ -180,6 +191,9 @@ export class Scanner {
     }
   }
 }
+
+/** *( SEMI token [ EQUAL ( token / host / quoted-string ) ] ) with optional whitespace, as in genericParams. */
+const GENERIC_PARAMS = /(?:[ \t]*;[ \t]*[A-Za-z0-9\-.!%*_+`'~]+(?:[ \t]*=[ \t]*(?:[A-Za-z0-9\-.!%*_+`'~:[\]]+|"(?:[^"\\]|\\.)*"))?)*/y;
 
 function skipSpaces(s: string, i: number): number {
   while (i < s.length && isWhitespace(s.charCodeAt(i))) i++;
