@@ -146,6 +146,41 @@ describe('seed: receiving sip requests', () => {
   });
 });
 
+describe('in-dialog requests and protected headers', () => {
+  it('an INFO inside the dialog runs through middleware and app.info with req.dialogId; unanswered, it gets 200', async () => {
+    const seen: Array<{ where: string; dialogId: string | undefined }> = [];
+    let answered: string | undefined;
+    await server.connectApp((app) => {
+      app.use((req, res, next) => {
+        if (req.method === 'INFO') seen.push({ where: 'middleware', dialogId: req.dialogId });
+        next();
+      });
+      app.invite((req, res) => {
+        res.send(200, { body: mySdp, headers: { 'content-type': 'application/sdp' } });
+        res.once('finish', () => (answered = res.dialogId));
+      });
+      app.info((req, res, next) => {
+        seen.push({ where: `app.info ${req.body.trim().split('\r\n')[0]}`, dialogId: req.dialogId });
+        next();
+      });
+    });
+    expectSippSuccess(await call('uac-invite-info'));
+    expect(answered).toEqual(expect.any(String));
+    expect(seen).toEqual([
+      { where: 'middleware', dialogId: answered },
+      { where: 'app.info Signal=5', dialogId: answered },
+    ]);
+  });
+
+  it('a protected header set by the app is dropped; custom headers beside it pass', async () => {
+    await server.connectApp((app) => {
+      app.invite((req, res) => res.send(486, { headers: { 'Call-ID': 'hijacked@example.com', 'X-Beside-It': 'still here' } }));
+    });
+    // sipp matches the 486 by its Call-ID: a replaced Call-ID would never reach this call.
+    expectSippSuccess(await call('uac-invite-rejected', { status: 486, expect: 'X-Beside-It: still here' }));
+  });
+});
+
 describe('seed: middleware', () => {
   it('a filter on signaling_address lets the allowed address through to app.router', async () => {
     await server.connectApp((app) => {

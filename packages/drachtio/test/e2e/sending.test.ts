@@ -161,4 +161,23 @@ describe('seed: sending sip requests', () => {
     const unanswered = await client.uac.register(uri);
     expect(unanswered.status).toBe(401);
   });
+
+  it('answers a 407 proxy challenge automatically (digestAuth with proxy: true)', async () => {
+    await server.connectApp((proxy) => {
+      proxy.use('message', drachtio.digestAuth('proxy.dracht.io', (realm, user, fn) => fn(null, 'foobar'), { proxy: true }));
+      proxy.message((req, res) => res.send(202, { headers: { 'x-authorized-user': req.authorization?.username ?? '' } }));
+    });
+    const client = await server.connectApp();
+    const challenged = client.uac.message(`sip:bob@${server.sipHostport}`, {
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+      auth: { username: 'dhorton', password: 'foobar' },
+    });
+    const sent: string[] = [];
+    challenged.on('sent', (msg) => sent.push(msg.getHeader('proxy-authorization') ?? 'none'));
+    const res = await challenged;
+    expect(res.status).toBe(202);
+    expect(res.getHeader('x-authorized-user')).toBe('dhorton');
+    expect(sent).toEqual(['none', expect.stringMatching(/^Digest .*username="dhorton"/)]);
+  });
 });
