@@ -210,7 +210,12 @@ const KNOWN_PARAMS: ReadonlyArray<readonly string[]> = [[], ['q'], ['lr'], ['tag
 function knownParamName(s: string, start: number, end: number): string | undefined {
   const candidates = KNOWN_PARAMS[end - start];
   if (candidates === undefined) return undefined;
-  const first = s.charCodeAt(start);
-  for (const candidate of candidates) if (candidate.charCodeAt(0) === first && s.startsWith(candidate, start)) return candidate;
+  for (const candidate of candidates) if (sameChars(s, start, candidate)) return candidate;
   return undefined;
+}
+
+/** Whether `s` holds `word` at `start` (a char loop: cheaper than startsWith for these short words). */
+export function sameChars(s: string, start: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(start + k) !== word.charCodeAt(k)) return false;
+  return true;
 }

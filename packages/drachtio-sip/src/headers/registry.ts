@@ -1,5 +1,5 @@
 import { SipParseError } from '../errors';
-import { Scanner } from '../grammar/scanner';
+import { Scanner, sameChars } from '../grammar/scanner';
 import { AuthHeader, parseAuthHeader, serializeChallenge, serializeCredentials } from './auth';
 import { ContentType, parseContentType, serializeContentType } from './content-type';
 import { CSeq, parseCSeq, serializeCSeq } from './cseq';
@@ -230,9 +230,6 @@ for (const name of WELL_KNOWN) {
 export function wellKnownName(head: string, start: number, end: number): WellKnownName | undefined {
   const candidates = WELL_KNOWN_BY_LENGTH[end - start];
   if (candidates === undefined) return undefined;
-  const first = head.charCodeAt(start);
-  for (const candidate of candidates) {
-    if (candidate.name.charCodeAt(0) === first && head.startsWith(candidate.name, start)) return candidate;
-  }
+  for (const candidate of candidates) if (sameChars(head, start, candidate.name)) return candidate;
   return undefined;
 }

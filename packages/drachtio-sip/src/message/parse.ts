@@ -105,8 +105,10 @@ function scanHead(head: string): HeadParts {
       if (fields.length === MAX_HEADER_FIELDS) throw new SipParseError('header-section', `more than ${MAX_HEADER_FIELDS} header fields`);
       const field = readField(head, i, end);
       fields.push(field);
-      seen |= mandatoryBit(field.key);
-      if (field.key === 'content-length') contentLength = readContentLength(field.value, contentLength);
+      // the mandatory keys are at most 7 characters long ('call-id'), Content-Length's is longer
+      const key = field.key;
+      if (key.length <= 7) seen |= mandatoryBit(key);
+      else if (key === 'content-length') contentLength = readContentLength(field.value, contentLength);
     }
     i = end + 2;
   }

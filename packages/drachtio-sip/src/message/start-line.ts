@@ -47,6 +47,9 @@ function readVersion(line: string, i: number): number {
   return i;
 }
 
+/** A Request-URI runs to the next space and holds no control characters. */
+const URI_CHARS = /[!-~\u0080-\uffff]+/y;
+
 /** Request-Line = Method SP Request-URI SP SIP-Version */
 export function parseRequestLine(line: string): RequestLine {
   let i = 0;
@@ -55,7 +58,8 @@ export function parseRequestLine(line: string): RequestLine {
   if (line.charCodeAt(i) !== 32) fail('expected a space after the method');
   const method = line.slice(0, i);
   const uriStart = ++i;
-  while (i < line.length && line.charCodeAt(i) > 32 && line.charCodeAt(i) !== 127) i++;
+  URI_CHARS.lastIndex = uriStart;
+  i = URI_CHARS.test(line) ? URI_CHARS.lastIndex : uriStart;
   if (i === uriStart) fail('missing Request-URI');
   if (line.charCodeAt(i) !== 32) fail('expected a space after the Request-URI');
   const uri = line.slice(uriStart, i);
