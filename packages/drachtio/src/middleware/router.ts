@@ -1,4 +1,4 @@
-import { dispatch, type ErrorMiddleware, type Layer, type Middleware, type NextFunction } from './stack';
+import { dispatch, isThenable, type ErrorMiddleware, type Layer, type Middleware, type NextFunction } from './stack';
 import type { Request } from '../uas/request';
 import type { Response } from '../uas/response';
 
@@ -17,7 +17,7 @@ export class Router {
   route(method: string, handlers: ReadonlyArray<Middleware | ErrorMiddleware>): void {
     for (const handle of handlers) {
       if (typeof handle !== 'function') throw new TypeError(`app.${method.toLowerCase()}() expects handler functions, got ${typeof handle}`);
-      this.layers.push({ method, handle });
+      this.layers.push({ method, handle: method === 'BYE' && handle.length < 4 ? answeringBye(handle as Middleware) : handle });
     }
   }
 
@@ -25,4 +25,27 @@ export class Router {
   methods(): string[] {
     return [...new Set(this.layers.map((layer) => layer.method as string))];
   }
+}
+
+/**
+ * A BYE ends its dialog whatever the application answers, so a BYE handler that neither
+ * answers nor passes the request on (the seed's `app.bye((req) => console.log(...))`) is
+ * answered 200 when it returns, or when the promise it returns settles.
+ */
+function answeringBye(handle: Middleware): Middleware {
+  return (req, res, next) => {
+    let passedOn = false;
+    const result = handle(req, res, (err) => {
+      passedOn = true;
+      next(err);
+    });
+    const answer = (): void => {
+      if (!passedOn && !res.headersSent) res.send(200);
+    };
+    if (!isThenable(result)) {
+      answer();
+      return result;
+    }
+    return result.then(answer);
+  };
 }

@@ -66,6 +66,6 @@ function invoke<Req, Res>(layer: Layer<Req, Res>, err: unknown, req: Req, res: R
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -47,6 +47,35 @@ describe('seed: receiving sip requests', () => {
     expectSippSuccess(await call('uac-invite-answered'));
   });
 
+  it("session snippet: an app.bye handler that only logs still gets its BYE answered 200", async () => {
+    const seen: string[] = [];
+    await server.connectApp((app) => {
+      app.invite(function (req, res) {
+        res.send(200, { body: mySdp, headers: { 'content-type': 'application/sdp' } });
+      });
+      app.bye(function (req) {
+        seen.push(`sync ${req.method}`);
+      });
+    });
+    expectSippSuccess(await call('uac-invite-answered'));
+    expect(seen).toEqual(['sync BYE']);
+  });
+
+  it('an async app.bye handler that answers nothing is answered 200 once its promise settles', async () => {
+    const seen: string[] = [];
+    await server.connectApp((app) => {
+      app.invite(function (req, res) {
+        res.send(200, { body: mySdp, headers: { 'content-type': 'application/sdp' } });
+      });
+      app.bye(async function (req, res) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        seen.push(`async ${req.method} answered=${res.headersSent}`);
+      });
+    });
+    expectSippSuccess(await call('uac-invite-answered'));
+    expect(seen).toEqual(['async BYE answered=false']);
+  });
+
   it('app.register answers 200 with Expires: 1800', async () => {
     await server.connectApp((app) => {
       app.register(function (req, res) {
