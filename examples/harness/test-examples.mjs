@@ -1,6 +1,6 @@
 // `npm test` for examples/: runs every seed example as its README says
 // (`node examples/<name>/run.mjs`: drachtio-server-ts + the example's app.js + sipp) and fails
-// when one does not exit 0. session-state and sip-dialog need Redis on localhost:6379.
+// when one does not exit 0. session-state needs Redis on localhost:6379.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,6 @@ const EXAMPLES = [
   'digest-auth',
   'header-parsing',
   'session-state',
-  'sip-dialog',
 ];
 
 function run(name) {
