@@ -75,6 +75,8 @@ export class Dialog {
   /** UAC: the RSeq of the last reliable provisional received (RFC 3262 4). */
   remoteRSeq: number | undefined;
   sessionTimer: SessionTimer | undefined;
+  /** A re-INVITE without its final response yet, and which side sent it (RFC 3261 14). */
+  reinvite: 'uac' | 'uas' | undefined;
 
   constructor(init: DialogInit) {
     this.id = dialogId(init.callId, init.localTag, init.remoteTag);

@@ -273,10 +273,19 @@ export class UserAgentClient {
         `cannot reach ${dialog.nextHop}: ${(error as Error).message}`,
       );
     }
+    if (method === 'INVITE') {
+      if (dialog.reinvite) {
+        throw new EngineError(
+          'invalid-state',
+          'a re-INVITE is already in progress in this dialog (RFC 3261 14.1)',
+        );
+      }
+      dialog.reinvite = 'uac';
+      if (body) dialog.localSdp = body;
+    }
     const lines = headers.lines;
     if (TARGET_REFRESH_METHODS.has(method) && !headers.values.has('contact'))
       lines.push(this.core.transport.contactFor(destination));
-    if (method === 'INVITE' && body) dialog.localSdp = body;
     const parts: RequestParts = {
       method,
       uri: dialog.remoteTarget,
@@ -289,7 +298,12 @@ export class UserAgentClient {
       headers: lines,
       body,
     };
-    return this.startClient(parts, destination, dialog, deliver, false);
+    try {
+      return this.startClient(parts, destination, dialog, deliver, false);
+    } catch (error) {
+      if (method === 'INVITE') dialog.reinvite = undefined;
+      throw error;
+    }
   }
 
   private startClient(
@@ -403,8 +417,15 @@ export class UserAgentClient {
     this.clientsByKey.set(context.key, context);
   }
 
+  /** A re-INVITE of ours got its final response (or gave up): the dialog may carry another. */
+  private releaseReinvite(context: ClientContext): void {
+    if (context.parts.method === 'INVITE' && context.dialog?.reinvite === 'uac')
+      context.dialog.reinvite = undefined;
+  }
+
   private clientEnded(context: ClientContext, transaction: Transaction): void {
     if (context.transaction !== transaction) return; // superseded by a 422 retry
+    this.releaseReinvite(context);
     this.clients.delete(context.id);
     if (this.clientsByKey.get(context.key) === context) this.clientsByKey.delete(context.key);
     // Early dialogs of forks that never answered end with their INVITE.
@@ -461,6 +482,7 @@ export class UserAgentClient {
     } else {
       context.finalReceived = true;
       context.deferredCancel = undefined;
+      this.releaseReinvite(context);
     }
     context.deliver?.({
       transactionId: context.id,

@@ -49,6 +49,8 @@ interface ServerContext {
   dialog?: Dialog;
   mergeKey?: string;
   canceled: boolean;
+  /** This re-INVITE holds its dialog's one-at-a-time lock until its final response. */
+  holdsReinvite?: boolean;
   /** Answers 408 when the application never sends a final response, so nothing waits for ever. */
   deadline?: NodeJS.Timeout;
 }
@@ -194,6 +196,19 @@ export class UserAgentServer {
     }
     context.dialog = dialog;
     if (request.method === 'PRACK') return this.receivePrack(context, dialog);
+    if (request.method === 'INVITE') {
+      // RFC 3261 14.2: one re-INVITE at a time; glare with ours gets 491, a second of theirs 500.
+      if (dialog.reinvite === 'uac') return this.answerLocally(context, { status: 491 });
+      if (dialog.reinvite === 'uas') {
+        const retryAfter = Math.floor(Math.random() * 10);
+        return this.answerLocally(context, {
+          status: 500,
+          headers: [`Retry-After: ${retryAfter}`],
+        });
+      }
+      dialog.reinvite = 'uas';
+      context.holdsReinvite = true;
+    }
     if (TARGET_REFRESH_METHODS.has(request.method))
       dialog.remoteTarget = contactUri(request) ?? dialog.remoteTarget;
     this.emitRequest(context);
@@ -317,8 +332,17 @@ export class UserAgentServer {
     if (context.dialog?.state === 'early') this.core.dialogs.end(context.dialog, 'call rejected');
   }
 
-  private contextEnded(context: ServerContext): void {
+  /** The transaction has its final response: its deadline and any re-INVITE lock are released. */
+  private finished(context: ServerContext): void {
     clearTimeout(context.deadline);
+    if (context.holdsReinvite && context.dialog) {
+      context.holdsReinvite = false;
+      context.dialog.reinvite = undefined;
+    }
+  }
+
+  private contextEnded(context: ServerContext): void {
+    this.finished(context);
     this.servers.delete(context.id);
     if (this.serversByKey.get(context.key) === context) this.serversByKey.delete(context.key);
     if (context.mergeKey && this.invitesInProgress.get(context.mergeKey) === context)
@@ -375,7 +399,7 @@ export class UserAgentServer {
       body,
     });
     context.transaction.respond(status, wire);
-    if (status >= 200) clearTimeout(context.deadline);
+    if (status >= 200) this.finished(context);
     return wire;
   }
 

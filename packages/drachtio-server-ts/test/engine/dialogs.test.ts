@@ -137,3 +137,41 @@ test('a reliable provisional never PRACKed: retransmitted, then the INVITE is re
     ['terminated', 'call rejected'],
   ]);
 });
+
+test('re-INVITE glare (RFC 3261 14): 500 with Retry-After for a second one, 491 against ours', async () => {
+  app.reset((request) =>
+    request.method === 'INVITE' && !request.dialogId ? { status: 200, body: SDP } : undefined,
+  );
+  const callId = 'dialog-test-4';
+  const send = (text: string) => peer.send(text.replace('dialog-test', callId), enginePort);
+  let from = peer.received.length;
+  send(lines('INVITE', 1, ['Contact: <sip:peer@127.0.0.1:' + peer.port + '>']));
+  const ok = await peer.next(/^SIP\/2.0 200 /, from);
+  const toTag = /^To: .*;tag=([^;\r\n]+)/m.exec(ok)?.[1] ?? '';
+  send(lines('ACK', 1, [], toTag));
+  await waitFor(() => app.methods().includes('ACK'));
+  const dialogId = app.requests.find((r) => r.method === 'ACK')?.dialogId ?? '';
+
+  // Their re-INVITE is pending with the application; a second one gets 500 with Retry-After.
+  send(lines('INVITE', 2, [], toTag));
+  const first = await waitFor(() => app.requests.find((r) => r.method === 'INVITE' && r.dialogId));
+  from = peer.received.length;
+  send(lines('INVITE', 3, [], toTag));
+  expect(await peer.next(/^SIP\/2.0 500 [^]*CSeq: 3 INVITE/, from)).toMatch(
+    /^Retry-After: \d+\r$/m,
+  );
+  // While theirs is pending, ours is refused locally.
+  await expect(
+    engine.request({ method: 'INVITE', dialogId, body: SDP }, () => undefined),
+  ).rejects.toMatchObject({
+    code: 'invalid-state',
+  });
+  await engine.respond({ transactionId: first.transactionId, status: 200, body: SDP });
+  send(lines('ACK', 2, [], toTag));
+
+  // Ours is pending: theirs gets 491.
+  await engine.request({ method: 'INVITE', dialogId, body: SDP }, () => undefined);
+  from = peer.received.length;
+  send(lines('INVITE', 4, [], toTag));
+  await peer.next(/^SIP\/2.0 491 [^]*CSeq: 4 INVITE/, from);
+});
