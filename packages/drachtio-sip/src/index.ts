@@ -25,7 +25,12 @@ export { parseRAck, serializeRAck } from './headers/rack';
 export type { RAck } from './headers/rack';
 export { parseContentType, serializeContentType, multipartBoundary } from './headers/content-type';
 export type { ContentType } from './headers/content-type';
-export { parseSessionExpires, serializeSessionExpires, parseMinSE, serializeMinSE } from './headers/session-timer';
+export {
+  parseSessionExpires,
+  serializeSessionExpires,
+  parseMinSE,
+  serializeMinSE,
+} from './headers/session-timer';
 export type { SessionExpires, MinSE } from './headers/session-timer';
 export { parseAuthHeader, serializeChallenge, serializeCredentials } from './headers/auth';
 export type { AuthHeader, Challenge, Credentials } from './headers/auth';
@@ -45,4 +50,10 @@ export {
   createChallenge,
   isSupportedAlgorithm,
 } from './digest/digest';
-export type { DigestInput, DigestQop, VerifyOptions, AnswerOptions, ChallengeOptions } from './digest/digest';
+export type {
+  DigestInput,
+  DigestQop,
+  VerifyOptions,
+  AnswerOptions,
+  ChallengeOptions,
+} from './digest/digest';

@@ -2,14 +2,17 @@ import { SipRequest, SipResponse, multipartBoundary, parseMessage, verifyDigest 
 import { corpus, corpusMessage } from './helpers';
 
 describe('corpus of realistic messages', () => {
-  test.each(corpus())('%s parses, every header reads, and serialize(parse(x)) is stable', (_name, bytes) => {
-    const msg = parseMessage(bytes);
-    for (const field of msg.headerFields) expect(msg.get(field.name)).toBeDefined();
-    const once = msg.toString();
-    const twice = parseMessage(once).toString();
-    expect(twice).toBe(once);
-    expect(parseMessage(Buffer.from(once)).body).toBe(msg.body);
-  });
+  test.each(corpus())(
+    '%s parses, every header reads, and serialize(parse(x)) is stable',
+    (_name, bytes) => {
+      const msg = parseMessage(bytes);
+      for (const field of msg.headerFields) expect(msg.get(field.name)).toBeDefined();
+      const once = msg.toString();
+      const twice = parseMessage(once).toString();
+      expect(twice).toBe(once);
+      expect(parseMessage(Buffer.from(once)).body).toBe(msg.body);
+    },
+  );
 
   test('INVITE with SDP: start line, typed headers, body by Content-Length', () => {
     const msg = parseMessage(corpusMessage('invite-sdp.sip')) as SipRequest;
@@ -26,7 +29,15 @@ describe('corpus of realistic messages', () => {
     expect(msg.get('via')[0].rport).toBe(true);
     expect(msg.get('cseq')).toEqual({ seq: 314159, method: 'INVITE' });
     expect(msg.get('max-forwards')!).toBe(70);
-    expect(msg.get('allow')!).toEqual(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'UPDATE', 'PRACK']);
+    expect(msg.get('allow')!).toEqual([
+      'INVITE',
+      'ACK',
+      'CANCEL',
+      'BYE',
+      'OPTIONS',
+      'UPDATE',
+      'PRACK',
+    ]);
     expect(msg.get('supported')!).toEqual(['timer', '100rel']);
     expect(msg.get('session-expires')!).toMatchObject({ delta: 1800, refresher: 'uac' });
     expect(msg.get('min-se')!.delta).toBe(90);
@@ -39,7 +50,12 @@ describe('corpus of realistic messages', () => {
     const msg = parseMessage(corpusMessage('register-auth.sip')) as SipRequest;
     const [credentials] = msg.get('authorization')!;
     expect(credentials.scheme).toBe('Digest');
-    expect(credentials.params).toMatchObject({ username: 'bob', qop: 'auth', nc: '00000001', cnonce: '0a4f113b' });
+    expect(credentials.params).toMatchObject({
+      username: 'bob',
+      qop: 'auth',
+      nc: '00000001',
+      cnonce: '0a4f113b',
+    });
     const contacts = msg.get('contact')!;
     if (contacts === '*') throw new Error('expected contacts');
     expect(contacts.map((c) => [c.url.host, c.url.port, c.expires, c.q])).toEqual([
@@ -61,7 +77,10 @@ describe('corpus of realistic messages', () => {
       ['pc33.atlanta.example.com', '192.0.2.1'],
     ]);
     expect(msg.getHeaders('via')).toHaveLength(2);
-    expect(msg.get('record-route')!.map((r) => r.url.host)).toEqual(['server10.biloxi.example.com', 'bigbox3.site3.atlanta.example.com']);
+    expect(msg.get('record-route')!.map((r) => r.url.host)).toEqual([
+      'server10.biloxi.example.com',
+      'bigbox3.site3.atlanta.example.com',
+    ]);
     expect(msg.get('record-route')![0].url.params.lr).toBeNull();
     expect(msg.get('rseq')!).toBe(988789);
     expect(msg.get('require')!).toEqual(['100rel']);
@@ -90,7 +109,12 @@ describe('corpus of realistic messages', () => {
     const msg = parseMessage(corpusMessage('invite-ipv6.sip')) as SipRequest;
     expect(msg.url).toMatchObject({ host: '[2001:db8::10]', port: 5070 });
     const [via] = msg.get('via');
-    expect(via).toMatchObject({ host: '[2001:db8::9:1]', port: 5060, received: '2001:db8::9:255', rport: 5060 });
+    expect(via).toMatchObject({
+      host: '[2001:db8::9:1]',
+      port: 5060,
+      received: '2001:db8::9:255',
+      rport: 5060,
+    });
     expect(msg.get('to').angleBrackets).toBe(false);
     expect(msg.get('to').url.host).toBe('[2001:db8::10]');
     const referTo = msg.get('refer-to')!;
@@ -107,7 +131,11 @@ describe('corpus of realistic messages', () => {
   });
 
   test('PRACK with RAck', () => {
-    expect(parseMessage(corpusMessage('prack.sip')).get('rack')!).toEqual({ rseq: 988789, cseq: 314159, method: 'INVITE' });
+    expect(parseMessage(corpusMessage('prack.sip')).get('rack')!).toEqual({
+      rseq: 988789,
+      cseq: 314159,
+      method: 'INVITE',
+    });
   });
 
   test('401 with two challenges', () => {

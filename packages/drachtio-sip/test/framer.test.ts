@@ -9,8 +9,11 @@ describe('StreamFramer', () => {
     for (const chunkSize of [1, 2, 3, 7, 64, 1000, stream.length]) {
       const framer = new StreamFramer();
       const out: Buffer[] = [];
-      for (let i = 0; i < stream.length; i += chunkSize) out.push(...framer.push(stream.subarray(i, i + chunkSize)));
-      expect(out.map((b) => b.toString('latin1'))).toEqual(messages.map((b) => b.toString('latin1')));
+      for (let i = 0; i < stream.length; i += chunkSize)
+        out.push(...framer.push(stream.subarray(i, i + chunkSize)));
+      expect(out.map((b) => b.toString('latin1'))).toEqual(
+        messages.map((b) => b.toString('latin1')),
+      );
       expect(framer.pendingBytes).toBe(0);
     }
   });
@@ -39,12 +42,42 @@ describe('StreamFramer', () => {
   });
 
   test.each([
-    ['no Content-Length', Buffer.from(request().replace('Content-Length: 0\r\n', '')), {}, 'no Content-Length on a stream transport'],
-    ['a malformed Content-Length', Buffer.from(request().replace('Content-Length: 0', 'Content-Length: x')), {}, 'malformed Content-Length'],
-    ['conflicting Content-Lengths', Buffer.from(request(['l: 5'])), {}, 'conflicting Content-Length headers'],
-    ['a body larger than allowed', Buffer.from(request([], 'x'.repeat(100))), { maxBodyBytes: 99 }, 'Content-Length 100 exceeds 99'],
-    ['a header section larger than allowed', Buffer.from(request(['X-Big: ' + 'y'.repeat(300)])), { maxHeaderBytes: 200 }, 'header section exceeds 200 bytes'],
-    ['an endless header section', Buffer.from('OPTIONS sip:a SIP/2.0\r\nX: ' + 'z'.repeat(5000)), { maxHeaderBytes: 1000 }, 'header section exceeds 1000 bytes'],
+    [
+      'no Content-Length',
+      Buffer.from(request().replace('Content-Length: 0\r\n', '')),
+      {},
+      'no Content-Length on a stream transport',
+    ],
+    [
+      'a malformed Content-Length',
+      Buffer.from(request().replace('Content-Length: 0', 'Content-Length: x')),
+      {},
+      'malformed Content-Length',
+    ],
+    [
+      'conflicting Content-Lengths',
+      Buffer.from(request(['l: 5'])),
+      {},
+      'conflicting Content-Length headers',
+    ],
+    [
+      'a body larger than allowed',
+      Buffer.from(request([], 'x'.repeat(100))),
+      { maxBodyBytes: 99 },
+      'Content-Length 100 exceeds 99',
+    ],
+    [
+      'a header section larger than allowed',
+      Buffer.from(request(['X-Big: ' + 'y'.repeat(300)])),
+      { maxHeaderBytes: 200 },
+      'header section exceeds 200 bytes',
+    ],
+    [
+      'an endless header section',
+      Buffer.from('OPTIONS sip:a SIP/2.0\r\nX: ' + 'z'.repeat(5000)),
+      { maxHeaderBytes: 1000 },
+      'header section exceeds 1000 bytes',
+    ],
   ])('reports %s as a framing error, and stays failed', (_what, bytes, options, reason) => {
     const framer = new StreamFramer(options);
     let error: unknown;

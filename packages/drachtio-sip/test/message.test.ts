@@ -5,7 +5,11 @@ describe('parseMessage: start line', () => {
   test('request line', () => {
     const msg = parseMessage(request()) as SipRequest;
     expect(msg).toBeInstanceOf(SipRequest);
-    expect([msg.method, msg.uri, msg.version]).toEqual(['OPTIONS', 'sip:bob@example.com', 'SIP/2.0']);
+    expect([msg.method, msg.uri, msg.version]).toEqual([
+      'OPTIONS',
+      'sip:bob@example.com',
+      'SIP/2.0',
+    ]);
   });
 
   test('status line, reason phrase with spaces and UTF-8, empty reason', () => {
@@ -42,7 +46,9 @@ describe('parseMessage: start line', () => {
 
 describe('parseMessage: headers', () => {
   test('names are case-insensitive and compact forms are the same header', () => {
-    const msg = parseMessage(request(['SUBJECT: hi', 'x-Custom: 1', 's: ignored-second'])) as SipRequest;
+    const msg = parseMessage(
+      request(['SUBJECT: hi', 'x-Custom: 1', 's: ignored-second']),
+    ) as SipRequest;
     expect(msg.get('Subject')!).toBe('hi, ignored-second');
     expect(msg.getHeaders('subject')).toEqual(['hi', 'ignored-second']);
     expect(msg.has('X-CUSTOM')).toBe(true);
@@ -78,7 +84,11 @@ describe('parseMessage: headers', () => {
       'session-expires': '90',
     };
     const value = values[key] ?? 'token';
-    const msg = parseMessage(request(compact === 'l' || ['i', 'f', 't', 'v'].includes(compact) ? [] : [`${compact}: ${value}`]));
+    const msg = parseMessage(
+      request(
+        compact === 'l' || ['i', 'f', 't', 'v'].includes(compact) ? [] : [`${compact}: ${value}`],
+      ),
+    );
     const field = msg.headerFields.find((f) => f.key === key);
     expect(field).toBeDefined();
     expect(msg.getHeader(compact)).toBe(msg.getHeader(key));
@@ -95,7 +105,9 @@ describe('parseMessage: headers', () => {
   });
 
   test('a message without one of Via, From, To, Call-ID, CSeq is rejected, naming what is missing', () => {
-    const text = request().replace('Call-ID: call-1@example.com\r\n', '').replace(/CSeq: [^\r]*\r\n/, '');
+    const text = request()
+      .replace('Call-ID: call-1@example.com\r\n', '')
+      .replace(/CSeq: [^\r]*\r\n/, '');
     const error = parseErrorOf(() => parseMessage(text));
     expect(error.part).toBe('header-section');
     expect(error.reason).toBe('missing mandatory header Call-ID, CSeq');
@@ -112,7 +124,9 @@ describe('parseMessage: headers', () => {
   });
 
   test('bare LF line endings are rejected', () => {
-    expect(parseErrorOf(() => parseMessage(request().replace('\r\nTo:', '\nTo:'))).reason).toBe('line not terminated by CRLF');
+    expect(parseErrorOf(() => parseMessage(request().replace('\r\nTo:', '\nTo:'))).reason).toBe(
+      'line not terminated by CRLF',
+    );
   });
 
   test('conflicting Content-Length headers are rejected', () => {
@@ -160,7 +174,9 @@ describe('parseMessage: body', () => {
   });
 
   test('a header section without the empty line is a header-section error', () => {
-    expect(parseErrorOf(() => parseMessage('OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n')).part).toBe('header-section');
+    expect(parseErrorOf(() => parseMessage('OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n')).part).toBe(
+      'header-section',
+    );
   });
 });
 
@@ -172,7 +188,9 @@ describe('building and changing messages', () => {
     msg.append('route', '<sip:p2;lr>');
     expect(msg.get('route')!.map((r) => r.uri)).toEqual(['sip:p1;lr', 'sip:p2;lr']);
     msg.set('Subject', 'b');
-    expect(msg.headerFields.map((f) => f.key).indexOf('subject')).toBe(msg.headerFields.map((f) => f.key).indexOf('route') + 2);
+    expect(msg.headerFields.map((f) => f.key).indexOf('subject')).toBe(
+      msg.headerFields.map((f) => f.key).indexOf('route') + 2,
+    );
     expect(msg.remove('route')).toBe(true);
     expect(msg.remove('route')).toBe(false);
     expect(msg.get('route')).toBeUndefined();
@@ -194,7 +212,9 @@ describe('building and changing messages', () => {
     via.received = '203.0.113.9';
     via.rport = 5062;
     msg.set('via', [via]);
-    expect(msg.getHeader('via')).toBe('SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;received=203.0.113.9;rport=5062');
+    expect(msg.getHeader('via')).toBe(
+      'SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;received=203.0.113.9;rport=5062',
+    );
   });
 
   test('values with CR or LF cannot be set (no header injection)', () => {
@@ -212,15 +232,38 @@ describe('building and changing messages', () => {
 
   test('new SipRequest / SipResponse build messages that parse back', () => {
     const req = new SipRequest('MESSAGE', 'sip:bob@example.com', {
-      headers: { via: 'SIP/2.0/UDP h;branch=z9hG4bKx', from: '<sip:a@h>;tag=1', to: '<sip:bob@example.com>', 'call-id': 'c1', cseq: '1 MESSAGE', 'content-type': 'text/plain' },
+      headers: {
+        via: 'SIP/2.0/UDP h;branch=z9hG4bKx',
+        from: '<sip:a@h>;tag=1',
+        to: '<sip:bob@example.com>',
+        'call-id': 'c1',
+        cseq: '1 MESSAGE',
+        'content-type': 'text/plain',
+      },
       body: 'hi',
     });
     const parsed = parseMessage(req.toBuffer()) as SipRequest;
     expect(parsed.method).toBe('MESSAGE');
     expect(parsed.getHeader('Call-ID')).toBe('c1');
-    expect(parsed.headerFields.map((f) => f.name)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Content-Type', 'Content-Length']);
+    expect(parsed.headerFields.map((f) => f.name)).toEqual([
+      'Via',
+      'From',
+      'To',
+      'Call-ID',
+      'CSeq',
+      'Content-Type',
+      'Content-Length',
+    ]);
     expect(parsed.body).toBe('hi');
-    const res = new SipResponse(180, 'Ringing', { headers: [['Via', 'SIP/2.0/UDP h;branch=z9hG4bKx'], ['From', 'a <sip:a@h>;tag=1'], ['To', '<sip:b@h>;tag=2'], ['Call-ID', 'c1'], ['CSeq', '1 INVITE']] });
+    const res = new SipResponse(180, 'Ringing', {
+      headers: [
+        ['Via', 'SIP/2.0/UDP h;branch=z9hG4bKx'],
+        ['From', 'a <sip:a@h>;tag=1'],
+        ['To', '<sip:b@h>;tag=2'],
+        ['Call-ID', 'c1'],
+        ['CSeq', '1 INVITE'],
+      ],
+    });
     expect(res.toString().startsWith('SIP/2.0 180 Ringing\r\n')).toBe(true);
     expect((parseMessage(res.toString()) as SipResponse).get('to').tag).toBe('2');
   });

@@ -3,19 +3,44 @@ import { parseErrorOf } from './helpers';
 
 describe('parseUri', () => {
   test.each([
-    ['sip:alice@atlanta.example.com', { scheme: 'sip', user: 'alice', host: 'atlanta.example.com', port: undefined }],
-    ['SIP:alice:secretword@atlanta.example.com;transport=tcp', { scheme: 'sip', user: 'alice', password: 'secretword', params: { transport: 'tcp' } }],
-    ['sips:alice@atlanta.example.com?subject=project%20x&priority=urgent', { scheme: 'sips', headers: { subject: 'project x', priority: 'urgent' } }],
-    ['sip:+1-212-555-1212:1234@gateway.example.com;user=phone', { user: '+1-212-555-1212', password: '1234', params: { user: 'phone' } }],
+    [
+      'sip:alice@atlanta.example.com',
+      { scheme: 'sip', user: 'alice', host: 'atlanta.example.com', port: undefined },
+    ],
+    [
+      'SIP:alice:secretword@atlanta.example.com;transport=tcp',
+      { scheme: 'sip', user: 'alice', password: 'secretword', params: { transport: 'tcp' } },
+    ],
+    [
+      'sips:alice@atlanta.example.com?subject=project%20x&priority=urgent',
+      { scheme: 'sips', headers: { subject: 'project x', priority: 'urgent' } },
+    ],
+    [
+      'sip:+1-212-555-1212:1234@gateway.example.com;user=phone',
+      { user: '+1-212-555-1212', password: '1234', params: { user: 'phone' } },
+    ],
     ['sip:alice@192.0.2.4:5061', { host: '192.0.2.4', port: 5061 }],
-    ['sip:[2001:db8::10]:5070;maddr=[2001:db8::1];lr', { host: '[2001:db8::10]', port: 5070, params: { maddr: '[2001:db8::1]', lr: null } }],
+    [
+      'sip:[2001:db8::10]:5070;maddr=[2001:db8::1];lr',
+      { host: '[2001:db8::10]', port: 5070, params: { maddr: '[2001:db8::1]', lr: null } },
+    ],
     ['sip:[::ffff:192.0.2.1]', { host: '[::ffff:192.0.2.1]' }],
-    ['sip:atlanta.example.com;method=REGISTER?to=alice%40atlanta.example.com', { user: undefined, params: { method: 'REGISTER' }, headers: { to: 'alice@atlanta.example.com' } }],
+    [
+      'sip:atlanta.example.com;method=REGISTER?to=alice%40atlanta.example.com',
+      {
+        user: undefined,
+        params: { method: 'REGISTER' },
+        headers: { to: 'alice@atlanta.example.com' },
+      },
+    ],
     ['sip:alice;day=tuesday@atlanta.example.com', { user: 'alice;day=tuesday' }],
     ['sip:%61lice%C3%A9@example.com', { user: 'aliceé' }],
     ['sip:host.example.com;Transport=TCP', { params: { transport: 'TCP' } }],
     ['tel:+1-201-555-0123', { scheme: 'tel', user: '+1-201-555-0123', host: '' }],
-    ['tel:7042;phone-context=example.com', { scheme: 'tel', user: '7042', params: { 'phone-context': 'example.com' } }],
+    [
+      'tel:7042;phone-context=example.com',
+      { scheme: 'tel', user: '7042', params: { 'phone-context': 'example.com' } },
+    ],
     ['urn:service:sos', { scheme: 'urn', opaque: 'service:sos' }],
   ])('%s', (text, expected) => {
     expect(parseUri(text)).toMatchObject(expected);

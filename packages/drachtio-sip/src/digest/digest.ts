@@ -53,7 +53,12 @@ function hash(algorithm: string | undefined, text: string): string {
 }
 
 /** H(username:realm:password) for the algorithm (without the -sess step). */
-export function computeHA1(algorithm: string | undefined, username: string, realm: string, password: string): string {
+export function computeHA1(
+  algorithm: string | undefined,
+  username: string,
+  realm: string,
+  password: string,
+): string {
   return hash(algorithm, `${username}:${realm}:${password}`);
 }
 
@@ -61,8 +66,12 @@ export function computeHA1(algorithm: string | undefined, username: string, real
 export function computeDigest(input: DigestInput): string {
   const { algorithm, nonce, cnonce = '', qop } = input;
   let ha1 = input.ha1 ?? computeHA1(algorithm, input.username, input.realm, input.password ?? '');
-  if ((algorithm ?? '').toUpperCase().endsWith('-SESS')) ha1 = hash(algorithm, `${ha1}:${nonce}:${cnonce}`);
-  const ha2 = qop === 'auth-int' ? hash(algorithm, `${input.method}:${input.uri}:${hash(algorithm, input.body ?? '')}`) : hash(algorithm, `${input.method}:${input.uri}`);
+  if ((algorithm ?? '').toUpperCase().endsWith('-SESS'))
+    ha1 = hash(algorithm, `${ha1}:${nonce}:${cnonce}`);
+  const ha2 =
+    qop === 'auth-int'
+      ? hash(algorithm, `${input.method}:${input.uri}:${hash(algorithm, input.body ?? '')}`)
+      : hash(algorithm, `${input.method}:${input.uri}`);
   if (qop === undefined) return hash(algorithm, `${ha1}:${nonce}:${ha2}`);
   return hash(algorithm, `${ha1}:${nonce}:${input.nc ?? '00000001'}:${cnonce}:${qop}:${ha2}`);
 }
@@ -83,7 +92,14 @@ export interface VerifyOptions {
 export function verifyDigest(credentials: Credentials, options: VerifyOptions): boolean {
   const p = credentials.params;
   if (credentials.scheme.toLowerCase() !== 'digest') return false;
-  if (p.username === undefined || p.realm === undefined || p.nonce === undefined || p.uri === undefined || p.response === undefined) return false;
+  if (
+    p.username === undefined ||
+    p.realm === undefined ||
+    p.nonce === undefined ||
+    p.uri === undefined ||
+    p.response === undefined
+  )
+    return false;
   if (!isSupportedAlgorithm(p.algorithm)) return false;
   const qop = p.qop;
   if (qop !== undefined && qop !== 'auth' && qop !== 'auth-int') return false;
@@ -135,10 +151,13 @@ function chooseQop(offered: string | undefined): DigestQop | undefined {
  */
 export function answerChallenge(challenge: Challenge, options: AnswerOptions): Credentials {
   const c = challenge.params;
-  if (challenge.scheme.toLowerCase() !== 'digest') throw new RangeError(`unsupported authentication scheme ${challenge.scheme}`);
-  if (c.realm === undefined || c.nonce === undefined) throw new RangeError('challenge lacks realm or nonce');
+  if (challenge.scheme.toLowerCase() !== 'digest')
+    throw new RangeError(`unsupported authentication scheme ${challenge.scheme}`);
+  if (c.realm === undefined || c.nonce === undefined)
+    throw new RangeError('challenge lacks realm or nonce');
   const qop = chooseQop(c.qop);
-  if (c.qop !== undefined && qop === undefined) throw new RangeError(`no supported qop in "${c.qop}"`);
+  if (c.qop !== undefined && qop === undefined)
+    throw new RangeError(`no supported qop in "${c.qop}"`);
   const cnonce = options.cnonce ?? randomBytes(8).toString('hex');
   const nc = (options.nonceCount ?? 1).toString(16).padStart(8, '0');
   const response = computeDigest({
@@ -172,10 +191,15 @@ export function answerChallenge(challenge: Challenge, options: AnswerOptions): C
 
 /** Of several challenges (RFC 8760 lets a server offer SHA-256 and MD5), the strongest supported one. */
 export function pickChallenge(challenges: readonly Challenge[]): Challenge | undefined {
-  const rank = (c: Challenge) => ['MD5', 'SHA-256', 'SHA-512-256'].indexOf(baseAlgorithm(c.params.algorithm));
+  const rank = (c: Challenge) =>
+    ['MD5', 'SHA-256', 'SHA-512-256'].indexOf(baseAlgorithm(c.params.algorithm));
   let best: Challenge | undefined;
   for (const challenge of challenges) {
-    if (challenge.scheme.toLowerCase() !== 'digest' || !isSupportedAlgorithm(challenge.params.algorithm)) continue;
+    if (
+      challenge.scheme.toLowerCase() !== 'digest' ||
+      !isSupportedAlgorithm(challenge.params.algorithm)
+    )
+      continue;
     if (best === undefined || rank(challenge) > rank(best)) best = challenge;
   }
   return best;

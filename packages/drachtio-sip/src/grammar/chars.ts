@@ -39,7 +39,16 @@ const PARAM = table("-_.!~*'()[]/:&+$", ALNUM);
 const HEADER = table("-_.!~*'()[]/?:+$", ALNUM);
 
 export type CharClass = Uint8Array;
-export const CharClasses = { TOKEN, HOST, IPV6, UNRESERVED, USER, PASSWORD, PARAM, HEADER } as const;
+export const CharClasses = {
+  TOKEN,
+  HOST,
+  IPV6,
+  UNRESERVED,
+  USER,
+  PASSWORD,
+  PARAM,
+  HEADER,
+} as const;
 
 export function isIn(cls: CharClass, code: number): boolean {
   return code < 128 && cls[code] === 1;

@@ -53,7 +53,8 @@ export class Scanner {
 
   expectEnd(): void {
     this.skipWhitespace();
-    if (!this.atEnd) this.fail(`unexpected "${this.s.slice(this.i, this.i + 10)}" at offset ${this.i}`);
+    if (!this.atEnd)
+      this.fail(`unexpected "${this.s.slice(this.i, this.i + 10)}" at offset ${this.i}`);
   }
 
   token(what: string): string {
@@ -149,7 +150,10 @@ export class Scanner {
       const nameStart = i;
       while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
       if (i === nameStart) this.fail(`expected a parameter name at offset ${i}`);
-      const name = params === undefined ? '' : (knownParamName(s, nameStart, i) ?? s.slice(nameStart, i).toLowerCase());
+      const name =
+        params === undefined
+          ? ''
+          : (knownParamName(s, nameStart, i) ?? s.slice(nameStart, i).toLowerCase());
       i = skipSpaces(s, i);
       if (s.charCodeAt(i) !== 61 /* = */) {
         this.i = i;
@@ -193,7 +197,8 @@ export class Scanner {
 }
 
 /** *( SEMI token [ EQUAL ( token / host / quoted-string ) ] ) with optional whitespace, as in genericParams. */
-const GENERIC_PARAMS = /(?:[ \t]*;[ \t]*[A-Za-z0-9\-.!%*_+`'~]+(?:[ \t]*=[ \t]*(?:[A-Za-z0-9\-.!%*_+`'~:[\]]+|"(?:[^"\\]|\\.)*"))?)*/y;
+const GENERIC_PARAMS =
+  /(?:[ \t]*;[ \t]*[A-Za-z0-9\-.!%*_+`'~]+(?:[ \t]*=[ \t]*(?:[A-Za-z0-9\-.!%*_+`'~:[\]]+|"(?:[^"\\]|\\.)*"))?)*/y;
 
 function skipSpaces(s: string, i: number): number {
   while (i < s.length && isWhitespace(s.charCodeAt(i))) i++;
@@ -201,11 +206,22 @@ function skipSpaces(s: string, i: number): number {
 }
 
 function isParamValueChar(c: number): boolean {
-  return isTokenChar(c) || c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */;
+  return isTokenChar(c) || c === 58 /* : */ || c === 91 /* [ */ || c === 93; /* ] */
 }
 
 /** Parameter names nearly every message carries, by length, so they need no new string. */
-const KNOWN_PARAMS: ReadonlyArray<readonly string[]> = [[], ['q'], ['lr'], ['tag', 'ttl'], ['user'], ['maddr', 'rport'], ['branch', 'method'], ['expires'], ['received'], ['transport', 'refresher']];
+const KNOWN_PARAMS: ReadonlyArray<readonly string[]> = [
+  [],
+  ['q'],
+  ['lr'],
+  ['tag', 'ttl'],
+  ['user'],
+  ['maddr', 'rport'],
+  ['branch', 'method'],
+  ['expires'],
+  ['received'],
+  ['transport', 'refresher'],
+];
 
 function knownParamName(s: string, start: number, end: number): string | undefined {
   const candidates = KNOWN_PARAMS[end - start];
@@ -216,6 +232,7 @@ function knownParamName(s: string, start: number, end: number): string | undefin
 
 /** Whether `s` holds `word` at `start` (a char loop: cheaper than startsWith for these short words). */
 export function sameChars(s: string, start: number, word: string): boolean {
-  for (let k = 0; k < word.length; k++) if (s.charCodeAt(start + k) !== word.charCodeAt(k)) return false;
+  for (let k = 0; k < word.length; k++)
+    if (s.charCodeAt(start + k) !== word.charCodeAt(k)) return false;
   return true;
 }

@@ -49,7 +49,11 @@ function serialize(header: AuthHeader, bareTokens: ReadonlySet<string>): string 
   const parts: string[] = [];
   for (const name in header.params) {
     const value = header.params[name];
-    parts.push(bareTokens.has(name) && isToken(value) ? `${name}=${value}` : `${name}="${value.replace(/["\\]/g, '\\$&')}"`);
+    parts.push(
+      bareTokens.has(name) && isToken(value)
+        ? `${name}=${value}`
+        : `${name}="${value.replace(/["\\]/g, '\\$&')}"`,
+    );
   }
   return parts.length === 0 ? header.scheme : `${header.scheme} ${parts.join(', ')}`;
 }

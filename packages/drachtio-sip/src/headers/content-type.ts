@@ -24,18 +24,15 @@ class ParsedContentType extends WithParams implements ContentType {
 }
 
 export function parseContentType(value: string): ContentType {
+  // what nearly every INVITE and 200 carries
+  if (value === 'application/sdp')
+    return new ParsedContentType('application', 'sdp', 'application/sdp', []);
   const scanner = new Scanner(value, 'content-type');
   const type = scanner.token('the media type').toLowerCase();
   scanner.expect(47 /* / */, '"/"');
   const subtype = scanner.token('the media subtype').toLowerCase();
   const paramList = scanner.genericParams([], -1);
-  return new ParsedContentType(type, subtype, mediaTypeOf(type, subtype), paramList);
-}
-
-/** The common media types come back as the same constant string instead of a new concatenation. */
-function mediaTypeOf(type: string, subtype: string): string {
-  if (type === 'application' && subtype === 'sdp') return 'application/sdp';
-  return `${type}/${subtype}`;
+  return new ParsedContentType(type, subtype, `${type}/${subtype}`, paramList);
 }
 
 export function serializeContentType(contentType: ContentType): string {

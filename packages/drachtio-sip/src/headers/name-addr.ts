@@ -136,10 +136,23 @@ export function readNameAddr(scanner: Scanner): ParsedNameAddr {
   // addr-spec: the URI ends at the first ';' (its parameters would be ambiguous with the header's)
   const start = scanner.i;
   let i = start;
-  while (i < s.length && s.charCodeAt(i) !== 59 && s.charCodeAt(i) !== 44 && !isWhitespace(s.charCodeAt(i))) i++;
+  while (
+    i < s.length &&
+    s.charCodeAt(i) !== 59 &&
+    s.charCodeAt(i) !== 44 &&
+    !isWhitespace(s.charCodeAt(i))
+  )
+    i++;
   if (i === start) scanner.fail('missing URI');
   scanner.i = i;
-  return new ParsedNameAddr(undefined, s.slice(start, i), false, s, checkParams(scanner), scanner.part);
+  return new ParsedNameAddr(
+    undefined,
+    s.slice(start, i),
+    false,
+    s,
+    checkParams(scanner),
+    scanner.part,
+  );
 }
 
 /** Checks the parameters at the cursor and moves past them; returns where they start. */
@@ -163,7 +176,8 @@ function readUnquotedDisplayName(scanner: Scanner): string | undefined {
 }
 
 function readExpires(value: string | null, part: string): number {
-  if (value === null || value.length === 0 || value.length > 10) throw new SipParseError(part, 'expires parameter is not delta-seconds');
+  if (value === null || value.length === 0 || value.length > 10)
+    throw new SipParseError(part, 'expires parameter is not delta-seconds');
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 48 || c > 57) throw new SipParseError(part, 'expires parameter is not delta-seconds');
@@ -173,7 +187,8 @@ function readExpires(value: string | null, part: string): number {
 
 function readQ(value: string | null, part: string): number {
   const n = Number(value);
-  if (value === null || value.length === 0 || value.length > 5 || !(n >= 0 && n <= 1)) throw new SipParseError(part, 'q parameter is not a qvalue');
+  if (value === null || value.length === 0 || value.length > 5 || !(n >= 0 && n <= 1))
+    throw new SipParseError(part, 'q parameter is not a qvalue');
   return n;
 }
 
@@ -190,9 +205,14 @@ const DISPLAY_NAME_NEEDS_QUOTES = /[^A-Za-z0-9\-.!%*_+`'~ ]/;
 
 export function serializeNameAddr(addr: NameAddr): string {
   const contact = addr as Contact;
-  const params = withField(withField(withField(addr.params, 'tag', addr.tag), 'expires', contact.expires), 'q', contact.q);
+  const params = withField(
+    withField(withField(addr.params, 'tag', addr.tag), 'expires', contact.expires),
+    'q',
+    contact.q,
+  );
   const paramText = serializeParams(params);
-  const uri = addr instanceof ParsedNameAddr ? addr.uriText : addr.url ? serializeUri(addr.url) : addr.uri;
+  const uri =
+    addr instanceof ParsedNameAddr ? addr.uriText : addr.url ? serializeUri(addr.url) : addr.uri;
   const needsAngles = addr.angleBrackets !== false || addr.name !== undefined || /[;,?]/.test(uri);
   if (!needsAngles) return uri + paramText;
   let out = '';

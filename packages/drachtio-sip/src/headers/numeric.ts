@@ -15,7 +15,10 @@ export function parseNumeric(value: string, header: string): number {
   const plain = plainNumber(value, 0, value.length);
   if (plain >= 0 && plain <= (NUMERIC_LIMITS[header] ?? Number.MAX_SAFE_INTEGER)) return plain;
   const scanner = new Scanner(value, header);
-  const n = scanner.integer('a non-negative integer', NUMERIC_LIMITS[header] ?? Number.MAX_SAFE_INTEGER);
+  const n = scanner.integer(
+    'a non-negative integer',
+    NUMERIC_LIMITS[header] ?? Number.MAX_SAFE_INTEGER,
+  );
   scanner.expectEnd();
   return n;
 }

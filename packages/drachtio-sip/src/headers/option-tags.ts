@@ -12,7 +12,8 @@ export function parseTokenList(value: string, header: string): string[] {
  * token *( "," token ), empty elements allowed. The character classes of token, whitespace and
  * comma are disjoint, so this pattern cannot backtrack: it runs in time linear in the value.
  */
-const TOKEN_LIST = /^[ \t]*(?:[A-Za-z0-9\-.!%*_+`'~]+[ \t]*)?(?:,[ \t]*(?:[A-Za-z0-9\-.!%*_+`'~]+[ \t]*)?)*$/;
+const TOKEN_LIST =
+  /^[ \t]*(?:[A-Za-z0-9\-.!%*_+`'~]+[ \t]*)?(?:,[ \t]*(?:[A-Za-z0-9\-.!%*_+`'~]+[ \t]*)?)*$/;
 
 /** The way nearly every UA writes such a list ("INVITE, ACK, BYE"); it splits exactly at ", ". */
 const CANONICAL_LIST = /^(?:[A-Za-z0-9\-.!%*_+`'~]+, )*[A-Za-z0-9\-.!%*_+`'~]+$/;
@@ -41,7 +42,11 @@ export function readTokenList(value: string, header: string, out: string[]): str
     for (const token of tokens) out.push(token);
     return out;
   }
-  if (!TOKEN_LIST.test(value)) throw new SipParseError(header, `"${value.slice(0, 40)}" is not a comma-separated list of tokens`);
+  if (!TOKEN_LIST.test(value))
+    throw new SipParseError(
+      header,
+      `"${value.slice(0, 40)}" is not a comma-separated list of tokens`,
+    );
   for (const element of value.split(',')) {
     const token = element.trim();
     if (token !== '') out.push(token);

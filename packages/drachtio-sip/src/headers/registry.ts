@@ -8,7 +8,14 @@ import { CompactForms, headerKey } from './names';
 import { parseNumeric, serializeNumeric } from './numeric';
 import { readTokenList, serializeTokenList } from './option-tags';
 import { RAck, parseRAck, serializeRAck } from './rack';
-import { MinSE, SessionExpires, parseMinSE, parseSessionExpires, serializeMinSE, serializeSessionExpires } from './session-timer';
+import {
+  MinSE,
+  SessionExpires,
+  parseMinSE,
+  parseSessionExpires,
+  serializeMinSE,
+  serializeSessionExpires,
+} from './session-timer';
 import { Via, readVia, serializeVia } from './via';
 
 /**
@@ -49,9 +56,11 @@ export interface TypedHeaders {
 }
 
 /** The key of a header name given as a string literal: lower-cased, compact forms expanded. */
-export type HeaderKeyOf<N extends string> = Lowercase<N> extends keyof CompactForms ? CompactForms[Lowercase<N>] : Lowercase<N>;
+export type HeaderKeyOf<N extends string> =
+  Lowercase<N> extends keyof CompactForms ? CompactForms[Lowercase<N>] : Lowercase<N>;
 /** The type `get(name)` returns for a header name given as a literal. */
-export type HeaderValueOf<N extends string> = HeaderKeyOf<N> extends keyof TypedHeaders ? TypedHeaders[HeaderKeyOf<N>] : string;
+export type HeaderValueOf<N extends string> =
+  HeaderKeyOf<N> extends keyof TypedHeaders ? TypedHeaders[HeaderKeyOf<N>] : string;
 /** What `set`/`append` accept for a header: its typed form or raw text. */
 export type HeaderInput<N extends string> = HeaderValueOf<N> | string | number;
 
@@ -64,7 +73,10 @@ export interface Codec {
   serialize(value: never): string;
 }
 
-function single<T>(parse: (value: string, key: string) => T, serialize: (value: T) => string): Codec {
+function single<T>(
+  parse: (value: string, key: string) => T,
+  serialize: (value: T) => string,
+): Codec {
   return { single: true, parse: parse as Codec['parse'], serialize };
 }
 
@@ -77,7 +89,8 @@ function list<T>(readElement: (scanner: Scanner) => T, serialize: (value: T) => 
     single: false,
     parse(values, key) {
       const out: T[] = [];
-      for (const value of values as readonly string[]) new Scanner(value, key).list(readElement, out);
+      for (const value of values as readonly string[])
+        new Scanner(value, key).list(readElement, out);
       if (out.length === 0) throw new SipParseError(key, 'empty header');
       return out;
     },
@@ -86,7 +99,10 @@ function list<T>(readElement: (scanner: Scanner) => T, serialize: (value: T) => 
 }
 
 /** One element per field: auth headers contain commas of their own. */
-function perField<T>(parse: (value: string, key: string) => T, serialize: (value: T) => string): Codec {
+function perField<T>(
+  parse: (value: string, key: string) => T,
+  serialize: (value: T) => string,
+): Codec {
   return {
     single: false,
     parse: (values, key) => (values as readonly string[]).map((value) => parse(value, key)),
@@ -113,8 +129,12 @@ const CODECS: Readonly<Record<string, Codec>> = {
   to: single(nameAddr, serializeNameAddr),
   contact: {
     single: false,
-    parse: (values, key) => (values.length === 1 && (values[0] as string).trim() === '*' ? '*' : contactList.parse(values, key)),
-    serialize: (value: Contact[] | '*') => (value === '*' ? '*' : contactList.serialize(value as never)),
+    parse: (values, key) =>
+      values.length === 1 && (values[0] as string).trim() === '*'
+        ? '*'
+        : contactList.parse(values, key),
+    serialize: (value: Contact[] | '*') =>
+      value === '*' ? '*' : contactList.serialize(value as never),
   },
   route: list(readNameAddr, serializeNameAddr),
   'record-route': list(readNameAddr, serializeNameAddr),
@@ -155,7 +175,9 @@ export interface HeaderSpec {
 
 const TYPED_KEYS = Object.keys(CODECS);
 export const TYPED_HEADER_COUNT = TYPED_KEYS.length;
-const specsByKey = new Map<string, HeaderSpec>(TYPED_KEYS.map((key, slot) => [key, { key, codec: CODECS[key], slot }]));
+const specsByKey = new Map<string, HeaderSpec>(
+  TYPED_KEYS.map((key, slot) => [key, { key, codec: CODECS[key], slot }]),
+);
 
 /**
  * Spellings seen so far ("Via", "v", "CSeq"), so each message's header names cost one map
@@ -209,12 +231,51 @@ export interface WellKnownName {
 }
 
 const WELL_KNOWN: readonly string[] = [
-  'To', 'Via', 'From', 'CSeq', 'Route', 'Allow', 'Accept', 'Reason', 'Call-ID', 'Contact', 'Expires',
-  'Require', 'Supported', 'User-Agent', 'Max-Forwards', 'Content-Type', 'Record-Route', 'Content-Length',
-  'Session-Expires', 'Min-SE', 'RSeq', 'RAck', 'Event', 'Server', 'Refer-To', 'Allow-Events',
-  'P-Asserted-Identity', 'Authorization', 'WWW-Authenticate', 'Proxy-Authorization', 'Proxy-Authenticate',
-  'Content-Disposition', 'Subscription-State', 'Unsupported', 'Date', 'Subject', 'Timestamp',
-  'v', 'f', 't', 'i', 'm', 'l', 'c', 'k',
+  'To',
+  'Via',
+  'From',
+  'CSeq',
+  'Route',
+  'Allow',
+  'Accept',
+  'Reason',
+  'Call-ID',
+  'Contact',
+  'Expires',
+  'Require',
+  'Supported',
+  'User-Agent',
+  'Max-Forwards',
+  'Content-Type',
+  'Record-Route',
+  'Content-Length',
+  'Session-Expires',
+  'Min-SE',
+  'RSeq',
+  'RAck',
+  'Event',
+  'Server',
+  'Refer-To',
+  'Allow-Events',
+  'P-Asserted-Identity',
+  'Authorization',
+  'WWW-Authenticate',
+  'Proxy-Authorization',
+  'Proxy-Authenticate',
+  'Content-Disposition',
+  'Subscription-State',
+  'Unsupported',
+  'Date',
+  'Subject',
+  'Timestamp',
+  'v',
+  'f',
+  't',
+  'i',
+  'm',
+  'l',
+  'c',
+  'k',
 ];
 
 /** By length, so a lookup compares a few candidates in place, before any string is cut out. */

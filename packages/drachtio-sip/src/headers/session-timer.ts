@@ -1,4 +1,11 @@
-import { ParamList, Params, WithParams, findParam, paramsFromList, serializeParams } from '../grammar/params';
+import {
+  ParamList,
+  Params,
+  WithParams,
+  findParam,
+  paramsFromList,
+  serializeParams,
+} from '../grammar/params';
 import { Scanner } from '../grammar/scanner';
 
 /** Session-Expires (RFC 4028): interval in seconds and who refreshes. */

@@ -137,10 +137,12 @@ function readRport(value: string): number {
   let port = 0;
   for (let i = 0; i < value.length; i++) {
     const digit = value.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9 || i >= 5) throw new SipParseError('via', 'rport is not a port number');
+    if (digit < 0 || digit > 9 || i >= 5)
+      throw new SipParseError('via', 'rport is not a port number');
     port = port * 10 + digit;
   }
-  if (value.length === 0 || port > 65535) throw new SipParseError('via', 'rport is not a port number');
+  if (value.length === 0 || port > 65535)
+    throw new SipParseError('via', 'rport is not a port number');
   return port;
 }
 

@@ -25,7 +25,9 @@ export type GetResult<N extends string> = string extends N
     : HeaderValueOf<N> | undefined;
 
 /** Headers for a message being built: [name, value] pairs or an object of name to value(s). */
-export type HeaderInit = ReadonlyArray<readonly [string, string]> | Readonly<Record<string, string | number | readonly string[]>>;
+export type HeaderInit =
+  | ReadonlyArray<readonly [string, string]>
+  | Readonly<Record<string, string | number | readonly string[]>>;
 
 export interface MessageInit {
   /** "SIP/2.0" unless given. */
@@ -233,14 +235,19 @@ export abstract class SipMessage {
   private newField(name: string, key: string, value: unknown): HeaderField {
     const text = serializeHeaderValue(key, value);
     if (/[\r\n]/.test(text)) throw new TypeError(`header ${name}: value must not contain CR or LF`);
-    return { name: name.length === 1 || name === key ? canonicalHeaderName(key) : name, key, value: text };
+    return {
+      name: name.length === 1 || name === key ? canonicalHeaderName(key) : name,
+      key,
+      value: text,
+    };
   }
 }
 
 function fieldsFrom(init: HeaderInit): HeaderField[] {
   const fields: HeaderField[] = [];
   if (Array.isArray(init)) {
-    for (const [name, value] of init as ReadonlyArray<readonly [string, string]>) fields.push(headerField(name, value));
+    for (const [name, value] of init as ReadonlyArray<readonly [string, string]>)
+      fields.push(headerField(name, value));
     return fields;
   }
   const record = init as Readonly<Record<string, string | number | readonly string[]>>;
@@ -268,7 +275,13 @@ export class SipRequest extends SipMessage {
   }
 
   /** @internal parseMessage's constructor. */
-  static fromWire(method: string, uri: string, version: string, fields: HeaderField[], body: PendingBody | string): SipRequest {
+  static fromWire(
+    method: string,
+    uri: string,
+    version: string,
+    fields: HeaderField[],
+    body: PendingBody | string,
+  ): SipRequest {
     const request = new SipRequest(method, uri);
     request.version = version;
     request.adopt(fields, body);
@@ -300,7 +313,13 @@ export class SipResponse extends SipMessage {
   }
 
   /** @internal parseMessage's constructor. */
-  static fromWire(status: number, reason: string, version: string, fields: HeaderField[], body: PendingBody | string): SipResponse {
+  static fromWire(
+    status: number,
+    reason: string,
+    version: string,
+    fields: HeaderField[],
+    body: PendingBody | string,
+  ): SipResponse {
     const response = new SipResponse(status, reason);
     response.version = version;
     response.adopt(fields, body);

@@ -3,7 +3,13 @@ import { isTokenChar, isWhitespace } from '../grammar/chars';
 import { headerSpec, wellKnownName } from '../headers/registry';
 import { HeaderField } from './header-field';
 import { PendingBody, SipRequest, SipResponse } from './message';
-import { RequestLine, StatusLine, isStatusLine, parseRequestLine, parseStatusLine } from './start-line';
+import {
+  RequestLine,
+  StatusLine,
+  isStatusLine,
+  parseRequestLine,
+  parseStatusLine,
+} from './start-line';
 
 /** More header lines than any real message carries; bounds the work one message can cause. */
 export const MAX_HEADER_FIELDS = 256;
@@ -41,15 +47,21 @@ export function parseMessage(input: Buffer | string): SipRequest | SipResponse {
   let start = 0;
   while (input[start] === 13 && input[start + 1] === 10) start += 2;
   const headerEnd = input.indexOf(CRLFCRLF, start);
-  if (headerEnd < 0) throw new SipParseError('header-section', 'no empty line ends the header section');
+  if (headerEnd < 0)
+    throw new SipParseError('header-section', 'no empty line ends the header section');
   // decode through the CRLF that ends the last header line, so every line ends alike
   const head = input.toString('utf8', start, headerEnd + 2);
   const bodyStart = headerEnd + 4;
   const parts = scanHead(head);
   const available = input.length - bodyStart;
   const length = parts.contentLength < 0 ? available : parts.contentLength;
-  if (length > available) throw new SipParseError('body', `Content-Length ${length} exceeds the ${available} bytes received`);
-  const body: PendingBody | string = length === 0 ? '' : { source: input, start: bodyStart, end: bodyStart + length };
+  if (length > available)
+    throw new SipParseError(
+      'body',
+      `Content-Length ${length} exceeds the ${available} bytes received`,
+    );
+  const body: PendingBody | string =
+    length === 0 ? '' : { source: input, start: bodyStart, end: bodyStart + length };
   return build(parts, body);
 }
 
@@ -57,14 +69,23 @@ function parseText(input: string): SipRequest | SipResponse {
   let start = 0;
   while (input.charCodeAt(start) === 13 && input.charCodeAt(start + 1) === 10) start += 2;
   const headerEnd = input.indexOf('\r\n\r\n', start);
-  if (headerEnd < 0) throw new SipParseError('header-section', 'no empty line ends the header section');
+  if (headerEnd < 0)
+    throw new SipParseError('header-section', 'no empty line ends the header section');
   const parts = scanHead(input.slice(start, headerEnd + 2));
   const rest = input.slice(headerEnd + 4);
   const { contentLength } = parts;
   // a string whose byte length is the Content-Length needs no re-encoding
-  if (contentLength < 0 || (contentLength === rest.length && Buffer.byteLength(rest, 'utf8') === contentLength)) return build(parts, rest);
+  if (
+    contentLength < 0 ||
+    (contentLength === rest.length && Buffer.byteLength(rest, 'utf8') === contentLength)
+  )
+    return build(parts, rest);
   const bytes = Buffer.from(rest, 'utf8');
-  if (contentLength > bytes.length) throw new SipParseError('body', `Content-Length ${contentLength} exceeds the ${bytes.length} bytes received`);
+  if (contentLength > bytes.length)
+    throw new SipParseError(
+      'body',
+      `Content-Length ${contentLength} exceeds the ${bytes.length} bytes received`,
+    );
   return build(parts, bytes.toString('utf8', 0, contentLength));
 }
 
@@ -78,7 +99,14 @@ interface HeadParts {
 
 function build(parts: HeadParts, body: PendingBody | string): SipRequest | SipResponse {
   const { statusLine, fields } = parts;
-  if (statusLine !== undefined) return SipResponse.fromWire(statusLine.status, statusLine.reason, statusLine.version, fields, body);
+  if (statusLine !== undefined)
+    return SipResponse.fromWire(
+      statusLine.status,
+      statusLine.reason,
+      statusLine.version,
+      fields,
+      body,
+    );
   const { method, uri, version } = parts.requestLine as RequestLine;
   return SipRequest.fromWire(method, uri, version, fields, body);
 }
@@ -98,17 +126,24 @@ function scanHead(head: string): HeadParts {
     const end = endOfLine(head, i);
     const first = head.charCodeAt(i);
     if (isWhitespace(first)) {
-      if (fields.length === 0) throw new SipParseError('header-section', 'continuation line before any header');
+      if (fields.length === 0)
+        throw new SipParseError('header-section', 'continuation line before any header');
       const folded = fields[fields.length - 1];
-      fields[fields.length - 1] = { name: folded.name, key: folded.key, value: joinFolded(folded.value, head, i, end) };
+      fields[fields.length - 1] = {
+        name: folded.name,
+        key: folded.key,
+        value: joinFolded(folded.value, head, i, end),
+      };
     } else {
-      if (fields.length === MAX_HEADER_FIELDS) throw new SipParseError('header-section', `more than ${MAX_HEADER_FIELDS} header fields`);
+      if (fields.length === MAX_HEADER_FIELDS)
+        throw new SipParseError('header-section', `more than ${MAX_HEADER_FIELDS} header fields`);
       const field = readField(head, i, end);
       fields.push(field);
       // the mandatory keys are at most 7 characters long ('call-id'), Content-Length's is longer
       const key = field.key;
       if (key.length <= 7) seen |= mandatoryBit(key);
-      else if (key === 'content-length') contentLength = readContentLength(field.value, contentLength);
+      else if (key === 'content-length')
+        contentLength = readContentLength(field.value, contentLength);
     }
     i = end + 2;
   }
@@ -123,7 +158,10 @@ function scanHead(head: string): HeadParts {
 function endOfLine(head: string, from: number): number {
   const lf = head.indexOf('\n', from);
   if (lf <= from || head.charCodeAt(lf - 1) !== 13) {
-    throw new SipParseError(from === 0 ? 'start-line' : 'header-section', 'line not terminated by CRLF');
+    throw new SipParseError(
+      from === 0 ? 'start-line' : 'header-section',
+      'line not terminated by CRLF',
+    );
   }
   return lf - 1;
 }
@@ -141,7 +179,8 @@ function readField(head: string, start: number, end: number): HeaderField {
     name = known.name;
     key = known.key;
   } else {
-    for (let c = start; c < nameEnd; c++) if (!isTokenChar(head.charCodeAt(c))) malformedLine(head, start, end);
+    for (let c = start; c < nameEnd; c++)
+      if (!isTokenChar(head.charCodeAt(c))) malformedLine(head, start, end);
     if (nameEnd === start) malformedLine(head, start, end);
     name = head.slice(start, nameEnd);
     key = headerSpec(name).key;
@@ -154,7 +193,10 @@ function readField(head: string, start: number, end: number): HeaderField {
 }
 
 function malformedLine(head: string, start: number, end: number): never {
-  throw new SipParseError('header-section', `malformed header line "${head.slice(start, Math.min(end, start + 40))}"`);
+  throw new SipParseError(
+    'header-section',
+    `malformed header line "${head.slice(start, Math.min(end, start + 40))}"`,
+  );
 }
 
 /** LWS folding: the line break and the whitespace around it become one space (RFC 3261 7.3.1). */
@@ -166,13 +208,15 @@ function joinFolded(value: string, head: string, start: number, end: number): st
 }
 
 function readContentLength(value: string, previous: number): number {
-  if (value.length === 0 || value.length > MAX_CONTENT_LENGTH_DIGITS) throw new SipParseError('content-length', 'not a valid length');
+  if (value.length === 0 || value.length > MAX_CONTENT_LENGTH_DIGITS)
+    throw new SipParseError('content-length', 'not a valid length');
   let n = 0;
   for (let i = 0; i < value.length; i++) {
     const d = value.charCodeAt(i) - 48;
     if (d < 0 || d > 9) throw new SipParseError('content-length', 'not a valid length');
     n = n * 10 + d;
   }
-  if (previous >= 0 && previous !== n) throw new SipParseError('content-length', 'conflicting Content-Length headers');
+  if (previous >= 0 && previous !== n)
+    throw new SipParseError('content-length', 'conflicting Content-Length headers');
   return n;
 }

@@ -64,8 +64,12 @@ export function parseRequestLine(line: string): RequestLine {
   if (line.charCodeAt(i) !== 32) fail('expected a space after the Request-URI');
   const uri = line.slice(uriStart, i);
   const versionStart = ++i;
-  if (readVersion(line, versionStart) !== line.length) fail('unexpected text after the SIP version');
-  const version = line.length - versionStart === 7 && line.endsWith('SIP/2.0') ? 'SIP/2.0' : line.slice(versionStart).toUpperCase();
+  if (readVersion(line, versionStart) !== line.length)
+    fail('unexpected text after the SIP version');
+  const version =
+    line.length - versionStart === 7 && line.endsWith('SIP/2.0')
+      ? 'SIP/2.0'
+      : line.slice(versionStart).toUpperCase();
   return { method, uri, version };
 }
 
@@ -74,11 +78,15 @@ export function parseStatusLine(line: string): StatusLine {
   const versionEnd = readVersion(line, 0);
   if (line.charCodeAt(versionEnd) !== 32) fail('expected a space after the SIP version');
   const codeStart = versionEnd + 1;
-  for (let i = codeStart; i < codeStart + 3; i++) if (!isDigit(line.charCodeAt(i))) fail('status code must be 3 digits');
+  for (let i = codeStart; i < codeStart + 3; i++)
+    if (!isDigit(line.charCodeAt(i))) fail('status code must be 3 digits');
   const status = Number(line.slice(codeStart, codeStart + 3));
   if (status < 100 || status > 699) fail(`status code ${status} out of range`);
   const after = line.charCodeAt(codeStart + 3);
   if (codeStart + 3 < line.length && after !== 32) fail('status code must be 3 digits');
-  const version = versionEnd === 7 && line.startsWith('SIP/2.0') ? 'SIP/2.0' : line.slice(0, versionEnd).toUpperCase();
+  const version =
+    versionEnd === 7 && line.startsWith('SIP/2.0')
+      ? 'SIP/2.0'
+      : line.slice(0, versionEnd).toUpperCase();
   return { version, status, reason: line.slice(codeStart + 4) };
 }

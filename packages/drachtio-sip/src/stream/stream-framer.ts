@@ -89,13 +89,16 @@ export class StreamFramer {
     if (all.length === 0 || (all.length === 1 && all[0] === 13)) return false;
     const end = all.indexOf(CRLFCRLF, this.searchFrom);
     if (end < 0) {
-      if (all.length > this.maxHeaderBytes) this.fail(`header section exceeds ${this.maxHeaderBytes} bytes`);
+      if (all.length > this.maxHeaderBytes)
+        this.fail(`header section exceeds ${this.maxHeaderBytes} bytes`);
       this.searchFrom = Math.max(0, all.length - 3);
       return false;
     }
-    if (end + 4 > this.maxHeaderBytes) this.fail(`header section exceeds ${this.maxHeaderBytes} bytes`);
+    if (end + 4 > this.maxHeaderBytes)
+      this.fail(`header section exceeds ${this.maxHeaderBytes} bytes`);
     const contentLength = this.contentLength(all.toString('latin1', 0, end + 2));
-    if (contentLength > this.maxBodyBytes) this.fail(`Content-Length ${contentLength} exceeds ${this.maxBodyBytes}`);
+    if (contentLength > this.maxBodyBytes)
+      this.fail(`Content-Length ${contentLength} exceeds ${this.maxBodyBytes}`);
     this.expected = end + 4 + contentLength;
     return true;
   }
@@ -109,9 +112,17 @@ export class StreamFramer {
       while (i < lineEnd && isTokenChar(head.charCodeAt(i))) i++;
       const nameEnd = i;
       while (i < lineEnd && isWhitespace(head.charCodeAt(i))) i++;
-      if (nameEnd > lineStart && head.charCodeAt(i) === 58 && headerKey(head.slice(lineStart, nameEnd)) === 'content-length') {
+      if (
+        nameEnd > lineStart &&
+        head.charCodeAt(i) === 58 &&
+        headerKey(head.slice(lineStart, nameEnd)) === 'content-length'
+      ) {
         const value = head.slice(i + 1, lineEnd).trim();
-        if (value.length === 0 || value.length > 10 || ![...value].every((c) => isDigit(c.charCodeAt(0)))) {
+        if (
+          value.length === 0 ||
+          value.length > 10 ||
+          ![...value].every((c) => isDigit(c.charCodeAt(0)))
+        ) {
           this.fail('malformed Content-Length');
         }
         const n = Number(value);

@@ -74,7 +74,13 @@ function parseSipUri(s: string, start: number, scheme: string): Uri {
     const userEnd = colon >= 0 && colon < at ? colon : at;
     if (userEnd === i) fail('empty user part');
     uri.user = unescapeChars(s.slice(i, userEnd), CharClasses.USER, PART, 'user');
-    if (userEnd < at) uri.password = unescapeChars(s.slice(userEnd + 1, at), CharClasses.PASSWORD, PART, 'password');
+    if (userEnd < at)
+      uri.password = unescapeChars(
+        s.slice(userEnd + 1, at),
+        CharClasses.PASSWORD,
+        PART,
+        'password',
+      );
     i = at + 1;
   }
   i = readHost(s, i, uri);
@@ -121,8 +127,16 @@ function readUriParams(s: string, i: number, params: ParamList): number {
     }
     const nameEnd = eq < 0 ? i : eq;
     if (nameEnd === start) fail('empty parameter name');
-    const name = unescapeChars(s.slice(start, nameEnd), CharClasses.PARAM, PART, 'parameter name').toLowerCase();
-    params.push(name, eq < 0 ? null : unescapeChars(s.slice(eq + 1, i), CharClasses.PARAM, PART, 'parameter value'));
+    const name = unescapeChars(
+      s.slice(start, nameEnd),
+      CharClasses.PARAM,
+      PART,
+      'parameter name',
+    ).toLowerCase();
+    params.push(
+      name,
+      eq < 0 ? null : unescapeChars(s.slice(eq + 1, i), CharClasses.PARAM, PART, 'parameter value'),
+    );
   }
   return i;
 }
@@ -158,7 +172,10 @@ function parseTelUri(s: string, start: number): Uri {
 function parseAbsoluteUri(s: string, start: number, scheme: string): Uri {
   for (let i = 0; i < start - 1; i++) {
     const c = s.charCodeAt(i);
-    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (i > 0 && (isDigit(c) || c === 43 || c === 45 || c === 46));
+    const ok =
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      (i > 0 && (isDigit(c) || c === 43 || c === 45 || c === 46));
     if (!ok) fail('malformed scheme');
   }
   for (let i = start; i < s.length; i++) {
@@ -192,7 +209,11 @@ export function serializeUri(uri: Uri): string {
   }
   let separator = '?';
   for (const name in uri.headers) {
-    out += separator + escapeChars(name, CharClasses.HEADER) + '=' + escapeChars(uri.headers[name], CharClasses.HEADER);
+    out +=
+      separator +
+      escapeChars(name, CharClasses.HEADER) +
+      '=' +
+      escapeChars(uri.headers[name], CharClasses.HEADER);
     separator = '&';
   }
   return out;
