@@ -268,6 +268,29 @@ describe('building and changing messages', () => {
     expect((parseMessage(res.toString()) as SipResponse).get('to').tag).toBe('2');
   });
 
+  test('typed values turn into plain data for JSON and spreading', () => {
+    const msg = parseMessage(request(['Contact: "A" <sip:a@h>;expires=60']));
+    expect(JSON.parse(JSON.stringify(msg.get('via')))).toEqual([
+      {
+        protocol: 'SIP/2.0',
+        transport: 'UDP',
+        host: '192.0.2.1',
+        port: 5060,
+        branch: 'z9hG4bK1',
+        params: { branch: 'z9hG4bK1' },
+      },
+    ]);
+    const contacts = msg.get('contact');
+    if (contacts === undefined || contacts === '*') throw new Error('expected contacts');
+    expect(JSON.parse(JSON.stringify(contacts[0]))).toEqual({
+      name: 'A',
+      uri: 'sip:a@h',
+      expires: 60,
+      angleBrackets: true,
+      params: { expires: '60' },
+    });
+  });
+
   test('headers gives every header by key', () => {
     const msg = parseMessage(request(['Subject: a', 's: b']));
     expect(msg.headers.subject).toBe('a, b');

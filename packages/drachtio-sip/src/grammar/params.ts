@@ -66,6 +66,23 @@ export abstract class WithParams {
     this.map = params;
   }
 
+  /**
+   * A plain copy of the public fields (typed values keep some fields behind accessors, which
+   * JSON.stringify and object spread would otherwise miss).
+   */
+  toJSON(): Record<string, unknown> {
+    const plain: Record<string, unknown> = {};
+    for (const field of this.publicFields()) {
+      const value = (this as unknown as Record<string, unknown>)[field];
+      if (value !== undefined) plain[field] = value;
+    }
+    plain.params = { ...this.params };
+    return plain;
+  }
+
+  /** The names of the fields toJSON copies (params aside). */
+  protected abstract publicFields(): readonly string[];
+
   /** A parameter's value (null when it has none), undefined when absent; edits made through `params` count. */
   protected param(name: string): string | null | undefined {
     if (this.map !== undefined) return name in this.map ? this.map[name] : undefined;

@@ -21,6 +21,10 @@ class ParsedContentType extends WithParams implements ContentType {
   ) {
     super(paramList);
   }
+
+  protected publicFields(): readonly string[] {
+    return ['type', 'subtype', 'mediaType'];
+  }
 }
 
 export function parseContentType(value: string): ContentType {

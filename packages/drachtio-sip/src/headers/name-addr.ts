@@ -100,6 +100,10 @@ export class ParsedNameAddr extends WithParams implements Contact {
     }
     return this.fields;
   }
+
+  protected publicFields(): readonly string[] {
+    return ['name', 'uri', 'tag', 'expires', 'q', 'angleBrackets'];
+  }
 }
 
 export function parseNameAddr(value: string, part = 'name-addr'): NameAddr {

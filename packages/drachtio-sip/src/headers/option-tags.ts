@@ -5,7 +5,8 @@ import { SipParseError } from '../errors';
  * comma-separated list of tokens. An empty Supported header is legal and yields [].
  */
 export function parseTokenList(value: string, header: string): string[] {
-  return readTokenList(value, header, []);
+  const recent = recentLists.get(value);
+  return recent !== undefined ? recent.slice() : readTokenList(value, header, []);
 }
 
 /**

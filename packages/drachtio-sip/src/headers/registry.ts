@@ -6,7 +6,7 @@ import { CSeq, parseCSeq, serializeCSeq } from './cseq';
 import { Contact, NameAddr, parseNameAddr, readNameAddr, serializeNameAddr } from './name-addr';
 import { CompactForms, headerKey } from './names';
 import { parseNumeric, serializeNumeric } from './numeric';
-import { readTokenList, serializeTokenList } from './option-tags';
+import { parseTokenList, readTokenList, serializeTokenList } from './option-tags';
 import { RAck, parseRAck, serializeRAck } from './rack';
 import {
   MinSE,
@@ -115,8 +115,10 @@ const numeric = single(parseNumeric, serializeNumeric);
 const tokens: Codec = {
   single: false,
   parse(values, key) {
+    const fields = values as readonly string[];
+    if (fields.length === 1) return parseTokenList(fields[0], key);
     const out: string[] = [];
-    for (const value of values as readonly string[]) readTokenList(value, key, out);
+    for (const value of fields) readTokenList(value, key, out);
     return out;
   },
   serialize: serializeTokenList,

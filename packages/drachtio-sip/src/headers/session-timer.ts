@@ -32,6 +32,10 @@ class ParsedSessionTimer extends WithParams implements SessionExpires {
   ) {
     super(paramList);
   }
+
+  protected publicFields(): readonly string[] {
+    return ['delta', 'refresher'];
+  }
 }
 
 export function parseSessionExpires(value: string): SessionExpires {

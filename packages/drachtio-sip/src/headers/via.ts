@@ -89,6 +89,10 @@ class ParsedVia extends WithParams implements Via {
     }
     return this.fields;
   }
+
+  protected publicFields(): readonly string[] {
+    return ['protocol', 'transport', 'host', 'port', 'branch', 'received', 'rport', 'maddr'];
+  }
 }
 
 export function parseVia(value: string): Via {

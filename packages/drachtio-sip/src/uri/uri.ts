@@ -53,6 +53,10 @@ class ParsedUri extends WithParams implements Uri {
   set headers(headers: Record<string, string>) {
     this.headerMap = headers;
   }
+
+  protected publicFields(): readonly string[] {
+    return ['scheme', 'user', 'password', 'host', 'port', 'headers', 'opaque'];
+  }
 }
 
 export function parseUri(text: string): Uri {
