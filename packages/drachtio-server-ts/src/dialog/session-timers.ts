@@ -55,10 +55,16 @@ export class SessionTimers {
     return plan;
   }
 
-  /** (Re)starts the dialog's clock after a 2xx to INVITE or UPDATE carrying Session-Expires. */
+  /**
+   * After a 2xx to INVITE or UPDATE: (re)starts the dialog's clock from its Session-Expires, or
+   * stops it when there is none (RFC 4028 7.2, 9: the session no longer expires).
+   */
   start(dialog: Dialog, sessionExpiresValue: string | undefined, weSentRequest: boolean): void {
     const se = sessionExpires(sessionExpiresValue);
-    if (!se) return;
+    if (!se) {
+      dialog.sessionTimer?.stop();
+      return;
+    }
     const plan: SessionPlan = { interval: se.delta, refresher: se.refresher ?? 'uac' };
     const timer = (dialog.sessionTimer ??= new SessionTimer(
       (current) => this.refresh(dialog, current),

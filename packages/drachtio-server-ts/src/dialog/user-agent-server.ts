@@ -159,12 +159,10 @@ export class UserAgentServer {
         dialog.state = 'confirmed';
         this.retransmitUntilAck(context, dialog, wire);
       }
-      if (sessionPlan)
-        this.client.sessions.start(
-          dialog,
-          `${sessionPlan.interval};refresher=${sessionPlan.refresher}`,
-          false,
-        );
+      if (success && (isInvite || context.method === 'UPDATE')) {
+        const value = sessionPlan && `${sessionPlan.interval};refresher=${sessionPlan.refresher}`;
+        this.client.sessions.start(dialog, value, false);
+      }
       if (createsDialog && !dialog.announced) this.core.dialogs.announce(dialog, 'early');
       if (createsDialog && success) this.core.dialogs.announce(dialog, 'confirmed');
       if (isInvite && status >= 300 && dialog.state === 'early')

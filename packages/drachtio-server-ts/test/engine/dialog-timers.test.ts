@@ -2,7 +2,10 @@
  * The dialog layer's own clocks against a fake clock: 2xx retransmission until the ACK
  * (RFC 3261 13.3.1.4), reliable provisionals until the PRACK (RFC 3262), session timers (RFC 4028).
  */
+import pino from 'pino';
+import { Dialog } from '../../src/dialog/dialog';
 import { Retransmitter } from '../../src/dialog/retransmitter';
+import { SessionTimers } from '../../src/dialog/session-timers';
 import { checkSessionInterval, SessionTimer } from '../../src/dialog/session-timer';
 import type { TimerSettings } from '../../src/transaction/timer-settings';
 
@@ -83,5 +86,67 @@ describe('SessionTimer', () => {
     });
     expect(checkSessionInterval({ delta: 90, params: {} }, { minSE: 90 })).toBeUndefined();
     expect(checkSessionInterval(undefined, { minSE: 90 })).toBeUndefined();
+  });
+});
+
+describe('SessionTimers', () => {
+  function setUp() {
+    const host = {
+      logger: pino({ level: 'silent' }),
+      sendInDialog: jest.fn(),
+      endDialog: jest.fn(),
+    };
+    const sessions = new SessionTimers(host, 90);
+    const dialog = new Dialog({
+      role: 'uas',
+      callId: 'c',
+      localTag: 'l',
+      remoteTag: 'r',
+      localUri: '<sip:a@h>;tag=l',
+      remoteUri: '<sip:b@h>;tag=r',
+      remoteTarget: 'sip:b@h',
+      routeSet: [],
+      localSeq: 1,
+      transport: 'udp',
+      inviteTransactionId: 't',
+    });
+    return { host, sessions, dialog };
+  }
+
+  test('expiry sends BYE with a Reason and ends the dialog as session expired', () => {
+    const { host, sessions, dialog } = setUp();
+    sessions.start(dialog, '90;refresher=uac', false);
+    jest.advanceTimersByTime(60000);
+    expect(host.sendInDialog).toHaveBeenCalledWith(dialog, 'BYE', [
+      expect.stringMatching(/^Reason: SIP;cause=408/),
+    ]);
+    expect(host.endDialog).toHaveBeenCalledWith(dialog, 'session expired');
+  });
+
+  test('the refresher refreshes with a re-INVITE carrying the last SDP, or UPDATE when the peer allows it', () => {
+    const { host, sessions, dialog } = setUp();
+    dialog.localSdp = 'v=0\r\n';
+    sessions.start(dialog, '90;refresher=uas', false);
+    jest.advanceTimersByTime(45000);
+    expect(host.sendInDialog).toHaveBeenLastCalledWith(
+      dialog,
+      'INVITE',
+      expect.any(Array),
+      'v=0\r\n',
+    );
+    dialog.peerAllowsUpdate = true;
+    sessions.start(dialog, '90;refresher=uas', false);
+    jest.advanceTimersByTime(45000);
+    expect(host.sendInDialog).toHaveBeenLastCalledWith(dialog, 'UPDATE', expect.any(Array));
+    dialog.close();
+  });
+
+  test('a 2xx without Session-Expires turns the session timer off (RFC 4028 9)', () => {
+    const { host, sessions, dialog } = setUp();
+    sessions.start(dialog, '90;refresher=uac', false);
+    sessions.start(dialog, undefined, false);
+    jest.advanceTimersByTime(120000);
+    expect(host.sendInDialog).not.toHaveBeenCalled();
+    expect(host.endDialog).not.toHaveBeenCalled();
   });
 });
