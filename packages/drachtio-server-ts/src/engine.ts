@@ -123,6 +123,7 @@ export class Engine extends EventEmitter implements SipEngine {
   }
 
   async start(): Promise<void> {
+    if (this.running) throw new Error('the SIP engine is already started');
     await this.transport.start();
     this.running = true;
     this.logger.info({ contacts: this.contacts }, 'SIP engine listening');

@@ -53,3 +53,10 @@ test('a request to a sips: URI is refused (no TLS)', async () => {
     await engine.stop();
   }
 });
+
+test('start() twice is refused; stop() twice is harmless', async () => {
+  const engine = await startEngine();
+  await expect(engine.start()).rejects.toThrow(/already started/);
+  await engine.stop();
+  await engine.stop();
+});
