@@ -473,9 +473,11 @@ export class UserAgentClient {
       if (context.deferredCancel) this.startCancel(context, context.deferredCancel);
       context.deferredCancel = undefined;
     } else if (context.finalReceived) {
-      // The application already has a final (a local 408 after Timer C): a late answer ends at once.
+      // The application already has its final response (a 2xx from another fork, or a local 408
+      // after Timer C): a further answer is ACKed and hung up at once (RFC 3261 13.2.2.4).
       if (status < 300 && dialog && method === 'INVITE' && !context.dialog) {
-        void this.sendInternal(dialog, 'BYE', ['Reason: SIP;cause=408;text="Timer C"']);
+        if (!dialog.lastAck) this.sendAck(context, dialog, [], undefined);
+        void this.sendInternal(dialog, 'BYE', []);
         this.core.dialogs.end(dialog, 'call rejected');
       }
       return;

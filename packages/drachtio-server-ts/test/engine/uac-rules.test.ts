@@ -118,3 +118,22 @@ test('Timer C: a call that rings too long is canceled, the application gets a 40
     await impatient.stop();
   }
 });
+
+test('forking: a second 2xx from another branch is ACKed and hung up; the application sees one answer', async () => {
+  const responses: EngineResponse[] = [];
+  const from = peer.received.length;
+  await engine.request({ method: 'INVITE', uri: `sip:peer@127.0.0.1:${peer.port}` }, (r) =>
+    responses.push(r),
+  );
+  const invite = await peer.next(/^INVITE /, from);
+  peer.send(answer(invite, '200 OK'), enginePort());
+  await waitFor(() => responses.find((r) => r.status === 200));
+  peer.send(answer(invite, '200 OK').replace(';tag=peer', ';tag=fork2'), enginePort());
+  const bye = await peer.next(/^BYE [^]*tag=fork2/, from);
+  const ackToFork = peer.received
+    .slice(from)
+    .find((m) => m.startsWith('ACK ') && m.includes('tag=fork2'));
+  expect(ackToFork).toBeDefined();
+  expect(bye).toMatch(/^To: .*;tag=fork2\r$/m);
+  expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
+});
