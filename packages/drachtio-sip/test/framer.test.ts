@@ -33,6 +33,31 @@ describe('StreamFramer', () => {
     expect(parseMessage(out[1]).get('call-id')).toBe('call-1@example.com');
   });
 
+  test('bytes handed out as a message stay as they were while more bytes arrive', () => {
+    const framer = new StreamFramer();
+    const first = Buffer.from(request([], 'first body'));
+    const second = Buffer.from(request([], 'second body!'));
+    const [message] = framer.push(Buffer.concat([first, second.subarray(0, 20)]));
+    const copy = Buffer.from(message);
+    const third = Buffer.from(request([], 'x'.repeat(100_000)));
+    const rest = [
+      ...framer.push(second.subarray(20, 40)),
+      ...framer.push(second.subarray(40)),
+      ...framer.push(third),
+    ];
+    expect(message.equals(copy)).toBe(true);
+    expect(rest.map((b) => b.toString())).toEqual([second.toString(), third.toString()]);
+  });
+
+  test('a header section trickling in one byte at a time is handled in linear time', () => {
+    const framer = new StreamFramer({ maxHeaderBytes: 1_200_000 });
+    const bytes = Buffer.from(request(['X-Long: ' + 'z'.repeat(1_000_000)]));
+    const out: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i++) out.push(...framer.push(bytes.subarray(i, i + 1)));
+    expect(out).toHaveLength(1);
+    expect(parseMessage(out[0]).get('x-long')).toHaveLength(1_000_000);
+  });
+
   test('holds a partial message until its body is complete', () => {
     const framer = new StreamFramer();
     const bytes = Buffer.from(request([], 'x'.repeat(500)));

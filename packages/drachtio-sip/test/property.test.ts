@@ -223,6 +223,14 @@ describe('adversarial sizes stay linear: they finish and give a result or SipPar
     ['many commas', ','.repeat(big), 'route'],
     ['a long token list', 'a,'.repeat(big / 2), 'supported'],
     ['a long auth header', `Digest ${'a=b,'.repeat(big / 4)}c=d`, 'authorization'],
+    ['a long token list with a bad last character', `${'a, '.repeat(big / 3)}@`, 'supported'],
+    [
+      'parameters, then an unterminated quote',
+      `SIP/2.0/UDP h${';a=b'.repeat(big / 4)};c="${'x'.repeat(big)}`,
+      'via',
+    ],
+    ['a run of spaces where "=" or ";" should be', `SIP/2.0/UDP h;a${' '.repeat(big)}x`, 'via'],
+    ['a long display name without "<"', `${'word '.repeat(big / 5)}@`, 'to'],
   ])('%s', (_what, value, key) => {
     const result = onlyResultOrParseError(() => parseTypedHeader(key, value));
     expect(result === undefined || typeof result === 'object').toBe(true);

@@ -18,16 +18,23 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
  * RFC 3261 18.3 makes mandatory there. After a framing error the stream cannot be resynchronized:
  * push() throws SipParseError (part 'framing') from then on and the transport should close the
  * connection.
+ *
+ * Bytes are kept in one buffer that grows by doubling, so a message trickling in one byte at a
+ * time costs linear time. Bytes handed out as a message are never written again (a parsed
+ * message may still read its body from them): when the buffer is full, the unread part moves
+ * to a new one.
  */
 export class StreamFramer {
   private readonly maxHeaderBytes: number;
   private readonly maxBodyBytes: number;
   private readonly onPing: (() => void) | undefined;
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private buffer = Buffer.alloc(0);
+  /** Unread bytes are buffer[start, end). */
+  private start = 0;
+  private end = 0;
   /** Total bytes of the message being received, once its header section is complete; else -1. */
   private expected = -1;
-  /** Where to resume looking for CRLFCRLF, so a slow header is not rescanned from the start. */
+  /** Where to resume looking for CRLFCRLF (relative to start), so a slow header is not rescanned. */
   private searchFrom = 0;
   private failure: SipParseError | undefined;
 
@@ -39,7 +46,7 @@ export class StreamFramer {
 
   /** Bytes received but not yet returned as part of a message. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.end - this.start;
   }
 
   /** Feeds bytes; returns the messages they complete, in order (each one message's bytes). */
@@ -47,59 +54,66 @@ export class StreamFramer {
     if (this.failure) throw this.failure;
     const messages: Buffer[] = [];
     if (chunk.length === 0) return messages;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.append(chunk);
     try {
-      while (this.buffered > 0) {
+      while (this.end > this.start) {
         if (this.expected < 0 && !this.findHeaderEnd()) break;
-        if (this.buffered < this.expected) break;
-        const all = this.flatten();
-        messages.push(all.subarray(0, this.expected));
-        this.keep(all.subarray(this.expected));
+        if (this.end - this.start < this.expected) break;
+        messages.push(this.buffer.subarray(this.start, this.start + this.expected));
+        this.start += this.expected;
         this.expected = -1;
         this.searchFrom = 0;
       }
     } catch (err) {
       this.failure = err instanceof SipParseError ? err : new SipParseError('framing', String(err));
-      this.chunks = [];
-      this.buffered = 0;
+      this.buffer = Buffer.alloc(0);
+      this.start = this.end = 0;
       throw this.failure;
     }
     return messages;
   }
 
+  private append(chunk: Buffer): void {
+    if (this.buffer.length - this.end < chunk.length) {
+      const unread = this.end - this.start;
+      const grown = Buffer.allocUnsafe(Math.max(4096, 2 * (unread + chunk.length)));
+      this.buffer.copy(grown, 0, this.start, this.end);
+      this.buffer = grown;
+      this.start = 0;
+      this.end = unread;
+    }
+    chunk.copy(this.buffer, this.end);
+    this.end += chunk.length;
+  }
+
   /** Skips keep-alives, then looks for the end of the header section; sets `expected` when found. */
   private findHeaderEnd(): boolean {
-    let all = this.flatten();
-    let skip = 0;
-    while (all[skip] === 13 && all[skip + 1] === 10) {
-      if (all[skip + 2] === 13 && all[skip + 3] === 10) {
+    const b = this.buffer;
+    while (this.end - this.start >= 2 && b[this.start] === 13 && b[this.start + 1] === 10) {
+      if (this.end - this.start >= 4 && b[this.start + 2] === 13 && b[this.start + 3] === 10) {
         this.onPing?.();
-        skip += 4;
+        this.start += 4;
       } else {
-        skip += 2;
+        this.start += 2;
       }
-    }
-    if (skip > 0) {
-      all = all.subarray(skip);
-      this.keep(all);
       this.searchFrom = 0;
     }
+    const unread = this.buffer.subarray(this.start, this.end);
     // a lone CR may be the first half of a keep-alive CRLF
-    if (all.length === 0 || (all.length === 1 && all[0] === 13)) return false;
-    const end = all.indexOf(CRLFCRLF, this.searchFrom);
-    if (end < 0) {
-      if (all.length > this.maxHeaderBytes)
+    if (unread.length === 0 || (unread.length === 1 && unread[0] === 13)) return false;
+    const headerEnd = unread.indexOf(CRLFCRLF, this.searchFrom);
+    if (headerEnd < 0) {
+      if (unread.length > this.maxHeaderBytes)
         this.fail(`header section exceeds ${this.maxHeaderBytes} bytes`);
-      this.searchFrom = Math.max(0, all.length - 3);
+      this.searchFrom = Math.max(0, unread.length - 3);
       return false;
     }
-    if (end + 4 > this.maxHeaderBytes)
+    if (headerEnd + 4 > this.maxHeaderBytes)
       this.fail(`header section exceeds ${this.maxHeaderBytes} bytes`);
-    const contentLength = this.contentLength(all.toString('latin1', 0, end + 2));
+    const contentLength = this.contentLength(unread.toString('latin1', 0, headerEnd + 2));
     if (contentLength > this.maxBodyBytes)
       this.fail(`Content-Length ${contentLength} exceeds ${this.maxBodyBytes}`);
-    this.expected = end + 4 + contentLength;
+    this.expected = headerEnd + 4 + contentLength;
     return true;
   }
 
@@ -133,16 +147,6 @@ export class StreamFramer {
     }
     if (found < 0) this.fail('no Content-Length on a stream transport');
     return found;
-  }
-
-  private flatten(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
-    return this.chunks[0];
-  }
-
-  private keep(rest: Buffer): void {
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered = rest.length;
   }
 
   private fail(reason: string): never {
