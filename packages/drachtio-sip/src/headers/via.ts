@@ -1,7 +1,7 @@
 import { SipParseError } from '../errors';
-import { CharClasses, isIn } from '../grammar/chars';
+import { CharClasses, isIn, isTokenChar } from '../grammar/chars';
 import { Params, WithParams, emptyParams, serializeParams } from '../grammar/params';
-import { Scanner } from '../grammar/scanner';
+import { Scanner, sameChars } from '../grammar/scanner';
 
 /**
  * One Via entry (a Via header may carry several, comma-separated). branch, received, rport
@@ -132,9 +132,16 @@ const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
 
 /** The transport upper-cased; the usual ones as constants rather than new strings. */
 function readTransport(scanner: Scanner): string {
-  const token = scanner.token('the transport');
-  for (const known of TRANSPORTS) if (token === known) return known;
-  return token.toUpperCase();
+  scanner.skipWhitespace();
+  const s = scanner.s;
+  const i = scanner.i;
+  for (const known of TRANSPORTS) {
+    if (sameChars(s, i, known) && !isTokenChar(s.charCodeAt(i + known.length))) {
+      scanner.i = i + known.length;
+      return known;
+    }
+  }
+  return scanner.token('the transport').toUpperCase();
 }
 
 function readRport(value: string): number {
