@@ -100,6 +100,10 @@ const tables: Record<string, Table> = {
       ],
       ['sip:a@h;expires=0', [{ expires: 0, angleBrackets: false }]],
       [
+        '"Smith, John" <sip:j,s@h>;expires=5 , <sip:x@h>',
+        [{ name: 'Smith, John', uri: 'sip:j,s@h', expires: 5 }, { uri: 'sip:x@h' }],
+      ],
+      [
         '<sip:a@h>;+sip.instance="<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>";reg-id=1',
         [
           {

@@ -1,4 +1,4 @@
-import { SipParseError, SipRequest, SipResponse, parseMessage } from '../src';
+import { SipParseError, SipRequest, SipResponse, parseMessage, splitList } from '../src';
 import { parseErrorOf, request } from './helpers';
 
 describe('parseMessage: start line', () => {
@@ -92,6 +92,14 @@ describe('parseMessage: headers', () => {
     const field = msg.headerFields.find((f) => f.key === key);
     expect(field).toBeDefined();
     expect(msg.getHeader(compact)).toBe(msg.getHeader(key));
+  });
+
+  test('splitList: commas inside quotes and angle brackets do not separate', () => {
+    expect(splitList('"a, b" <sip:x,y@h>;p=1 ,  <sip:z@h> ,, c')).toEqual([
+      '"a, b" <sip:x,y@h>;p=1',
+      '<sip:z@h>',
+      'c',
+    ]);
   });
 
   test('whitespace around the colon and at the ends of values is not part of the value', () => {
