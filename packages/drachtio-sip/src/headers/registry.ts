@@ -67,7 +67,10 @@ export type HeaderInput<N extends string> = HeaderValueOf<N> | string | number;
 export interface Codec {
   /** True when only the first field counts (From, CSeq, ...); the parser then sees just that value. */
   readonly single: boolean;
-  /** Parses the value of one field (single) or of every field in message order (lists). */
+  /**
+   * Parses the value of one field (single), or of every field in message order (lists: the
+   * one value itself when there is only one field, which spares an array per read).
+   */
   parse(values: string | readonly string[], key: string): unknown;
   /** Serializes a typed value into the text of one header field. */
   serialize(value: never): string;
@@ -89,8 +92,8 @@ function list<T>(readElement: (scanner: Scanner) => T, serialize: (value: T) => 
     single: false,
     parse(values, key) {
       const out: T[] = [];
-      for (const value of values as readonly string[])
-        new Scanner(value, key).list(readElement, out);
+      if (typeof values === 'string') new Scanner(values, key).list(readElement, out);
+      else for (const value of values) new Scanner(value, key).list(readElement, out);
       if (out.length === 0) throw new SipParseError(key, 'empty header');
       return out;
     },
@@ -105,20 +108,25 @@ function perField<T>(
 ): Codec {
   return {
     single: false,
-    parse: (values, key) => (values as readonly string[]).map((value) => parse(value, key)),
+    parse: (values, key) =>
+      typeof values === 'string' ? [parse(values, key)] : values.map((value) => parse(value, key)),
     serialize: (elements: T[]) => elements.map(serialize).join(', '),
   };
 }
 
 const nameAddr = (value: string, key: string) => parseNameAddr(value, key);
+
+function onlyValue(values: string | readonly string[]): string | undefined {
+  if (typeof values === 'string') return values;
+  return values.length === 1 ? values[0] : undefined;
+}
 const numeric = single(parseNumeric, serializeNumeric);
 const tokens: Codec = {
   single: false,
   parse(values, key) {
-    const fields = values as readonly string[];
-    if (fields.length === 1) return parseTokenList(fields[0], key);
+    if (typeof values === 'string') return parseTokenList(values, key);
     const out: string[] = [];
-    for (const value of fields) readTokenList(value, key, out);
+    for (const value of values) readTokenList(value, key, out);
     return out;
   },
   serialize: serializeTokenList,
@@ -132,9 +140,7 @@ const CODECS: Readonly<Record<string, Codec>> = {
   contact: {
     single: false,
     parse: (values, key) =>
-      values.length === 1 && (values[0] as string).trim() === '*'
-        ? '*'
-        : contactList.parse(values, key),
+      onlyValue(values)?.trim() === '*' ? '*' : contactList.parse(values, key),
     serialize: (value: Contact[] | '*') =>
       value === '*' ? '*' : contactList.serialize(value as never),
   },
@@ -212,7 +218,7 @@ export function isTypedHeader(key: string): boolean {
 export function parseTypedHeader(key: string, values: string | readonly string[]): unknown {
   const codec = CODECS[key];
   if (codec.single) return codec.parse(typeof values === 'string' ? values : values[0], key);
-  return codec.parse(typeof values === 'string' ? [values] : values, key);
+  return codec.parse(values, key);
 }
 
 /** Text for a header field from a value given in typed form, raw text, or a number. */

@@ -109,8 +109,8 @@ export abstract class SipMessage {
       if (value === undefined) return undefined as GetResult<N>;
       typed = codec.parse(value, key);
     } else {
-      const values = this.valuesOf(key);
-      if (values.length === 0) return undefined as GetResult<N>;
+      const values = this.fieldValues(key);
+      if (values === undefined) return undefined as GetResult<N>;
       typed = codec.parse(values, key);
     }
     (this.typedCache ??= new Array<unknown>(TYPED_HEADER_COUNT))[slot] = typed;
@@ -224,6 +224,18 @@ export abstract class SipMessage {
   private firstValue(key: string): string | undefined {
     for (const field of this.fields) if (field.key === key) return field.value;
     return undefined;
+  }
+
+  /** The one field's value, or all values in order when the header has several fields. */
+  private fieldValues(key: string): string | string[] | undefined {
+    let first: string | undefined;
+    let all: string[] | undefined;
+    for (const field of this.fields) {
+      if (field.key !== key) continue;
+      if (first === undefined) first = field.value;
+      else (all ??= [first]).push(field.value);
+    }
+    return all ?? first;
   }
 
   private valuesOf(key: string): string[] {
