@@ -69,3 +69,30 @@ export function uacDialog(
 export function uacRouteSet(response: SipResponse): string[] {
   return response.getHeaders('record-route').flatMap(splitList).reverse();
 }
+
+/**
+ * RFC 6665 4.1.2.4: a NOTIFY may arrive before the 2xx to our SUBSCRIBE; it then creates the
+ * dialog, with its From tag, Contact and Record-Route (in order, as for a request received).
+ */
+export function notifiedDialog(
+  subscribe: RequestParts,
+  notify: SipRequest,
+  fields: Essentials,
+  via: { transport: Transport; connection?: Connection },
+  subscribeTransactionId: string,
+): Dialog {
+  return new Dialog({
+    role: 'uac',
+    callId: subscribe.callId,
+    localTag: fields.toTag ?? '',
+    remoteTag: fields.fromTag ?? '',
+    localUri: subscribe.from,
+    remoteUri: fields.from,
+    remoteTarget: contactUri(notify) ?? parseNameAddr(fields.from, 'from').uri,
+    routeSet: notify.getHeaders('record-route').flatMap(splitList),
+    localSeq: subscribe.cseq,
+    transport: via.transport,
+    connection: via.connection,
+    inviteTransactionId: subscribeTransactionId,
+  });
+}

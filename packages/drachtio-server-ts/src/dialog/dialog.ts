@@ -75,6 +75,10 @@ export class Dialog {
   /** UAC: the RSeq of the last reliable provisional received (RFC 3262 4). */
   remoteRSeq: number | undefined;
   sessionTimer: SessionTimer | undefined;
+  /** What the dialog is for: an INVITE session, or an event subscription (RFC 6665). */
+  usage: 'invite' | 'subscription' = 'invite';
+  /** Subscription dialogs: ends the dialog when the subscription runs out unrefreshed. */
+  subscriptionExpiry: NodeJS.Timeout | undefined;
   /** A re-INVITE without its final response yet, and which side sent it (RFC 3261 14). */
   reinvite: 'uac' | 'uas' | undefined;
 
@@ -116,6 +120,7 @@ export class Dialog {
     for (const retransmitter of this.unacknowledgedProvisionals.values()) retransmitter.stop();
     this.unacknowledgedProvisionals.clear();
     this.sessionTimer?.stop();
+    clearTimeout(this.subscriptionExpiry);
   }
 
   /** Where in-dialog requests go first: the first route (loose routing) or the remote target. */

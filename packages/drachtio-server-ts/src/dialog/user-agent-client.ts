@@ -5,7 +5,13 @@
  * (RFC 3261 9.1), PRACK for reliable provisionals (RFC 3262 4) and the UAC side of dialogs.
  */
 import type { AckData, CancelData, SendRequestData, SendRequestResult } from 'drachtio-protocol';
-import { parseMessage, parseNameAddr, splitList, type SipResponse } from 'drachtio-sip';
+import {
+  parseMessage,
+  parseNameAddr,
+  splitList,
+  type SipRequest,
+  type SipResponse,
+} from 'drachtio-sip';
 import { EngineError, type EngineResponse } from '../engine-api';
 import { newBranch, newCallId, newTag, newTransactionId } from '../transaction/identifiers';
 import { InviteClientTransaction } from '../transaction/invite-client-transaction';
@@ -24,7 +30,8 @@ import { isIPv6Address } from '../transport/transport-layer';
 import { hostport } from '../transport/contact';
 import type { Connection, Destination, InboundMessage, LocalAddress } from '../transport/transport';
 import type { Dialog } from './dialog';
-import { uacDialog, uacRouteSet } from './dialog-factory';
+import { notifiedDialog, uacDialog, uacRouteSet } from './dialog-factory';
+import { isTerminated, keepSubscription, subscriptionSeconds } from './subscriptions';
 import { hasOptionTag, type HeaderList } from './header-list';
 import { SessionTimers } from './session-timers';
 import {
@@ -78,6 +85,8 @@ export class UserAgentClient {
   readonly sessions: SessionTimers;
   private readonly clients = new Map<string, ClientContext>();
   private readonly clientsByKey = new Map<string, ClientContext>();
+  /** SUBSCRIBEs sent outside a dialog, by Call-ID and From tag, for a NOTIFY that beats their 2xx. */
+  private readonly subscribing = new Map<string, ClientContext>();
 
   constructor(private readonly core: UserAgentCore) {
     this.sessions = new SessionTimers(
@@ -119,6 +128,14 @@ export class UserAgentClient {
       addContentType(headers, data.body);
       const context = await this.sendInDialog(dialog, method, headers, data.body, onResponse);
       if (method === 'BYE') this.core.dialogs.end(dialog, 'normal near end release');
+      const subscriptionState = headers.values.get('subscription-state');
+      if (
+        method === 'NOTIFY' &&
+        dialog.usage === 'subscription' &&
+        isTerminated(subscriptionState)
+      ) {
+        this.core.dialogs.end(dialog, 'subscription terminated');
+      }
       return { transactionId: context.id, raw: context.wire.toString() };
     }
     if (!data.uri)
@@ -248,13 +265,33 @@ export class UserAgentClient {
       body,
     };
     const offered = `${headers.values.get('supported') ?? ''},${headers.values.get('require') ?? ''}`;
-    return this.startClient(
+    const context = this.startClient(
       parts,
       destination,
       undefined,
       deliver,
       method === 'INVITE' && hasOptionTag(offered, '100rel'),
     );
+    if (method === 'SUBSCRIBE')
+      this.subscribing.set(subscriptionKey(parts.callId, parts.from), context);
+    return context;
+  }
+
+  /**
+   * RFC 6665 4.1.2.4: a NOTIFY for one of our SUBSCRIBEs that arrives before its 2xx creates
+   * the subscription dialog. Returns undefined when it belongs to no SUBSCRIBE of ours.
+   */
+  adoptNotify(notify: SipRequest, fields: Essentials, inbound: InboundMessage): Dialog | undefined {
+    const key = `${fields.callId}|${fields.toTag ?? ''}`;
+    const context = this.subscribing.get(key);
+    if (!context || fields.fromTag === undefined) return undefined;
+    this.subscribing.delete(key);
+    const via = { transport: inbound.source.transport, connection: inbound.connection };
+    const dialog = notifiedDialog(context.parts, notify, fields, via, context.id);
+    this.core.dialogs.add(dialog);
+    this.keepSubscription(dialog, context, notify.getHeader('subscription-state'));
+    context.answered = dialog;
+    return dialog;
   }
 
   private async sendInDialog(
@@ -427,6 +464,8 @@ export class UserAgentClient {
     if (context.transaction !== transaction) return; // superseded by a 422 retry
     this.releaseReinvite(context);
     this.clients.delete(context.id);
+    const subscription = subscriptionKey(context.parts.callId, context.parts.from);
+    if (this.subscribing.get(subscription) === context) this.subscribing.delete(subscription);
     if (this.clientsByKey.get(context.key) === context) this.clientsByKey.delete(context.key);
     // Early dialogs of forks that never answered end with their INVITE.
     for (const dialog of context.dialogs?.values() ?? [])
@@ -467,6 +506,10 @@ export class UserAgentClient {
     }
     if (status >= 200 && status < 300 && dialog && (method === 'INVITE' || method === 'UPDATE')) {
       this.sessions.start(dialog, response.getHeader('session-expires'), true);
+    }
+    if (method === 'SUBSCRIBE' && status >= 200 && status < 300) {
+      dialog = this.subscriptionDialog(context, response, fields);
+      this.keepSubscription(dialog, context, response.getHeader('expires'));
     }
     if (status < 200) {
       context.provisionalReceived = true;
@@ -608,6 +651,35 @@ export class UserAgentClient {
     return dialog;
   }
 
+  /** The dialog a 2xx to SUBSCRIBE confirms: the one it was sent in, the one an early NOTIFY made, or a new one. */
+  private subscriptionDialog(
+    context: ClientContext,
+    response: SipResponse,
+    fields: Essentials,
+  ): Dialog {
+    const dialog =
+      context.dialog ?? context.answered ?? this.createDialog(context, response, fields);
+    context.answered = dialog;
+    // From now on a NOTIFY finds the dialog itself; an ended subscription is not revived.
+    this.subscribing.delete(subscriptionKey(context.parts.callId, context.parts.from));
+    return dialog;
+  }
+
+  /** The subscription lasts as the 2xx (or the NOTIFY's expires parameter) says, else as asked. */
+  private keepSubscription(
+    dialog: Dialog,
+    context: ClientContext,
+    expires: string | undefined,
+  ): void {
+    const asked = context.parts.headers
+      ?.find((line) => /^expires\s*:/i.test(line))
+      ?.replace(/^[^:]*:/, '');
+    const granted = /expires=(\d+)/i.exec(expires ?? '')?.[1] ?? expires;
+    keepSubscription(dialog, subscriptionSeconds(granted, asked), 64 * this.core.timers.t1, () =>
+      this.core.dialogs.end(dialog, 'subscription expired'),
+    );
+  }
+
   private earlyDialog(context: ClientContext, response: SipResponse, fields: Essentials): Dialog {
     const dialogs = (context.dialogs ??= new Map());
     let dialog = dialogs.get(fields.toTag ?? '');
@@ -655,4 +727,9 @@ export class UserAgentClient {
       void this.sendInternal(dialog, 'PRACK', [`RAck: ${rseq} ${context.parts.cseq} INVITE`]);
     return false;
   }
+}
+
+/** A SUBSCRIBE is found again by its Call-ID and our From tag (the To tag of the NOTIFY). */
+function subscriptionKey(callId: string, from: string): string {
+  return `${callId}|${/;\s*tag=([^;>\s]+)/i.exec(from)?.[1] ?? ''}`;
 }

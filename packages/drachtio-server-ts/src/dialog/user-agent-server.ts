@@ -22,6 +22,7 @@ import { hasOptionTag } from './header-list';
 import { reasonPhrase } from './reason-phrases';
 import { checkRequest, type Rejection } from './request-checks';
 import { Retransmitter } from './retransmitter';
+import { isTerminated, keepSubscription, subscriptionSeconds } from './subscriptions';
 import type { UserAgentClient } from './user-agent-client';
 import {
   addContentType,
@@ -124,6 +125,7 @@ export class UserAgentServer {
     const success = status >= 200 && status < 300;
     const createsDialog =
       isInvite && status > 100 && status < 300 && context.essentials.toTag === undefined;
+    const subscribes = context.method === 'SUBSCRIBE' && success;
     if (
       (createsDialog || (success && TARGET_REFRESH_METHODS.has(context.method))) &&
       !headers.values.has('contact')
@@ -131,7 +133,10 @@ export class UserAgentServer {
       headers.lines.push(this.core.transport.contactFor(context.inbound.source));
     }
     addContentType(headers, data.body);
-    const dialog = createsDialog ? (context.dialog ?? this.createDialog(context)) : context.dialog;
+    const dialog =
+      createsDialog || (subscribes && context.essentials.toTag === undefined)
+        ? (context.dialog ?? this.createDialog(context))
+        : context.dialog;
     const reliable =
       isInvite &&
       status > 100 &&
@@ -167,6 +172,15 @@ export class UserAgentServer {
       if (createsDialog && success) this.core.dialogs.announce(dialog, 'confirmed');
       if (isInvite && status >= 300 && dialog.state === 'early')
         this.core.dialogs.end(dialog, 'call rejected');
+      if (subscribes) {
+        const seconds = subscriptionSeconds(
+          headers.values.get('expires'),
+          context.request.getHeader('expires'),
+        );
+        keepSubscription(dialog, seconds, 64 * this.core.timers.t1, () =>
+          this.core.dialogs.end(dialog, 'subscription expired'),
+        );
+      }
     }
     return {
       dialogId: dialog && dialog.state !== 'terminated' ? dialog.id : undefined,
@@ -184,7 +198,11 @@ export class UserAgentServer {
 
   private receiveInDialog(context: ServerContext): void {
     const { essentials: fields, request } = context;
-    const dialog = this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag);
+    const dialog =
+      this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag) ??
+      (request.method === 'NOTIFY'
+        ? this.client.adoptNotify(request, fields, context.inbound)
+        : undefined);
     if (!dialog) return this.answerLocally(context, { status: 481 });
     if (!dialog.acceptRemoteSeq(fields.cseq.seq)) {
       return this.answerLocally(context, {
@@ -194,6 +212,10 @@ export class UserAgentServer {
     }
     context.dialog = dialog;
     if (request.method === 'PRACK') return this.receivePrack(context, dialog);
+    const endsSubscription =
+      request.method === 'NOTIFY' &&
+      dialog.usage === 'subscription' &&
+      isTerminated(request.getHeader('subscription-state'));
     if (request.method === 'INVITE') {
       // RFC 3261 14.2: one re-INVITE at a time; glare with ours gets 491, a second of theirs 500.
       if (dialog.reinvite === 'uac') return this.answerLocally(context, { status: 491 });
@@ -219,6 +241,7 @@ export class UserAgentServer {
       }
       this.core.dialogs.end(dialog, 'normal far end release');
     }
+    if (endsSubscription) this.core.dialogs.end(dialog, 'subscription terminated');
   }
 
   /** RFC 3262: a PRACK stops its reliable provisional; the engine answers it, then tells the application. */
@@ -383,7 +406,9 @@ export class UserAgentServer {
     const fields = context.essentials;
     const tagged = status > 100 && fields.toTag === undefined;
     // RFC 3261 12.1.1: a response that creates a dialog copies the Record-Route of the request.
-    const createsDialog = context.method === 'INVITE' && status > 100 && status < 300;
+    const createsDialog =
+      (context.method === 'INVITE' && status > 100 && status < 300) ||
+      (context.method === 'SUBSCRIBE' && status >= 200 && status < 300);
     const wire = writeResponse({
       status,
       reason,
