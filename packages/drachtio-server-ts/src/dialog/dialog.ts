@@ -38,7 +38,7 @@ export interface DialogInit {
   remoteSeq?: number;
   transport: Transport;
   connection?: Connection;
-  /** The INVITE server or client transaction that created the dialog. */
+  /** The transaction that created the dialog (an INVITE; a SUBSCRIBE for a subscription). */
   inviteTransactionId: string;
 }
 
