@@ -3,12 +3,13 @@
  * headers dropped and reported, and CR/LF injection refused.
  */
 import type { HeaderMap } from 'drachtio-protocol';
-import { canonicalHeaderName, isProtected } from './protected-headers';
+import { canonicalHeaderName, headerKey } from 'drachtio-sip';
+import { isProtected } from './protected-headers';
 
 export interface HeaderList {
   /** Lines "Name: value" in the application's order. */
   lines: string[];
-  /** Canonical (lower-case, long-form) name -> first value, for the engine's own decisions. */
+  /** Header key (lower-case, long-form) -> first value, for the engine's own decisions. */
   values: Map<string, string>;
   /** Names the application tried to set but may not. */
   dropped: string[];
@@ -32,13 +33,15 @@ export function headerList(
       list.dropped.push(name);
       continue;
     }
-    const canonical = canonicalHeaderName(name);
+    const key = headerKey(name);
+    // 'user-agent' goes out as User-Agent; a spelling the application chose ('X-My-thingy') stays.
+    const spelled = name === key ? canonicalHeaderName(key) : name;
     const values = Array.isArray(value) ? (value as readonly string[]) : [String(value)];
     for (const item of values) {
       const text = String(item);
       if (/[\r\n]/.test(text)) throw new HeaderError(`header "${name}" contains a line break`);
-      list.lines.push(`${name}: ${text}`);
-      if (!list.values.has(canonical)) list.values.set(canonical, text);
+      list.lines.push(`${spelled}: ${text}`);
+      if (!list.values.has(key)) list.values.set(key, text);
     }
   }
   return list;
