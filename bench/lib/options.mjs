@@ -16,7 +16,7 @@ export const USAGE = `usage: node run.mjs [options]
   --out <name>          results/<name>.json and .md (default: latest, or smoke with --smoke)`;
 
 const FULL = {
-  steps: [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000],
+  steps: [100, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000],
   stepSeconds: 10,
   heldCalls: 10000,
   heldRate: 500,
