@@ -58,11 +58,17 @@ export function writeResponse(parts: ResponseParts): Buffer {
   return finish(text, parts.body);
 }
 
+/**
+ * The message in a Buffer of its own. Transactions and dialogs keep what they send for
+ * retransmission, some for the whole call; a Buffer.from() slice of Node's shared 8 KiB pool
+ * would keep the whole slab alive for as long.
+ */
 function finish(head: string, body: string | undefined): Buffer {
   const content = body ?? '';
-  return Buffer.from(
-    `${head}Content-Length: ${Buffer.byteLength(content)}${CRLF}${CRLF}${content}`,
-  );
+  const text = `${head}Content-Length: ${Buffer.byteLength(content)}${CRLF}${CRLF}${content}`;
+  const data = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  data.write(text);
+  return data;
 }
 
 /** Adds a tag parameter to a From/To value that has none. */
