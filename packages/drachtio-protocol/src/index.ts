@@ -5,3 +5,4 @@ export * from './framing';
 export * from './codec';
 export * from './validate';
 export * from './version';
+export * from './message-writer';

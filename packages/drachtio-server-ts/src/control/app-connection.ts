@@ -3,8 +3,8 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
   MessageReader,
+  MessageWriter,
   ProtocolError,
-  encodeMessage,
   type CommandMap,
   type CommandName,
   type Envelope,
@@ -50,6 +50,7 @@ export class AppConnection extends EventEmitter {
   private authenticated = false;
   private closed = false;
   private readonly reader: MessageReader;
+  private readonly writer: MessageWriter;
   private lastHeard = Date.now();
   private pendingPing?: string;
   private pingCounter = 0;
@@ -65,6 +66,7 @@ export class AppConnection extends EventEmitter {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.log = logger.child({ connection: this.id, remote: this.remote });
     this.reader = new MessageReader({ maxFrameSize: options.maxFrameSize });
+    this.writer = new MessageWriter(socket);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, options.keepaliveInterval);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -135,7 +137,7 @@ export class AppConnection extends EventEmitter {
       this.finish(`application is not reading: more than ${this.options.maxWriteBuffer} bytes queued`);
       return;
     }
-    this.socket.write(encodeMessage(message));
+    this.writer.write(message);
   }
 
   private onData(chunk: Buffer): void {

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import {
   MessageReader,
+  MessageWriter,
   PROTOCOL_VERSION,
-  encodeMessage,
   type AuthenticateResult,
   type CancelNotice,
   type CommandMap,
@@ -84,6 +84,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   private state: State = 'idle';
   private options?: ConnectOptions;
   private socket?: Socket;
+  private writer?: MessageWriter;
   private reader = new MessageReader();
   private inbox: Frame[] = [];
   private draining = false;
@@ -156,6 +157,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.inbox = [];
     const socket = tcpConnect({ host: options.host ?? 'localhost', port: options.port ?? DEFAULT_PORT });
     this.socket = socket;
+    this.writer = new MessageWriter(socket);
     socket.setNoDelay(true);
     socket.on('connect', () => void this.authenticate(options));
     socket.on('data', (chunk) => this.onData(chunk));
@@ -215,7 +217,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     const rid = String(this.nextRid++);
     this.pending.set(rid, { resolve, reject });
     const envelope = { type: 'request', rid, command, data } as Envelope;
-    socket.write(encodeMessage({ envelope }));
+    this.writer?.write({ envelope });
   }
 
   private onData(chunk: Buffer): void {
@@ -260,14 +262,12 @@ export class Agent extends EventEmitter<AgentEvents> {
       }
       case 'request':
         // The server only ever asks us to ping; anything else is answered with an error.
-        this.socket?.write(
-          encodeMessage({
-            envelope:
-              envelope.command === 'ping'
-                ? { type: 'response', rid: envelope.rid, ok: true, data: {} }
-                : { type: 'response', rid: envelope.rid, ok: false, error: { code: 'unknown-command', message: `an application does not handle '${envelope.command}'` } },
-          }),
-        );
+        this.writer?.write({
+          envelope:
+            envelope.command === 'ping'
+              ? { type: 'response', rid: envelope.rid, ok: true, data: {} }
+              : { type: 'response', rid: envelope.rid, ok: false, error: { code: 'unknown-command', message: `an application does not handle '${envelope.command}'` } },
+        });
         return;
       case 'notify':
         this.onNotify(envelope.command, envelope.data, sip ?? '');
