@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { session } from 'drachtio-session';
 import { RedisClusterHandle, redisCommand, startRedisCluster } from 'drachtio-test-kit';
 import { RedisStore } from '../src';
-import { FakeResponse, runRequest } from './fake-host';
+import { FakeResponse, runRequest } from '../../drachtio-session/test/support/fake-host';
 
 const prefix = `test:cluster:${process.pid}:`;
 

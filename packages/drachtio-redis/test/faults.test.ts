@@ -14,7 +14,7 @@ import {
   eventually,
   startServer,
 } from '../../drachtio-session/test/support/harness';
-import { FakeResponse } from './fake-host';
+import { FakeResponse } from '../../drachtio-session/test/support/fake-host';
 
 const prefix = `test:faults:${process.pid}:`;
 

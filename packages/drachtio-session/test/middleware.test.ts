@@ -4,28 +4,7 @@
  */
 import { EventEmitter, once } from 'node:events';
 import { MemoryStore, session, Session, SessionStoreError, Store } from '../src';
-
-class FakeResponse extends EventEmitter {
-  statusCode?: number;
-  headersSent = false;
-  finished = false;
-  constructor(readonly dialogId?: string) {
-    super();
-  }
-  send(status: number): void {
-    this.statusCode = status;
-    this.headersSent = this.finished = true;
-    this.emit('finish');
-  }
-}
-
-interface FakeRequest {
-  app: EventEmitter;
-  method: string;
-  callId: string;
-  dialogId?: string;
-  session?: Session;
-}
+import { FakeResponse, type FakeRequest } from './support/fake-host';
 
 /** Run the middleware for one request; resolves with the session the handler saw (or undefined). */
 function handle(

@@ -1,9 +1,10 @@
 /**
  * Stand-ins for drachtio's app, request and response with just the fields the session
- * middleware reads (the core's contract), to exercise a store through the middleware here.
+ * middleware reads (the core's contract): the middleware's unit tests and drachtio-redis's store
+ * tests drive the middleware through them.
  */
 import { EventEmitter } from 'node:events';
-import type { Session, SessionMiddleware } from 'drachtio-session';
+import type { Session, SessionMiddleware } from '../../src';
 
 export class FakeResponse extends EventEmitter {
   statusCode?: number;
