@@ -114,8 +114,8 @@ describe('drachtio-server-ts daemon', () => {
     const pid = Number(/pid (\d+)/.exec(result.stdout)?.[1]);
     expect(pid).toBeGreaterThan(0);
     try {
-      expect(existsSync(logFile)).toBe(true);
-      const started = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.msg === 'drachtio-server-ts started');
+      // The daemon's logger writes asynchronously: its first line may land after the pid is reported.
+      const started = await logLine(logFile, 'drachtio-server-ts started');
       const app = await WireClient.connect(started.admin.port);
       expect(await app.authenticate('s')).toMatchObject({ ok: true });
       await app.close();
@@ -131,6 +131,18 @@ describe('drachtio-server-ts daemon', () => {
     expect(oneLine(result.stderr)).toBe('drachtio-server-ts: cannot listen for applications on 192.0.2.1:0: address not available on this host');
   });
 });
+
+/** The first JSON log line of `file` whose msg is `msg`, waiting up to 5 s for it to be written. */
+async function logLine(file: string, msg: string): Promise<{ admin: { port: number } }> {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    if (!existsSync(file)) continue;
+    // Only whole lines: the last one may still be being written.
+    const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1);
+    const found = lines.map((line) => JSON.parse(line)).find((line) => line.msg === msg);
+    if (found) return found;
+  }
+  throw new Error(`no "${msg}" in ${file} within 5 s`);
+}
 
 function isAlive(pid: number): boolean {
   try {
