@@ -72,17 +72,17 @@ export const CALL = scenario(
   <recv response="200"/>`,
 );
 
-/** An INVITE turned away with `status`, then the ACK for it (same branch as the INVITE). */
-export function rejectedCall(status: number): string {
-  return scenario(
-    `rejected ${status}`,
-    `${INVITE}
-  <recv response="${status}"/>
+/**
+ * The ACK to a non-2xx final response: part of the INVITE transaction, so it reuses the
+ * INVITE's branch, which sipp names by how many messages back the INVITE was sent.
+ */
+function ackToFailure(messagesBack: number): string {
+  return `
   <send>
     <![CDATA[
 
       ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-3]
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-${messagesBack}]
       From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
       To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
       Call-ID: [call_id]
@@ -91,7 +91,16 @@ export function rejectedCall(status: number): string {
       Content-Length: 0
 
     ]]>
-  </send>`,
+  </send>`;
+}
+
+/** An INVITE turned away with `status`, then the ACK for it (same branch as the INVITE). */
+export function rejectedCall(status: number): string {
+  return scenario(
+    `rejected ${status}`,
+    `${INVITE}
+  <recv response="${status}"/>
+${ackToFailure(3)}`,
   );
 }
 
@@ -132,20 +141,7 @@ export const CANCELED_CALL = scenario(
   </send>
   <recv response="200"/>
   <recv response="487"/>
-  <send>
-    <![CDATA[
-
-      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-6]
-      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>`,
+${ackToFailure(6)}`,
 );
 
 /** RFC 3262 with sipp as the caller: it PRACKs the application's reliable 183, then the call proceeds. */
