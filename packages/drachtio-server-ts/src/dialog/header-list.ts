@@ -29,11 +29,11 @@ export function headerList(
   if (!headers) return list;
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) throw new HeaderError(`invalid header name "${name}"`);
-    if (isProtected(name, context)) {
+    const key = headerKey(name);
+    if (isProtected(key, context)) {
       list.dropped.push(name);
       continue;
     }
-    const key = headerKey(name);
     // 'user-agent' goes out as User-Agent; a spelling the application chose ('X-My-thingy') stays.
     const spelled = name === key ? canonicalHeaderName(key) : name;
     const values = Array.isArray(value) ? (value as readonly string[]) : [String(value)];

@@ -1,5 +1,3 @@
-import { headerKey } from 'drachtio-sip';
-
 /**
  * Headers the engine owns. An application that sets one has it dropped with a warning in the
  * server log (the seed's rule): the engine's transaction and dialog state depends on them.
@@ -20,9 +18,12 @@ export const PROTECTED_HEADERS: Readonly<Record<string, 'always' | 'in-dialog'>>
   'record-route': 'in-dialog',
 };
 
-/** Whether an application-supplied header is the engine's to set in this context. */
-export function isProtected(name: string, context: 'new-request' | 'dialog'): boolean {
-  // headerKey expands compact forms ("i" is Call-ID), so the protection cannot be side-stepped.
-  const rule = PROTECTED_HEADERS[headerKey(name.trim())];
+/**
+ * Whether an application-supplied header is the engine's to set in this context. Takes the
+ * header's key (drachtio-sip's headerKey: lower case, compact forms expanded, so "i" is
+ * Call-ID and the protection cannot be side-stepped).
+ */
+export function isProtected(key: string, context: 'new-request' | 'dialog'): boolean {
+  const rule = PROTECTED_HEADERS[key];
   return rule === 'always' || (rule === 'in-dialog' && context === 'dialog');
 }
