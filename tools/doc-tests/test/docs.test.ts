@@ -7,6 +7,7 @@
  * Docs use the default ports; each run substitutes free ones.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from 'drachtio-test-kit';
 import { DocBlock, documentedBlocks, repoRoot, withPorts } from './blocks';
@@ -93,8 +94,6 @@ describe('app blocks against their own daemon', () => {
 });
 
 function waitForPort(port: number): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { connect } = require('node:net') as typeof import('node:net');
   return new Promise((resolve, reject) => {
     const attempt = (left: number) => {
       const socket = connect({ host: '127.0.0.1', port }, () => {
