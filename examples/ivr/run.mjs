@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -44,7 +45,7 @@ try {
   const sipHostport = /^sip:([^;]+)/.exec(server.sipContacts[0])[1];
   say('server')(`drachtio-server-ts: SIP on ${sipHostport} (udp), applications on 127.0.0.1:${server.adminAddress.port}`);
 
-  const mediaServer = await startSimulator();
+  const { hostport: mediaServer, released } = await startSimulator();
   const heard = [];
   const app = ivr.start({
     drachtio: { host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET },
@@ -71,16 +72,23 @@ try {
   say('sipp')(readFileSync(trace, 'utf8').replace(/\r/g, ''));
   say('sipp')(`sipp: ${result.successfulCalls} successful call(s), ${result.failedCalls} failed${result.errors ? `\n${result.errors}` : ''}`);
 
+  // sipp is done once its own leg is hung up; the media server's leg is released right after.
+  const mediaLegReleased = await Promise.race([released, delay(5000).then(() => false)]);
+  if (!mediaLegReleased) say('run')('the media server did not receive a BYE within 5 s');
+
   const expected = `ivr: caller entered ${DIGITS.replace(/#$/, '')}`;
-  const ok = result.exitCode === 0 && heard.includes(expected);
-  say('run')(ok ? `OK: ${expected.slice(5)}` : `FAILED: expected "${expected}"`);
+  const ok = result.exitCode === 0 && heard.includes(expected) && mediaLegReleased;
+  say('run')(ok ? `OK: ${expected.slice(5)}` : `FAILED: expected "${expected}" and the media server leg released`);
   await shutdown(ok ? 0 : 1);
 } catch (error) {
   say('run')(`FAILED: ${error.stack ?? error}`);
   await shutdown(1);
 }
 
-/** Start the simulator's command line on a free port; resolves with its host:port. */
+/**
+ * Start the simulator's command line on a free port; resolves with its host:port and a promise
+ * that resolves (true) when the simulator's SIP trace shows the BYE releasing its leg.
+ */
 function startSimulator() {
   const child = spawn(process.execPath, [simulatorCli, '--port', '0', '--digits', DIGITS, '--play-ms', '300', '--sip-trace', '--quiet'], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -94,6 +102,8 @@ function startSimulator() {
       }),
   );
   const print = say('ms');
+  let onBye;
+  const released = new Promise((resolve) => (onBye = () => resolve(true)));
   return new Promise((resolve, reject) => {
     let pending = '';
     child.stdout.setEncoding('utf8');
@@ -104,7 +114,8 @@ function startSimulator() {
       for (const line of lines) {
         print(line);
         const listening = /listening on sip:msml@([\d.]+:\d+)/.exec(line);
-        if (listening) resolve(listening[1]);
+        if (listening) resolve({ hostport: listening[1], released });
+        if (/^BYE sip:msml@/.test(line)) onBye();
       }
     });
     child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it listened`)));
