@@ -66,6 +66,12 @@ export interface SendRequestData {
   uri?: string;
   /** Send inside this dialog (BYE, re-INVITE, INFO, ...). */
   dialogId?: string;
+  /**
+   * Outside a dialog these may include From, To, Call-ID and CSeq ("<number> <METHOD>", the
+   * request's own method, number below 2^31), e.g. to re-send a challenged request in the same
+   * call with CSeq + 1 (RFC 3261 22.2); the server refuses malformed ones with
+   * 'invalid-argument'. Inside a dialog the server sets all four and drops the application's.
+   */
   headers?: HeaderMap;
   body?: string;
   /** Send to this address instead of resolving the Request-URI (an outbound proxy). */

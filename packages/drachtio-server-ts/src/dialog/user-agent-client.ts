@@ -6,6 +6,7 @@
  */
 import type { AckData, CancelData, SendRequestData, SendRequestResult } from 'drachtio-protocol';
 import {
+  headerKey,
   parseMessage,
   parseNameAddr,
   splitList,
@@ -236,6 +237,9 @@ export class UserAgentClient {
     proxy: string | undefined,
     deliver: (response: EngineResponse) => void,
   ): Promise<ClientContext> {
+    // Checked first: a malformed value is the application's mistake whatever the target.
+    const callId = chosenCallId(headers);
+    const cseq = chosenCSeq(headers, method);
     const route = headers.values.get('route');
     const target = proxy ?? (route ? (splitList(route)[0] ?? uri) : uri);
     let destination: Destination;
@@ -250,7 +254,7 @@ export class UserAgentClient {
       );
     }
     const from = headers.values.get('from') ?? `<sip:drachtio@${hostport(local.host, local.port)}>`;
-    const lines = headers.lines.filter((line) => !/^(from|f|to|t)\s*:/i.test(line));
+    const lines = headers.lines.filter((line) => !WRITTEN_BY_ENGINE.has(lineKey(line)));
     if (TARGET_REFRESH_METHODS.has(method) && !headers.values.has('contact'))
       lines.push(this.core.transport.contactFor(destination));
     const parts: RequestParts = {
@@ -259,8 +263,8 @@ export class UserAgentClient {
       via: '',
       from: parseNameAddr(from, 'from').tag === undefined ? withTag(from, newTag()) : from,
       to: headers.values.get('to') ?? `<${uri}>`,
-      callId: newCallId(local.host),
-      cseq: 1,
+      callId: callId ?? newCallId(local.host),
+      cseq: cseq ?? 1,
       headers: lines,
       body,
     };
@@ -727,6 +731,69 @@ export class UserAgentClient {
       void this.sendInternal(dialog, 'PRACK', [`RAck: ${rseq} ${context.parts.cseq} INVITE`]);
     return false;
   }
+}
+
+/**
+ * Headers of a new request that the engine writes itself from its RequestParts, so an
+ * application's line for one (however spelled) must not go out a second time.
+ */
+const WRITTEN_BY_ENGINE: ReadonlySet<string> = new Set(['from', 'to', 'call-id', 'cseq']);
+
+/** The header key of a "Name: value" line from headerList. */
+function lineKey(line: string): string {
+  return headerKey(line.slice(0, line.indexOf(':')));
+}
+
+/** The application's lines for one header (by key), so a repeated Call-ID or CSeq is noticed. */
+function valuesOf(headers: HeaderList, key: string): string[] {
+  return headers.lines
+    .filter((line) => lineKey(line) === key)
+    .map((line) => line.slice(line.indexOf(':') + 1).trim());
+}
+
+/**
+ * RFC 3261 25.1: callid = word [ "@" word ], a word being these characters and nothing else
+ * (no whitespace: the value goes onto the wire as is and keys the far end's state).
+ */
+const CALL_ID = /^[\w\-.!%*+`'~()<>:\\"/[\]?{}]+(?:@[\w\-.!%*+`'~()<>:\\"/[\]?{}]+)?$/;
+
+/** RFC 3261 8.1.1.5: a CSeq number is below 2**31. */
+const MAX_CSEQ = 2 ** 31 - 1;
+
+/**
+ * The Call-ID an application gave a request outside a dialog (an authentication retry, a
+ * registration refresh), or undefined for a fresh one. Refused when it is no valid Call-ID.
+ */
+function chosenCallId(headers: HeaderList): string | undefined {
+  const values = valuesOf(headers, 'call-id');
+  if (values.length === 0) return undefined;
+  const [value] = values;
+  if (values.length > 1 || value === undefined || !CALL_ID.test(value)) {
+    throw new EngineError(
+      'invalid-argument',
+      `invalid Call-ID ${JSON.stringify(values.join(', '))}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The CSeq number an application gave a request outside a dialog, or undefined for 1. The
+ * value must be "<number> <METHOD>" naming the request's own method: the engine writes the
+ * header from the method it sends, and a silently different one would mislead the caller.
+ */
+function chosenCSeq(headers: HeaderList, method: string): number | undefined {
+  const values = valuesOf(headers, 'cseq');
+  if (values.length === 0) return undefined;
+  const match = values.length === 1 ? /^(\d{1,10})[ \t]+([A-Za-z]+)$/.exec(values[0] ?? '') : null;
+  const seq = Number(match?.[1]);
+  if (!match || match[2] !== method || seq > MAX_CSEQ) {
+    throw new EngineError(
+      'invalid-argument',
+      `invalid CSeq ${JSON.stringify(values.join(', '))}: expected "<number below 2^31> ${method}"`,
+    );
+  }
+  return seq;
 }
 
 /** A SUBSCRIBE is found again by its Call-ID and our From tag (the To tag of the NOTIFY). */
