@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { parseMessage, type SipRequest } from 'drachtio-sip';
+import { headerKey, parseMessage, type SipRequest } from 'drachtio-sip';
 import type { Application } from '../application';
 import { ServerError } from '../errors';
 import { pipe } from '../b2bua';
@@ -45,6 +45,9 @@ export interface ClientRequestEvents {
 
 /** At most this many challenges are answered per request (a second round only for stale nonces). */
 const MAX_AUTH_ROUNDS = 2;
+
+/** The headers an authentication retry takes from the challenged request (by header key). */
+const RETRY_IDENTITY: ReadonlySet<string> = new Set(['call-id', 'from', 'to', 'cseq']);
 
 /**
  * A request the application sends (the UAC side). Await it for the final response, or pass a
@@ -171,8 +174,26 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     // A second round only makes sense when the server says our nonce went stale.
     if (this.authRounds > 0 && !authorization.stale) return false;
     this.authRounds += 1;
-    this.send({ ...this.options.headers, [authorization.header]: authorization.value });
+    this.send({ ...this.retryHeaders(), [authorization.header]: authorization.value });
     return true;
+  }
+
+  /**
+   * The headers of a request re-sent with credentials. RFC 3261 8.1.3.5 and 22.2: outside a
+   * dialog it keeps the challenged request's Call-ID, From (with its tag) and To, and its CSeq
+   * goes up by one; registrars and proxies keep their nonce and registration state by Call-ID.
+   * Inside a dialog the server fills these in from the dialog itself (the next CSeq included).
+   */
+  private retryHeaders(): MessageOptions['headers'] {
+    const sent = this.msg;
+    const callId = sent?.getHeader('call-id');
+    const from = sent?.getHeader('from');
+    const to = sent?.getHeader('to');
+    if (this.dialogId !== undefined || !sent || !callId || !from || !to) return this.options.headers;
+    const cseq = sent.get('cseq');
+    // The application's own spelling of these (compact forms included) gives way to the values sent.
+    const kept = Object.entries(this.options.headers ?? {}).filter(([name]) => !RETRY_IDENTITY.has(headerKey(name)));
+    return { ...Object.fromEntries(kept), 'Call-ID': callId, From: from, To: to, CSeq: `${cseq.seq + 1} ${cseq.method}` };
   }
 
   /** No final response will reach us (the connection went away): the request fails with `error`. */

@@ -1,4 +1,5 @@
 import { startSipp } from 'drachtio-test-kit';
+import type { SipRequest } from 'drachtio-sip';
 import drachtio from '../../src/index';
 import { expectSippSuccess, scenario } from '../support/scenarios';
 import { SECRET, startTestServer, type TestServer } from '../support/server';
@@ -179,5 +180,79 @@ describe('seed: sending sip requests', () => {
     expect(res.status).toBe(202);
     expect(res.getHeader('x-authorized-user')).toBe('dhorton');
     expect(sent).toEqual(['none', expect.stringMatching(/^Digest .*username="dhorton"/)]);
+  });
+});
+
+/** "Call-ID From-tag CSeq" of a request as sipp saw it, from the header its 200 reports it in. */
+function seenBySipp(res: drachtio.IncomingResponse, header: 'x-challenged' | 'x-retried'): { callId: string; fromTag: string; cseq: number } {
+  const [callId = '', fromTag = '', cseq = ''] = (res.getHeader(header) ?? '').split(' ');
+  return { callId, fromTag, cseq: Number(cseq) };
+}
+
+describe('authentication retries (RFC 3261 8.1.3.5, 22.2): same Call-ID, From tag and To, CSeq + 1', () => {
+  const auth = { username: 'alice', password: 'secret' };
+
+  it('app.uac.register answers sipp\'s 401 in the same call; a refresh via app.request keeps the Call-ID and is answered the same way', async () => {
+    const sipp = await startSipp({ scenario: scenario('uas-register-challenge'), service: 'registrar' });
+    const app = await server.connectApp();
+    const identity = { From: '<sip:alice@example.com>', To: '<sip:alice@example.com>', Contact: `<sip:alice@${server.sipHostport}>`, Expires: 60 };
+    const registration = app.uac.register(sipp.uri('alice'), { auth, headers: identity });
+    const sent: SipRequest[] = [];
+    registration.on('sent', (msg) => sent.push(msg));
+    const registered = await registration;
+    expect(registered.status).toBe(200);
+
+    // What sipp saw on the wire...
+    const challenged = seenBySipp(registered, 'x-challenged');
+    expect(challenged).toEqual({ callId: expect.stringMatching(/\S/), fromTag: expect.stringMatching(/\S/), cseq: 1 });
+    expect(seenBySipp(registered, 'x-retried')).toEqual({ ...challenged, cseq: 2 });
+    // ...and what the server sent, header for header.
+    expect(sent).toHaveLength(2);
+    const [first, retry] = sent as [SipRequest, SipRequest];
+    expect(retry.getHeader('call-id')).toBe(first.getHeader('call-id'));
+    expect(retry.getHeader('from')).toBe(first.getHeader('from'));
+    expect(retry.getHeader('to')).toBe(first.getHeader('to'));
+    expect(retry.get('cseq')).toEqual({ seq: 2, method: 'REGISTER' });
+    expect(retry.getHeader('authorization')).toMatch(/^Digest .*username="alice"/);
+    expect(registration.callId).toBe(challenged.callId);
+
+    // RFC 3261 10.2.4: a refresh keeps the registration's Call-ID, its CSeq one above the last REGISTER's.
+    const refresh = app.request({
+      method: 'REGISTER',
+      uri: sipp.uri('alice'),
+      auth,
+      headers: { ...identity, 'Call-ID': registration.callId ?? '', CSeq: `${retry.get('cseq').seq + 1} REGISTER` },
+    });
+    const refreshed = await refresh;
+    expect(refreshed.status).toBe(200);
+    const refreshChallenged = seenBySipp(refreshed, 'x-challenged');
+    expect(refreshChallenged).toEqual({ callId: challenged.callId, fromTag: expect.stringMatching(/\S/), cseq: 3 });
+    expect(seenBySipp(refreshed, 'x-retried')).toEqual({ ...refreshChallenged, cseq: 4 });
+    expect(refresh.callId).toBe(challenged.callId);
+    expectSippSuccess(await sipp.done);
+  });
+
+  it('app.uac (INVITE) answers sipp\'s 401 in the same call, the 401 ACKed; the answered call is the retry\'s dialog', async () => {
+    const sipp = await startSipp({ scenario: scenario('uas-invite-challenge'), service: 'bob' });
+    const app = await server.connectApp();
+    const call = app.uac(sipp.uri('bob'), { body: sdp, auth });
+    const sent: SipRequest[] = [];
+    call.on('sent', (msg) => sent.push(msg));
+    const res = await call;
+    expect(res.status).toBe(200);
+
+    const challenged = seenBySipp(res, 'x-challenged');
+    expect(challenged).toEqual({ callId: expect.stringMatching(/\S/), fromTag: expect.stringMatching(/\S/), cseq: 1 });
+    expect(seenBySipp(res, 'x-retried')).toEqual({ ...challenged, cseq: 2 });
+    expect(sent).toHaveLength(2);
+    const [first, retry] = sent as [SipRequest, SipRequest];
+    expect(retry.getHeader('call-id')).toBe(first.getHeader('call-id'));
+    expect(retry.getHeader('from')).toBe(first.getHeader('from'));
+    expect(retry.getHeader('to')).toBe(first.getHeader('to'));
+    expect(retry.get('cseq')).toEqual({ seq: 2, method: 'INVITE' });
+    expect(res.dialogId).toEqual(expect.any(String));
+
+    await app.request({ method: 'BYE', dialogId: res.dialogId as string });
+    expectSippSuccess(await sipp.done);
   });
 });
