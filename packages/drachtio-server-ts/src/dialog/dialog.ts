@@ -4,6 +4,7 @@
  * CSeq). The id doubles as the lookup key, so matching an in-dialog message is one Map lookup.
  */
 import type { Transport } from 'drachtio-protocol';
+import { detached } from '../detached-string';
 import type { Connection } from '../transport/transport';
 import type { Retransmitter } from './retransmitter';
 import type { SessionTimer } from './session-timer';
@@ -51,8 +52,8 @@ export class Dialog {
   readonly localUri: string;
   readonly remoteUri: string;
   state: DialogState = 'early';
-  remoteTarget: string;
-  routeSet: string[];
+  private target: string;
+  private routes: string[];
   localSeq: number;
   remoteSeq: number | undefined;
   readonly transport: Transport;
@@ -90,13 +91,31 @@ export class Dialog {
     this.remoteTag = init.remoteTag;
     this.localUri = init.localUri;
     this.remoteUri = init.remoteUri;
-    this.remoteTarget = init.remoteTarget;
-    this.routeSet = init.routeSet;
+    this.target = detached(init.remoteTarget);
+    this.routes = init.routeSet.map(detached);
     this.localSeq = init.localSeq;
     this.remoteSeq = init.remoteSeq;
     this.transport = init.transport;
     this.connection = init.connection;
     this.inviteTransactionId = init.inviteTransactionId;
+  }
+
+  /** Where requests in this dialog go (Contact of the peer), refreshed by target refresh requests. */
+  get remoteTarget(): string {
+    return this.target;
+  }
+
+  set remoteTarget(uri: string) {
+    this.target = detached(uri);
+  }
+
+  /** Route set in the order requests carry it; a UAC takes it again from the 2xx of an early dialog. */
+  get routeSet(): readonly string[] {
+    return this.routes;
+  }
+
+  set routeSet(routes: readonly string[]) {
+    this.routes = routes.map(detached);
   }
 
   /** The next CSeq for a request we send (ACK and CANCEL reuse their INVITE's instead). */

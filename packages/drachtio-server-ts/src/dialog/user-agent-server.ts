@@ -6,6 +6,7 @@
  */
 import type { RespondData, RespondResult } from 'drachtio-protocol';
 import { parseRAck, SipParseError, type SipRequest } from 'drachtio-sip';
+import { detached } from '../detached-string';
 import { EngineError } from '../engine-api';
 import { newTag, newTransactionId } from '../transaction/identifiers';
 import { InviteServerTransaction } from '../transaction/invite-server-transaction';
@@ -39,21 +40,31 @@ interface ServerContext {
   id: string;
   key: string;
   method: string;
-  request: SipRequest;
-  essentials: Essentials;
-  inbound: InboundMessage;
   transaction: ServerTransaction;
   /** Our To tag for responses that create a dialog (the request's own tag inside a dialog). */
   localTag: string;
-  /** The Via values our responses carry (RFC 3581 received and rport filled in). */
-  vias: string[];
   dialog?: Dialog;
   mergeKey?: string;
   canceled: boolean;
+  /**
+   * Until the final response: the request and what answering it takes. Dropped then, because
+   * a finished transaction lingers 32 s (Timers J and L) for retransmissions only, and at
+   * 1,000 calls/s tens of thousands of them would each keep a parsed request alive.
+   */
+  open: OpenRequest | undefined;
+}
+
+/** A request still waiting for its final response. */
+interface OpenRequest {
+  request: SipRequest;
+  essentials: Essentials;
+  inbound: InboundMessage;
+  /** The Via values our responses carry (RFC 3581 received and rport filled in). */
+  vias: string[];
   /** This re-INVITE holds its dialog's one-at-a-time lock until its final response. */
-  holdsReinvite?: boolean;
+  holdsReinvite: boolean;
   /** Answers 408 when the application never sends a final response, so nothing waits for ever. */
-  deadline?: NodeJS.Timeout;
+  deadline: NodeJS.Timeout | undefined;
 }
 
 export class UserAgentServer {
@@ -82,15 +93,23 @@ export class UserAgentServer {
     const existing = this.serversByKey.get(key);
     if (existing) return existing.transaction.receiveRetransmission();
 
-    const context = this.createContext(request, fields, key, inbound);
+    const open: OpenRequest = {
+      request,
+      essentials: fields,
+      inbound,
+      vias: responseVias(fields.viaLines, fields.topViaText, fields.topVia, inbound.source),
+      holdsReinvite: false,
+      deadline: undefined,
+    };
+    const context = this.createContext(open, key);
     if (!this.core.running() || this.servers.size > this.core.limits.maxTransactions) {
       return this.answerLocally(context, { status: 503, headers: ['Retry-After: 5'] });
     }
-    if (request.method === 'CANCEL') return this.receiveCancel(context);
+    if (request.method === 'CANCEL') return this.receiveCancel(context, open);
 
     const rejection = checkRequest(request) ?? this.client.sessions.check(request);
     if (rejection) return this.answerLocally(context, rejection);
-    if (fields.toTag !== undefined) return this.receiveInDialog(context);
+    if (fields.toTag !== undefined) return this.receiveInDialog(context, open);
 
     if (request.method === 'INVITE') {
       const mergeKey = `${fields.callId}|${fields.fromTag ?? ''}|${fields.cseq.seq}`;
@@ -101,7 +120,7 @@ export class UserAgentServer {
       context.mergeKey = mergeKey;
       this.invitesInProgress.set(mergeKey, context);
     }
-    this.emitRequest(context);
+    this.emitRequest(context, open);
   }
 
   async respond(data: RespondData): Promise<RespondResult> {
@@ -111,7 +130,8 @@ export class UserAgentServer {
     const { status } = data;
     if (!Number.isInteger(status) || status < 100 || status > 699)
       throw new EngineError('invalid-argument', `invalid status ${status}`);
-    if (!context.transaction.pending) {
+    const { open } = context;
+    if (!open) {
       const why = context.canceled
         ? 'the request was canceled'
         : 'a final response was already sent';
@@ -124,18 +144,18 @@ export class UserAgentServer {
     const isInvite = context.method === 'INVITE';
     const success = status >= 200 && status < 300;
     const createsDialog =
-      isInvite && status > 100 && status < 300 && context.essentials.toTag === undefined;
+      isInvite && status > 100 && status < 300 && open.essentials.toTag === undefined;
     const subscribes = context.method === 'SUBSCRIBE' && success;
     if (
       (createsDialog || (success && TARGET_REFRESH_METHODS.has(context.method))) &&
       !headers.values.has('contact')
     ) {
-      headers.lines.push(this.core.transport.contactFor(context.inbound.source));
+      headers.lines.push(this.core.transport.contactFor(open.inbound.source));
     }
     addContentType(headers, data.body);
     const dialog =
-      createsDialog || (subscribes && context.essentials.toTag === undefined)
-        ? (context.dialog ?? this.createDialog(context))
+      createsDialog || (subscribes && open.essentials.toTag === undefined)
+        ? (context.dialog ?? this.createDialog(context, open))
         : context.dialog;
     const reliable =
       isInvite &&
@@ -144,10 +164,11 @@ export class UserAgentServer {
       dialog !== undefined &&
       hasOptionTag(headers.values.get('require'), '100rel');
     if (reliable && dialog) headers.lines.push(`RSeq: ${++dialog.localRSeq}`);
-    const sessionPlan = success ? this.client.sessions.answer(context.request, headers) : undefined;
+    const sessionPlan = success ? this.client.sessions.answer(open.request, headers) : undefined;
 
     const wire = this.send(
       context,
+      open,
       status,
       data.reason ?? reasonPhrase(status),
       headers.lines,
@@ -162,7 +183,7 @@ export class UserAgentServer {
         for (const pending of dialog.unacknowledgedProvisionals.values()) pending.stop();
       if (isInvite && success) {
         dialog.state = 'confirmed';
-        this.retransmitUntilAck(context, dialog, wire);
+        this.retransmitUntilAck(context, open.essentials.cseq.seq, dialog, wire);
       }
       if (success && (isInvite || context.method === 'UPDATE')) {
         const value = sessionPlan && `${sessionPlan.interval};refresher=${sessionPlan.refresher}`;
@@ -175,7 +196,7 @@ export class UserAgentServer {
       if (subscribes) {
         const seconds = subscriptionSeconds(
           headers.values.get('expires'),
-          context.request.getHeader('expires'),
+          open.request.getHeader('expires'),
         );
         keepSubscription(dialog, seconds, 64 * this.core.timers.t1, () =>
           this.core.dialogs.end(dialog, 'subscription expired'),
@@ -196,12 +217,12 @@ export class UserAgentServer {
 
   // ---------------------------------------------------------------------------------------------
 
-  private receiveInDialog(context: ServerContext): void {
-    const { essentials: fields, request } = context;
+  private receiveInDialog(context: ServerContext, open: OpenRequest): void {
+    const { essentials: fields, request } = open;
     const dialog =
       this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag) ??
       (request.method === 'NOTIFY'
-        ? this.client.adoptNotify(request, fields, context.inbound)
+        ? this.client.adoptNotify(request, fields, open.inbound)
         : undefined);
     if (!dialog) return this.answerLocally(context, { status: 481 });
     if (!dialog.acceptRemoteSeq(fields.cseq.seq)) {
@@ -211,7 +232,7 @@ export class UserAgentServer {
       });
     }
     context.dialog = dialog;
-    if (request.method === 'PRACK') return this.receivePrack(context, dialog);
+    if (request.method === 'PRACK') return this.receivePrack(context, open, dialog);
     const endsSubscription =
       request.method === 'NOTIFY' &&
       dialog.usage === 'subscription' &&
@@ -227,15 +248,15 @@ export class UserAgentServer {
         });
       }
       dialog.reinvite = 'uas';
-      context.holdsReinvite = true;
+      open.holdsReinvite = true;
     }
     if (TARGET_REFRESH_METHODS.has(request.method))
       dialog.remoteTarget = contactUri(request) ?? dialog.remoteTarget;
-    this.emitRequest(context);
+    this.emitRequest(context, open);
     if (request.method === 'BYE') {
       // RFC 3261 15.1.2: a BYE in an early dialog ends the INVITE too, with a 487.
       const invite = this.servers.get(dialog.inviteTransactionId);
-      if (dialog.role === 'uas' && invite?.transaction.pending) {
+      if (dialog.role === 'uas' && invite?.open) {
         invite.canceled = true;
         this.answerLocally(invite, { status: 487 });
       }
@@ -245,10 +266,10 @@ export class UserAgentServer {
   }
 
   /** RFC 3262: a PRACK stops its reliable provisional; the engine answers it, then tells the application. */
-  private receivePrack(context: ServerContext, dialog: Dialog): void {
+  private receivePrack(context: ServerContext, open: OpenRequest, dialog: Dialog): void {
     let rseq: number;
     try {
-      rseq = parseRAck(context.request.getHeader('rack') ?? '').rseq;
+      rseq = parseRAck(open.request.getHeader('rack') ?? '').rseq;
     } catch {
       return this.answerLocally(context, {
         status: 400,
@@ -260,7 +281,7 @@ export class UserAgentServer {
     retransmitter.stop();
     dialog.unacknowledgedProvisionals.delete(rseq);
     this.answerLocally(context, { status: 200 });
-    this.emitRequest(context, dialog.inviteTransactionId);
+    this.emitRequest(context, open, dialog.inviteTransactionId);
   }
 
   /** An ACK ends a non-2xx INVITE transaction, or (for a 2xx) the dialog's retransmissions. */
@@ -289,62 +310,56 @@ export class UserAgentServer {
   }
 
   /** RFC 3261 9.2: 200 to the CANCEL, 487 to the INVITE, then the application hears of it. */
-  private receiveCancel(context: ServerContext): void {
-    const invite = this.serversByKey.get(serverKey(context.essentials, 'INVITE'));
+  private receiveCancel(context: ServerContext, open: OpenRequest): void {
+    const invite = this.serversByKey.get(serverKey(open.essentials, 'INVITE'));
     if (!invite) return this.answerLocally(context, { status: 481 });
     this.answerLocally(context, { status: 200 });
-    if (!invite.transaction.pending) return;
+    if (!invite.open) return;
     invite.canceled = true;
     this.answerLocally(invite, { status: 487 });
     if (invite.dialog?.state === 'early') this.core.dialogs.end(invite.dialog, 'canceled');
     this.core.emit('cancel', {
       transactionId: invite.id,
-      raw: context.inbound.data.toString(),
-      source: context.inbound.source,
+      raw: open.inbound.data.toString(),
+      source: open.inbound.source,
     });
   }
 
-  private createContext(
-    request: SipRequest,
-    fields: Essentials,
-    key: string,
-    inbound: InboundMessage,
-  ): ServerContext {
+  private createContext(open: OpenRequest, key: string): ServerContext {
+    const { method } = open.request;
     const id = newTransactionId();
-    const channel = this.responseChannel(fields, inbound);
+    const channel = this.responseChannel(open.essentials, open.inbound);
     const onTerminated = () => this.contextEnded(context);
     const transaction =
-      request.method === 'INVITE'
+      method === 'INVITE'
         ? new InviteServerTransaction(id, channel, this.core.timers, onTerminated)
         : new NonInviteServerTransaction(id, channel, this.core.timers, onTerminated);
     const context: ServerContext = {
       id,
-      key,
-      method: request.method,
-      request,
-      essentials: fields,
-      inbound,
+      // Built from the Via branch: a slice of the request's text, kept for 32 s after the request.
+      key: detached(key),
+      method,
       transaction,
-      localTag: fields.toTag ?? newTag(),
-      vias: responseVias(fields.viaLines, fields.topViaText, fields.topVia, inbound.source),
+      localTag: open.essentials.toTag ?? newTag(),
       canceled: false,
+      open,
     };
     this.servers.set(id, context);
     this.serversByKey.set(key, context);
     // The peer gives up after Timer F (non-INVITE) or Timer C (INVITE); so do we.
     const { timers } = this.core;
-    context.deadline = setTimeout(
+    open.deadline = setTimeout(
       () => this.abandon(context),
-      request.method === 'INVITE' ? timers.timerC : 64 * timers.t1,
+      method === 'INVITE' ? timers.timerC : 64 * timers.t1,
     );
-    context.deadline.unref?.();
+    open.deadline.unref?.();
     // RFC 3261 17.2.1: an INVITE gets 100 Trying at once, before any application is asked.
-    if (request.method === 'INVITE') this.answerLocally(context, { status: 100 });
+    if (method === 'INVITE') this.answerLocally(context, { status: 100 });
     return context;
   }
 
   private abandon(context: ServerContext): void {
-    if (!context.transaction.pending) return;
+    if (!context.open) return;
     this.core.logger.warn(
       { transactionId: context.id, method: context.method },
       'no final response from the application: answering 408',
@@ -353,13 +368,13 @@ export class UserAgentServer {
     if (context.dialog?.state === 'early') this.core.dialogs.end(context.dialog, 'call rejected');
   }
 
-  /** The transaction has its final response: its deadline and any re-INVITE lock are released. */
+  /** The transaction has its final response: the request, its deadline and any re-INVITE lock go. */
   private finished(context: ServerContext): void {
-    clearTimeout(context.deadline);
-    if (context.holdsReinvite && context.dialog) {
-      context.holdsReinvite = false;
-      context.dialog.reinvite = undefined;
-    }
+    const { open } = context;
+    if (!open) return;
+    context.open = undefined;
+    clearTimeout(open.deadline);
+    if (open.holdsReinvite && context.dialog) context.dialog.reinvite = undefined;
   }
 
   private contextEnded(context: ServerContext): void {
@@ -371,12 +386,12 @@ export class UserAgentServer {
     this.core.emit('transaction-end', context.id);
   }
 
-  private emitRequest(context: ServerContext, inviteTransactionId?: string): void {
-    const { inbound } = context;
+  private emitRequest(context: ServerContext, open: OpenRequest, inviteTransactionId?: string): void {
+    const { inbound } = open;
     this.core.emit('request', {
       transactionId: context.id,
       method: context.method,
-      callId: context.essentials.callId,
+      callId: open.essentials.callId,
       dialogId: context.dialog?.id,
       inviteTransactionId,
       raw: inbound.data.toString(),
@@ -385,10 +400,15 @@ export class UserAgentServer {
     });
   }
 
-  /** A response the engine sends on its own (rejections, 100 Trying, 487, 200 to CANCEL and PRACK). */
+  /**
+   * A response the engine sends on its own (rejections, 100 Trying, 487, 200 to CANCEL and
+   * PRACK); nothing once a final response has gone out.
+   */
   private answerLocally(context: ServerContext, rejection: Rejection): void {
+    if (!context.open) return;
     this.send(
       context,
+      context.open,
       rejection.status,
       rejection.reason ?? reasonPhrase(rejection.status),
       rejection.headers ?? [],
@@ -398,12 +418,13 @@ export class UserAgentServer {
 
   private send(
     context: ServerContext,
+    open: OpenRequest,
     status: number,
     reason: string,
     lines: readonly string[],
     body: string | undefined,
   ): Buffer {
-    const fields = context.essentials;
+    const fields = open.essentials;
     const tagged = status > 100 && fields.toTag === undefined;
     // RFC 3261 12.1.1: a response that creates a dialog copies the Record-Route of the request.
     const createsDialog =
@@ -412,12 +433,12 @@ export class UserAgentServer {
     const wire = writeResponse({
       status,
       reason,
-      vias: context.vias,
+      vias: open.vias,
       from: fields.from,
       to: tagged ? withTag(fields.to, context.localTag) : fields.to,
       callId: fields.callId,
       cseq: `${fields.cseq.seq} ${fields.cseq.method}`,
-      recordRoutes: createsDialog ? context.request.getHeaders('record-route') : undefined,
+      recordRoutes: createsDialog ? open.request.getHeaders('record-route') : undefined,
       headers: lines,
       body,
     });
@@ -426,11 +447,11 @@ export class UserAgentServer {
     return wire;
   }
 
-  private createDialog(context: ServerContext): Dialog {
-    const { source, connection } = context.inbound;
+  private createDialog(context: ServerContext, open: OpenRequest): Dialog {
+    const { source, connection } = open.inbound;
     const dialog = uasDialog(
-      context.request,
-      context.essentials,
+      open.request,
+      open.essentials,
       context.localTag,
       { transport: source.transport, connection },
       context.id,
@@ -441,7 +462,12 @@ export class UserAgentServer {
   }
 
   /** RFC 3261 13.3.1.4: our 2xx goes out again until the ACK; without one, a BYE ends the call. */
-  private retransmitUntilAck(context: ServerContext, dialog: Dialog, wire: Buffer): void {
+  private retransmitUntilAck(
+    context: ServerContext,
+    cseq: number,
+    dialog: Dialog,
+    wire: Buffer,
+  ): void {
     const { timers, logger } = this.core;
     dialog.awaitedAck?.retransmitter.stop();
     const transaction = context.transaction as InviteServerTransaction;
@@ -457,7 +483,7 @@ export class UserAgentServer {
       },
     );
     dialog.awaitedAck = {
-      cseq: context.essentials.cseq.seq,
+      cseq,
       inviteTransactionId: context.id,
       retransmitter,
     };
@@ -477,7 +503,7 @@ export class UserAgentServer {
         dialog.unacknowledgedProvisionals.delete(rseq);
         logger.info({ dialogId: dialog.id, rseq }, 'reliable provisional never PRACKed');
         // RFC 3262 3: the UAS then rejects the INVITE with a 5xx.
-        if (transaction.pending) {
+        if (context.open) {
           this.answerLocally(context, {
             status: 500,
             reason: 'Server Internal Error - provisional response not acknowledged',
@@ -489,13 +515,15 @@ export class UserAgentServer {
     dialog.unacknowledgedProvisionals.set(rseq, retransmitter);
   }
 
+  /** Captures only where responses go: the channel outlives the request by 32 s. */
   private responseChannel(fields: Essentials, inbound: InboundMessage): Channel {
     const destination = responseDestination(fields.topVia, inbound.source);
+    const { connection } = inbound;
     const { transport, logger } = this.core;
     return {
       reliable: inbound.source.transport === 'tcp',
       send: (data) =>
-        transport.send(data, destination, inbound.connection, (error) =>
+        transport.send(data, destination, connection, (error) =>
           logger.info({ err: error, destination }, 'response not delivered'),
         ),
     };

@@ -10,7 +10,7 @@
  * fires the user cancels, and the transaction waits 64*T1 more for the final response.
  */
 import { transactionTimeout, type TimerSettings } from './timer-settings';
-import { Transaction, type Channel, type ResponseLike } from './transaction';
+import { Transaction, type Channel, type ResponseLike, type TimerName } from './transaction';
 
 export interface InviteClientUser<R extends ResponseLike> {
   /** Provisional and final responses, and retransmitted 2xx (the user ACKs those). */
@@ -108,7 +108,7 @@ export class InviteClientTransaction<R extends ResponseLike> extends Transaction
     this.startTimer('B', transactionTimeout(this.settings), () => this.terminate());
   }
 
-  private endAfter(ms: number, timer: string): void {
+  private endAfter(ms: number, timer: TimerName): void {
     if (ms === 0) this.terminate();
     else this.startTimer(timer, ms, () => this.terminate());
   }

@@ -11,6 +11,8 @@
 import { transactionTimeout, type TimerSettings } from './timer-settings';
 import { Transaction, type Channel } from './transaction';
 
+const nothing = (): void => undefined;
+
 export type InviteServerState =
   'proceeding' | 'completed' | 'confirmed' | 'accepted' | 'terminated';
 
@@ -24,7 +26,7 @@ export class InviteServerTransaction extends Transaction {
     settings: TimerSettings,
     onTerminated: (transaction: Transaction) => void,
     /** Timer H fired: the peer never ACKed our non-2xx final. */
-    private readonly onAckTimeout: () => void = () => undefined,
+    private readonly onAckTimeout: () => void = nothing,
   ) {
     super(id, channel, settings, onTerminated);
   }

@@ -15,8 +15,12 @@ export interface ResponseLike {
   readonly status: number;
 }
 
+/** RFC 3261 17 timer names (M is RFC 6026's); which a state machine runs is its own business. */
+export type TimerName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
+
 export abstract class Transaction {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** A plain object rather than a Map: thousands of finished transactions linger 32 s each. */
+  private readonly timers: Partial<Record<TimerName, NodeJS.Timeout>> = {};
   private ended = false;
 
   protected constructor(
@@ -42,26 +46,23 @@ export abstract class Transaction {
   terminate(): void {
     if (this.ended) return;
     this.ended = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    for (const timer of Object.values(this.timers)) clearTimeout(timer);
     this.onTerminated(this);
   }
 
   /** (Re)starts the named timer. */
-  protected startTimer(name: string, ms: number, fire: () => void): void {
+  protected startTimer(name: TimerName, ms: number, fire: () => void): void {
     this.stopTimer(name);
     const timer = setTimeout(() => {
-      this.timers.delete(name);
+      this.timers[name] = undefined;
       fire();
     }, ms);
     timer.unref?.();
-    this.timers.set(name, timer);
+    this.timers[name] = timer;
   }
 
-  protected stopTimer(name: string): void {
-    const timer = this.timers.get(name);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.timers.delete(name);
+  protected stopTimer(name: TimerName): void {
+    clearTimeout(this.timers[name]);
+    this.timers[name] = undefined;
   }
 }
