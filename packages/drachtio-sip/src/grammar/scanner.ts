@@ -86,6 +86,16 @@ export class Scanner {
     this.skipWhitespace();
     const s = this.s;
     if (s.charCodeAt(this.i) !== 34) this.fail(`expected a quoted string at offset ${this.i}`);
+    // nearly always without quoted-pairs: two native searches instead of a loop over each char
+    const close = s.indexOf('"', this.i + 1);
+    if (close > 0) {
+      const backslash = s.indexOf('\\', this.i + 1);
+      if (backslash < 0 || backslash > close) {
+        const content = s.slice(this.i + 1, close);
+        this.i = close + 1;
+        return content;
+      }
+    }
     let out = '';
     let chunkStart = ++this.i;
     while (this.i < s.length) {
@@ -129,10 +139,15 @@ export class Scanner {
     const s = this.s;
     if (params === undefined) {
       // checking only: one native pass of a pattern that cannot backtrack more than a run of
-      // spaces; if it stops short, the loop below reads the same text and says what is wrong
-      GENERIC_PARAMS.lastIndex = this.i;
-      GENERIC_PARAMS.test(s);
-      const i = skipSpaces(s, GENERIC_PARAMS.lastIndex);
+      // spaces; if it stops short, the loop below reads the same text and says what is wrong.
+      // Without a ';' there is nothing to match, and calling the pattern would cost more than
+      // the check.
+      let i = skipSpaces(s, this.i);
+      if (s.charCodeAt(i) === 59 /* ; */) {
+        GENERIC_PARAMS.lastIndex = i;
+        GENERIC_PARAMS.test(s);
+        i = skipSpaces(s, GENERIC_PARAMS.lastIndex);
+      }
       if (i >= s.length || s.charCodeAt(i) === stop) {
         this.i = i;
         return undefined;

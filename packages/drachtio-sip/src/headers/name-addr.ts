@@ -132,7 +132,7 @@ export function readNameAddr(scanner: Scanner): ParsedNameAddr {
   if (scanner.peek() === 60) {
     const close = s.indexOf('>', scanner.i + 1);
     if (close < 0) scanner.fail('missing ">"');
-    const uri = s.slice(scanner.i + 1, close).trim();
+    const uri = trimmedSlice(s, scanner.i + 1, close);
     if (uri.length === 0) scanner.fail('empty URI');
     scanner.i = close + 1;
     return new ParsedNameAddr(name, uri, true, s, checkParams(scanner), scanner.part);
@@ -157,6 +157,17 @@ export function readNameAddr(scanner: Scanner): ParsedNameAddr {
     checkParams(scanner),
     scanner.part,
   );
+}
+
+/** s[start, end).trim(), without the call when neither end can be whitespace (nearly always). */
+function trimmedSlice(s: string, start: number, end: number): string {
+  const text = s.slice(start, end);
+  return mayBeSpace(s.charCodeAt(start)) || mayBeSpace(s.charCodeAt(end - 1)) ? text.trim() : text;
+}
+
+/** Every char trim() removes is below 33 or above 159. */
+function mayBeSpace(code: number): boolean {
+  return code <= 32 || code >= 160;
 }
 
 /** Checks the parameters at the cursor and moves past them; returns where they start. */

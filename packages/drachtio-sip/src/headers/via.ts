@@ -102,14 +102,43 @@ export function parseVia(value: string): Via {
   return via;
 }
 
+/**
+ * sent-protocol and sent-by as nearly every Via writes them ("SIP/2.0/UDP host:port", before
+ * the parameters, the next via-parm or the end), matched in one native pass. Anything else
+ * (other spacing or case, an IPv6 reference, a port out of range) takes the general path below,
+ * which also gives the errors.
+ */
+const COMMON_VIA =
+  /[ \t]*SIP\/2\.0\/(UDP|TCP|TLS|WSS?|SCTP) ([A-Za-z0-9\-._]+)(?::([0-9]{1,5}))?(?=[;,]|$)/y;
+
 /** One via-parm at the scanner; stops before a ',' that starts the next one. */
 export function readVia(scanner: Scanner): Via {
+  COMMON_VIA.lastIndex = scanner.i;
+  const common = COMMON_VIA.exec(scanner.s);
+  if (common !== null) {
+    const port = common[3] === undefined ? undefined : Number(common[3]);
+    if (port === undefined || port <= 65535) {
+      scanner.i = COMMON_VIA.lastIndex;
+      return viaWithParams(scanner, 'SIP/2.0', common[1], common[2], port);
+    }
+  }
   const protocol = readProtocol(scanner);
   scanner.expect(47, '"/"');
   const transport = readTransport(scanner);
   scanner.skipWhitespace();
   const host = readHost(scanner);
   const port = scanner.accept(58 /* : */) ? scanner.integer('the port', 65535) : undefined;
+  return viaWithParams(scanner, protocol, transport, host, port);
+}
+
+/** Checks the parameters at the cursor (read when first asked for) and moves past them. */
+function viaWithParams(
+  scanner: Scanner,
+  protocol: string,
+  transport: string,
+  host: string,
+  port: number | undefined,
+): Via {
   const paramStart = scanner.i;
   scanner.genericParams(undefined);
   return new ParsedVia(protocol, transport, host, port, scanner.s, paramStart);

@@ -52,7 +52,11 @@ export function parseMessage(input: Buffer | string): SipRequest | SipResponse {
   // decode through the CRLF that ends the last header line, so every line ends alike
   const head = input.toString('utf8', start, headerEnd + 2);
   const bodyStart = headerEnd + 4;
-  const parts = scanHead(head);
+  // UTF-8 decoding gives at most one char per byte; as many chars as bytes means each byte gave
+  // one char at the same position, so the bytes can stand in for the chars (a stray non-ASCII
+  // byte, decoded as U+FFFD, matches no header name either way)
+  const ascii = head.length === headerEnd + 2 - start;
+  const parts = scanHead(head, ascii ? input : undefined, start);
   const available = input.length - bodyStart;
   const length = parts.contentLength < 0 ? available : parts.contentLength;
   if (length > available)
@@ -111,8 +115,11 @@ function build(parts: HeadParts, body: PendingBody | string): SipRequest | SipRe
   return SipRequest.fromWire(method, uri, version, fields, body);
 }
 
-/** `head` is the header section including its last CRLF. */
-function scanHead(head: string): HeadParts {
+/**
+ * `head` is the header section including its last CRLF; `bytes`, when given, holds the same
+ * section char for byte from `offset` on (see wellKnownName).
+ */
+function scanHead(head: string, bytes?: Uint8Array, offset = 0): HeadParts {
   const lineEnd = endOfLine(head, 0);
   const startLine = head.slice(0, lineEnd);
   const response = isStatusLine(startLine);
@@ -137,7 +144,7 @@ function scanHead(head: string): HeadParts {
     } else {
       if (fields.length === MAX_HEADER_FIELDS)
         throw new SipParseError('header-section', `more than ${MAX_HEADER_FIELDS} header fields`);
-      const field = readField(head, i, end);
+      const field = readField(head, i, end, bytes, offset);
       fields.push(field);
       // the mandatory keys are at most 7 characters long ('call-id'), Content-Length's is longer
       const key = field.key;
@@ -166,13 +173,19 @@ function endOfLine(head: string, from: number): number {
   return lf - 1;
 }
 
-function readField(head: string, start: number, end: number): HeaderField {
+function readField(
+  head: string,
+  start: number,
+  end: number,
+  bytes: Uint8Array | undefined,
+  offset: number,
+): HeaderField {
   const colon = head.indexOf(':', start);
   if (colon < 0 || colon >= end) malformedLine(head, start, end);
   let nameEnd = colon;
   while (nameEnd > start && isWhitespace(head.charCodeAt(nameEnd - 1))) nameEnd--;
   // a well-known spelling is a valid token already; anything else is checked char by char
-  const known = wellKnownName(head, start, nameEnd);
+  const known = wellKnownName(head, start, nameEnd, bytes, offset);
   let name: string;
   let key: string;
   if (known !== undefined) {
