@@ -2,6 +2,7 @@ import { SipParseError } from '../errors';
 import { CharClasses, isIn, isTokenChar } from '../grammar/chars';
 import { Params, WithParams, emptyParams, serializeParams } from '../grammar/params';
 import { Scanner, sameChars } from '../grammar/scanner';
+import { plainNumber } from './numeric';
 
 /**
  * One Via entry (a Via header may carry several, comma-separated). branch, received, rport
@@ -116,7 +117,7 @@ export function readVia(scanner: Scanner): Via {
   COMMON_VIA.lastIndex = scanner.i;
   const common = COMMON_VIA.exec(scanner.s);
   if (common !== null) {
-    const port = common[3] === undefined ? undefined : Number(common[3]);
+    const port = common[3] === undefined ? undefined : plainNumber(common[3], 0, common[3].length);
     if (port === undefined || port <= 65535) {
       scanner.i = COMMON_VIA.lastIndex;
       return viaWithParams(scanner, 'SIP/2.0', common[1], common[2], port);
