@@ -5,7 +5,7 @@ import { SipParseError } from '../errors';
  * comma-separated list of tokens. An empty Supported header is legal and yields [].
  */
 export function parseTokenList(value: string, header: string): string[] {
-  const recent = recentLists.get(value);
+  const recent = recentList(value);
   return recent !== undefined ? recent.slice() : readTokenList(value, header, []);
 }
 
@@ -21,25 +21,49 @@ const CANONICAL_LIST = /^(?:[A-Za-z0-9\-.!%*_+`'~]+, )*[A-Za-z0-9\-.!%*_+`'~]+$/
 
 /**
  * A UA sends the same Allow and Supported text in every message, so recently seen lists are kept,
- * split already. Bounded in entries and value length, so invented values cannot grow it.
+ * split already, by length: comparing a value with the few kept of its length costs a fraction of
+ * hashing it for a Map lookup (a fresh string each message). Bounded in entries, entries per
+ * length and value length, so invented values can neither grow it nor slow the lookups down.
  */
-const recentLists = new Map<string, readonly string[]>();
+interface RecentList {
+  readonly text: string;
+  readonly tokens: readonly string[];
+}
 const RECENT_LIMIT = 256;
+const RECENT_PER_LENGTH = 4;
 const RECENT_VALUE_LENGTH = 512;
+let recentLists = new Array<RecentList[] | undefined>(RECENT_VALUE_LENGTH + 1);
+let recentCount = 0;
+
+function recentList(value: string): readonly string[] | undefined {
+  const sameLength = recentLists[value.length];
+  if (sameLength !== undefined)
+    for (const recent of sameLength) if (recent.text === value) return recent.tokens;
+  return undefined;
+}
+
+function remember(value: string, tokens: readonly string[]): void {
+  if (value.length > RECENT_VALUE_LENGTH) return;
+  if (recentCount >= RECENT_LIMIT) {
+    recentLists = new Array<RecentList[] | undefined>(RECENT_VALUE_LENGTH + 1);
+    recentCount = 0;
+  }
+  const sameLength = (recentLists[value.length] ??= []);
+  if (sameLength.length >= RECENT_PER_LENGTH) sameLength.shift();
+  else recentCount++;
+  sameLength.push({ text: value, tokens });
+}
 
 /** Appends the tokens of one header field to `out`. */
 export function readTokenList(value: string, header: string, out: string[]): string[] {
-  const recent = recentLists.get(value);
+  const recent = recentList(value);
   if (recent !== undefined) {
     for (const token of recent) out.push(token);
     return out;
   }
   if (CANONICAL_LIST.test(value)) {
     const tokens = value.split(', ');
-    if (value.length <= RECENT_VALUE_LENGTH) {
-      if (recentLists.size >= RECENT_LIMIT) recentLists.clear();
-      recentLists.set(value, tokens);
-    }
+    remember(value, tokens);
     for (const token of tokens) out.push(token);
     return out;
   }
