@@ -205,6 +205,17 @@ describe('building and changing messages', () => {
     expect(msg.get('subject')!).toBe('b');
   });
 
+  test('headers first read after other fields moved come from their new place', () => {
+    // the parser notes where each typed header is; any change to the fields voids those notes
+    const msg = parseMessage(request(['Max-Forwards: 70', 'Route: <sip:p1;lr>']));
+    msg.remove('via');
+    msg.prepend('Subject', 'first');
+    expect(msg.get('max-forwards')).toBe(70);
+    expect(msg.get('route')!.map((r) => r.uri)).toEqual(['sip:p1;lr']);
+    expect(msg.get('cseq')).toEqual({ seq: 1, method: 'OPTIONS' });
+    expect(msg.get('via')).toBeUndefined();
+  });
+
   test('set accepts typed values and serializes them; the typed cache follows', () => {
     const msg = parseMessage(request());
     const from = msg.get('from');

@@ -245,6 +245,8 @@ export function serializeHeaderValue(key: string, value: unknown): string {
 export interface WellKnownName {
   readonly name: string;
   readonly key: string;
+  /** As in HeaderSpec. */
+  readonly slot: number;
   /** The name's bytes, to match it in the received bytes. */
   readonly bytes: Uint8Array;
 }
@@ -300,9 +302,11 @@ const WELL_KNOWN: readonly string[] = [
 /** By length, so a lookup compares a few candidates in place, before any string is cut out. */
 const WELL_KNOWN_BY_LENGTH: WellKnownName[][] = [];
 for (const name of WELL_KNOWN) {
+  const { key, slot } = headerSpec(name);
   (WELL_KNOWN_BY_LENGTH[name.length] ??= []).push({
     name,
-    key: headerSpec(name).key,
+    key,
+    slot,
     bytes: Buffer.from(name, 'latin1'),
   });
 }

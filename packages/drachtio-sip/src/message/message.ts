@@ -36,6 +36,28 @@ export interface MessageInit {
   body?: string;
 }
 
+/**
+ * Where the parser found each typed header, by HeaderSpec slot: ~index (a negative number) of
+ * its only field, SEVERAL_FIELDS, or undefined when absent. The array becomes the message's cache
+ * of typed values (no typed value is a negative number), so the first read of a header goes
+ * straight to its field instead of comparing every field's key. It costs memory only where no
+ * typed header is ever read (a server reads several of each message).
+ */
+export type FieldPositions = unknown[];
+/**
+ * No field's position (there are at most 256), and a small integer: a double here would turn the
+ * array into one of doubles, and each parsed value stored later would turn it back, copying it.
+ */
+const SEVERAL_FIELDS = -(2 ** 30);
+
+export function noteField(positions: FieldPositions, slot: number, index: number): void {
+  positions[slot] = positions[slot] === undefined ? ~index : SEVERAL_FIELDS;
+}
+
+function isPosition(cached: unknown): boolean {
+  return typeof cached === 'number' && cached < 0;
+}
+
 /** Where the body still sits, undecoded, in the received bytes (decoded on first read). */
 export interface PendingBody {
   source: Buffer;
@@ -50,7 +72,7 @@ export interface PendingBody {
 export abstract class SipMessage {
   version: string;
   private fields: HeaderField[];
-  /** Typed values parsed so far, by HeaderSpec slot. */
+  /** Typed values parsed so far, by HeaderSpec slot; for a parsed message, FieldPositions until then. */
   private typedCache: unknown[] | undefined;
   private bodyText: string | undefined;
   private pendingBody: PendingBody | undefined;
@@ -101,18 +123,12 @@ export abstract class SipMessage {
   get<N extends string>(name: N): GetResult<N> {
     const { key, codec, slot } = headerSpec(name);
     if (codec === undefined) return this.rawValue(key) as GetResult<N>;
-    const cache = this.typedCache;
-    if (cache !== undefined && cache[slot] !== undefined) return cache[slot] as GetResult<N>;
-    let typed: unknown;
-    if (codec.single) {
-      const value = this.firstValue(key);
-      if (value === undefined) return undefined as GetResult<N>;
-      typed = codec.parse(value, key);
-    } else {
-      const values = this.fieldValues(key);
-      if (values === undefined) return undefined as GetResult<N>;
-      typed = codec.parse(values, key);
-    }
+    const cached = this.typedCache?.[slot];
+    if (cached !== undefined && !isPosition(cached)) return cached as GetResult<N>;
+    const values =
+      this.onlyFieldAt(cached) ?? (codec.single ? this.firstValue(key) : this.fieldValues(key));
+    if (values === undefined) return undefined as GetResult<N>;
+    const typed = codec.parse(values, key);
     (this.typedCache ??= new Array<unknown>(TYPED_HEADER_COUNT))[slot] = typed;
     return typed as GetResult<N>;
   }
@@ -198,8 +214,13 @@ export abstract class SipMessage {
   }
 
   /** For the parser: fields come keyed already; the body is decoded only if someone reads it. */
-  protected adopt(fields: HeaderField[], body: PendingBody | string): void {
+  protected adopt(
+    fields: HeaderField[],
+    body: PendingBody | string,
+    positions: FieldPositions | undefined,
+  ): void {
     this.fields = fields;
+    this.typedCache = positions;
     if (typeof body === 'string') {
       this.bodyText = body;
     } else {
@@ -209,8 +230,19 @@ export abstract class SipMessage {
   }
 
   private forget(key: string): void {
+    const cache = this.typedCache;
+    if (cache === undefined) return;
     const slot = headerSpec(key).slot;
-    if (slot >= 0 && this.typedCache !== undefined) this.typedCache[slot] = undefined;
+    if (slot >= 0) cache[slot] = undefined;
+    // the fields have moved: where the parser found the others no longer holds
+    for (let s = 0; s < cache.length; s++) if (isPosition(cache[s])) cache[s] = undefined;
+  }
+
+  /** The value of the header's only field, when the parser noted where that is. */
+  private onlyFieldAt(position: unknown): string | undefined {
+    return isPosition(position) && position !== SEVERAL_FIELDS
+      ? this.fields[~(position as number)].value
+      : undefined;
   }
 
   private rawValue(key: string): string | undefined {
@@ -293,10 +325,11 @@ export class SipRequest extends SipMessage {
     version: string,
     fields: HeaderField[],
     body: PendingBody | string,
+    positions?: FieldPositions,
   ): SipRequest {
     const request = new SipRequest(method, uri);
     request.version = version;
-    request.adopt(fields, body);
+    request.adopt(fields, body, positions);
     return request;
   }
 
@@ -331,10 +364,11 @@ export class SipResponse extends SipMessage {
     version: string,
     fields: HeaderField[],
     body: PendingBody | string,
+    positions?: FieldPositions,
   ): SipResponse {
     const response = new SipResponse(status, reason);
     response.version = version;
-    response.adopt(fields, body);
+    response.adopt(fields, body, positions);
     return response;
   }
 

@@ -1,8 +1,8 @@
 import { SipParseError } from '../errors';
 import { isTokenChar, isWhitespace } from '../grammar/chars';
-import { headerSpec, wellKnownName } from '../headers/registry';
+import { TYPED_HEADER_COUNT, headerSpec, wellKnownName } from '../headers/registry';
 import { HeaderField } from './header-field';
-import { PendingBody, SipRequest, SipResponse } from './message';
+import { FieldPositions, PendingBody, SipRequest, SipResponse, noteField } from './message';
 import {
   RequestLine,
   StatusLine,
@@ -93,16 +93,20 @@ function parseText(input: string): SipRequest | SipResponse {
   return build(parts, bytes.toString('utf8', 0, contentLength));
 }
 
-/** What the header section says before the body is cut out: the start line, the fields, Content-Length (-1 if none). */
+/**
+ * What the header section says before the body is cut out: the start line, the fields, where the
+ * typed headers are among them, Content-Length (-1 if none).
+ */
 interface HeadParts {
   statusLine: StatusLine | undefined;
   requestLine: RequestLine | undefined;
   fields: HeaderField[];
+  positions: FieldPositions;
   contentLength: number;
 }
 
 function build(parts: HeadParts, body: PendingBody | string): SipRequest | SipResponse {
-  const { statusLine, fields } = parts;
+  const { statusLine, fields, positions } = parts;
   if (statusLine !== undefined)
     return SipResponse.fromWire(
       statusLine.status,
@@ -110,9 +114,10 @@ function build(parts: HeadParts, body: PendingBody | string): SipRequest | SipRe
       statusLine.version,
       fields,
       body,
+      positions,
     );
   const { method, uri, version } = parts.requestLine as RequestLine;
-  return SipRequest.fromWire(method, uri, version, fields, body);
+  return SipRequest.fromWire(method, uri, version, fields, body, positions);
 }
 
 /**
@@ -126,6 +131,7 @@ function scanHead(head: string, bytes?: Uint8Array, offset = 0): HeadParts {
   const statusLine = response ? parseStatusLine(startLine) : undefined;
   const requestLine = response ? undefined : parseRequestLine(startLine);
   const fields: HeaderField[] = [];
+  const positions: FieldPositions = new Array<unknown>(TYPED_HEADER_COUNT);
   let seen = 0;
   let contentLength = -1;
   let i = lineEnd + 2;
@@ -144,7 +150,7 @@ function scanHead(head: string, bytes?: Uint8Array, offset = 0): HeadParts {
     } else {
       if (fields.length === MAX_HEADER_FIELDS)
         throw new SipParseError('header-section', `more than ${MAX_HEADER_FIELDS} header fields`);
-      const field = readField(head, i, end, bytes, offset);
+      const field = readField(head, i, end, bytes, offset, positions, fields.length);
       fields.push(field);
       // the mandatory keys are at most 7 characters long ('call-id'), Content-Length's is longer
       const key = field.key;
@@ -158,7 +164,7 @@ function scanHead(head: string, bytes?: Uint8Array, offset = 0): HeadParts {
     const missing = MANDATORY_NAMES.filter((_, bit) => (seen & (1 << bit)) === 0);
     throw new SipParseError('header-section', `missing mandatory header ${missing.join(', ')}`);
   }
-  return { statusLine, requestLine, fields, contentLength };
+  return { statusLine, requestLine, fields, positions, contentLength };
 }
 
 /** Index of the CRLF ending the line at `from`; a bare LF is malformed. */
@@ -173,12 +179,15 @@ function endOfLine(head: string, from: number): number {
   return lf - 1;
 }
 
+/** The header line head[start, end), the field at `index`; a typed header's position is noted. */
 function readField(
   head: string,
   start: number,
   end: number,
   bytes: Uint8Array | undefined,
   offset: number,
+  positions: FieldPositions,
+  index: number,
 ): HeaderField {
   const colon = head.indexOf(':', start);
   if (colon < 0 || colon >= end) malformedLine(head, start, end);
@@ -188,16 +197,17 @@ function readField(
   const known = wellKnownName(head, start, nameEnd, bytes, offset);
   let name: string;
   let key: string;
+  let slot: number;
   if (known !== undefined) {
-    name = known.name;
-    key = known.key;
+    ({ name, key, slot } = known);
   } else {
     for (let c = start; c < nameEnd; c++)
       if (!isTokenChar(head.charCodeAt(c))) malformedLine(head, start, end);
     if (nameEnd === start) malformedLine(head, start, end);
     name = head.slice(start, nameEnd);
-    key = headerSpec(name).key;
+    ({ key, slot } = headerSpec(name));
   }
+  if (slot >= 0) noteField(positions, slot, index);
   let i = colon + 1;
   while (i < end && isWhitespace(head.charCodeAt(i))) i++;
   let valueEnd = end;
