@@ -43,7 +43,6 @@ interface ServerContext {
   transaction: ServerTransaction;
   /** Our To tag for responses that create a dialog (the request's own tag inside a dialog). */
   localTag: string;
-  dialog?: Dialog;
   mergeKey?: string;
   canceled: boolean;
   /**
@@ -61,6 +60,8 @@ interface OpenRequest {
   inbound: InboundMessage;
   /** The Via values our responses carry (RFC 3581 received and rport filled in). */
   vias: string[];
+  /** The dialog the request is in, or the one its responses create. */
+  dialog?: Dialog;
   /** This re-INVITE holds its dialog's one-at-a-time lock until its final response. */
   holdsReinvite: boolean;
   /** Answers 408 when the application never sends a final response, so nothing waits for ever. */
@@ -155,8 +156,8 @@ export class UserAgentServer {
     addContentType(headers, data.body);
     const dialog =
       createsDialog || (subscribes && open.essentials.toTag === undefined)
-        ? (context.dialog ?? this.createDialog(context, open))
-        : context.dialog;
+        ? (open.dialog ?? this.createDialog(context, open))
+        : open.dialog;
     const reliable =
       isInvite &&
       status > 100 &&
@@ -231,7 +232,7 @@ export class UserAgentServer {
         reason: 'Server Internal Error - CSeq out of order',
       });
     }
-    context.dialog = dialog;
+    open.dialog = dialog;
     if (request.method === 'PRACK') return this.receivePrack(context, open, dialog);
     const endsSubscription =
       request.method === 'NOTIFY' &&
@@ -315,9 +316,10 @@ export class UserAgentServer {
     if (!invite) return this.answerLocally(context, { status: 481 });
     this.answerLocally(context, { status: 200 });
     if (!invite.open) return;
+    const { dialog } = invite.open;
     invite.canceled = true;
     this.answerLocally(invite, { status: 487 });
-    if (invite.dialog?.state === 'early') this.core.dialogs.end(invite.dialog, 'canceled');
+    if (dialog?.state === 'early') this.core.dialogs.end(dialog, 'canceled');
     this.core.emit('cancel', {
       transactionId: invite.id,
       raw: open.inbound.data.toString(),
@@ -360,12 +362,13 @@ export class UserAgentServer {
 
   private abandon(context: ServerContext): void {
     if (!context.open) return;
+    const { dialog } = context.open;
     this.core.logger.warn(
       { transactionId: context.id, method: context.method },
       'no final response from the application: answering 408',
     );
     this.answerLocally(context, { status: 408 });
-    if (context.dialog?.state === 'early') this.core.dialogs.end(context.dialog, 'call rejected');
+    if (dialog?.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
   }
 
   /** The transaction has its final response: the request, its deadline and any re-INVITE lock go. */
@@ -374,7 +377,7 @@ export class UserAgentServer {
     if (!open) return;
     context.open = undefined;
     clearTimeout(open.deadline);
-    if (open.holdsReinvite && context.dialog) context.dialog.reinvite = undefined;
+    if (open.holdsReinvite && open.dialog) open.dialog.reinvite = undefined;
   }
 
   private contextEnded(context: ServerContext): void {
@@ -392,7 +395,7 @@ export class UserAgentServer {
       transactionId: context.id,
       method: context.method,
       callId: open.essentials.callId,
-      dialogId: context.dialog?.id,
+      dialogId: open.dialog?.id,
       inviteTransactionId,
       raw: inbound.data.toString(),
       source: inbound.source,
@@ -456,7 +459,7 @@ export class UserAgentServer {
       { transport: source.transport, connection },
       context.id,
     );
-    context.dialog = dialog;
+    open.dialog = dialog;
     this.core.dialogs.add(dialog);
     return dialog;
   }
