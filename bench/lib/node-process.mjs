@@ -52,8 +52,11 @@ export async function startTarget(name, script, args = []) {
     pid: child.pid,
     info,
     ask,
-    /** Memory after forced garbage collection: rss, heapUsed, heapTotal, external, arrayBuffers. */
-    memory: () => ask('memory'),
+    /**
+     * rss, heapUsed, heapTotal, external, arrayBuffers: after a forced garbage collection, or
+     * as they are with `{ gc: false }`.
+     */
+    memory: ({ gc = true } = {}) => ask('memory', { gc }),
     counters: () => ask('counters'),
     heapSnapshot: (path) => ask('snapshot', { path }),
     startCpuProfile: () => ask('cpu-profile-start'),

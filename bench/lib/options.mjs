@@ -23,7 +23,7 @@ const FULL = {
   // Long enough for the transactions of the last calls to end (64*T1 = 32 s), see calls-held.mjs.
   lingerSeconds: 36,
   soakMinutes: 2,
-  soakSampleSeconds: 10,
+  soakSampleSeconds: 2,
   profileSeconds: 20,
   snapshotCalls: 2000,
 };
@@ -35,7 +35,7 @@ const SMOKE = {
   heldRate: 50,
   lingerSeconds: 1,
   soakMinutes: 1 / 6,
-  soakSampleSeconds: 3,
+  soakSampleSeconds: 1,
   profileSeconds: 3,
   snapshotCalls: 100,
 };

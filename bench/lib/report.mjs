@@ -100,17 +100,24 @@ export function renderMarkdown(results) {
 
   if (results.soak) {
     const soak = results.soak;
-    lines.push(`## Soak (${soak.rate} cps for ${soak.seconds} s through (a))`, '');
+    lines.push(
+      `## Soak (${soak.rate} cps for ${soak.seconds} s through (a))`,
+      '',
+      'Memory sampled every 2 s without forcing a GC, after a 40 s warm-up. RSS: the peak of each half of the samples. Live heap: the heap after each of V8\'s own full collections (v8.GCProfiler), fitted linearly.',
+      '',
+    );
     if (soak.error) lines.push(`Error: ${soak.error}`, '');
     else {
       table(
-        ['process', 'RSS at steady start MiB', 'RSS at end MiB', 'RSS growth', 'RSS slope KiB/min', 'heap slope KiB/min', 'holds'],
+        ['process', 'RSS peak, 1st half MiB', 'RSS peak, 2nd half MiB', 'RSS growth', 'full GCs', 'live heap, first MiB', 'live heap, last MiB', 'live heap slope KiB/min', 'holds'],
         Object.entries(soak.growth).map(([name, g]) => [
           name,
           mib(g.rssStart),
           mib(g.rssEnd),
           `${(g.rssGrowth * 100).toFixed(1)} %`,
-          Math.round((g.rssSlopePerMinute ?? 0) / 1024),
+          g.fullGcs ?? 0,
+          mib(g.liveHeapFirst ?? 0),
+          mib(g.liveHeapLast ?? 0),
           Math.round(g.heapSlopePerMinute / 1024),
           settings.smoke ? 'n/a (smoke)' : g.holds ? 'yes' : '**no**',
         ]),

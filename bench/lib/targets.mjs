@@ -28,7 +28,7 @@ function judge(results) {
     },
     {
       target: `no RSS growth at half the max rate (soak ${results.soak ? `${results.soak.seconds} s at ${results.soak.rate} cps` : 'not run'})`,
-      required: 'RSS +<= 5 %, heap slope <= 512 KiB/min',
+      required: 'RSS peak +<= 5 %, live heap slope <= 512 KiB/min',
       measured: results.soak
         ? Object.entries(results.soak.growth)
             .map(([name, g]) => `${name} RSS ${(g.rssGrowth * 100).toFixed(1)} %, heap ${(g.heapSlopePerMinute / KIB).toFixed(0)} KiB/min`)

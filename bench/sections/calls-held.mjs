@@ -79,7 +79,7 @@ export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDi
 
 async function readAll(parts) {
   const entries = await Promise.all(Object.entries(parts).map(async ([name, part]) => [name, await part.memory()]));
-  return Object.fromEntries(entries.map(([name, { rss, heapUsed, external }]) => [name, { rss, heapUsed, external }]));
+  return Object.fromEntries(entries.map(([name, { rss, heapUsed, heapTotal, external }]) => [name, { rss, heapUsed, heapTotal, external }]));
 }
 
 async function snapshotAll(parts, dir, label) {

@@ -1,7 +1,7 @@
 // The runner's side channel into a process under test (see lib/node-process.mjs).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { writeHeapSnapshot } from 'node:v8';
+import { GCProfiler, writeHeapSnapshot } from 'node:v8';
 
 let profiler;
 
@@ -14,7 +14,7 @@ export function serveRunner({ counters = () => ({}), stop }) {
     const reply = (data) => process.send({ ...data, id: message.id });
     switch (message.type) {
       case 'memory':
-        reply(measureMemory());
+        reply(measureMemory(message.gc !== false));
         break;
       case 'counters':
         reply(counters());
@@ -59,12 +59,31 @@ export function reportReady(info) {
   process.send({ type: 'ready', ...info });
 }
 
-/** Memory once garbage is gone: run a full GC twice (the second sweeps what finalizers freed). */
-function measureMemory() {
-  global.gc?.();
-  global.gc?.();
+/**
+ * Memory once garbage is gone: run a full GC twice (the second sweeps what finalizers freed).
+ * Without `collect`, memory as it is (a soak under load must not stall the process it measures),
+ * plus the heap V8's own last full collection since the previous reading left behind: the live
+ * data, read without forcing anything.
+ */
+function measureMemory(collect) {
+  if (collect) {
+    global.gc?.();
+    global.gc?.();
+  }
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-  return { rss, heapUsed, heapTotal, external, arrayBuffers, gc: typeof global.gc === 'function' };
+  const reading = { rss, heapUsed, heapTotal, external, arrayBuffers, gc: typeof global.gc === 'function' };
+  return collect ? reading : { ...reading, heapAfterFullGc: heapAfterLastFullGc() };
+}
+
+let gcWatch;
+
+/** usedHeapSize after the last mark-compact since the previous call; undefined when none ran. */
+function heapAfterLastFullGc() {
+  const collections = gcWatch?.stop().statistics ?? [];
+  gcWatch = new GCProfiler();
+  gcWatch.start();
+  const full = collections.filter((c) => c.gcType === 'MarkSweepCompact').at(-1);
+  return full?.afterGC.heapStatistics.usedHeapSize;
 }
 
 /** The SDP the answering targets send: the seed's example, one audio stream. */
