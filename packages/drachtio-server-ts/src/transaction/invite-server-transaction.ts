@@ -43,6 +43,9 @@ export class InviteServerTransaction extends Transaction {
     this.channel.send(data);
     if (status < 200) return true;
     if (status < 300) {
+      // RFC 6026 8.5: in Accepted, INVITE retransmissions are absorbed without an answer; the 2xx
+      // goes out again from the dialog until the ACK. Nothing here needs it for the next 32 s.
+      this.lastResponse = undefined;
       this.state = 'accepted';
       this.startTimer('L', transactionTimeout(this.settings), () => this.terminate());
       return true;
