@@ -133,8 +133,9 @@ export class AppConnection extends EventEmitter {
   private write(message: { envelope: Envelope; sip?: string }): void {
     if (this.closed) return;
     if (this.socket.writableLength > this.options.maxWriteBuffer) {
-      this.socket.destroy();
+      // The reason first: destroying the socket reports it closed.
       this.finish(`application is not reading: more than ${this.options.maxWriteBuffer} bytes queued`);
+      this.socket.destroy();
       return;
     }
     this.writer.write(message);
@@ -176,8 +177,9 @@ export class AppConnection extends EventEmitter {
   /** Silence for two intervals means the peer is gone even if TCP has not noticed yet. */
   private keepalive(): void {
     if (Date.now() - this.lastHeard > 2 * this.options.keepaliveInterval) {
+      this.finish('keepalive timeout: no traffic from the application');
       this.socket.destroy();
-      return this.finish('keepalive timeout: no traffic from the application');
+      return;
     }
     if (!this.authenticated || this.pendingPing) return;
     this.pendingPing = `s${++this.pingCounter}`;
