@@ -2,6 +2,7 @@
 // can ask them to collect garbage and report memory, write a heap snapshot or a CPU profile,
 // report their counters, and stop.
 import { fork } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,11 +12,19 @@ const REPLY_TIMEOUT_MS = 120000;
 
 /** Fork targets/<script> and resolve once it sent 'ready' (with whatever it reports: ports, ...). */
 export async function startTarget(name, script, args = []) {
-  const child = fork(join(targets, script), args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // BENCH_NODE_FLAGS: more node/V8 flags for every target (e.g. --trace-gc, with BENCH_LOG_DIR).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = fork(join(targets, script), args, { execArgv: ['--expose-gc', ...flags], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   const keep = (chunk) => (output = (output + chunk).slice(-8000));
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
+  // BENCH_LOG_DIR=<dir>: every target's whole output in <dir>/<name>-<pid>.log, to find out why a step failed.
+  if (process.env.BENCH_LOG_DIR) {
+    const file = createWriteStream(join(process.env.BENCH_LOG_DIR, `${name}-${child.pid}.log`));
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+  }
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
 
   const pending = new Map();

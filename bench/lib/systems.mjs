@@ -42,7 +42,7 @@ export const SYSTEMS = {
 };
 
 export function startServer() {
-  return startTarget('server', 'server.mjs', ['--secret', SECRET]);
+  return startTarget('server', 'server.mjs', ['--secret', SECRET, ...(process.env.BENCH_SERVER_LOG_LEVEL ? ['--log-level', process.env.BENCH_SERVER_LOG_LEVEL] : [])]);
 }
 
 export function startApp(name, server, args) {
