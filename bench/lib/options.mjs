@@ -6,10 +6,10 @@ export const USAGE = `usage: node run.mjs [options]
   --only <sections>     comma list of: parser, rate, held, soak (default: all)
   --systems <list>      call-rate systems, comma list of: app, b2bua, engine, sipp (default: all)
   --steps <rates>       call-rate steps in calls/s, comma list
-  --step-seconds <s>    length of each call-rate step
+  --step-seconds <s>    length of each call-rate step (default 20)
   --calls <n>           calls held at once in section 2
   --held-rate <cps>     rate at which those calls are set up (default 500, at most (a)'s max clean rate)
-  --soak <minutes>      soak length (default 2; 0 skips it)
+  --soak <minutes>      soak length (default 10; 0 skips it)
   --soak-rate <cps>     soak rate (default: half of (a)'s max clean rate)
   --profile             also run (a) and (b) under --cpu-prof and take heap snapshots of 2,000 held
                         calls (about 4 minutes more); writes results/profiles/ and results/profile.md
@@ -17,12 +17,12 @@ export const USAGE = `usage: node run.mjs [options]
 
 const FULL = {
   steps: [100, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000],
-  stepSeconds: 10,
+  stepSeconds: 20,
   heldCalls: 10000,
   heldRate: 500,
   // Long enough for the transactions of the last calls to end (64*T1 = 32 s), see calls-held.mjs.
   lingerSeconds: 36,
-  soakMinutes: 2,
+  soakMinutes: 10,
   soakSampleSeconds: 2,
   profileSeconds: 20,
   snapshotCalls: 2000,
