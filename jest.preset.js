@@ -6,7 +6,7 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/src'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', target: 'ES2022', sourceMap: true } }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2022', sourceMap: true, isolatedModules: true } }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
