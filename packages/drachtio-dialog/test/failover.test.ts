@@ -96,9 +96,10 @@ describe('failover', () => {
     const dialog = created.dialog as { id: string; callId: string; local: { sdp: string } };
     // An instance that dies before the session is written takes the call with it: wait for the write.
     await untilStored(dialog.callId, dialog.id);
-    // A dies without a goodbye; B takes its place before the caller's next request.
-    first.kill('SIGKILL');
+    // B is up before A dies without a goodbye (a process started only after the kill may not be
+    // connected within the caller's 3 s on a busy machine); the caller's next request goes to B.
     await startInstance('B', reports);
+    first.kill('SIGKILL');
 
     const info = await waitFor(reports, (r) => r.event === 'info');
     const ended = await waitFor(reports, (r) => r.event === 'terminate');
@@ -124,10 +125,12 @@ describe('failover', () => {
     );
     const [uas, uac] = legs.map((leg) => leg.dialog as { id: string; callId: string; peerId: string });
     expect(uas.peerId).toBe(uac.id);
-    // Both legs share the caller's session; wait until both are written, then kill A.
+    // Both legs share the caller's session; wait until both are written. The survivor is up
+    // before A dies (as in a real deployment): the caller hangs up 3 s after its ACK, and a
+    // process started only after the kill may not be connected by then on a busy machine.
     await untilStored(uas.callId, uac.id);
-    first.kill('SIGKILL');
     await startInstance('B', reports, callee.uri('carol'));
+    first.kill('SIGKILL');
 
     const ends = await Promise.all(
       [uas.id, uac.id].map((id) => waitFor(reports, (r) => r.event === 'terminate' && (r.dialog as { id: string }).id === id)),
