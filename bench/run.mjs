@@ -83,6 +83,31 @@ async function main() {
   writeFileSync(join(resultsDir, `${options.out}.md`), renderMarkdown(results));
   log(`wrote results/${options.out}.json and results/${options.out}.md`);
   for (const t of results.targets) log(`target ${t.target}: ${t.measured} (${t.holds === null ? 'not measured' : t.holds ? 'holds' : 'does not hold'})`);
+  if (options.smoke) {
+    const problems = smokeProblems(results);
+    for (const problem of problems) log(`smoke: ${problem}`);
+    if (problems.length > 0) process.exitCode = 1;
+  }
+}
+
+/**
+ * A smoke run measures nothing, but at 50 calls/s every call must go through: anything else
+ * means the bench (or what it drives) is broken, and the smoke run, which CI runs, fails.
+ */
+function smokeProblems(results) {
+  const problems = [];
+  for (const [name, section] of Object.entries({ parser: results.parser, 'call rate': results.callRate, 'calls held': results.callsHeld, soak: results.soak })) {
+    if (section?.error) problems.push(`${name} failed: ${section.error}`);
+  }
+  if (Array.isArray(results.callRate)) {
+    for (const system of results.callRate) if (!system.maxCleanRate) problems.push(`${system.label}: ${system.limitedBy}`);
+  }
+  const held = results.callsHeld;
+  if (held && !held.error && (held.established < held.calls || held.sipp.failedCalls > 0)) {
+    problems.push(`calls held: ${held.established} of ${held.calls} established, ${held.sipp.failedCalls} failed`);
+  }
+  if (results.soak && !results.soak.error && results.soak.sipp.failedCalls > 0) problems.push(`soak: ${results.soak.sipp.failedCalls} failed calls`);
+  return problems;
 }
 
 // Ctrl-C: exit through process.exit so every 'exit' hook kills what this run started.
@@ -90,7 +115,7 @@ process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error) => {
     console.error(error.message);
     process.exit(1);

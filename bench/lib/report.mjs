@@ -26,7 +26,8 @@ export function renderMarkdown(results) {
     results.targets.map((t) => [t.target, t.required, t.measured, t.holds === null ? (settings.smoke ? 'n/a (smoke)' : 'not measured') : t.holds ? 'yes' : '**no**']),
   );
 
-  if (results.callRate) {
+  if (results.callRate?.error) lines.push('## 1. Call rate', '', `Error: ${results.callRate.error}`, '');
+  else if (results.callRate) {
     lines.push('## 1. Call rate (sipp -sn uac: INVITE, 100/180, 200, ACK, BYE, 200)', '');
     lines.push(
       'Max clean rate: the highest step with zero failed calls, zero retransmissions, zero timeouts and ' +

@@ -2,7 +2,7 @@
 // call's setup time (-trace_rtt) and its final screen (-trace_screen) into a scratch
 // directory; the result is read from those files, never from the interactive screen.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeUdpPort } from './ports.mjs';
@@ -24,6 +24,7 @@ process.once('exit', () => {
 const SOCKET_BUFFER = ['-buff_size', '4194304'];
 
 function spawnSipp(args, dir) {
+  if (!existsSync(SIPP)) throw new Error(`sipp not found at ${SIPP}: apt-get install sip-tester, or set SIPP_BINARY`);
   const child = spawn(SIPP, [...args, ...SOCKET_BUFFER], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -91,8 +92,9 @@ export async function runSippUac({ remote, rate, calls, pauseMs = 0, limit, time
 /** A running UAC the caller stops: for held calls and the soak, where the run is watched live. */
 export async function startSippUac(options) {
   let done;
-  const pid = await new Promise((resolve) => {
+  const pid = await new Promise((resolve, reject) => {
     done = runSippUac({ ...options, onStart: resolve });
+    done.catch(reject); // sipp that never started: the caller hears it here
   });
   return { pid, done };
 }

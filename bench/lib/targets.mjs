@@ -10,8 +10,9 @@ export function judgeTargets(results) {
 }
 
 function judge(results) {
-  const rate = (kind) => results.callRate?.find((r) => r.kind === kind);
+  const rate = (kind) => (Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === kind) : undefined);
   const perDialog = results.callsHeld?.bytesPerCall?.steady;
+  const soak = results.soak?.growth ? results.soak : undefined; // a failed soak has none
   const worstPerDialog = perDialog
     ? Math.max(...Object.values(perDialog).flatMap(({ rss, heap }) => [rss, heap]))
     : undefined;
@@ -27,14 +28,14 @@ function judge(results) {
       holds: worstPerDialog === undefined ? null : worstPerDialog <= 4 * KIB,
     },
     {
-      target: `no RSS growth at half the max rate (soak ${results.soak ? `${results.soak.seconds} s at ${results.soak.rate} cps` : 'not run'})`,
+      target: `no RSS growth at half the max rate (soak ${soak ? `${soak.seconds} s at ${soak.rate} cps` : 'not run'})`,
       required: 'RSS peak +<= 5 %, live heap slope <= 512 KiB/min',
-      measured: results.soak
-        ? Object.entries(results.soak.growth)
+      measured: soak
+        ? Object.entries(soak.growth)
             .map(([name, g]) => `${name} RSS ${(g.rssGrowth * 100).toFixed(1)} %, heap ${(g.heapSlopePerMinute / KIB).toFixed(0)} KiB/min`)
             .join('; ')
         : 'not run',
-      holds: results.soak ? results.soak.holds : null,
+      holds: soak ? soak.holds : null,
     },
   ];
 }
