@@ -91,7 +91,8 @@ export class ControlPlane {
   private accept(socket: Socket): void {
     const connection = new AppConnection(socket, this.context.options, this.context.logger);
     this.connections.add(connection);
-    connection.log.info('application connected');
+    // Connections that never authenticate (port probes, health checks) stay out of the info log.
+    connection.log.debug('application connected');
     connection.on('command', (envelope) => connection.track(this.commands.execute(connection, envelope)));
     connection.on('close', (reason) => this.release(connection, reason));
   }
@@ -103,7 +104,8 @@ export class ControlPlane {
     routes.remove(connection);
     apps.remove(connection);
     const unanswered = affinity.release(connection);
-    connection.log.info({ reason, unanswered: unanswered.length }, 'application disconnected');
+    const level = connection.isAuthenticated ? 'info' : 'debug';
+    connection.log[level]({ reason, unanswered: unanswered.length }, 'application disconnected');
     for (const transactionId of unanswered) {
       engine
         .respond({ transactionId, status: options.disconnectStatus })
