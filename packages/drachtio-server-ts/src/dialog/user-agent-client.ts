@@ -7,9 +7,11 @@
 import type { AckData, CancelData, SendRequestData, SendRequestResult } from 'drachtio-protocol';
 import {
   headerKey,
+  parseCSeq,
   parseMessage,
   parseNameAddr,
   splitList,
+  type CSeq,
   type SipRequest,
   type SipResponse,
 } from 'drachtio-sip';
@@ -238,8 +240,9 @@ export class UserAgentClient {
     deliver: (response: EngineResponse) => void,
   ): Promise<ClientContext> {
     // Checked first: a malformed value is the application's mistake whatever the target.
-    const callId = chosenCallId(headers);
-    const cseq = chosenCSeq(headers, method);
+    const { identity, others: lines } = separateIdentity(headers.lines);
+    const callId = chosenCallId(identity.get('call-id') ?? []);
+    const cseq = chosenCSeq(identity.get('cseq') ?? [], method);
     const route = headers.values.get('route');
     const target = proxy ?? (route ? (splitList(route)[0] ?? uri) : uri);
     let destination: Destination;
@@ -254,7 +257,6 @@ export class UserAgentClient {
       );
     }
     const from = headers.values.get('from') ?? `<sip:drachtio@${hostport(local.host, local.port)}>`;
-    const lines = headers.lines.filter((line) => !WRITTEN_BY_ENGINE.has(lineKey(line)));
     if (TARGET_REFRESH_METHODS.has(method) && !headers.values.has('contact'))
       lines.push(this.core.transport.contactFor(destination));
     const parts: RequestParts = {
@@ -739,16 +741,24 @@ export class UserAgentClient {
  */
 const WRITTEN_BY_ENGINE: ReadonlySet<string> = new Set(['from', 'to', 'call-id', 'cseq']);
 
-/** The header key of a "Name: value" line from headerList. */
-function lineKey(line: string): string {
-  return headerKey(line.slice(0, line.indexOf(':')));
-}
-
-/** The application's lines for one header (by key), so a repeated Call-ID or CSeq is noticed. */
-function valuesOf(headers: HeaderList, key: string): string[] {
-  return headers.lines
-    .filter((line) => lineKey(line) === key)
-    .map((line) => line.slice(line.indexOf(':') + 1).trim());
+/**
+ * The application's "Name: value" lines split in one pass: the values of the headers the engine
+ * writes itself, by header key (all of them, so a repeated Call-ID or CSeq is noticed), and
+ * every other line as it was.
+ */
+function separateIdentity(lines: readonly string[]): {
+  identity: Map<string, string[]>;
+  others: string[];
+} {
+  const identity = new Map<string, string[]>();
+  const others: string[] = [];
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const key = headerKey(line.slice(0, colon));
+    if (!WRITTEN_BY_ENGINE.has(key)) others.push(line);
+    else identity.set(key, [...(identity.get(key) ?? []), line.slice(colon + 1).trim()]);
+  }
+  return { identity, others };
 }
 
 /**
@@ -764,8 +774,7 @@ const MAX_CSEQ = 2 ** 31 - 1;
  * The Call-ID an application gave a request outside a dialog (an authentication retry, a
  * registration refresh), or undefined for a fresh one. Refused when it is no valid Call-ID.
  */
-function chosenCallId(headers: HeaderList): string | undefined {
-  const values = valuesOf(headers, 'call-id');
+function chosenCallId(values: readonly string[]): string | undefined {
   if (values.length === 0) return undefined;
   const [value] = values;
   if (values.length > 1 || value === undefined || !CALL_ID.test(value)) {
@@ -782,18 +791,24 @@ function chosenCallId(headers: HeaderList): string | undefined {
  * value must be "<number> <METHOD>" naming the request's own method: the engine writes the
  * header from the method it sends, and a silently different one would mislead the caller.
  */
-function chosenCSeq(headers: HeaderList, method: string): number | undefined {
-  const values = valuesOf(headers, 'cseq');
+function chosenCSeq(values: readonly string[], method: string): number | undefined {
   if (values.length === 0) return undefined;
-  const match = values.length === 1 ? /^(\d{1,10})[ \t]+([A-Za-z]+)$/.exec(values[0] ?? '') : null;
-  const seq = Number(match?.[1]);
-  if (!match || match[2] !== method || seq > MAX_CSEQ) {
+  const cseq = values.length === 1 ? cseqOrUndefined(values[0] ?? '') : undefined;
+  if (!cseq || cseq.method !== method || cseq.seq > MAX_CSEQ) {
     throw new EngineError(
       'invalid-argument',
       `invalid CSeq ${JSON.stringify(values.join(', '))}: expected "<number below 2^31> ${method}"`,
     );
   }
-  return seq;
+  return cseq.seq;
+}
+
+function cseqOrUndefined(value: string): CSeq | undefined {
+  try {
+    return parseCSeq(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A SUBSCRIBE is found again by its Call-ID and our From tag (the To tag of the NOTIFY). */

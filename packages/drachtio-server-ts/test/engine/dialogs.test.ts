@@ -4,7 +4,7 @@
  */
 import type { Engine } from '../../src/engine';
 import type { EngineResponse } from '../../src/engine-api';
-import { SDP, startEngine, TestApp, waitFor } from './helpers';
+import { SDP, startEngine, TestApp, udpPortOf, waitFor } from './helpers';
 import { UdpPeer } from './udp-client';
 
 let engine: Engine;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   engine = await startEngine();
   app = new TestApp(engine);
   peer = await UdpPeer.open();
-  enginePort = Number(/:(\d+);transport=udp$/.exec(engine.contacts[0] ?? '')?.[1]);
+  enginePort = udpPortOf(engine);
 });
 afterAll(async () => {
   await peer.close();

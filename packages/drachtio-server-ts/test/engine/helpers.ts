@@ -41,6 +41,11 @@ export function remoteOf(engine: Engine, transport: 'udp' | 'tcp' = 'udp'): stri
   return contact.replace(/^sip:/, '').replace(/;.*$/, '');
 }
 
+/** The port of the engine's UDP contact. */
+export function udpPortOf(engine: Engine): number {
+  return Number(remoteOf(engine, 'udp').split(':').pop());
+}
+
 export type Answer =
   Omit<RespondData, 'transactionId'> | Array<Omit<RespondData, 'transactionId'>> | undefined;
 

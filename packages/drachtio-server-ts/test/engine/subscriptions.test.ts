@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../../src/engine';
 import type { EngineResponse } from '../../src/engine-api';
-import { startEngine, TestApp, waitFor } from './helpers';
+import { startEngine, TestApp, udpPortOf, waitFor } from './helpers';
 import { UdpPeer } from './udp-client';
 
 let engine: Engine;
@@ -17,7 +17,7 @@ beforeEach(async () => {
   engine = await startEngine();
   app = new TestApp(engine);
   peer = await UdpPeer.open();
-  enginePort = Number(/:(\d+);transport=udp$/.exec(engine.contacts[0] ?? '')?.[1]);
+  enginePort = udpPortOf(engine);
 });
 afterEach(async () => {
   await peer.close();

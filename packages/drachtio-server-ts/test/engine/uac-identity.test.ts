@@ -6,7 +6,7 @@
 import type { Engine } from '../../src/engine';
 import { EngineError, type EngineResponse } from '../../src/engine-api';
 import type { HeaderMap } from 'drachtio-protocol';
-import { SDP, startEngine, waitFor } from './helpers';
+import { SDP, startEngine, udpPortOf, waitFor } from './helpers';
 import { UdpPeer } from './udp-client';
 
 let engine: Engine;
@@ -20,20 +20,6 @@ afterAll(async () => {
   await peer.close();
   await engine.stop();
 });
-
-function enginePort(): number {
-  return Number(/:(\d+);transport=udp$/.exec(engine.contacts[0] ?? '')?.[1]);
-}
-
-/** A response to `request` from the peer, with a To tag. */
-function answer(request: string, status: string): string {
-  const copy = request
-    .split('\r\n')
-    .filter((line) => /^(Via|From|Call-ID|CSeq):/i.test(line))
-    .join('\r\n');
-  const to = /^To: (.*)$/m.exec(request)?.[1]?.trim() ?? '';
-  return `SIP/2.0 ${status}\r\n${copy}\r\nTo: ${to};tag=peer\r\nContact: <sip:peer@127.0.0.1:${peer.port}>\r\nContent-Length: 0\r\n\r\n`;
-}
 
 /** Every value of one header (by its exact name) in a message as it went out. */
 function headerLines(message: string, name: string): string[] {
@@ -53,7 +39,7 @@ async function sendAnswered(method: string, headers: HeaderMap): Promise<string>
   );
   const received = await peer.next(new RegExp(`^${method} `), from);
   expect(received).toBe(sent.raw);
-  peer.send(answer(received, '200 OK'), enginePort());
+  peer.send(peer.answer(received, '200 OK'), udpPortOf(engine));
   expect((await waitFor(() => responses.find((r) => r.status >= 200))).status).toBe(200);
   return received;
 }
@@ -141,7 +127,7 @@ test('inside a dialog the application still cannot choose Call-ID or CSeq: they 
     (response) => responses.push(response),
   );
   const invite = await peer.next(/^INVITE /, from);
-  peer.send(answer(invite, '200 OK'), enginePort());
+  peer.send(peer.answer(invite, '200 OK'), udpPortOf(engine));
   const ok = await waitFor(() => responses.find((r) => r.status === 200));
   await peer.next(/^ACK /, from);
 
@@ -157,8 +143,8 @@ test('inside a dialog the application still cannot choose Call-ID or CSeq: they 
   const info = await peer.next(/^INFO /, infoFrom);
   expect(headerLines(info, 'Call-ID')).toEqual(headerLines(invite, 'Call-ID'));
   expect(headerLines(info, 'CSeq')).toEqual(['2 INFO']);
-  peer.send(answer(info, '200 OK'), enginePort());
+  peer.send(peer.answer(info, '200 OK'), udpPortOf(engine));
   await engine.request({ method: 'BYE', dialogId: ok.dialogId }, () => undefined);
   const bye = await peer.next(/^BYE /, infoFrom);
-  peer.send(answer(bye, '200 OK'), enginePort());
+  peer.send(peer.answer(bye, '200 OK'), udpPortOf(engine));
 });

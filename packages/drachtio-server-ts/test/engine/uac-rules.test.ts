@@ -1,7 +1,7 @@
 /** UAC rules checked byte for byte against a raw UDP far end. */
 import type { Engine } from '../../src/engine';
 import type { EngineResponse } from '../../src/engine-api';
-import { SDP, startEngine, waitFor } from './helpers';
+import { SDP, startEngine, udpPortOf, waitFor } from './helpers';
 import { UdpPeer } from './udp-client';
 
 let engine: Engine;
@@ -16,20 +16,6 @@ afterAll(async () => {
   await engine.stop();
 });
 
-/** A response to `request` from the peer, with a To tag. */
-function answer(request: string, status: string, extra = ''): string {
-  const copy = request
-    .split('\r\n')
-    .filter((line) => /^(Via|From|Call-ID|CSeq):/i.test(line))
-    .join('\r\n');
-  const to = /^To: (.*)$/m.exec(request)?.[1]?.trim() ?? '';
-  return `SIP/2.0 ${status}\r\n${copy}\r\nTo: ${to};tag=peer\r\nContact: <sip:peer@127.0.0.1:${peer.port}>\r\n${extra}Content-Length: 0\r\n\r\n`;
-}
-
-function enginePort(): number {
-  return Number(/:(\d+);transport=udp$/.exec(engine.contacts[0] ?? '')?.[1]);
-}
-
 test('a retransmitted 2xx is ACKed again', async () => {
   const responses: EngineResponse[] = [];
   const from = peer.received.length;
@@ -38,10 +24,10 @@ test('a retransmitted 2xx is ACKed again', async () => {
     (r) => responses.push(r),
   );
   const invite = await peer.next(/^INVITE /, from);
-  const ok = answer(invite, '200 OK');
-  peer.send(ok, enginePort());
+  const ok = peer.answer(invite, '200 OK');
+  peer.send(ok, udpPortOf(engine));
   await peer.next(/^ACK /, from);
-  peer.send(ok, enginePort());
+  peer.send(ok, udpPortOf(engine));
   await waitFor(() => peer.received.slice(from).filter((m) => m.startsWith('ACK ')).length === 2);
   expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
   const [firstAck, secondAck] = peer.received.slice(from).filter((m) => m.startsWith('ACK '));
@@ -60,11 +46,11 @@ test('CANCEL waits for a provisional response before it is sent (RFC 3261 9.1)',
   await engine.cancel({ transactionId: sent.transactionId });
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(peer.received.slice(from).some((m) => m.startsWith('CANCEL '))).toBe(false);
-  peer.send(answer(invite, '180 Ringing'), enginePort());
+  peer.send(peer.answer(invite, '180 Ringing'), udpPortOf(engine));
   const cancel = await peer.next(/^CANCEL /, from);
   expect(/branch=([^;\r\n]+)/.exec(cancel)?.[1]).toBe(/branch=([^;\r\n]+)/.exec(invite)?.[1]);
-  peer.send(answer(cancel, '200 OK'), enginePort());
-  peer.send(answer(invite, '487 Request Terminated'), enginePort());
+  peer.send(peer.answer(cancel, '200 OK'), udpPortOf(engine));
+  peer.send(peer.answer(invite, '487 Request Terminated'), udpPortOf(engine));
   const ack = await peer.next(/^ACK /, from);
   expect(/branch=([^;\r\n]+)/.exec(ack)?.[1]).toBe(/branch=([^;\r\n]+)/.exec(invite)?.[1]);
   expect((await waitFor(() => responses.find((r) => r.status >= 200))).status).toBe(487);
@@ -86,8 +72,8 @@ test('a request without a magic-cookie branch is matched the RFC 2543 way', asyn
       '',
       '',
     ].join('\r\n');
-    peer.send(text, enginePort());
-    peer.send(text, enginePort());
+    peer.send(text, udpPortOf(engine));
+    peer.send(text, udpPortOf(engine));
     await waitFor(() => received.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(received).toEqual(['OPTIONS']);
@@ -99,7 +85,7 @@ test('a request without a magic-cookie branch is matched the RFC 2543 way', asyn
 test('Timer C: a call that rings too long is canceled, the application gets a 408, the 487 is still ACKed', async () => {
   const impatient = await startEngine({ timerC: 300 });
   try {
-    const port = Number(/:(\d+);transport=udp$/.exec(impatient.contacts[0] ?? '')?.[1]);
+    const port = udpPortOf(impatient);
     const responses: EngineResponse[] = [];
     const from = peer.received.length;
     await impatient.request(
@@ -107,11 +93,11 @@ test('Timer C: a call that rings too long is canceled, the application gets a 40
       (r) => responses.push(r),
     );
     const invite = await peer.next(/^INVITE /, from);
-    peer.send(answer(invite, '180 Ringing'), port);
+    peer.send(peer.answer(invite, '180 Ringing'), port);
     const cancel = await peer.next(/^CANCEL /, from);
     expect((await waitFor(() => responses.find((r) => r.status >= 200))).status).toBe(408);
-    peer.send(answer(cancel, '200 OK'), port);
-    peer.send(answer(invite, '487 Request Terminated'), port);
+    peer.send(peer.answer(cancel, '200 OK'), port);
+    peer.send(peer.answer(invite, '487 Request Terminated'), port);
     await peer.next(/^ACK /, from);
     expect(responses.filter((r) => r.status >= 200).map((r) => r.status)).toEqual([408]);
   } finally {
@@ -126,9 +112,9 @@ test('forking: a second 2xx from another branch is ACKed and hung up; the applic
     responses.push(r),
   );
   const invite = await peer.next(/^INVITE /, from);
-  peer.send(answer(invite, '200 OK'), enginePort());
+  peer.send(peer.answer(invite, '200 OK'), udpPortOf(engine));
   await waitFor(() => responses.find((r) => r.status === 200));
-  peer.send(answer(invite, '200 OK').replace(';tag=peer', ';tag=fork2'), enginePort());
+  peer.send(peer.answer(invite, '200 OK').replace(';tag=peer', ';tag=fork2'), udpPortOf(engine));
   const bye = await peer.next(/^BYE [^]*tag=fork2/, from);
   const ackToFork = peer.received
     .slice(from)

@@ -28,6 +28,19 @@ export class UdpPeer {
     this.socket.send(Buffer.from(text.replace(/\r?\n/g, '\r\n')), port, host);
   }
 
+  /**
+   * This peer's response to `request` (as received): its Via, From, Call-ID and CSeq copied, a
+   * To tag added, this peer as Contact, `extra` header lines before Content-Length.
+   */
+  answer(request: string, status: string, extra = ''): string {
+    const copy = request
+      .split('\r\n')
+      .filter((line) => /^(Via|From|Call-ID|CSeq):/i.test(line))
+      .join('\r\n');
+    const to = /^To: (.*)$/m.exec(request)?.[1]?.trim() ?? '';
+    return `SIP/2.0 ${status}\r\n${copy}\r\nTo: ${to};tag=peer\r\nContact: <sip:peer@127.0.0.1:${this.port}>\r\n${extra}Content-Length: 0\r\n\r\n`;
+  }
+
   /** Resolves with the first received message (since `from`) that matches. */
   async next(match: RegExp, from = 0, timeoutMs = 5000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
