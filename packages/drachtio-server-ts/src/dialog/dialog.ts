@@ -84,13 +84,14 @@ export class Dialog {
   reinvite: 'uac' | 'uas' | undefined;
 
   constructor(init: DialogInit) {
-    this.id = dialogId(init.callId, init.localTag, init.remoteTag);
+    // Everything kept for the call is copied off the message it came from (see detached()).
+    this.callId = detached(init.callId);
+    this.localTag = detached(init.localTag);
+    this.remoteTag = detached(init.remoteTag);
+    this.id = dialogId(this.callId, this.localTag, this.remoteTag);
     this.role = init.role;
-    this.callId = init.callId;
-    this.localTag = init.localTag;
-    this.remoteTag = init.remoteTag;
-    this.localUri = init.localUri;
-    this.remoteUri = init.remoteUri;
+    this.localUri = detached(init.localUri);
+    this.remoteUri = detached(init.remoteUri);
     this.target = detached(init.remoteTarget);
     this.routes = init.routeSet.map(detached);
     this.localSeq = init.localSeq;

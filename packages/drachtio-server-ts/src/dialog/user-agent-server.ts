@@ -41,8 +41,6 @@ interface ServerContext {
   key: string;
   method: string;
   transaction: ServerTransaction;
-  /** Our To tag for responses that create a dialog (the request's own tag inside a dialog). */
-  localTag: string;
   mergeKey?: string;
   canceled: boolean;
   /**
@@ -58,6 +56,8 @@ interface OpenRequest {
   request: SipRequest;
   essentials: Essentials;
   inbound: InboundMessage;
+  /** Our To tag for responses that create a dialog (the request's own tag inside a dialog). */
+  localTag: string;
   /** The Via values our responses carry (RFC 3581 received and rport filled in). */
   vias: string[];
   /** The dialog the request is in, or the one its responses create. */
@@ -98,6 +98,7 @@ export class UserAgentServer {
       request,
       essentials: fields,
       inbound,
+      localTag: fields.toTag ?? newTag(),
       vias: responseVias(fields.viaLines, fields.topViaText, fields.topVia, inbound.source),
       holdsReinvite: false,
       deadline: undefined,
@@ -118,7 +119,7 @@ export class UserAgentServer {
         return this.answerLocally(context, { status: 482, reason: 'Loop Detected' });
       if (this.core.dialogs.size >= this.core.limits.maxDialogs)
         return this.answerLocally(context, { status: 503, headers: ['Retry-After: 5'] });
-      context.mergeKey = mergeKey;
+      context.mergeKey = detached(mergeKey); // its Call-ID is a slice of the request's text
       this.invitesInProgress.set(mergeKey, context);
     }
     this.emitRequest(context, open);
@@ -342,7 +343,6 @@ export class UserAgentServer {
       key: detached(key),
       method,
       transaction,
-      localTag: open.essentials.toTag ?? newTag(),
       canceled: false,
       open,
     };
@@ -438,7 +438,7 @@ export class UserAgentServer {
       reason,
       vias: open.vias,
       from: fields.from,
-      to: tagged ? withTag(fields.to, context.localTag) : fields.to,
+      to: tagged ? withTag(fields.to, open.localTag) : fields.to,
       callId: fields.callId,
       cseq: `${fields.cseq.seq} ${fields.cseq.method}`,
       recordRoutes: createsDialog ? open.request.getHeaders('record-route') : undefined,
@@ -455,7 +455,7 @@ export class UserAgentServer {
     const dialog = uasDialog(
       open.request,
       open.essentials,
-      context.localTag,
+      open.localTag,
       { transport: source.transport, connection },
       context.id,
     );

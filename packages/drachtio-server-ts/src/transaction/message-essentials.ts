@@ -12,7 +12,6 @@ import {
   type CSeq,
   type Via,
 } from 'drachtio-sip';
-import { detached } from '../detached-string';
 
 /** What the essentials need from a parsed message (drachtio-sip's SipRequest and SipResponse). */
 export interface HeaderSource {
@@ -38,9 +37,9 @@ export function essentials(message: HeaderSource): Essentials {
   const viaLines = message.getHeaders('via');
   if (viaLines.length === 0) throw new SipParseError('via', 'missing Via header');
   const topViaText = splitList(viaLines[0] ?? '')[0] ?? '';
-  const callId = detached(required(message, 'call-id'));
-  const from = detached(required(message, 'from'));
-  const to = detached(required(message, 'to'));
+  const callId = required(message, 'call-id');
+  const from = required(message, 'from');
+  const to = required(message, 'to');
   return {
     viaLines,
     topVia: parseVia(topViaText),
