@@ -1,11 +1,10 @@
 import type { AppConnection } from './app-connection';
 import type { RoundRobin } from './round-robin';
 
+/** A request the owner still has to answer: forgotten once its final response is out. */
 interface ServerTransaction {
   owner: AppConnection;
   callId: string;
-  /** The application still owes this request its final response. */
-  awaitingFinal: boolean;
 }
 
 interface ClientTransaction {
@@ -34,8 +33,8 @@ export class Affinity {
   /** @param connectionsByAppName where a successor for an orphaned dialog is found */
   constructor(private readonly connectionsByAppName: RoundRobin<AppConnection>) {}
 
-  addServerTransaction(id: string, owner: AppConnection, callId: string, awaitingFinal: boolean): void {
-    this.serverTransactions.set(id, { owner, callId, awaitingFinal });
+  addServerTransaction(id: string, owner: AppConnection, callId: string): void {
+    this.serverTransactions.set(id, { owner, callId });
     this.indexCall(callId, id);
   }
 
@@ -116,7 +115,7 @@ export class Affinity {
     const unanswered: string[] = [];
     for (const [id, transaction] of this.serverTransactions) {
       if (transaction.owner !== connection) continue;
-      if (transaction.awaitingFinal) unanswered.push(id);
+      unanswered.push(id);
       this.endTransaction(id);
     }
     for (const [id, transaction] of this.clientTransactions) {

@@ -14,7 +14,8 @@ export class EngineEventRouter {
     const { affinity } = this.context;
     const owner = this.ownerOf(request);
     if (!owner) return this.answerUnowned(request);
-    affinity.addServerTransaction(request.transactionId, owner, request.callId, request.method !== 'ACK');
+    // An ACK owes nothing and has no transaction of its own to route anything else by.
+    if (request.method !== 'ACK') affinity.addServerTransaction(request.transactionId, owner, request.callId);
     owner.notify(
       'request',
       {
