@@ -189,6 +189,24 @@ function seenBySipp(res: drachtio.IncomingResponse, header: 'x-challenged' | 'x-
   return { callId, fromTag, cseq: Number(cseq) };
 }
 
+/**
+ * The challenged request and its retry, as sipp saw them (`res` reports both) and as the server
+ * sent them (`sent`): the same Call-ID, From and To, the CSeq one higher. Returns what sipp saw
+ * of the first one, and the retry as sent.
+ */
+function expectRetriedInSameCall(res: drachtio.IncomingResponse, sent: SipRequest[], method: string) {
+  const challenged = seenBySipp(res, 'x-challenged');
+  expect(challenged).toEqual({ callId: expect.stringMatching(/\S/), fromTag: expect.stringMatching(/\S/), cseq: 1 });
+  expect(seenBySipp(res, 'x-retried')).toEqual({ ...challenged, cseq: 2 });
+  expect(sent).toHaveLength(2);
+  const [first, retry] = sent as [SipRequest, SipRequest];
+  expect(retry.getHeader('call-id')).toBe(first.getHeader('call-id'));
+  expect(retry.getHeader('from')).toBe(first.getHeader('from'));
+  expect(retry.getHeader('to')).toBe(first.getHeader('to'));
+  expect(retry.get('cseq')).toEqual({ seq: 2, method });
+  return { challenged, retry };
+}
+
 describe('authentication retries (RFC 3261 8.1.3.5, 22.2): same Call-ID, From tag and To, CSeq + 1', () => {
   const auth = { username: 'alice', password: 'secret' };
 
@@ -202,17 +220,7 @@ describe('authentication retries (RFC 3261 8.1.3.5, 22.2): same Call-ID, From ta
     const registered = await registration;
     expect(registered.status).toBe(200);
 
-    // What sipp saw on the wire...
-    const challenged = seenBySipp(registered, 'x-challenged');
-    expect(challenged).toEqual({ callId: expect.stringMatching(/\S/), fromTag: expect.stringMatching(/\S/), cseq: 1 });
-    expect(seenBySipp(registered, 'x-retried')).toEqual({ ...challenged, cseq: 2 });
-    // ...and what the server sent, header for header.
-    expect(sent).toHaveLength(2);
-    const [first, retry] = sent as [SipRequest, SipRequest];
-    expect(retry.getHeader('call-id')).toBe(first.getHeader('call-id'));
-    expect(retry.getHeader('from')).toBe(first.getHeader('from'));
-    expect(retry.getHeader('to')).toBe(first.getHeader('to'));
-    expect(retry.get('cseq')).toEqual({ seq: 2, method: 'REGISTER' });
+    const { challenged, retry } = expectRetriedInSameCall(registered, sent, 'REGISTER');
     expect(retry.getHeader('authorization')).toMatch(/^Digest .*username="alice"/);
     expect(registration.callId).toBe(challenged.callId);
 
@@ -241,15 +249,7 @@ describe('authentication retries (RFC 3261 8.1.3.5, 22.2): same Call-ID, From ta
     const res = await call;
     expect(res.status).toBe(200);
 
-    const challenged = seenBySipp(res, 'x-challenged');
-    expect(challenged).toEqual({ callId: expect.stringMatching(/\S/), fromTag: expect.stringMatching(/\S/), cseq: 1 });
-    expect(seenBySipp(res, 'x-retried')).toEqual({ ...challenged, cseq: 2 });
-    expect(sent).toHaveLength(2);
-    const [first, retry] = sent as [SipRequest, SipRequest];
-    expect(retry.getHeader('call-id')).toBe(first.getHeader('call-id'));
-    expect(retry.getHeader('from')).toBe(first.getHeader('from'));
-    expect(retry.getHeader('to')).toBe(first.getHeader('to'));
-    expect(retry.get('cseq')).toEqual({ seq: 2, method: 'INVITE' });
+    expectRetriedInSameCall(res, sent, 'INVITE');
     expect(res.dialogId).toEqual(expect.any(String));
 
     await app.request({ method: 'BYE', dialogId: res.dialogId as string });
