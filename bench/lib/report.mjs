@@ -104,7 +104,8 @@ export function renderMarkdown(results) {
     lines.push(
       `## Soak (${soak.rate} cps for ${soak.seconds} s through (a))`,
       '',
-      'Memory sampled every 2 s without forcing a GC, after a 40 s warm-up. RSS: the peak of each half of the samples. Live heap: the heap after each of V8\'s own full collections (v8.GCProfiler), fitted linearly.',
+      `Memory sampled every ${soak.sampleSeconds} s without forcing a GC, after a ${soak.warmUpSeconds} s warm-up. ` +
+        "RSS: the peak of each half of the samples. Live heap: the heap after each of V8's own full collections (v8.GCProfiler), fitted linearly.",
       '',
     );
     if (soak.error) lines.push(`Error: ${soak.error}`, '');

@@ -45,7 +45,8 @@ export async function runSoak({ seconds, rate, sampleSeconds, log }) {
     }
     const cpu = stopMeter();
     const result = await sipp.done;
-    const steadySamples = samples.filter((sample) => sample.at >= Math.min(WARM_UP_SECONDS, seconds / 3));
+    const warmUpSeconds = Math.round(Math.min(WARM_UP_SECONDS, seconds / 3));
+    const steadySamples = samples.filter((sample) => sample.at >= warmUpSeconds);
     const growth = Object.fromEntries(Object.keys(parts).map((name) => [name, judge(steadySamples, name)]));
     for (const [name, g] of Object.entries(growth)) {
       log(`  ${name}: RSS peak ${mib(g.rssStart)} -> ${mib(g.rssEnd)} MiB (${(g.rssGrowth * 100).toFixed(1)} %), live heap slope ${(g.heapSlopePerMinute / 1024).toFixed(0)} KiB/min over ${g.fullGcs} full GCs`);
@@ -53,6 +54,8 @@ export async function runSoak({ seconds, rate, sampleSeconds, log }) {
     return {
       seconds,
       rate,
+      sampleSeconds,
+      warmUpSeconds,
       sipp: { successfulCalls: result.successfulCalls, failedCalls: result.failedCalls, retransmissions: result.retransmissions, setupMs: result.setupMs },
       cpuPercent: cpu.processes,
       machineBusyPercent: cpu.machineBusyPercent,
