@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WireClient } from '../control/wire-client';
+import { waitFor } from '../engine/helpers';
 import { CliProcess, cleanEnv, runCli } from './run-cli';
 
 /** The daemon as users run it: the built CLI in a child process. */
@@ -132,16 +133,13 @@ describe('drachtio-server-ts daemon', () => {
   });
 });
 
-/** The first JSON log line of `file` whose msg is `msg`, waiting up to 5 s for it to be written. */
-async function logLine(file: string, msg: string): Promise<{ admin: { port: number } }> {
-  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-    if (!existsSync(file)) continue;
-    // Only whole lines: the last one may still be being written.
+/** The first whole JSON log line of `file` whose msg is `msg`, once it is there (the last line may still be being written). */
+function logLine(file: string, msg: string): Promise<{ admin: { port: number } }> {
+  return waitFor(() => {
+    if (!existsSync(file)) return undefined;
     const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1);
-    const found = lines.map((line) => JSON.parse(line)).find((line) => line.msg === msg);
-    if (found) return found;
-  }
-  throw new Error(`no "${msg}" in ${file} within 5 s`);
+    return lines.map((line) => JSON.parse(line)).find((line) => line.msg === msg);
+  }, 5000);
 }
 
 function isAlive(pid: number): boolean {
