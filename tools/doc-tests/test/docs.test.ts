@@ -7,7 +7,6 @@
  * Docs use the default ports; each run substitutes free ones.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from 'drachtio-test-kit';
 import { DocBlock, documentedBlocks, repoRoot, withPorts } from './blocks';
@@ -19,8 +18,39 @@ const appBlocks = blocks.filter((b) => b.lang === 'js');
 const serverCli = join(repoRoot, 'packages', 'drachtio-server-ts', 'dist', 'cli.js');
 const workDir = join(__dirname, '..', '.run');
 
+/** The SIP port must be free on UDP and TCP (the daemon listens on both) and differ from admin. */
 async function freePorts() {
-  return { admin: await freePort('tcp'), sip: await freePort('udp') };
+  const sip = await freePort('both');
+  let admin = await freePort('tcp');
+  while (admin === sip) admin = await freePort('tcp');
+  return { admin, sip };
+}
+
+const DAEMON_ATTEMPTS = 3;
+
+/**
+ * Starts a daemon on free ports. A port found free can be taken by a parallel suite before the
+ * daemon binds it; the daemon then exits with its reason, and we try again on other ports.
+ */
+async function startDaemon(): Promise<{ server: Child; ports: { admin: number; sip: number } }> {
+  let failure = '';
+  for (let attempt = 0; attempt < DAEMON_ATTEMPTS; attempt++) {
+    const ports = await freePorts();
+    const server = new Child(
+      process.execPath,
+      [serverCli, '--noconfig', '--address', '127.0.0.1', '--port', String(ports.admin), '--secret', 'cymru',
+        '--contact', `sip:127.0.0.1:${ports.sip};transport=udp,tcp`],
+      { cwd: repoRoot },
+    );
+    try {
+      await server.waitFor('started');
+      return { server, ports };
+    } catch (err) {
+      await server.stop('SIGKILL');
+      failure = (err as Error).message;
+    }
+  }
+  throw new Error(`the daemon did not start in ${DAEMON_ATTEMPTS} attempts; last: ${failure}`);
 }
 
 function where(block: DocBlock): string {
@@ -64,19 +94,12 @@ describe('app blocks against their own daemon', () => {
   test.each(appBlocks.map((b) => [where(b), b] as const))('%s', async (_where, block) => {
     const scenario = block.options.expect;
     if (!scenario) throw new Error(`${where(block)}: a js doctest block needs expect=<sipp scenario>`);
-    const ports = await freePorts();
-    const server = new Child(
-      process.execPath,
-      [serverCli, '--noconfig', '--address', '127.0.0.1', '--port', String(ports.admin), '--secret', 'cymru',
-        '--contact', `sip:127.0.0.1:${ports.sip};transport=udp,tcp`],
-      { cwd: repoRoot },
-    );
+    const { server, ports } = await startDaemon();
     mkdirSync(workDir, { recursive: true });
     const file = join(workDir, `block-${block.line}.js`);
     writeFileSync(file, withPorts(block.code, ports));
     let app: Child | undefined;
     try {
-      await waitForPort(ports.admin);
       app = new Child(process.execPath, [file], { cwd: workDir });
       // The app connects asynchronously; until it has, the server answers 503. Retry a few times.
       const command = `sipp -sf ${join(__dirname, '..', 'scenarios', scenario)} -m 1 -timeout 10 -timeout_error 127.0.0.1:${ports.sip}`;
@@ -92,20 +115,3 @@ describe('app blocks against their own daemon', () => {
     }
   });
 });
-
-function waitForPort(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const attempt = (left: number) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.on('error', () => {
-        socket.destroy();
-        if (left === 0) reject(new Error(`port ${port} never opened`));
-        else setTimeout(() => attempt(left - 1), 100);
-      });
-    };
-    attempt(100);
-  });
-}
