@@ -6,3 +6,4 @@ export * from './codec';
 export * from './validate';
 export * from './version';
 export * from './message-writer';
+export * from './replies';

@@ -53,11 +53,9 @@ export interface RespondData {
   headers?: HeaderMap;
   body?: string;
 }
-export interface RespondResult {
+export interface RespondResult extends SentMessage {
   /** Set when the response created (or confirmed) a dialog. */
   dialogId?: string;
-  /** The response exactly as it went out on the wire. */
-  raw: string;
 }
 
 export interface SendRequestData {
@@ -77,10 +75,10 @@ export interface SendRequestData {
   /** Send to this address instead of resolving the Request-URI (an outbound proxy). */
   proxy?: string;
 }
-export interface SendRequestResult {
+export interface SendRequestResult extends SentMessage {
   transactionId: string;
-  /** The request exactly as it went out on the wire. */
-  raw: string;
+  /** The request's Call-ID (the server's own, outside a dialog, unless the application gave one). */
+  callId: string;
 }
 
 export interface AckData {
@@ -97,14 +95,23 @@ export interface CancelData {
 
 export type PingData = Record<string, never>;
 
+/**
+ * The result of a command that put a SIP message on the wire: the message exactly as it went
+ * out. `raw` is not a JSON field: it travels as the frame's raw SIP after the LF, and a reader
+ * puts it here.
+ */
+export interface SentMessage {
+  raw: string;
+}
+
 /** Command name -> [request data, result data]. */
 export interface CommandMap {
   authenticate: [AuthenticateData, AuthenticateResult];
   route: [RouteData, Record<string, never>];
   respond: [RespondData, RespondResult];
   request: [SendRequestData, SendRequestResult];
-  ack: [AckData, { raw: string }];
-  cancel: [CancelData, { raw: string }];
+  ack: [AckData, SentMessage];
+  cancel: [CancelData, SentMessage];
   ping: [PingData, Record<string, never>];
 }
 export type CommandName = keyof CommandMap;
@@ -190,8 +197,11 @@ export interface RequestEnvelope<C extends CommandName = CommandName> {
   data: CommandMap[C][0];
 }
 
+/** A result as the reply's JSON carries it: a SentMessage's `raw` follows the JSON instead. */
+export type WireResult<C extends CommandName = CommandName> = Omit<CommandMap[C][1], 'raw'>;
+
 export type ResponseEnvelope<C extends CommandName = CommandName> =
-  | { type: 'response'; rid: string; ok: true; data: CommandMap[C][1] }
+  | { type: 'response'; rid: string; ok: true; data: WireResult<C> }
   | { type: 'response'; rid: string; ok: false; error: WireError };
 
 export interface NotifyEnvelope<N extends NotifyName = NotifyName> {

@@ -5,6 +5,7 @@ import {
   MessageReader,
   MessageWriter,
   ProtocolError,
+  encodeReply,
   type CommandMap,
   type CommandName,
   type Envelope,
@@ -12,6 +13,7 @@ import {
   type FrameError,
   type NotifyMap,
   type NotifyName,
+  type OutgoingMessage,
   type RequestEnvelope,
 } from 'drachtio-protocol';
 
@@ -97,7 +99,7 @@ export class AppConnection extends EventEmitter {
   }
 
   reply<C extends CommandName>(rid: string, data: CommandMap[C][1]): void {
-    this.write({ envelope: { type: 'response', rid, ok: true, data } });
+    this.write(encodeReply<C>(rid, data));
   }
 
   replyError(rid: string, code: ErrorCode, message: string): void {
@@ -130,7 +132,7 @@ export class AppConnection extends EventEmitter {
     this.socket.setTimeout(CLOSE_GRACE_MS, () => this.socket.destroy());
   }
 
-  private write(message: { envelope: Envelope; sip?: string }): void {
+  private write(message: OutgoingMessage): void {
     if (this.closed) return;
     if (this.socket.writableLength > this.options.maxWriteBuffer) {
       // The reason first: destroying the socket reports it closed.

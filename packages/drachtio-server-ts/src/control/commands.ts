@@ -12,7 +12,6 @@ import { SERVER_VERSION } from '../config/server-version';
 import type { AppConnection } from './app-connection';
 import type { ControlContext } from './context';
 import { secretMatches } from './secret';
-import { callIdOf } from './sip-call-id';
 
 /** Raised by a command handler to reply with an error; other exceptions become 'send-failed'. */
 class CommandError extends Error {
@@ -124,7 +123,7 @@ export class CommandExecutor {
     const early: EngineResponse[] = [];
     const onResponse = (response: EngineResponse) => (replied ? this.deliverResponse(connection, response) : early.push(response));
     const result = await engine.request(data, onResponse);
-    affinity.addClientTransaction(result.transactionId, connection, callIdOf(result.raw));
+    affinity.addClientTransaction(result.transactionId, connection, result.callId);
     connection.reply<'request'>(rid, result);
     replied = true;
     early.forEach((response) => this.deliverResponse(connection, response));

@@ -139,7 +139,7 @@ export class UserAgentClient {
       ) {
         this.core.dialogs.end(dialog, 'subscription terminated');
       }
-      return { transactionId: context.id, raw: context.wire.toString() };
+      return { transactionId: context.id, callId: context.parts.callId, raw: context.wire.toString() };
     }
     if (!data.uri)
       throw new EngineError('invalid-argument', 'a request outside a dialog needs a uri');
@@ -153,7 +153,7 @@ export class UserAgentClient {
       data.proxy,
       onResponse,
     );
-    return { transactionId: context.id, raw: context.wire.toString() };
+    return { transactionId: context.id, callId: context.parts.callId, raw: context.wire.toString() };
   }
 
   async ack(data: AckData): Promise<{ raw: string }> {

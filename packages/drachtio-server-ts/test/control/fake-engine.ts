@@ -75,7 +75,7 @@ export class FakeEngine extends EventEmitter implements SipEngine {
     const transactionId = `ct${++this.transactionCounter}`;
     this.responseListeners.set(transactionId, onResponse);
     if (data.method === 'OPTIONS' && data.uri === 'sip:instant@127.0.0.1') this.answer(transactionId, 200);
-    return { transactionId, raw: `${data.method} ${data.uri} SIP/2.0\r\nCall-ID: out-${transactionId}\r\n\r\n` };
+    return { transactionId, callId: `out-${transactionId}`, raw: `${data.method} ${data.uri} SIP/2.0\r\nCall-ID: out-${transactionId}\r\n\r\n` };
   }
 
   async ack(data: AckData): Promise<{ raw: string }> {

@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { encodeFrame, type Frame, type RequestNotice, type RespondData } from 'drachtio-protocol';
 import { runSipp, startSipp } from 'drachtio-test-kit';
 import { createServer, type DrachtioServer } from '../../src';
-import { callIdOf } from '../../src/control/sip-call-id';
+import { parseMessage } from 'drachtio-sip';
 import { CALL, CANCELED_CALL, PRACKED_CALL, RINGING_UNTIL_CANCELED, callWithByeAfterSignal, rejectedCall } from './scenarios';
 import { WireClient } from './wire-client';
 
@@ -46,7 +46,7 @@ class TestApp {
         return; // connection closed
       }
       const sip = frame.sip ?? '';
-      const seen = { method: sip.slice(0, sip.indexOf(' ')), callId: callIdOf(sip) ?? '', notice: frame.envelope.data as RequestNotice };
+      const seen = { method: sip.slice(0, sip.indexOf(' ')), callId: parseMessage(sip).getHeader('call-id') ?? '', notice: frame.envelope.data as RequestNotice };
       this.seen.push(seen);
       this.onRequest?.(seen);
       const answer = this.decide(seen);
@@ -236,7 +236,7 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
     if (!sent.ok) throw new Error(sent.error.message);
     const ringing = await app.wire.notification('response');
     expect(ringing.sip).toMatch(/^SIP\/2.0 180/);
-    expect(await app.wire.call('cancel', { transactionId: sent.data.transactionId })).toMatchObject({ ok: true, data: { raw: expect.stringMatching(/^CANCEL /) } });
+    expect(await app.wire.call('cancel', { transactionId: sent.data.transactionId })).toMatchObject({ ok: true, sip: expect.stringMatching(/^CANCEL /) });
     const terminated = await app.wire.notification('response');
     expect(terminated.envelope.data).toMatchObject({ transactionId: sent.data.transactionId });
     expect(terminated.sip).toMatch(/^SIP\/2.0 487/);

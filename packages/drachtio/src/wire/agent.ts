@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import {
   MessageReader,
+  decodeResult,
   MessageWriter,
   PROTOCOL_VERSION,
   type AuthenticateResult,
@@ -256,7 +257,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         const pending = this.pending.get(envelope.rid);
         if (!pending) return;
         this.pending.delete(envelope.rid);
-        if (envelope.ok) pending.resolve(envelope.data);
+        if (envelope.ok) pending.resolve(decodeResult(envelope, sip));
         else pending.reject(new ServerError(envelope.error.code, envelope.error.message));
         return;
       }
