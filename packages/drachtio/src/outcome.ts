@@ -4,7 +4,7 @@
  * owner reports it another way (`observed` tells whether anyone is listening).
  */
 export class Outcome<T> implements PromiseLike<T> {
-  private result?: { ok: true; value: T } | { ok: false; error: Error };
+  private result?: { ok: true; value: T } | { ok: false; error: Error } | { ok: 'lazy'; compute: () => T };
   private promise?: Promise<T>;
   private settle?: { resolve: (value: T) => void; reject: (error: Error) => void };
 
@@ -28,6 +28,17 @@ export class Outcome<T> implements PromiseLike<T> {
     this.settle?.reject(error);
   }
 
+  /**
+   * Resolves with a value computed only if someone awaits it (now or later): most callers of
+   * `res.send()` never look at the message it returns, and parsing it is not free. A throw from
+   * `compute` becomes the rejection.
+   */
+  resolveWith(compute: () => T): void {
+    if (this.result) return;
+    this.result = { ok: 'lazy', compute };
+    if (this.settle) this.settleNow(this.settle);
+  }
+
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -36,9 +47,21 @@ export class Outcome<T> implements PromiseLike<T> {
       this.promise = new Promise<T>((resolve, reject) => {
         this.settle = { resolve, reject };
       });
-      if (this.result?.ok === true) this.settle?.resolve(this.result.value);
-      else if (this.result?.ok === false) this.settle?.reject(this.result.error);
+      if (this.settle) this.settleNow(this.settle);
     }
     return this.promise.then(onFulfilled, onRejected);
+  }
+
+  private settleNow(settle: { resolve: (value: T) => void; reject: (error: Error) => void }): void {
+    const result = this.result;
+    if (result?.ok === true) settle.resolve(result.value);
+    else if (result?.ok === false) settle.reject(result.error);
+    else if (result?.ok === 'lazy') {
+      try {
+        settle.resolve(result.compute());
+      } catch (error) {
+        settle.reject(error as Error);
+      }
+    }
   }
 }

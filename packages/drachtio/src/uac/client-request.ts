@@ -156,10 +156,9 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
       .then(
         (result) => {
           this.transactionId = result.transactionId;
+          this.callId = result.callId;
           this.raw = result.raw;
-          const msg = this.msg as SipRequest;
-          this.callId = msg.getHeader('call-id');
-          this.emit('sent', msg);
+          if (this.listenerCount('sent') > 0) this.emit('sent', this.msg as SipRequest);
         },
         (error: Error) => this.fail(error),
       );

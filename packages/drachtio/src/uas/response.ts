@@ -76,13 +76,15 @@ export class Response extends EventEmitter<ResponseEvents> {
             this.finished = true;
             this.emit('finish');
           }
+          const sent = (): SipResponse => parseMessage(result.raw) as SipResponse;
+          if (!callback) return outcome.resolveWith(sent);
           let msg: SipResponse;
           try {
-            msg = this.msg as SipResponse;
+            msg = sent();
           } catch (error) {
             return fail(error as Error);
           }
-          callback?.(null, msg);
+          callback(null, msg);
           outcome.resolve(msg);
         },
         (error: Error) => fail(error),
