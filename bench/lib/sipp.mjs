@@ -114,6 +114,7 @@ function readResults(dir) {
     retransmissions: Math.max(counter('Retransmissions(C)'), screenColumnTotal(screen, 1)),
     timeouts: screenColumnTotal(screen, 2),
     unexpectedMessages: screenUnexpected(screen),
+    unexpectedStatuses: unexpectedStatuses(errors),
     callRate: Number(stats['CallRate(C)'] ?? 0),
     setupMs: {
       samples: setupTimes.length,
@@ -132,6 +133,16 @@ function readIfPresent(file) {
   } catch {
     return '';
   }
+}
+
+/**
+ * What the unexpected messages were, from sipp's error log ("... received 'SIP/2.0 503 ...'"):
+ * { '503': 15965 }. A 503 from the server under load means a bound was reached, not a crash.
+ */
+function unexpectedStatuses(errors) {
+  const counts = {};
+  for (const match of errors.matchAll(/received 'SIP\/2\.0 (\d{3})/g)) counts[match[1]] = (counts[match[1]] ?? 0) + 1;
+  return counts;
 }
 
 /** The last row of sipp's statistics CSV as { column: value }. */

@@ -68,7 +68,7 @@ async function runStep(system, rate, stepSeconds, log) {
   if (sipp.successfulCalls < calls) problems.push(`${calls - sipp.successfulCalls} not completed`);
   if (sipp.retransmissions > 0) problems.push(`${sipp.retransmissions} retransmissions`);
   if (sipp.timeouts > 0) problems.push(`${sipp.timeouts} timeouts`);
-  if (sipp.unexpectedMessages > 0) problems.push(`${sipp.unexpectedMessages} unexpected`);
+  if (sipp.unexpectedMessages > 0) problems.push(`${sipp.unexpectedMessages} unexpected${statusList(sipp.unexpectedStatuses)}`);
   if (sipp.exitCode !== 0 && problems.length === 0) problems.push(`sipp exit ${sipp.exitCode}`);
   // sipp's offered rate falls short when sipp itself (or the whole machine) is saturated.
   if (sipp.callRate < rate * 0.9) problems.push(`offered only ${sipp.callRate.toFixed(0)}/s`);
@@ -108,6 +108,12 @@ function summarize(steps) {
     limitedBy: firstFailure ? `${firstFailure.rate} cps: ${firstFailure.problems.join(', ')}` : 'highest step tried',
     steps,
   };
+}
+
+/** ' (503 x 15965)' for the statuses sipp did not expect; empty when its log names none. */
+function statusList(statuses) {
+  const parts = Object.entries(statuses).map(([status, count]) => `${status} x ${count}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 /** CPU time per completed call, in microseconds, per process: comparable across rates. */
