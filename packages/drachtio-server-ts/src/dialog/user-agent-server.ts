@@ -17,6 +17,7 @@ import { NonInviteServerTransaction } from '../transaction/non-invite-server-tra
 import type { Channel } from '../transaction/transaction';
 import { responseDestination, responseVias } from '../transport/response-route';
 import type { InboundMessage } from '../transport/transport';
+import { BoundWarning } from './bound-warning';
 import type { Dialog } from './dialog';
 import { uasDialog } from './dialog-factory';
 import { hasOptionTag } from './header-list';
@@ -34,6 +35,9 @@ import {
 } from './user-agent-core';
 
 type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+/** Shutting down or at a bound: come back later (RFC 3261 21.5.4). */
+const SERVICE_UNAVAILABLE: Rejection = { status: 503, headers: ['Retry-After: 5'] };
 
 /** A request received from the network, while its server transaction lives. */
 interface ServerContext {
@@ -73,12 +77,17 @@ export class UserAgentServer {
   private readonly serversByKey = new Map<string, ServerContext>();
   /** INVITEs without To tag by Call-ID, From tag and CSeq, to spot merged requests (RFC 3261 8.2.2.2). */
   private readonly invitesInProgress = new Map<string, ServerContext>();
+  private readonly transactionBound: BoundWarning;
+  private readonly dialogBound: BoundWarning;
 
   constructor(
     private readonly core: UserAgentCore,
     /** Sends the engine's own requests (BYE after an ACK timeout) and runs session timers. */
     private readonly client: UserAgentClient,
-  ) {}
+  ) {
+    this.transactionBound = new BoundWarning(core.logger, 'maxTransactions', core.limits.maxTransactions);
+    this.dialogBound = new BoundWarning(core.logger, 'maxDialogs', core.limits.maxDialogs);
+  }
 
   get size(): number {
     return this.servers.size;
@@ -104,8 +113,10 @@ export class UserAgentServer {
       deadline: undefined,
     };
     const context = this.createContext(open, key);
-    if (!this.core.running() || this.servers.size > this.core.limits.maxTransactions) {
-      return this.answerLocally(context, { status: 503, headers: ['Retry-After: 5'] });
+    if (!this.core.running()) return this.answerLocally(context, SERVICE_UNAVAILABLE);
+    if (this.servers.size > this.core.limits.maxTransactions) {
+      this.transactionBound.refused503();
+      return this.answerLocally(context, SERVICE_UNAVAILABLE);
     }
     if (request.method === 'CANCEL') return this.receiveCancel(context, open);
 
@@ -117,8 +128,10 @@ export class UserAgentServer {
       const mergeKey = `${fields.callId}|${fields.fromTag ?? ''}|${fields.cseq.seq}`;
       if (this.invitesInProgress.has(mergeKey))
         return this.answerLocally(context, { status: 482, reason: 'Loop Detected' });
-      if (this.core.dialogs.size >= this.core.limits.maxDialogs)
-        return this.answerLocally(context, { status: 503, headers: ['Retry-After: 5'] });
+      if (this.core.dialogs.size >= this.core.limits.maxDialogs) {
+        this.dialogBound.refused503();
+        return this.answerLocally(context, SERVICE_UNAVAILABLE);
+      }
       context.mergeKey = detached(mergeKey); // its Call-ID is a slice of the request's text
       this.invitesInProgress.set(mergeKey, context);
     }

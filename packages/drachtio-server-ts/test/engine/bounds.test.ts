@@ -1,0 +1,77 @@
+/**
+ * The engine's bounds on live transactions and dialogs: beyond them a new request gets
+ * 503 with Retry-After and the operator is told (once per interval, not once per request);
+ * what needs no room beyond the bound is still served.
+ */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { Engine } from '../../src/engine';
+import { SDP, startEngine, TestApp, udpPortOf, waitFor } from './helpers';
+import { requestText, UdpPeer } from './udp-client';
+
+let peer: UdpPeer;
+beforeEach(async () => (peer = await UdpPeer.open()));
+afterEach(() => peer.close());
+
+/** An engine whose log lines are collected. */
+async function engineWithLog(limits: { maxTransactions?: number; maxDialogs?: number }) {
+  const lines: Array<{ msg: string; refused?: number }> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  const engine = await startEngine({ ...limits, logger: pino({ level: 'warn' }, sink) });
+  return { engine, lines };
+}
+
+function send(engine: Engine, method: string, body?: string): string {
+  const text = requestText(peer.port, { method, ...(body ? { body, headers: { 'Content-Type': 'application/sdp' } } : {}) });
+  peer.send(text, udpPortOf(engine));
+  return /Call-ID: (\S+)/.exec(text)?.[1] ?? '';
+}
+
+/** The final response this peer got for the request with this Call-ID. */
+function finalFor(callId: string): Promise<string> {
+  return peer.next(new RegExp(`^SIP/2.0 [2-6]\\d\\d [^]*Call-ID: ${callId.replace(/[.]/g, '\\.')}`));
+}
+
+test('beyond maxTransactions a new request gets 503 with Retry-After, and the log says so once', async () => {
+  const { engine, lines } = await engineWithLog({ maxTransactions: 2 });
+  const app = new TestApp(engine);
+  app.answer = () => undefined; // keep every transaction open
+  try {
+    send(engine, 'OPTIONS');
+    send(engine, 'OPTIONS');
+    await waitFor(() => app.requests.length === 2);
+    const refused = [send(engine, 'OPTIONS'), send(engine, 'OPTIONS')];
+    for (const callId of refused) {
+      const response = await finalFor(callId);
+      expect(response).toMatch(/^SIP\/2.0 503 Service Unavailable\r\n/);
+      expect(response).toMatch(/\r\nRetry-After: 5\r\n/);
+    }
+    expect(app.requests).toHaveLength(2);
+    expect(lines.filter((line) => line.msg === 'maxTransactions reached: new requests get 503')).toEqual([
+      expect.objectContaining({ refused: 1, maxTransactions: 2 }),
+    ]);
+  } finally {
+    await engine.stop();
+  }
+});
+
+test('beyond maxDialogs a new INVITE gets 503 while requests outside dialogs are still served', async () => {
+  const { engine, lines } = await engineWithLog({ maxDialogs: 1 });
+  const app = new TestApp(engine);
+  app.answer = (request) => (request.method === 'INVITE' ? { status: 200, body: SDP } : { status: 200 });
+  try {
+    const first = send(engine, 'INVITE', SDP);
+    expect(await finalFor(first)).toMatch(/^SIP\/2.0 200 /);
+    const second = send(engine, 'INVITE', SDP);
+    expect(await finalFor(second)).toMatch(/^SIP\/2.0 503 [^]*\r\nRetry-After: 5\r\n/);
+    expect(await finalFor(send(engine, 'OPTIONS'))).toMatch(/^SIP\/2.0 200 /);
+    expect(lines.map((line) => line.msg)).toContain('maxDialogs reached: new requests get 503');
+  } finally {
+    await engine.stop();
+  }
+});
