@@ -14,9 +14,14 @@ export function encodeReply<C extends CommandName>(rid: string, result: CommandM
   return { envelope: { type: 'response', rid, ok: true, data }, sip: raw };
 }
 
-/** A successful reply's result, with the SIP that followed its JSON (if any) back in `raw`. */
+/**
+ * A successful reply's result, with the SIP that followed its JSON (if any) back in `raw`. The
+ * data object is the decoded envelope's own and is completed in place: it was parsed for this
+ * reply alone, and a copy per command is measurable in an application's profile.
+ */
 export function decodeResult(envelope: Extract<ResponseEnvelope, { ok: true }>, sip: string | undefined): unknown {
-  return sip === undefined ? envelope.data : { ...envelope.data, raw: sip };
+  if (sip !== undefined) (envelope.data as Partial<SentMessage>).raw = sip;
+  return envelope.data;
 }
 
 function isSentMessage(result: object): result is SentMessage {
