@@ -18,39 +18,51 @@ const appBlocks = blocks.filter((b) => b.lang === 'js');
 const serverCli = join(repoRoot, 'packages', 'drachtio-server-ts', 'dist', 'cli.js');
 const workDir = join(__dirname, '..', '.run');
 
+type Ports = { admin: number; sip: number };
+
 /** The SIP port must be free on UDP and TCP (the daemon listens on both) and differ from admin. */
-async function freePorts() {
+async function freePorts(): Promise<Ports> {
   const sip = await freePort('both');
   let admin = await freePort('tcp');
   while (admin === sip) admin = await freePort('tcp');
   return { admin, sip };
 }
 
-const DAEMON_ATTEMPTS = 3;
+
+const START_ATTEMPTS = 3;
 
 /**
- * Starts a daemon on free ports. A port found free can be taken by a parallel suite before the
- * daemon binds it; the daemon then exits with its reason, and we try again on other ports.
+ * Starts a process on free ports and waits until it has printed every `ready` text. A port found
+ * free can be taken by a parallel suite before the process binds it; the process then exits
+ * with its reason, and we try again on other ports.
  */
-async function startDaemon(): Promise<{ server: Child; ports: { admin: number; sip: number } }> {
+async function startOnFreePorts(start: (ports: Ports) => Child, ready: string[]): Promise<{ child: Child; ports: Ports }> {
   let failure = '';
-  for (let attempt = 0; attempt < DAEMON_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     const ports = await freePorts();
-    const server = new Child(
-      process.execPath,
-      [serverCli, '--noconfig', '--address', '127.0.0.1', '--port', String(ports.admin), '--secret', 'cymru',
-        '--contact', `sip:127.0.0.1:${ports.sip};transport=udp,tcp`],
-      { cwd: repoRoot },
-    );
+    const child = start(ports);
     try {
-      await server.waitFor('started');
-      return { server, ports };
+      for (const text of ready) await child.waitFor(text);
+      return { child, ports };
     } catch (err) {
-      await server.stop('SIGKILL');
+      await child.stop('SIGKILL');
       failure = (err as Error).message;
     }
   }
-  throw new Error(`the daemon did not start in ${DAEMON_ATTEMPTS} attempts; last: ${failure}`);
+  throw new Error(`did not start in ${START_ATTEMPTS} attempts; last: ${failure}`);
+}
+
+function startDaemon(): Promise<{ child: Child; ports: Ports }> {
+  return startOnFreePorts(
+    (ports) =>
+      new Child(
+        process.execPath,
+        [serverCli, '--noconfig', '--address', '127.0.0.1', '--port', String(ports.admin), '--secret', 'cymru',
+          '--contact', `sip:127.0.0.1:${ports.sip};transport=udp,tcp`],
+        { cwd: repoRoot },
+      ),
+    ['started'],
+  );
 }
 
 function where(block: DocBlock): string {
@@ -63,17 +75,18 @@ test('the README walk-through has runnable blocks', () => {
 });
 
 describe('shell blocks against the main job', () => {
-  let ports: { admin: number; sip: number };
+  let ports: Ports;
   let main: Child;
 
   beforeAll(async () => {
-    ports = await freePorts();
-    main = new Child(process.execPath, [join(repoRoot, 'examples', 'main', 'start.mjs')], {
-      cwd: repoRoot,
-      env: { DRACHTIO_ADMIN_PORT: String(ports.admin), DRACHTIO_SIP_PORT: String(ports.sip) },
-    });
-    await main.waitFor('Press Ctrl-C');
-    await main.waitFor('app: connected');
+    ({ child: main, ports } = await startOnFreePorts(
+      (free) =>
+        new Child(process.execPath, [join(repoRoot, 'examples', 'main', 'start.mjs')], {
+          cwd: repoRoot,
+          env: { DRACHTIO_ADMIN_PORT: String(free.admin), DRACHTIO_SIP_PORT: String(free.sip) },
+        }),
+      ['Press Ctrl-C', 'app: connected'],
+    ));
   });
 
   afterAll(async () => {
@@ -94,7 +107,7 @@ describe('app blocks against their own daemon', () => {
   test.each(appBlocks.map((b) => [where(b), b] as const))('%s', async (_where, block) => {
     const scenario = block.options.expect;
     if (!scenario) throw new Error(`${where(block)}: a js doctest block needs expect=<sipp scenario>`);
-    const { server, ports } = await startDaemon();
+    const { child: server, ports } = await startDaemon();
     mkdirSync(workDir, { recursive: true });
     const file = join(workDir, `block-${block.line}.js`);
     writeFileSync(file, withPorts(block.code, ports));
