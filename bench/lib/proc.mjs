@@ -1,7 +1,7 @@
 // CPU and memory of processes, read from Linux's /proc so every process (node or sipp) is
 // measured the same way and nothing is added to the processes being measured.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = readClockTicks();
 
@@ -81,4 +81,47 @@ export function startCpuMeter(processes, pollMs = 200) {
 export function round(value, digits = 0) {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+/**
+ * UDP datagrams the kernel dropped for a process's sockets because their receive buffer was
+ * full (the `drops` column of /proc/net/udp for the socket inodes the process holds): the first
+ * sign of a process that cannot keep up. Undefined once the process is gone.
+ */
+export function udpDrops(pid) {
+  let inodes;
+  try {
+    inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`)
+        .map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkOrEmpty(`/proc/${pid}/fd/${fd}`))?.[1])
+        .filter(Boolean),
+    );
+  } catch {
+    return undefined;
+  }
+  let drops = 0;
+  for (const table of ['udp', 'udp6']) {
+    for (const line of readOrEmpty(`/proc/${pid}/net/${table}`).split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
+      if (fields.length >= 13 && inodes.has(fields[9])) drops += Number(fields[12]);
+    }
+  }
+  return drops;
+}
+
+function readlinkOrEmpty(path) {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+}
+
+function readOrEmpty(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }

@@ -3,7 +3,7 @@
 // direction), no timeout and no unexpected message, and sipp kept up the offered rate. After
 // the first unclean step, one more step halfway between it and the last clean one narrows the
 // answer down.
-import { startCpuMeter } from '../lib/proc.mjs';
+import { startCpuMeter, udpDrops } from '../lib/proc.mjs';
 import { runSippUac } from '../lib/sipp.mjs';
 import { SYSTEMS } from '../lib/systems.mjs';
 
@@ -56,6 +56,7 @@ async function climb(system, steps, stepSeconds, log) {
 async function runStep(system, rate, stepSeconds, log) {
   const calls = Math.max(1, Math.round(rate * stepSeconds));
   let stopMeter;
+  const dropsBefore = system.processes.map(({ pid }) => udpDrops(pid));
   const sipp = await runSippUac({
     remote: system.remote,
     rate,
@@ -63,11 +64,15 @@ async function runStep(system, rate, stepSeconds, log) {
     onStart: (pid) => (stopMeter = startCpuMeter([{ name: 'sipp-uac', pid }, ...system.processes])),
   });
   const cpu = stopMeter();
+  const drops = droppedDatagrams(system.processes, dropsBefore);
   const problems = [];
   if (sipp.failedCalls > 0) problems.push(`${sipp.failedCalls} failed`);
   if (sipp.successfulCalls < calls) problems.push(`${calls - sipp.successfulCalls} not completed`);
   if (sipp.retransmissions > 0) problems.push(`${sipp.retransmissions} retransmissions`);
   if (sipp.timeouts > 0) problems.push(`${sipp.timeouts} timeouts`);
+  for (const [name, count] of Object.entries(drops)) {
+    if (count > 0) problems.push(`${name} dropped ${count} datagrams (receive buffer full)`);
+  }
   if (sipp.unexpectedMessages > 0) problems.push(`${sipp.unexpectedMessages} unexpected${statusList(sipp.unexpectedStatuses)}`);
   if (sipp.exitCode !== 0 && problems.length === 0) problems.push(`sipp exit ${sipp.exitCode}`);
   // sipp's offered rate falls short when sipp itself (or the whole machine) is saturated.
@@ -85,6 +90,7 @@ async function runStep(system, rate, stepSeconds, log) {
     cpuPercent: cpu.processes,
     cpuMicrosPerCall: perCall(cpu.processes, sipp.successfulCalls / cpu.seconds),
     machineBusyPercent: cpu.machineBusyPercent,
+    udpDrops: drops,
     seconds: cpu.seconds,
     errorLog: sipp.errorLog || undefined,
   };
@@ -108,6 +114,13 @@ function summarize(steps) {
     limitedBy: firstFailure ? `${firstFailure.rate} cps: ${firstFailure.problems.join(', ')}` : 'highest step tried',
     steps,
   };
+}
+
+/** Datagrams each process's UDP sockets lost to a full receive buffer during the step. */
+function droppedDatagrams(processes, before) {
+  return Object.fromEntries(
+    processes.map(({ name, pid }, index) => [name, Math.max(0, (udpDrops(pid) ?? before[index] ?? 0) - (before[index] ?? 0))]),
+  );
 }
 
 /** ' (503 x 15965)' for the statuses sipp did not expect; empty when its log names none. */
