@@ -2,6 +2,7 @@
 // measured the same way and nothing is added to the processes being measured.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readIfPresent } from './files.mjs';
 
 const CLOCK_TICKS_PER_SECOND = readClockTicks();
 
@@ -101,7 +102,7 @@ export function udpDrops(pid) {
   }
   let drops = 0;
   for (const table of ['udp', 'udp6']) {
-    for (const line of readOrEmpty(`/proc/${pid}/net/${table}`).split('\n').slice(1)) {
+    for (const line of readIfPresent(`/proc/${pid}/net/${table}`).split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
       if (fields.length >= 13 && inodes.has(fields[9])) drops += Number(fields[12]);
@@ -113,14 +114,6 @@ export function udpDrops(pid) {
 function readlinkOrEmpty(path) {
   try {
     return readlinkSync(path);
-  } catch {
-    return '';
-  }
-}
-
-function readOrEmpty(path) {
-  try {
-    return readFileSync(path, 'utf8');
   } catch {
     return '';
   }

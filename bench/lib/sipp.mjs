@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readIfPresent } from './files.mjs';
 import { freeUdpPort } from './ports.mjs';
 import { percentile } from './stats.mjs';
 
@@ -125,14 +126,6 @@ function readResults(dir) {
     },
     errorLog: errors.split('\n').filter(Boolean).slice(0, 5).join('\n'),
   };
-}
-
-function readIfPresent(file) {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 /**

@@ -116,10 +116,13 @@ function summarize(steps) {
   };
 }
 
-/** Datagrams each process's UDP sockets lost to a full receive buffer during the step. */
+/** Datagrams each process's UDP sockets lost to a full receive buffer during the step (0 for one that is gone). */
 function droppedDatagrams(processes, before) {
   return Object.fromEntries(
-    processes.map(({ name, pid }, index) => [name, Math.max(0, (udpDrops(pid) ?? before[index] ?? 0) - (before[index] ?? 0))]),
+    processes.map(({ name, pid }, index) => {
+      const after = udpDrops(pid);
+      return [name, after === undefined || before[index] === undefined ? 0 : after - before[index]];
+    }),
   );
 }
 
