@@ -28,7 +28,6 @@ async function freePorts(): Promise<Ports> {
   return { admin, sip };
 }
 
-
 const START_ATTEMPTS = 3;
 
 /**
