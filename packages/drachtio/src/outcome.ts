@@ -1,12 +1,14 @@
+type Settle<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
+
 /**
  * A result that can be awaited but need not be: the promise is only created when someone
  * calls `then`, so a failure nobody awaits does not become an unhandled rejection — the
  * owner reports it another way (`observed` tells whether anyone is listening).
  */
 export class Outcome<T> implements PromiseLike<T> {
-  private result?: { ok: true; value: T } | { ok: false; error: Error } | { ok: 'lazy'; compute: () => T };
+  private result?: { ok: true; value: () => T } | { ok: false; error: Error };
   private promise?: Promise<T>;
-  private settle?: { resolve: (value: T) => void; reject: (error: Error) => void };
+  private settle?: Settle<T>;
 
   get observed(): boolean {
     return this.promise !== undefined;
@@ -17,15 +19,7 @@ export class Outcome<T> implements PromiseLike<T> {
   }
 
   resolve(value: T): void {
-    if (this.result) return;
-    this.result = { ok: true, value };
-    this.settle?.resolve(value);
-  }
-
-  reject(error: Error): void {
-    if (this.result) return;
-    this.result = { ok: false, error };
-    this.settle?.reject(error);
+    this.resolveWith(() => value);
   }
 
   /**
@@ -35,8 +29,14 @@ export class Outcome<T> implements PromiseLike<T> {
    */
   resolveWith(compute: () => T): void {
     if (this.result) return;
-    this.result = { ok: 'lazy', compute };
-    if (this.settle) this.settleNow(this.settle);
+    this.result = { ok: true, value: compute };
+    if (this.settle) this.deliver(this.settle);
+  }
+
+  reject(error: Error): void {
+    if (this.result) return;
+    this.result = { ok: false, error };
+    if (this.settle) this.deliver(this.settle);
   }
 
   then<R1 = T, R2 = never>(
@@ -46,22 +46,20 @@ export class Outcome<T> implements PromiseLike<T> {
     if (!this.promise) {
       this.promise = new Promise<T>((resolve, reject) => {
         this.settle = { resolve, reject };
+        this.deliver(this.settle);
       });
-      if (this.settle) this.settleNow(this.settle);
     }
     return this.promise.then(onFulfilled, onRejected);
   }
 
-  private settleNow(settle: { resolve: (value: T) => void; reject: (error: Error) => void }): void {
+  private deliver(settle: Settle<T>): void {
     const result = this.result;
-    if (result?.ok === true) settle.resolve(result.value);
-    else if (result?.ok === false) settle.reject(result.error);
-    else if (result?.ok === 'lazy') {
-      try {
-        settle.resolve(result.compute());
-      } catch (error) {
-        settle.reject(error as Error);
-      }
+    if (!result) return;
+    if (!result.ok) return settle.reject(result.error);
+    try {
+      settle.resolve(result.value());
+    } catch (error) {
+      settle.reject(error as Error);
     }
   }
 }

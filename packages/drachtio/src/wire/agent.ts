@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import {
   MessageReader,
-  decodeResult,
   MessageWriter,
   PROTOCOL_VERSION,
+  decodeResult,
   type AuthenticateResult,
   type CancelNotice,
   type CommandMap,
