@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { encodeFrame, type Frame, type RequestNotice, type RespondData } from 'drachtio-protocol';
+import { parseMessage } from 'drachtio-sip';
 import { runSipp, startSipp } from 'drachtio-test-kit';
 import { createServer, type DrachtioServer } from '../../src';
-import { parseMessage } from 'drachtio-sip';
 import { CALL, CANCELED_CALL, PRACKED_CALL, RINGING_UNTIL_CANCELED, callWithByeAfterSignal, rejectedCall } from './scenarios';
 import { WireClient } from './wire-client';
 
