@@ -132,8 +132,10 @@ export class UserAgentServer {
         this.dialogBound.refused503();
         return this.answerLocally(context, SERVICE_UNAVAILABLE);
       }
-      context.mergeKey = detached(mergeKey); // its Call-ID is a slice of the request's text
-      this.invitesInProgress.set(mergeKey, context);
+      // Kept (as the map's key too) while the transaction lingers: its Call-ID is a slice of the
+      // request's text, which a copy lets go.
+      context.mergeKey = detached(mergeKey);
+      this.invitesInProgress.set(context.mergeKey, context);
     }
     this.emitRequest(context, open);
   }
@@ -360,7 +362,7 @@ export class UserAgentServer {
       open,
     };
     this.servers.set(id, context);
-    this.serversByKey.set(key, context);
+    this.serversByKey.set(context.key, context);
     // The peer gives up after Timer F (non-INVITE) or Timer C (INVITE); so do we.
     const { timers } = this.core;
     open.deadline = setTimeout(
