@@ -66,14 +66,21 @@ export interface SendRequestData {
   dialogId?: string;
   /**
    * Outside a dialog these may include From, To, Call-ID and CSeq ("<number> <METHOD>", the
-   * request's own method, number below 2^31), e.g. to re-send a challenged request in the same
-   * call with CSeq + 1 (RFC 3261 22.2); the server refuses malformed ones with
-   * 'invalid-argument'. Inside a dialog the server sets all four and drops the application's.
+   * request's own method, number below 2^31), e.g. for a registration refresh in the same
+   * Call-ID (RFC 3261 10.2.4); the server refuses malformed ones with 'invalid-argument'.
+   * Inside a dialog the server sets all four and drops the application's.
    */
   headers?: HeaderMap;
   body?: string;
   /** Send to this address instead of resolving the Request-URI (an outbound proxy). */
   proxy?: string;
+  /**
+   * Re-send the request of this client transaction, which was challenged (401/407), with the
+   * credentials in `headers` (RFC 3261 22.2): the server keeps its Request-URI, Call-ID, From,
+   * To, route, headers and body and raises its CSeq by one; only `method` (the same) and
+   * `headers` may be given with it.
+   */
+  retryOf?: string;
 }
 export interface SendRequestResult extends SentMessage {
   transactionId: string;
@@ -127,6 +134,11 @@ export interface RequestNotice {
   dialogId?: string;
   /** For ACK and PRACK: the INVITE server transaction they belong to. */
   inviteTransactionId?: string;
+  /**
+   * The server has already sent the final response (a PRACK gets its 200 from the server,
+   * RFC 3262 3): the application is told of the request and does not `respond` to it.
+   */
+  answered?: true;
   source: Endpoint;
   receivedAt: number;
 }
@@ -150,14 +162,35 @@ export interface CancelNotice {
 }
 
 export type DialogEvent = 'early' | 'confirmed' | 'terminated';
-export interface DialogNotice {
+
+/** Why a dialog ended, as the 'terminated' dialog notice names it (docs/protocol.md 7.4). */
+export const TERMINATION_REASONS = [
+  /** A BYE was received. */
+  'normal far end release',
+  /** The application sent a BYE. */
+  'normal near end release',
+  /** No ACK came for our 2xx: the server sent a BYE. */
+  'ack timeout',
+  /** The RFC 4028 session timer ran out: the server sent a BYE. */
+  'session expired',
+  /** An early dialog ended with a non-2xx final response (or a 2xx of another fork). */
+  'call rejected',
+  /** An early dialog ended by CANCEL. */
+  'canceled',
+  /** A NOTIFY said Subscription-State: terminated (RFC 6665). */
+  'subscription terminated',
+  /** The subscription ran out unrefreshed (RFC 6665). */
+  'subscription expired',
+] as const;
+export type TerminationReason = (typeof TERMINATION_REASONS)[number];
+
+interface DialogNoticeBase {
   dialogId: string;
-  event: DialogEvent;
   role: 'uac' | 'uas';
   callId: string;
-  /** For 'terminated': why, e.g. 'ack timeout', 'session expired'. */
-  reason?: string;
 }
+export type DialogNotice = DialogNoticeBase &
+  ({ event: 'early' | 'confirmed' } | { event: 'terminated'; reason: TerminationReason });
 
 export interface NotifyMap {
   request: RequestNotice;

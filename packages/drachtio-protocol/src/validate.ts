@@ -3,6 +3,7 @@ import { LIMITS } from './limits';
 import type {
   CommandMap,
   CommandName,
+  DialogEvent,
   Envelope,
   HeaderMap,
   NotifyName,
@@ -23,6 +24,7 @@ type Json = Record<string, unknown>;
 
 const COMMANDS: readonly CommandName[] = ['authenticate', 'route', 'respond', 'request', 'ack', 'cancel', 'ping'];
 const NOTIFICATIONS: readonly NotifyName[] = ['request', 'response', 'cancel', 'dialog'];
+const DIALOG_EVENTS: readonly DialogEvent[] = ['early', 'confirmed', 'terminated'];
 const ERROR_CODES: readonly ErrorCode[] = [
   'bad-frame',
   'bad-json',
@@ -166,7 +168,11 @@ const validators: { [C in CommandName]: (data: Json, check: Checker) => CommandM
     check.optionalString(data, 'uri', LIMITS.uriLength);
     check.optionalString(data, 'dialogId', LIMITS.idLength);
     check.optionalString(data, 'proxy', LIMITS.uriLength);
-    if (data.uri === undefined && data.dialogId === undefined) check.fail(`'uri' is required outside a dialog`);
+    check.optionalString(data, 'retryOf', LIMITS.idLength);
+    if (data.retryOf !== undefined) {
+      const given = ['uri', 'dialogId', 'body', 'proxy'].filter((field) => data[field] !== undefined);
+      if (given.length > 0) check.fail(`'retryOf' re-sends the challenged request as it was: '${given[0]}' comes from it`);
+    } else if (data.uri === undefined && data.dialogId === undefined) check.fail(`'uri' is required outside a dialog`);
     check.headers(data);
     check.body(data);
     return data as unknown as CommandMap['request'][0];
@@ -233,8 +239,12 @@ function validateNotify(obj: Json): NotifyEnvelope {
   }
   const check = new Checker(`${command} notification`);
   const data = check.object(obj.data, 'data');
-  if (command === 'dialog') check.nonEmptyString(data, 'dialogId', LIMITS.idLength);
-  else check.nonEmptyString(data, 'transactionId', LIMITS.idLength);
+  if (command === 'dialog') {
+    check.nonEmptyString(data, 'dialogId', LIMITS.idLength);
+    if (!DIALOG_EVENTS.includes(data.event as DialogEvent)) check.fail(`'event' must be one of ${DIALOG_EVENTS.join(', ')}`);
+    // A reason this client does not know (a newer server's) still ends the dialog: any string.
+    if (data.event === 'terminated') check.nonEmptyString(data, 'reason', LIMITS.reasonLength);
+  } else check.nonEmptyString(data, 'transactionId', LIMITS.idLength);
   return { type: 'notify', command, data } as unknown as NotifyEnvelope;
 }
 

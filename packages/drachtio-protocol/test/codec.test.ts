@@ -92,6 +92,8 @@ describe('JSON codec v1', () => {
     ['a header with a line break', { command: 'request', data: { method: 'INFO', uri: 'sip:a', headers: { 'X-A': 'a\r\nVia: evil' } } }, /line break/],
     ['a body that is not a string', { command: 'ack', data: { transactionId: 't', body: 5 } }, /'body' must be a string/],
     ['data that is not an object', { command: 'cancel', data: 'x' }, /'data' must be an object/],
+    ['a retry that names its own uri', { command: 'request', data: { method: 'REGISTER', retryOf: 'ct-1', uri: 'sip:b' } }, /'uri' comes from it/],
+    ['a retry that brings a body', { command: 'request', data: { method: 'INVITE', retryOf: 'ct-1', body: 'v=0' } }, /'body' comes from it/],
   ])('rejects %s as invalid-argument', (_name, fields, message) => {
     try {
       decodePayload(Buffer.from(JSON.stringify({ type: 'request', rid: 'r1', ...fields })));
@@ -102,6 +104,12 @@ describe('JSON codec v1', () => {
       expect((err as ProtocolError).rid).toBe('r1');
       expect((err as ProtocolError).message).toMatch(message);
     }
+  });
+
+  it('accepts a retry of a challenged request that carries only its method and credentials', () => {
+    const data = { method: 'REGISTER', retryOf: 'ct-1', headers: { Authorization: 'Digest username="a"' } };
+    const frame = decodePayload(Buffer.from(JSON.stringify({ type: 'request', rid: 'r', command: 'request', data })));
+    expect(frame.envelope).toMatchObject({ command: 'request', data });
   });
 
   it('accepts a route command with no verbs (an application that only sends requests)', () => {
@@ -116,6 +124,8 @@ describe('JSON codec v1', () => {
     ['a response with a non-boolean ok', '{"type":"response","rid":"1","ok":"yes"}'],
     ['an error response with an unknown code', '{"type":"response","rid":"1","ok":false,"error":{"code":"x","message":"m"}}'],
     ['a notify without data', '{"type":"notify","command":"request"}'],
+    ['a dialog notice with an unknown event', '{"type":"notify","command":"dialog","data":{"dialogId":"d","event":"gone","role":"uas","callId":"c"}}'],
+    ['a terminated dialog notice without reason', '{"type":"notify","command":"dialog","data":{"dialogId":"d","event":"terminated","role":"uas","callId":"c"}}'],
   ])('rejects an envelope that is %s', (_name, json) => {
     expect(() => decodePayload(Buffer.from(json))).toThrow(ProtocolError);
   });
