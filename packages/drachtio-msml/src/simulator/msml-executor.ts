@@ -184,28 +184,28 @@ export class MsmlExecutor {
   }
 
   private join(id1: string, id2: string): Outcome {
-    this.object(id1);
-    this.object(id2);
-    for (const [conn, conf] of [
-      [id1, id2],
-      [id2, id1],
-    ] as const) {
+    for (const [conn, conf] of this.bothWays(id1, id2)) {
       if (conn.startsWith('conn:')) this.conferences.get(conf)?.participants.add(conn);
     }
     return {};
   }
 
   private unjoin(id1: string, id2: string): Outcome {
-    this.object(id1);
-    this.object(id2);
-    for (const [conn, conf] of [
-      [id1, id2],
-      [id2, id1],
-    ] as const) {
+    for (const [conn, conf] of this.bothWays(id1, id2)) {
       const conference = this.conferences.get(conf);
       if (conference) this.leave(conference, conn);
     }
     return {};
+  }
+
+  /** MSML join/unjoin name two existing objects in either order: each may be the connection. */
+  private bothWays(id1: string, id2: string): ReadonlyArray<readonly [string, string]> {
+    this.object(id1);
+    this.object(id2);
+    return [
+      [id1, id2],
+      [id2, id1],
+    ];
   }
 
   /** A participant leaves; a `deletewhen="nomedia"` conference ends with its last one. */
