@@ -23,7 +23,3 @@ export { DialogStateError, DialogMethodError } from './dialog-errors';
 export { SESSION_KEY } from './session-dialogs';
 export { isHoldOffer, mediaDirection, withMediaDirection } from './sdp-direction';
 export type { MediaDirection } from './sdp-direction';
-
-// require('drachtio-dialog') and `import dialog from 'drachtio-dialog'` in an ES module are the
-// middleware factory itself, carrying every named export (as drachtio-session does).
-module.exports = Object.assign(dialog, exports);
