@@ -11,7 +11,8 @@ import { dialog } from './dialog-middleware';
 export default dialog;
 export { dialog };
 export type { DialogOptions, DialogMiddleware } from './dialog-middleware';
-export { SipDialog, IN_DIALOG_METHODS } from './sip-dialog';
+export { SipDialog } from './sip-dialog';
+export { IN_DIALOG_METHODS } from 'drachtio-sip';
 export type { DialogRole, DialogState, DialogEndpoint, DialogTimes, SipDialogData, DialogCallback } from './sip-dialog';
 export type { Party, PartySource } from './parties';
 export type { DialogRequestOptions, DialogResponse, HeaderMap } from './dialog-host';
@@ -23,7 +24,3 @@ export { DialogStateError, DialogMethodError } from './dialog-errors';
 export { SESSION_KEY } from './session-dialogs';
 export { isHoldOffer, mediaDirection, withMediaDirection } from './sdp-direction';
 export type { MediaDirection } from './sdp-direction';
-
-// require('drachtio-dialog') and `import dialog from 'drachtio-dialog'` in an ES module are the
-// middleware factory itself, carrying every named export (as drachtio-session does).
-module.exports = Object.assign(dialog, exports);

@@ -8,6 +8,7 @@
  * confirmed. Terminated is final; every transition happens once.
  */
 import { EventEmitter } from 'node:events';
+import { IN_DIALOG_METHODS } from 'drachtio-sip';
 import { DialogMethodError, DialogStateError } from './dialog-errors';
 import { isHoldOffer, withMediaDirection } from './sdp-direction';
 import type { DialogHost, DialogRequestOptions, DialogResponse } from './dialog-host';
@@ -63,10 +64,6 @@ export interface SipDialogData {
   peerId?: string;
 }
 
-/** Methods that make sense inside a dialog; INVITE is a re-INVITE there. */
-export const IN_DIALOG_METHODS: readonly string[] = [
-  'BYE', 'INFO', 'INVITE', 'UPDATE', 'REFER', 'NOTIFY', 'MESSAGE', 'OPTIONS', 'PRACK', 'SUBSCRIBE',
-];
 
 export type DialogCallback = (err: Error | null, res?: DialogResponse) => void;
 
@@ -269,7 +266,7 @@ export class SipDialog extends EventEmitter {
 
   private async send(method: string, opts: DialogRequestOptions): Promise<DialogResponse> {
     const upper = method.toUpperCase();
-    if (!IN_DIALOG_METHODS.includes(upper)) throw new DialogMethodError(upper);
+    if (!(IN_DIALOG_METHODS as readonly string[]).includes(upper)) throw new DialogMethodError(upper);
     if (this.currentState === 'terminated') {
       throw new DialogStateError(`dialog ${this.id} is terminated (${this.reason}): cannot send ${upper}`);
     }

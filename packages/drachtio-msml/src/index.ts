@@ -36,13 +36,14 @@ function msml(app: Application): msmlApp.Msml {
   return msmlApp.Msml.for(app);
 }
 
-// `export =` with a merged namespace, as the core does, so `require('drachtio-msml')(app)`,
-// `import msml from 'drachtio-msml'` and `import { moml } from 'drachtio-msml'` all work.
-// eslint-disable-next-line @typescript-eslint/no-namespace -- the only way to merge types into an `export =` function
-namespace msml {
-  /** `app.use('info', msml.router)` without holding the instance: found through `req.app`. */
-  export declare const router: Middleware;
+/** `app.use('info', msml.router)` without holding the instance: found through `req.app`. */
+const infoRouter: Middleware = (req, res, next) => msml(req.app).router(req, res, next);
 
+// The factory also carries its members as a namespace, so TypeScript that imports only the default
+// can name them (`msml.Conference`, `msml.moml`) as the seed's JavaScript does.
+// eslint-disable-next-line @typescript-eslint/no-namespace -- merges the members into the default export
+namespace msml {
+  export const router: Middleware = infoRouter;
   export import moml = builderMoml;
   export import commands = builderCommands;
   export import document = builderCommands.document;
@@ -90,9 +91,31 @@ namespace msml {
   export type Callback<T> = callback.Callback<T>;
 }
 
-Object.defineProperty(msml, 'router', {
-  enumerable: true,
-  value: ((req, res, next) => msml(req.app).router(req, res, next)) satisfies Middleware,
-});
-
-export = msml;
+export default msml;
+export { msml, infoRouter as router };
+export * as moml from './builder/moml';
+export * as commands from './builder/commands';
+export { document, MSML_VERSION } from './builder/commands';
+export type { Duration, NameList } from './builder/values';
+export { element, child } from './xml/node';
+export type { MsmlNode, AttributeInput } from './xml/node';
+export { toXml } from './xml/serialize';
+export { parseMsml, MAX_BODY_BYTES, MAX_DEPTH, MAX_ELEMENTS } from './parser/parse';
+export { parseMessage, parseResult, parseEvent, readResult, readEvent } from './parser/read';
+export type { MsmlResult, MsmlEvent, MsmlMessage } from './parser/read';
+export { ResponseCode } from './response-codes';
+export type { ResponseCodeValue } from './response-codes';
+export { MsmlParseError, MsmlBuildError, MsmlResultError, MsmlTransportError } from './errors';
+export type { MsmlParseErrorCode } from './errors';
+export { Msml } from './control/msml-app';
+export type { ControlChannelOptions, TraceEvent } from './control/msml-app';
+export { Connection } from './control/connection';
+export type { ConnectionOptions } from './control/connection';
+export { ConnectionRequest } from './control/connection-request';
+export { ControlChannel } from './control/control-channel';
+export { Conference } from './control/conference';
+export { MediaDialog } from './control/media-dialog';
+export { MediaServerChannel, MSML_CONTENT_TYPE } from './control/media-server-channel';
+export type { MakeDialogOptions } from './control/media-server-channel';
+export type { MsmlEventInfo } from './control/events';
+export type { Callback } from './control/callback';

@@ -4,8 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Application, Request, Response } from 'drachtio';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS entry, as applications use it
-import msml = require('../src');
+import msml from '../src';
 
 const { commands, document, toXml } = msml;
 

@@ -21,6 +21,3 @@ export type { RedisStoreOptions } from './redis-store';
 export type { ConnectionOptions, RedisClient } from './connection';
 export { sessionKey } from './keys';
 export default drachtioRedis;
-
-// require('drachtio-redis') is the function itself, carrying every named export.
-module.exports = Object.assign(drachtioRedis, exports);

@@ -46,8 +46,9 @@ describe('RedisStore on a standalone Redis', () => {
   it('is reachable through the seed form and over a client of your own', async () => {
     const RedisStoreClass = drachtioRedis({});
     expect(RedisStoreClass).toBe(RedisStore);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the seed's CommonJS form is what is tested
-    expect(require('../src')({})).toBe(RedisStore);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the seed's CommonJS form of the built package is what is tested
+    const built = require('drachtio-redis') as { (drachtio: unknown): unknown; RedisStore: unknown };
+    expect(built({})).toBe(built.RedisStore);
 
     const own = new Redis({ host: '127.0.0.1', port: 6379 });
     const shared = new RedisStore({ client: own, prefix });

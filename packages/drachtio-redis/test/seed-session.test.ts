@@ -65,8 +65,8 @@ describe('the seed session example', () => {
   });
 
   it('works with RedisStore, keeping the session in Redis (with a TTL) for the call and no longer', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the seed's CommonJS form is what is tested
-    const RedisStore = require('../src')(drachtio);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the seed's CommonJS form of the built package is what is tested
+    const RedisStore = require('drachtio-redis')(drachtio);
     const store = new RedisStore({ host: 'localhost', prefix, ttl: 120 });
     const redis = new Redis({ host: '127.0.0.1', port: 6379 });
     const said: string[] = [];

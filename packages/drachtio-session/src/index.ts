@@ -37,6 +37,3 @@ declare module 'drachtio' {
     session: Session;
   }
 }
-
-// require('drachtio-session') is the session function itself, carrying every named export.
-module.exports = Object.assign(session, exports);

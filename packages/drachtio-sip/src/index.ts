@@ -3,6 +3,8 @@
  * types; no I/O.
  */
 export { SipParseError } from './errors';
+export { SIP_METHODS, IN_DIALOG_METHODS, isSipMethod } from './methods';
+export type { SipMethod } from './methods';
 
 export { parseMessage, MAX_HEADER_FIELDS } from './message/parse';
 export { SipMessage, SipRequest, SipResponse } from './message/message';

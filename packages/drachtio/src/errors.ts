@@ -1,12 +1,12 @@
-import type { ErrorCode } from 'drachtio-protocol';
+import { ProtocolError, type ErrorCode } from 'drachtio-protocol';
 
-/** drachtio-server-ts refused a command; `code` is the wire's error code (see docs/protocol.md). */
-export class ServerError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
+/**
+ * drachtio-server-ts refused a command; `code` is the wire's error code (see docs/protocol.md).
+ * A ProtocolError like every error that carries a wire code, so one `instanceof` covers them all.
+ */
+export class ServerError extends ProtocolError {
+  constructor(code: ErrorCode, message: string) {
+    super(code, message);
     this.name = 'ServerError';
   }
 }

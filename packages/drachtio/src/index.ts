@@ -16,9 +16,25 @@ function drachtio(): application.Application {
   return new application.Application();
 }
 
-// One namespace merged with the factory, so that `require('drachtio')()`, `import drachtio from
-// 'drachtio'` and `import type { Request } from 'drachtio'` all work from the same `export =`.
-// eslint-disable-next-line @typescript-eslint/no-namespace -- the only way to merge types into an `export =` function
+/** A companion middleware factory: `drachtio.session({store})`, `drachtio.dialog()`. */
+type MiddlewareFactory = (options?: object) => middleware.Middleware;
+
+/**
+ * drachtio-session's `session()` middleware. drachtio-session is not a dependency of drachtio,
+ * so it is loaded from the application's packages when called; throws naming it when missing.
+ */
+function sessionMiddleware(options?: object): middleware.Middleware {
+  return loadCompanion<MiddlewareFactory>('drachtio-session')(options);
+}
+
+/** drachtio-dialog's `dialog()` middleware, loaded like `session()`. */
+function dialogMiddleware(options?: object): middleware.Middleware {
+  return loadCompanion<MiddlewareFactory>('drachtio-dialog')(options);
+}
+
+// The factory also carries its members as a namespace, so TypeScript that imports only the default
+// can name them (`drachtio.Request`, `drachtio.digestAuth`) as the seed's JavaScript does.
+// eslint-disable-next-line @typescript-eslint/no-namespace -- merges the members into the default export
 namespace drachtio {
   export import Application = application.Application;
   export import Request = request.Request;
@@ -29,6 +45,8 @@ namespace drachtio {
   export import NotConnectedError = errors.NotConnectedError;
   export import METHODS = methods.METHODS;
   export import digestAuth = digest.digestAuth;
+  export const session: typeof sessionMiddleware = sessionMiddleware;
+  export const dialog: typeof dialogMiddleware = dialogMiddleware;
 
   export type ApplicationEvents = application.ApplicationEvents;
   export type ApplicationLocals = application.ApplicationLocals;
@@ -56,17 +74,27 @@ namespace drachtio {
   export type Verb = methods.Verb;
   export type DigestAuthOptions = digest.DigestAuthOptions;
   export type PasswordLookup = digest.PasswordLookup;
-
-  /** A companion middleware factory: `drachtio.session({store})`, `drachtio.dialog()`. */
   export type MiddlewareFactory = (options?: object) => middleware.Middleware;
-
-  /** drachtio-session's `session()` middleware factory; throws when drachtio-session is not installed. */
-  export declare const session: MiddlewareFactory;
-  /** drachtio-dialog's `dialog()` middleware factory; throws when drachtio-dialog is not installed. */
-  export declare const dialog: MiddlewareFactory;
 }
 
-Object.defineProperty(drachtio, 'session', { enumerable: true, get: () => loadCompanion<drachtio.MiddlewareFactory>('drachtio-session') });
-Object.defineProperty(drachtio, 'dialog', { enumerable: true, get: () => loadCompanion<drachtio.MiddlewareFactory>('drachtio-dialog') });
-
-export = drachtio;
+export default drachtio;
+export { drachtio, sessionMiddleware as session, dialogMiddleware as dialog };
+export type { MiddlewareFactory };
+export { Application } from './application';
+export type { ApplicationEvents, ApplicationLocals, EarlyDialog, EarlyDialogEvent, ConnectCallback, Uac, UacFunction } from './application';
+export { Request } from './uas/request';
+export type { RequestEvents } from './uas/request';
+export { Response } from './uas/response';
+export type { ResponseEvents, SendCallback } from './uas/response';
+export { ClientRequest } from './uac/client-request';
+export type { RequestOptions, RequestCallback, ClientRequestEvents } from './uac/client-request';
+export { IncomingResponse } from './uac/incoming-response';
+export type { StatusLine } from './uac/incoming-response';
+export { ServerError, NotConnectedError } from './errors';
+export { METHODS } from './methods';
+export type { Verb } from './methods';
+export { digestAuth } from './middleware/digest-auth';
+export type { DigestAuthOptions, PasswordLookup } from './middleware/digest-auth';
+export type { ConnectOptions, BackoffOptions, ReconnectInfo } from './wire/agent';
+export type { MessageOptions } from './headers';
+export type { Middleware, ErrorMiddleware, ResponseMiddleware, ResponseErrorMiddleware, NextFunction } from './middleware/stack';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /**
  * The seed's snippets typed under `strict` against the built package's declarations (CommonJS
- * `import = require` and an ES module's default import), including the @ts-expect-error lines
+ * output and an ES module, both through the default import), including the @ts-expect-error lines
  * that prove wrong usage is refused. See test/types/.
  */
 describe('types', () => {

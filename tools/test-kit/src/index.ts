@@ -1,7 +1,6 @@
 export { freePort, type PortKind } from './ports';
 export {
   SIPP_BINARY,
-  killAllSipp,
   runSipp,
   startSipp,
   type SippOptions,
@@ -9,8 +8,6 @@ export {
   type SippResult,
 } from './sipp';
 export {
-  REDIS_CLI_BINARY,
-  REDIS_SERVER_BINARY,
   ensureRedis,
   redisCommand,
   startRedisCluster,

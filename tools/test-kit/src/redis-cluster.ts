@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports';
 
-export const REDIS_SERVER_BINARY = process.env.REDIS_SERVER ?? 'redis-server';
-export const REDIS_CLI_BINARY = process.env.REDIS_CLI ?? 'redis-cli';
+const REDIS_SERVER_BINARY = process.env.REDIS_SERVER ?? 'redis-server';
+const REDIS_CLI_BINARY = process.env.REDIS_CLI ?? 'redis-cli';
 
 const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 10_000;

@@ -155,7 +155,7 @@ export async function runSipp(options: SippOptions): Promise<SippResult> {
 }
 
 /** Kill every sipp this process started (registered as a jest afterAll hook automatically). */
-export async function killAllSipp(): Promise<void> {
+async function killAllSipp(): Promise<void> {
   await Promise.all([...running].map(([child, done]) => stop(child, done)));
 }
 

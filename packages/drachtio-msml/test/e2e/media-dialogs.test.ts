@@ -4,8 +4,7 @@
  */
 import { join } from 'node:path';
 import { runSipp, startSipp } from 'drachtio-test-kit';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS entry, as applications use it
-import msml = require('../../src');
+import msml from '../../src';
 import { CALLER_SCENARIO, once, startHarness, type Harness } from '../support/harness';
 
 const { moml } = msml;

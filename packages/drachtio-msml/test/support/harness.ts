@@ -3,12 +3,10 @@
  * simulator on UDP, and drachtio apps using drachtio-msml connected to the server.
  */
 import { join } from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS entry, as applications use it
-import drachtio = require('drachtio');
+import drachtio from 'drachtio';
 import { createServer, type DrachtioServer } from 'drachtio-server-ts';
 import { MediaServerSimulator, type SimulatorScript } from '../../src/simulator';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS entry, as applications use it
-import msml = require('../../src');
+import msml from '../../src';
 
 export interface Harness {
   server: DrachtioServer;

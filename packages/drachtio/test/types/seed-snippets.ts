@@ -1,7 +1,7 @@
-/* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-unused-expressions, @typescript-eslint/no-require-imports -- the seed's snippets as written, compiled (not run) by test/types.test.ts */
+/* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-unused-expressions -- the seed's snippets as written, compiled (not run) by test/types.test.ts */
 // Every snippet of the seed README, typed under `strict` against the built package. Compiled by
 // test/types.test.ts; the @ts-expect-error lines prove the types reject what they should.
-import drachtio = require('drachtio');
+import drachtio from 'drachtio';
 import type { ClientRequest, IncomingResponse, Middleware, NextFunction, Request, Response } from 'drachtio';
 
 declare const mySdp: string;
