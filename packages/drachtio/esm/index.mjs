@@ -4,7 +4,7 @@
 import drachtio from '../dist/index.js';
 
 export default drachtio;
-export const { Application, Request, Response, ClientRequest, IncomingResponse, ServerError, NotConnectedError, METHODS, digestAuth } = drachtio;
+export const { Application, Request, Response, ClientRequest, IncomingResponse, ServerError, NotConnectedError, METHODS, digestAuth, internalsOf } = drachtio;
 
 /** drachtio-session's middleware factory, loaded on first use (throws naming the package when missing). */
 export function session(options) {
