@@ -6,7 +6,8 @@
  */
 import { internalsOf, type Application, type ClientRequest, type EarlyDialog, type IncomingResponse, type NextFunction, type Request, type Response } from 'drachtio';
 import type { DialogNotice, TerminationReason as WireTerminationReason } from 'drachtio-protocol';
-import { uacDialog, uasDialog, targetOf, type MessageView } from './dialog-factory';
+import type { DialogBook } from './dialog-book';
+import { uasDialog, targetOf } from './dialog-factory';
 import { SipDialogEvent, type SipDialogEventName } from './dialog-event';
 import type { DialogHost } from './dialog-host';
 import { B2buaLegs } from './b2bua-legs';
@@ -15,6 +16,7 @@ import { deliverInDialog } from './in-dialog-requests';
 import { dialogsIn, findInSession, removeFromSession, sessionOf, type DialogSession } from './session-dialogs';
 import { SipDialog } from './sip-dialog';
 import { TerminationReason } from './termination-reasons';
+import { UacDialogs } from './uac-dialogs';
 
 export interface DialogControllerOptions {
   /** Most dialogs this process tracks in memory at once. */
@@ -29,7 +31,7 @@ const RECENTLY_ENDED_DIALOGS = 10_000;
  */
 const FAR_END_BYE_GRACE_MS = 2_000;
 
-export class DialogController {
+export class DialogController implements DialogBook {
   private readonly live: LiveDialogs<DialogSession | undefined>;
   /**
    * Dialogs that ended a moment ago. The server's notice that a dialog ended may overtake the
@@ -38,11 +40,9 @@ export class DialogController {
    */
   private readonly ended = new LiveDialogs<DialogSession | undefined>(RECENTLY_ENDED_DIALOGS);
   private readonly adopted = new WeakSet<SipDialog>();
-  /** The dialog each INVITE (received or sent) created, early or confirmed. */
-  private readonly dialogOf = new WeakMap<Request | ClientRequest, SipDialog>();
-  private readonly legs: B2buaLegs;
-  /** When each INVITE we sent was first answered: the closest we see to when it was sent. */
-  private readonly firstAnswerAt = new WeakMap<ClientRequest, Date>();
+  readonly dialogOf = new WeakMap<Request | ClientRequest, SipDialog>();
+  readonly legs: B2buaLegs;
+  private readonly uac = new UacDialogs(this);
   private readonly host: DialogHost;
   /** The request that is ending a dialog right now, for the terminate event. */
   private ending: { req: Request; res: Response } | undefined;
@@ -58,7 +58,7 @@ export class DialogController {
     // Our 'sipdialog:create-early' carries a SipDialog, in place of the core's plain one.
     app.addHook('onEarlyDialog', (early) => this.guard('early dialog', () => this.onEarlyDialog(early)));
     app.use('response', (req: ClientRequest, res: IncomingResponse, next: NextFunction) => {
-      this.guard('response', () => this.onResponse(req, res));
+      this.guard('response', () => this.uac.onResponse(req, res));
       next();
     });
   }
@@ -74,9 +74,7 @@ export class DialogController {
   /** Our reliable 1xx was PRACKed, or a reliable 1xx to our INVITE arrived. */
   private onEarlyDialog(early: EarlyDialog): void {
     if (early.role === 'uas') this.earlyUas(early.req, early.res, early.prack);
-    else if (early.req.dialogId === undefined && !this.dialogOf.has(early.req) && early.req.msg !== undefined) {
-      this.createUac(early.req, early.res, 'early');
-    }
+    else this.uac.onEarly(early.req, early.res);
   }
 
   // ---- UAS: INVITEs we answer ----
@@ -140,70 +138,6 @@ export class DialogController {
 
   private endEarly(invite: Request, reason: WireTerminationReason): void {
     this.dialogOf.get(invite)?.end(reason);
-  }
-
-  // ---- UAC: INVITEs we send ----
-
-  private onResponse(req: ClientRequest, res: IncomingResponse): void {
-    // A re-INVITE inside a dialog is followed by the SipDialog that sent it.
-    if (req.method !== 'INVITE' || req.dialogId !== undefined) return;
-    if (!this.firstAnswerAt.has(req)) this.firstAnswerAt.set(req, new Date(res.receivedAt));
-    if (res.dialogId === undefined || req.msg === undefined) return;
-    const existing = this.dialogOf.get(req);
-    if (res.status < 200) return;
-    if (res.status >= 300) {
-      existing?.end(TerminationReason.callRejected);
-      return;
-    }
-    if (existing?.state === 'early' && existing.id === res.dialogId) {
-      existing.confirm(new Date(res.receivedAt), { remote: targetOf(res) });
-      this.announceUacConfirmed(existing, req, res);
-    } else if (!existing) {
-      this.announceUacConfirmed(this.createUac(req, res, 'confirmed'), req, res);
-    }
-  }
-
-  private createUac(req: ClientRequest, res: IncomingResponse, state: 'early' | 'confirmed'): SipDialog {
-    const dialog = uacDialog({
-      dialogId: res.dialogId as string,
-      state,
-      invite: req.msg as MessageView,
-      response: res,
-      sentAt: this.firstAnswerAt.get(req) ?? new Date(res.receivedAt),
-      at: new Date(res.receivedAt),
-    });
-    this.dialogOf.set(req, dialog);
-    const session = this.sessionOfUac(req);
-    this.adopt(dialog, session, () => new Promise((resolve) => req.cancelRequest(() => resolve())));
-    this.store(dialog, session);
-    if (state === 'early') this.announce('sipdialog:create-early', dialog, req, res);
-    return dialog;
-  }
-
-  /**
-   * Announce a confirmed UAC dialog. An INVITE sent without SDP (late offer) gets the offer in
-   * the 2xx and our answer goes in the ACK the application sends: such a dialog is announced
-   * when that ACK goes out, with our SDP in it.
-   */
-  private announceUacConfirmed(dialog: SipDialog, req: ClientRequest, res: IncomingResponse): void {
-    const uas = this.legs.callerOf(req);
-    if (uas) this.legs.join(this.dialogOf.get(uas), dialog);
-    if (req.body) {
-      this.announce('sipdialog:create', dialog, req, res);
-      return;
-    }
-    const ack = res.ack.bind(res);
-    res.ack = (options = {}, callback) => {
-      if (options.body) dialog.local.sdp = options.body;
-      this.store(dialog, this.sessionOfUac(req));
-      this.announce('sipdialog:create', dialog, req, res);
-      return ack(options, callback);
-    };
-  }
-
-  private sessionOfUac(req: ClientRequest): DialogSession | undefined {
-    const uas = this.legs.callerOf(req);
-    return uas ? sessionOf(uas) : undefined;
   }
 
   // ---- requests inside a dialog ----
@@ -278,7 +212,7 @@ export class DialogController {
   // ---- bookkeeping ----
 
   /** Bind a dialog to this app and follow its end. */
-  private adopt(dialog: SipDialog, session: DialogSession | undefined, abandonEarly?: () => Promise<void>): void {
+  adopt(dialog: SipDialog, session: DialogSession | undefined, abandonEarly?: () => Promise<void>): void {
     this.live.set(dialog, session);
     if (this.adopted.has(dialog)) return;
     this.adopted.add(dialog);
@@ -299,19 +233,19 @@ export class DialogController {
   }
 
   /** Put the dialog in its session and write the session now (the end of the request may be long gone). */
-  private store(dialog: SipDialog, session: DialogSession | undefined): void {
+  store(dialog: SipDialog, session: DialogSession | undefined): void {
     if (!session) return;
     dialogsIn(session)[dialog.id] = dialog;
     session.save().catch((err: unknown) => this.report(err, `saving dialog ${dialog.id}`));
   }
 
-  private announce(type: SipDialogEventName, dialog: SipDialog, req?: unknown, res?: unknown): void {
+  announce(type: SipDialogEventName, dialog: SipDialog, req?: unknown, res?: unknown): void {
     const session = this.live.get(dialog.id)?.session;
     this.app.emit(type, new SipDialogEvent(type, dialog, session, undefined, req, res));
   }
 
   /** A dialog bookkeeping failure must never take the app down or lose the request. */
-  private guard(context: string, work: () => void): void {
+  guard(context: string, work: () => void): void {
     try {
       work();
     } catch (err) {
