@@ -4,27 +4,24 @@
  * SipDialogs and `sipdialog:*` events, and keeps them in the call's session so another
  * instance of the app can carry on after this one is gone.
  */
-import type { Application, ClientRequest, IncomingResponse, NextFunction, Request, Response } from 'drachtio';
-import type { DialogNotice } from 'drachtio-protocol';
-import { uacDialog, uasDialog, targetOf, type MessageView } from './dialog-factory';
+import { internalsOf, type Application, type ClientRequest, type EarlyDialog, type IncomingResponse, type NextFunction, type Request, type Response } from 'drachtio';
+import type { DialogNotice, TerminationReason as WireTerminationReason } from 'drachtio-protocol';
+import type { DialogBook } from './dialog-book';
+import { uasDialog, targetOf } from './dialog-factory';
 import { SipDialogEvent, type SipDialogEventName } from './dialog-event';
 import type { DialogHost } from './dialog-host';
+import { B2buaLegs } from './b2bua-legs';
 import { LiveDialogs } from './live-dialogs';
-import { dialogsIn, findInSession, removeFromSession } from './session-dialogs';
+import { deliverInDialog } from './in-dialog-requests';
+import { dialogsIn, findInSession, removeFromSession, sessionOf, type DialogSession } from './session-dialogs';
 import { SipDialog } from './sip-dialog';
 import { TerminationReason } from './termination-reasons';
-
-/** The session drachtio-session puts on `req.session`; only `save` is needed here. */
-export interface DialogSession {
-  save(): Promise<void>;
-}
+import { UacDialogs } from './uac-dialogs';
 
 export interface DialogControllerOptions {
   /** Most dialogs this process tracks in memory at once. */
   maxLiveDialogs?: number;
 }
-
-type WithSession = { session?: DialogSession };
 
 const RECENTLY_ENDED_DIALOGS = 10_000;
 /**
@@ -34,7 +31,7 @@ const RECENTLY_ENDED_DIALOGS = 10_000;
  */
 const FAR_END_BYE_GRACE_MS = 2_000;
 
-export class DialogController {
+export class DialogController implements DialogBook {
   private readonly live: LiveDialogs<DialogSession | undefined>;
   /**
    * Dialogs that ended a moment ago. The server's notice that a dialog ended may overtake the
@@ -43,13 +40,9 @@ export class DialogController {
    */
   private readonly ended = new LiveDialogs<DialogSession | undefined>(RECENTLY_ENDED_DIALOGS);
   private readonly adopted = new WeakSet<SipDialog>();
-  /** The dialog each INVITE (received or sent) created, early or confirmed. */
-  private readonly dialogOf = new WeakMap<Request | ClientRequest, SipDialog>();
-  /** B2BUA legs, both ways. */
-  private readonly uasOf = new WeakMap<ClientRequest, Request>();
-  private readonly uacOf = new WeakMap<Request, ClientRequest>();
-  /** When each INVITE we sent was first answered: the closest we see to when it was sent. */
-  private readonly firstAnswerAt = new WeakMap<ClientRequest, Date>();
+  readonly dialogOf = new WeakMap<Request | ClientRequest, SipDialog>();
+  readonly legs: B2buaLegs;
+  private readonly uac = new UacDialogs(this);
   private readonly host: DialogHost;
   /** The request that is ending a dialog right now, for the terminate event. */
   private ending: { req: Request; res: Response } | undefined;
@@ -59,16 +52,13 @@ export class DialogController {
     options: DialogControllerOptions = {},
   ) {
     this.live = new LiveDialogs(options.maxLiveDialogs);
-    // Our 'sipdialog:create-early' carries a SipDialog; the core's plain one must stay quiet.
-    app.locals.dialogEventsProvider = 'drachtio-dialog';
     this.host = { request: (request) => app.request(request) };
-    app.on('dialog-state', (notice: DialogNotice) => this.guard('dialog notice', () => this.onNotice(notice)));
-    app.on('b2bua', ({ uas, uac }: { uas: Request; uac: ClientRequest }) => {
-      this.uasOf.set(uac, uas);
-      this.uacOf.set(uas, uac);
-    });
+    app.addHook('onDialog', (notice) => this.guard('dialog notice', () => this.onNotice(notice)));
+    this.legs = new B2buaLegs(app, (dialogId) => this.live.get(dialogId)?.dialog, (err, context) => this.report(err, context));
+    // Our 'sipdialog:create-early' carries a SipDialog, in place of the core's plain one.
+    app.addHook('onEarlyDialog', (early) => this.guard('early dialog', () => this.onEarlyDialog(early)));
     app.use('response', (req: ClientRequest, res: IncomingResponse, next: NextFunction) => {
-      this.guard('response', () => this.onResponse(req, res));
+      this.guard('response', () => this.uac.onResponse(req, res));
       next();
     });
   }
@@ -81,18 +71,21 @@ export class DialogController {
     });
   }
 
+  /** Our reliable 1xx was PRACKed, or a reliable 1xx to our INVITE arrived. */
+  private onEarlyDialog(early: EarlyDialog): void {
+    if (early.role === 'uas') this.earlyUas(early.req, early.res, early.prack);
+    else this.uac.onEarly(early.req, early.res);
+  }
+
   // ---- UAS: INVITEs we answer ----
 
   private watchUas(invite: Request, res: Response): void {
-    invite.on('prack', (prack: Request, prackRes: Response) =>
-      this.guard('PRACK', () => this.earlyUas(invite, res, prack, prackRes)),
-    );
     invite.once('cancel', () => this.guard('CANCEL', () => this.endEarly(invite, TerminationReason.canceled)));
     res.once('finish', () => this.guard('final response', () => this.finalUas(invite, res)));
   }
 
   /** A reliable provisional response was PRACKed: the early dialog is established. */
-  private earlyUas(invite: Request, res: Response, prack: Request, prackRes: Response): void {
+  private earlyUas(invite: Request, res: Response, prack: Request): void {
     if (this.dialogOf.has(invite)) return;
     const dialogId = res.dialogId ?? prack.dialogId;
     const sent = res.msg;
@@ -106,9 +99,10 @@ export class DialogController {
       at: new Date(),
     });
     this.dialogOf.set(invite, dialog);
-    this.adopt(dialog, sessionOf(invite), () => abandonUas(res));
+    // An early UAS dialog is abandoned with a final error response to its INVITE.
+    this.adopt(dialog, sessionOf(invite), async () => void (res.headersSent || (await res.send(480, 'Temporarily Unavailable'))));
     this.store(dialog, sessionOf(invite));
-    this.announce('sipdialog:create-early', dialog, prack, prackRes);
+    this.announce('sipdialog:create-early', dialog, prack, prack.res);
   }
 
   private finalUas(invite: Request, res: Response): void {
@@ -136,81 +130,14 @@ export class DialogController {
       this.dialogOf.set(invite, dialog);
       this.adopt(dialog, session);
     }
-    const uac = this.uacOf.get(invite);
-    if (uac) this.linkLegs(dialog, this.dialogOf.get(uac));
+    const uac = this.legs.calleeOf(invite);
+    if (uac) this.legs.join(dialog, this.dialogOf.get(uac));
     this.store(dialog, session);
     this.announce('sipdialog:create', dialog, invite, res);
   }
 
-  private endEarly(invite: Request, reason: string): void {
+  private endEarly(invite: Request, reason: WireTerminationReason): void {
     this.dialogOf.get(invite)?.end(reason);
-  }
-
-  // ---- UAC: INVITEs we send ----
-
-  private onResponse(req: ClientRequest, res: IncomingResponse): void {
-    // A re-INVITE inside a dialog is followed by the SipDialog that sent it.
-    if (req.method !== 'INVITE' || req.dialogId !== undefined) return;
-    if (!this.firstAnswerAt.has(req)) this.firstAnswerAt.set(req, new Date(res.receivedAt));
-    if (res.dialogId === undefined || req.msg === undefined) return;
-    const existing = this.dialogOf.get(req);
-    if (res.status < 200) {
-      if (!existing && res.has('rseq')) this.createUac(req, res, 'early');
-      return;
-    }
-    if (res.status >= 300) {
-      existing?.end(TerminationReason.callRejected);
-      return;
-    }
-    if (existing?.state === 'early' && existing.id === res.dialogId) {
-      existing.confirm(new Date(res.receivedAt), { remote: targetOf(res) });
-      this.announceUacConfirmed(existing, req, res);
-    } else if (!existing) {
-      this.announceUacConfirmed(this.createUac(req, res, 'confirmed'), req, res);
-    }
-  }
-
-  private createUac(req: ClientRequest, res: IncomingResponse, state: 'early' | 'confirmed'): SipDialog {
-    const dialog = uacDialog({
-      dialogId: res.dialogId as string,
-      state,
-      invite: req.msg as MessageView,
-      response: res,
-      sentAt: this.firstAnswerAt.get(req) ?? new Date(res.receivedAt),
-      at: new Date(res.receivedAt),
-    });
-    this.dialogOf.set(req, dialog);
-    const session = this.sessionOfUac(req);
-    this.adopt(dialog, session, () => new Promise((resolve) => req.cancelRequest(() => resolve())));
-    this.store(dialog, session);
-    if (state === 'early') this.announce('sipdialog:create-early', dialog, req, res);
-    return dialog;
-  }
-
-  /**
-   * Announce a confirmed UAC dialog. An INVITE sent without SDP (late offer) gets the offer in
-   * the 2xx and our answer goes in the ACK the application sends: such a dialog is announced
-   * when that ACK goes out, with our SDP in it.
-   */
-  private announceUacConfirmed(dialog: SipDialog, req: ClientRequest, res: IncomingResponse): void {
-    const uas = this.uasOf.get(req);
-    if (uas) this.linkLegs(this.dialogOf.get(uas), dialog);
-    if (req.body) {
-      this.announce('sipdialog:create', dialog, req, res);
-      return;
-    }
-    const ack = res.ack.bind(res);
-    res.ack = (options = {}, callback) => {
-      if (options.body) dialog.local.sdp = options.body;
-      this.store(dialog, this.sessionOfUac(req));
-      this.announce('sipdialog:create', dialog, req, res);
-      return ack(options, callback);
-    };
-  }
-
-  private sessionOfUac(req: ClientRequest): DialogSession | undefined {
-    const uas = this.uasOf.get(req);
-    return uas ? sessionOf(uas) : undefined;
   }
 
   // ---- requests inside a dialog ----
@@ -235,29 +162,17 @@ export class DialogController {
       this.live.set(dialog, session);
     }
 
-    switch (req.method) {
-      case 'BYE':
-        dialog.emit('bye', req, res);
-        this.ending = { req, res };
-        try {
-          dialog.end(TerminationReason.farEndRelease);
-        } finally {
-          this.ending = undefined;
-        }
-        return;
-      case 'INVITE':
-      case 'UPDATE':
-        res.once('finish', () => this.guard('re-INVITE answer', () => learnOfferAnswer(dialog, req, res)));
-        break;
-      case 'ACK':
-        // The ACK of a re-INVITE that carried no offer carries the far end's answer.
-        if (targetOf(req.msg).sdp !== undefined) {
-          dialog.remote.sdp = req.body;
-          dialog.emit('modified');
-        }
-        break;
+    if (req.method !== 'BYE') {
+      deliverInDialog(dialog, req, res, (context, work) => this.guard(context, work));
+      return;
     }
-    dialog.emit(SipDialog.eventFor(req.method), req, res);
+    dialog.emit('bye', req, res);
+    this.ending = { req, res };
+    try {
+      dialog.end(TerminationReason.farEndRelease);
+    } finally {
+      this.ending = undefined;
+    }
   }
 
   /** A dialog by id: the one in memory, or else the one stored in the call's session (failover). */
@@ -271,13 +186,13 @@ export class DialogController {
     return stored;
   }
 
-  /** The B2BUA link lived in the process that died: tell this process's core about it. */
+  /** The other leg of a B2BUA, when `dialog` was stored by a process that died. */
   private relinkAfterFailover(dialog: SipDialog, session: DialogSession | undefined): void {
     if (dialog.peerId === undefined) return;
     const peer = this.live.get(dialog.peerId)?.dialog ?? findInSession(session, dialog.peerId);
     if (!(peer instanceof SipDialog) || peer.state === 'terminated') return;
     this.adopt(peer, session);
-    this.app.dialogLinks.link(dialog.id, peer.id);
+    this.legs.relink(dialog, peer);
   }
 
   // ---- the server's dialog notices ----
@@ -286,7 +201,7 @@ export class DialogController {
     if (notice.event !== 'terminated') return;
     const dialog = this.live.get(notice.dialogId)?.dialog;
     if (!dialog) return;
-    const reason = notice.reason ?? TerminationReason.farEndRelease;
+    const reason = notice.reason;
     if (reason !== TerminationReason.farEndRelease) {
       dialog.end(reason);
       return;
@@ -297,7 +212,7 @@ export class DialogController {
   // ---- bookkeeping ----
 
   /** Bind a dialog to this app and follow its end. */
-  private adopt(dialog: SipDialog, session: DialogSession | undefined, abandonEarly?: () => Promise<void>): void {
+  adopt(dialog: SipDialog, session: DialogSession | undefined, abandonEarly?: () => Promise<void>): void {
     this.live.set(dialog, session);
     if (this.adopted.has(dialog)) return;
     this.adopted.add(dialog);
@@ -312,51 +227,25 @@ export class DialogController {
     this.live.delete(dialog.id);
     this.ended.set(dialog, session);
     removeFromSession(session, dialog.id);
-    this.releasePeer(dialog);
+    this.legs.ended(dialog);
     const cause = this.ending;
     this.app.emit('sipdialog:terminate', new SipDialogEvent('sipdialog:terminate', dialog, session, reason, cause?.req, cause?.res));
   }
 
-  /**
-   * A B2BUA leg ended: end the other one too, unless the core already did (it does for legs it
-   * piped itself, and takes the link out as it does, so the peer gets exactly one BYE). After a
-   * failover the link was restored by this middleware, possibly after the core looked.
-   */
-  private releasePeer(dialog: SipDialog): void {
-    const peerId = this.app.dialogLinks.release(dialog.id);
-    if (peerId === undefined) return;
-    const peer = this.live.get(peerId)?.dialog;
-    const hangUp = peer ? peer.terminate() : this.app.request({ method: 'BYE', dialogId: peerId }).then(() => undefined);
-    hangUp.catch((err: unknown) => this.report(err, `ending ${peerId}, the other leg of ${dialog.id}`));
-  }
-
-  /**
-   * Join the two legs of a B2BUA. One may have ended before the other was answered (the app
-   * hung up the callee the moment it answered, say): then the other goes too.
-   */
-  private linkLegs(a: SipDialog | undefined, b: SipDialog | undefined): void {
-    if (!a || !b) return;
-    a.peerId = b.id;
-    b.peerId = a.id;
-    const [gone, alive] = a.state === 'terminated' ? [a, b] : [b, a];
-    if (gone.state !== 'terminated' || alive.state === 'terminated') return;
-    alive.terminate().catch((err: unknown) => this.report(err, `ending ${alive.id}, the other leg of ${gone.id}`));
-  }
-
   /** Put the dialog in its session and write the session now (the end of the request may be long gone). */
-  private store(dialog: SipDialog, session: DialogSession | undefined): void {
+  store(dialog: SipDialog, session: DialogSession | undefined): void {
     if (!session) return;
     dialogsIn(session)[dialog.id] = dialog;
     session.save().catch((err: unknown) => this.report(err, `saving dialog ${dialog.id}`));
   }
 
-  private announce(type: SipDialogEventName, dialog: SipDialog, req?: unknown, res?: unknown): void {
+  announce(type: SipDialogEventName, dialog: SipDialog, req?: unknown, res?: unknown): void {
     const session = this.live.get(dialog.id)?.session;
     this.app.emit(type, new SipDialogEvent(type, dialog, session, undefined, req, res));
   }
 
   /** A dialog bookkeeping failure must never take the app down or lose the request. */
-  private guard(context: string, work: () => void): void {
+  guard(context: string, work: () => void): void {
     try {
       work();
     } catch (err) {
@@ -366,33 +255,6 @@ export class DialogController {
 
   private report(err: unknown, context: string): void {
     const error = err instanceof Error ? err : new Error(String(err));
-    this.app.reportError(error, `drachtio-dialog: ${context}`);
+    internalsOf(this.app).reportError(error, `drachtio-dialog: ${context}`);
   }
-}
-
-function sessionOf(req: Request): DialogSession | undefined {
-  return (req as unknown as WithSession).session;
-}
-
-/** An early UAS dialog is abandoned with a final error response to its INVITE. */
-async function abandonUas(res: Response): Promise<void> {
-  if (res.headersSent) return;
-  await res.send(480, 'Temporarily Unavailable');
-}
-
-/**
- * A re-INVITE or UPDATE from the far end was answered: on a 2xx, the offer and the answer are
- * the new SDPs, and an offer that stops (or resumes) sending to us is the far end's hold (unhold).
- */
-function learnOfferAnswer(dialog: SipDialog, req: Request, res: Response): void {
-  const status = res.statusCode ?? 0;
-  if (status < 200 || status >= 300) return;
-  const wasHeld = dialog.heldByFarEnd;
-  const offer = targetOf(req.msg).sdp;
-  if (offer !== undefined) dialog.remote.sdp = offer;
-  const answer = res.msg ? targetOf(res.msg).sdp : undefined;
-  if (answer !== undefined) dialog.local.sdp = answer;
-  if (offer === undefined && answer === undefined) return;
-  dialog.emit('modified');
-  if (dialog.heldByFarEnd !== wasHeld) dialog.emit(wasHeld ? 'unhold' : 'hold', req, res);
 }

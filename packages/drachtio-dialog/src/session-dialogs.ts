@@ -4,6 +4,16 @@
  */
 import type { SipDialog } from './sip-dialog';
 
+/** The session drachtio-session puts on `req.session`; only `save` is needed here. */
+export interface DialogSession {
+  save(): Promise<void>;
+}
+
+/** The session of a request, once drachtio-session loaded it. */
+export function sessionOf(req: object): DialogSession | undefined {
+  return (req as { session?: DialogSession }).session;
+}
+
 export const SESSION_KEY = 'sipDialogs';
 
 type SessionBag = Record<string, unknown>;

@@ -1,7 +1,9 @@
 /**
- * Why a dialog ended: the strings every layer agrees on (engine notice -> core -> these
- * events), so an application can switch on them.
+ * Why a dialog ended: the reasons of drachtio-protocol's `TerminationReason` (the engine names
+ * them on its notices, docs/protocol.md 7.4), under names an application can switch on.
  */
+import type { TerminationReason as WireTerminationReason } from 'drachtio-protocol';
+
 export const TerminationReason = {
   farEndRelease: 'normal far end release',
   nearEndRelease: 'normal near end release',
@@ -9,6 +11,15 @@ export const TerminationReason = {
   sessionExpired: 'session expired',
   callRejected: 'call rejected',
   canceled: 'canceled',
-} as const;
+  subscriptionTerminated: 'subscription terminated',
+  subscriptionExpired: 'subscription expired',
+} as const satisfies Record<string, WireTerminationReason>;
 
-export type KnownTerminationReason = (typeof TerminationReason)[keyof typeof TerminationReason];
+/** Each of the names above, given a `Wire` that must be no wider (the check that none is missing). */
+type EveryOneNamed<Named extends string, Wire extends Named> = Wire;
+
+/** The reasons above: all of the protocol's, which `satisfies` and the constraint check both ways. */
+export type KnownTerminationReason = EveryOneNamed<
+  (typeof TerminationReason)[keyof typeof TerminationReason],
+  WireTerminationReason
+>;

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { session } from 'drachtio-session';
 import { RedisClusterHandle, redisCommand, startRedisCluster } from 'drachtio-test-kit';
 import { RedisStore } from '../src';
-import { FakeResponse, runRequest } from '../../drachtio-session/test/support/fake-host';
+import { FakeApp, FakeResponse, runRequest } from '../../drachtio-session/test/support/fake-host';
 
 const prefix = `test:cluster:${process.pid}:`;
 
@@ -54,8 +54,8 @@ describe('RedisStore on a Redis Cluster', () => {
   });
 
   it('keeps one session per call across both legs of a B2BUA, for every instance of the app', async () => {
-    const instanceA = { app: new EventEmitter(), middleware: session({ store, ttl: 60 }) };
-    const instanceB = { app: new EventEmitter(), middleware: session({ store, ttl: 60 }) };
+    const instanceA = { app: new FakeApp(), middleware: session({ store, ttl: 60 }) };
+    const instanceB = { app: new FakeApp(), middleware: session({ store, ttl: 60 }) };
     const uac = Object.assign(new EventEmitter(), { callId: 'leg-b@cluster' });
     const { app } = instanceA;
     await runRequest(
@@ -63,8 +63,8 @@ describe('RedisStore on a Redis Cluster', () => {
       { app, method: 'INVITE', callId: 'leg-a@cluster' },
       (req, res) => {
         req.session!.user = 'DaveH';
-        app.emit('b2bua', { uas: req, uac });
-        app.emit('dialog-state', {
+        app.runHook('onB2bua', { uas: req, uac });
+        app.runHook('onDialog', {
           dialogId: 'dialog-b',
           event: 'confirmed',
           callId: 'leg-b@cluster',
@@ -96,7 +96,7 @@ describe('RedisStore on a Redis Cluster', () => {
     };
     await runRequest(instanceB.middleware, bye);
     expect(await store.get('leg-a@cluster')).toContain('DaveH'); // leg B is still up
-    instanceB.app.emit('dialog-state', {
+    instanceB.app.runHook('onDialog', {
       dialogId: 'dialog-b',
       event: 'terminated',
       callId: 'leg-b@cluster',

@@ -3,7 +3,7 @@
  * fail within the command timeout — never hang — and the same store works again once Redis is
  * back, without being rebuilt.
  */
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { session, SessionStoreError } from 'drachtio-session';
 import { RedisServerHandle, runSipp, startRedisServer } from 'drachtio-test-kit';
@@ -14,7 +14,7 @@ import {
   eventually,
   startServer,
 } from '../../drachtio-session/test/support/harness';
-import { FakeResponse } from '../../drachtio-session/test/support/fake-host';
+import { FakeApp, FakeResponse } from '../../drachtio-session/test/support/fake-host';
 
 const prefix = `test:faults:${process.pid}:`;
 
@@ -51,7 +51,7 @@ describe('RedisStore when Redis is slow or down', () => {
   });
 
   it('makes the session middleware answer 503 and emit error while Redis is down, then work again', async () => {
-    const app = new EventEmitter();
+    const app = new FakeApp();
     const errors: Error[] = [];
     app.on('error', (error: Error) => errors.push(error));
     const middleware = session({ store, ttl: 60 });

@@ -72,7 +72,7 @@ describe('the seed session example', () => {
     const said: string[] = [];
     const app = seedApp(drachtio.session({ store }), said);
     const callIds: string[] = [];
-    app.on('dialog-state', (notice) => callIds.push(notice.callId));
+    app.addHook('onDialog', (notice) => callIds.push(notice.callId));
     let ttlDuringCall = 0;
     const storedDuringCall = eventually(async () => {
       if (callIds.length === 0) return false;

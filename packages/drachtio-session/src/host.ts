@@ -6,8 +6,8 @@
 import type { Session } from './session';
 
 export interface HostApp {
-  on(event: 'dialog-state', listener: (notice: DialogStateNotice) => void): unknown;
-  on(event: 'b2bua', listener: (legs: B2buaLegs) => void): unknown;
+  addHook(name: 'onDialog', hook: (notice: DialogStateNotice) => void): unknown;
+  addHook(name: 'onB2bua', hook: (legs: B2buaLegs) => void): unknown;
   emit(event: 'error', error: Error): boolean;
   listenerCount(event: 'error'): number;
 }
@@ -36,7 +36,7 @@ export interface HostResponse {
   readonly dialogId?: string;
 }
 
-/** The wire's dialog notification, as the core re-emits it. */
+/** The wire's dialog notice, as the core hands it to its onDialog hooks. */
 export interface DialogStateNotice {
   dialogId: string;
   event: 'early' | 'confirmed' | 'terminated';

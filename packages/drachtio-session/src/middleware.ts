@@ -73,14 +73,14 @@ export function session(options: SessionOptions = {}): SessionMiddleware {
 
 /** Follow the calls' dialogs and B2BUA legs of one app. */
 function watchCalls(app: HostApp, sessions: CallSessions, report: (error: unknown) => void): void {
-  app.on('dialog-state', (notice: DialogStateNotice) => {
+  app.addHook('onDialog', (notice: DialogStateNotice) => {
     const work =
       notice.event === 'terminated'
         ? sessions.dialogEnded(notice.callId, notice.dialogId)
         : sessions.dialogStarted(notice.callId, notice.dialogId);
     work.catch(report);
   });
-  app.on('b2bua', ({ uas, uac }: B2buaLegs) => {
+  app.addHook('onB2bua', ({ uas, uac }: B2buaLegs) => {
     const shared = uas.session;
     if (!shared) return;
     const link = () => {

@@ -4,7 +4,7 @@
  */
 import { EventEmitter, once } from 'node:events';
 import { MemoryStore, session, Session, SessionStoreError, Store } from '../src';
-import { FakeResponse, type FakeRequest } from './support/fake-host';
+import { FakeApp, FakeResponse, type FakeRequest } from './support/fake-host';
 
 /** Run the middleware for one request; resolves with the session the handler saw (or undefined). */
 function handle(
@@ -26,11 +26,11 @@ function handle(
 const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('session middleware', () => {
-  let app: EventEmitter;
+  let app: FakeApp;
   let store: MemoryStore;
   let middleware: ReturnType<typeof session>;
   beforeEach(() => {
-    app = new EventEmitter();
+    app = new FakeApp();
     store = new MemoryStore();
     middleware = session({ store, ttl: 60 });
   });
@@ -102,10 +102,10 @@ describe('session middleware', () => {
       },
     );
     await settled();
-    app.emit('dialog-state', { dialogId: 'd4', event: 'confirmed', callId: 'call-4', role: 'uas' });
+    app.runHook('onDialog', { dialogId: 'd4', event: 'confirmed', callId: 'call-4', role: 'uas' });
     await settled();
     expect(await store.get('call-4')).toContain('"user":"x"');
-    app.emit('dialog-state', {
+    app.runHook('onDialog', {
       dialogId: 'd4',
       event: 'terminated',
       callId: 'call-4',
@@ -124,10 +124,10 @@ describe('session middleware', () => {
       new FakeResponse('dialog-a'),
       (req, res) => {
         req.session!.user = 'DaveH';
-        app.emit('b2bua', { uas: req, uac });
+        app.runHook('onB2bua', { uas: req, uac });
         uac.callId = 'leg-b';
         uac.emit('sent');
-        app.emit('dialog-state', {
+        app.runHook('onDialog', {
           dialogId: 'dialog-b',
           event: 'confirmed',
           callId: 'leg-b',
@@ -159,7 +159,7 @@ describe('session middleware', () => {
     );
     await settled();
     expect(await store.get('leg-a')).toContain('DaveH'); // leg B still up
-    app.emit('dialog-state', {
+    app.runHook('onDialog', {
       dialogId: 'dialog-b',
       event: 'terminated',
       callId: 'leg-b',
@@ -178,7 +178,7 @@ describe('session middleware', () => {
       new FakeResponse(),
       (req, res) => {
         req.session!.user = 'DaveH';
-        app.emit('b2bua', { uas: req, uac });
+        app.runHook('onB2bua', { uas: req, uac });
         setTimeout(() => res.send(486), 10);
       },
     );

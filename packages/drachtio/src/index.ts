@@ -1,5 +1,9 @@
-import * as agent from './wire/agent';
 import * as application from './application';
+import type * as applicationEvents from './application-events';
+import type * as connectOptions from './wire/connect-options';
+import type * as earlyDialogs from './dialogs/early-dialogs';
+import type * as hooks from './hooks';
+import * as internals from './internals';
 import * as clientRequest from './uac/client-request';
 import * as digest from './middleware/digest-auth';
 import * as errors from './errors';
@@ -10,6 +14,7 @@ import type * as middleware from './middleware/stack';
 import { loadCompanion } from './optional-packages';
 import * as request from './uas/request';
 import * as response from './uas/response';
+import type * as uac from './uac/uac';
 
 /** Creates a drachtio application: `const app = require('drachtio')()`. */
 function drachtio(): application.Application {
@@ -47,17 +52,23 @@ namespace drachtio {
   export import digestAuth = digest.digestAuth;
   export const session: typeof sessionMiddleware = sessionMiddleware;
   export const dialog: typeof dialogMiddleware = dialogMiddleware;
+  /** For drachtio's companion packages (drachtio-dialog, drachtio-msml): what an application keeps off its type. */
+  export import internalsOf = internals.internalsOf;
 
-  export type ApplicationEvents = application.ApplicationEvents;
-  export type ApplicationLocals = application.ApplicationLocals;
-  export type EarlyDialog = application.EarlyDialog;
-  export type EarlyDialogEvent = application.EarlyDialogEvent;
-  export type ConnectCallback = application.ConnectCallback;
-  export type Uac = application.Uac;
-  export type UacFunction = application.UacFunction;
-  export type ConnectOptions = agent.ConnectOptions;
-  export type BackoffOptions = agent.BackoffOptions;
-  export type ReconnectInfo = agent.ReconnectInfo;
+  export type ApplicationEvents = applicationEvents.ApplicationEvents;
+  export type ApplicationLocals = applicationEvents.ApplicationLocals;
+  export type ApplicationHooks = hooks.ApplicationHooks;
+  export type HookName = hooks.HookName;
+  export type B2buaLegs = hooks.B2buaLegs;
+  export type ApplicationInternals = internals.ApplicationInternals;
+  export type EarlyDialog = earlyDialogs.EarlyDialog;
+  export type EarlyDialogEvent = earlyDialogs.EarlyDialogEvent;
+  export type ConnectCallback = applicationEvents.ConnectCallback;
+  export type Uac = uac.Uac;
+  export type UacFunction = uac.UacFunction;
+  export type ConnectOptions = connectOptions.ConnectOptions;
+  export type BackoffOptions = connectOptions.BackoffOptions;
+  export type ReconnectInfo = connectOptions.ReconnectInfo;
   export type RequestEvents = request.RequestEvents;
   export type ResponseEvents = response.ResponseEvents;
   export type SendCallback = response.SendCallback;
@@ -81,7 +92,12 @@ export default drachtio;
 export { drachtio, sessionMiddleware as session, dialogMiddleware as dialog };
 export type { MiddlewareFactory };
 export { Application } from './application';
-export type { ApplicationEvents, ApplicationLocals, EarlyDialog, EarlyDialogEvent, ConnectCallback, Uac, UacFunction } from './application';
+export type { ApplicationEvents, ApplicationLocals, ConnectCallback } from './application-events';
+export type { ApplicationHooks, HookName, B2buaLegs } from './hooks';
+export { internalsOf } from './internals';
+export type { ApplicationInternals } from './internals';
+export type { EarlyDialog, EarlyDialogEvent } from './dialogs/early-dialogs';
+export type { Uac, UacFunction } from './uac/uac';
 export { Request } from './uas/request';
 export type { RequestEvents } from './uas/request';
 export { Response } from './uas/response';
@@ -95,6 +111,6 @@ export { METHODS } from './methods';
 export type { Verb } from './methods';
 export { digestAuth } from './middleware/digest-auth';
 export type { DigestAuthOptions, PasswordLookup } from './middleware/digest-auth';
-export type { ConnectOptions, BackoffOptions, ReconnectInfo } from './wire/agent';
+export type { ConnectOptions, BackoffOptions, ReconnectInfo } from './wire/connect-options';
 export type { MessageOptions } from './headers';
 export type { Middleware, ErrorMiddleware, ResponseMiddleware, ResponseErrorMiddleware, NextFunction } from './middleware/stack';

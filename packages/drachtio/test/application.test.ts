@@ -1,3 +1,4 @@
+import type { DialogNotice } from 'drachtio-protocol';
 import drachtio from '../src/index';
 import { fakeWire, sipRequest, tick } from './support/fake-wire';
 
@@ -95,7 +96,7 @@ describe('application request pipeline', () => {
 
   it('registers the verbs it handles with the server', async () => {
     const { app } = fakeWire();
-    const setRoutes = jest.spyOn(app.agent, 'setRoutes');
+    const setRoutes = jest.spyOn(drachtio.internalsOf(app).agent, 'setRoutes');
     app.invite(() => undefined);
     app.use('register', (_req, _res, next) => next());
     app.ack(() => undefined);
@@ -115,22 +116,27 @@ describe('application request pipeline', () => {
     const transactionId = deliver(INVITE);
     await tick();
     expect(invite?.active).toBe(true);
-    app.agent.emit('cancel', { transactionId, source: { address: '10.0.0.1', port: 5060, transport: 'udp' } }, withMethod('CANCEL'));
+    drachtio.internalsOf(app).agent.emit('cancel', { transactionId, source: { address: '10.0.0.1', port: 5060, transport: 'udp' } }, withMethod('CANCEL'));
     expect(invite?.active).toBe(false);
     expect(canceled).toEqual(['CANCEL']);
   });
 });
 
-describe('dialog notices and early dialogs', () => {
-  const prackFor = (inviteTransactionId: string) => ({ inviteTransactionId, dialogId: 'early-1' });
+describe('dialog notices, PRACK and early dialogs', () => {
+  const prackFor = (inviteTransactionId: string) => ({ inviteTransactionId, dialogId: 'early-1', answered: true as const });
 
-  it("re-emits every dialog notice as 'dialog-state'", () => {
+  it('hands every dialog notice to the onDialog hooks', () => {
     const { app } = fakeWire();
-    const notices: drachtio.ApplicationEvents['dialog-state'][0][] = [];
-    app.on('dialog-state', (notice) => notices.push(notice));
-    const notice = { dialogId: 'd-1', event: 'terminated' as const, role: 'uas' as const, callId: 'c', reason: 'ack timeout' };
-    app.agent.emit('dialog', notice);
+    const notices: DialogNotice[] = [];
+    app.addHook('onDialog', (notice) => notices.push(notice));
+    const notice: DialogNotice = { dialogId: 'd-1', event: 'terminated', role: 'uas', callId: 'c', reason: 'ack timeout' };
+    drachtio.internalsOf(app).agent.emit('dialog', notice);
     expect(notices).toEqual([notice]);
+  });
+
+  it('refuses a hook it does not declare', () => {
+    const { app } = fakeWire();
+    expect(() => app.addHook('onNothing' as drachtio.HookName, () => undefined)).toThrow(/no hook 'onNothing'/);
   });
 
   it("emits 'sipdialog:create-early' once per early dialog when a PRACK arrives, and req.prack runs", async () => {
@@ -152,19 +158,35 @@ describe('dialog notices and early dialogs', () => {
     expect(early[0]).toMatchObject({ type: 'sipdialog:create-early', target: { role: 'uas', dialogId: 'early-1', callId: 'call-1' } });
   });
 
-  it('leaves sipdialog:create-early to a dialog middleware that set app.locals.dialogEventsProvider', async () => {
-    const { app, deliver } = fakeWire();
-    const early = jest.fn();
-    app.on('sipdialog:create-early', early);
-    app.use((req, _res, next) => {
-      req.app.locals.dialogEventsProvider = 'drachtio-dialog';
+  it('never answers a PRACK the server answered: its response starts as sent, and sending on it throws', async () => {
+    const { app, deliver, statuses } = fakeWire();
+    const seen: drachtio.Response[] = [];
+    app.use('prack', (_req, res, next) => {
+      seen.push(res);
       next();
     });
+    app.invite((req, res) => void res.send(183, { headers: { Require: '100rel' } }));
+    const invite = deliver(INVITE);
+    await tick();
+    deliver(withMethod('PRACK'), prackFor(invite));
+    await tick();
+    expect(statuses()).toEqual([183]);
+    expect(seen[0]).toMatchObject({ answeredByServer: true, headersSent: true, finished: true, statusCode: 200 });
+    expect(() => seen[0]?.send(200)).toThrow(/already answered this PRACK/);
+  });
+
+  it('leaves early dialogs to the onEarlyDialog hooks when a package added one', async () => {
+    const { app, deliver } = fakeWire();
+    const early = jest.fn();
+    const hooked: drachtio.EarlyDialog[] = [];
+    app.on('sipdialog:create-early', early);
+    app.addHook('onEarlyDialog', (dialog) => hooked.push(dialog));
     app.invite((_req, res) => void res.send(183, { headers: { Require: '100rel' } }));
     const invite = deliver(INVITE);
     await tick();
     deliver(withMethod('PRACK'), prackFor(invite));
     await tick();
     expect(early).not.toHaveBeenCalled();
+    expect(hooked).toMatchObject([{ role: 'uas', dialogId: 'early-1', prack: { method: 'PRACK' } }]);
   });
 });

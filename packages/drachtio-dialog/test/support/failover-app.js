@@ -45,7 +45,7 @@ app.on('error', (err) => report({ event: 'error', message: err.message }));
 
 app.connect({ host: '127.0.0.1', port: Number(adminPort), secret, appName, reconnect: false }, (err) => {
   if (err) return report({ event: 'error', message: err.message });
-  app.agent.command('ping', {}).then(() => report({ event: 'ready' }));
+  drachtio.internalsOf(app).agent.command('ping', {}).then(() => report({ event: 'ready' }));
 });
 
 process.on('disconnect', () => {

@@ -51,7 +51,7 @@ export async function startApp(server: TestServer, options: AppOptions = {}): Pr
     );
   });
   // The server handles one connection's commands in order: once a ping is answered, the routes are in.
-  await app.agent.command('ping', {});
+  await drachtio.internalsOf(app).agent.command('ping', {});
   return app;
 }
 
@@ -61,7 +61,7 @@ export async function startApp(server: TestServer, options: AppOptions = {}): Pr
  */
 export async function stopApp(app: Application | undefined): Promise<void> {
   if (!app) return;
-  await app.agent.command('ping', {}).catch(() => undefined);
+  await drachtio.internalsOf(app).agent.command('ping', {}).catch(() => undefined);
   app.disconnect();
 }
 

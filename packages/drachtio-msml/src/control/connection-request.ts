@@ -3,7 +3,7 @@
  * INVITE (3pcc): the caller gets the media server's answer SDP, a failure is relayed as the
  * caller's final response, and once both are up a BYE on either side ends the other.
  */
-import type { Response } from 'drachtio';
+import { internalsOf, type Response } from 'drachtio';
 import { MsmlTransportError } from '../errors';
 import { settle, type Callback } from './callback';
 import type { Connection } from './connection';
@@ -38,7 +38,7 @@ export class ConnectionRequest implements PromiseLike<Connection> {
           throw new MsmlTransportError('the caller canceled before the media server answered');
         }
         await res.send(200, { body: conn.sdp, headers: { 'content-type': 'application/sdp' } });
-        if (res.dialogId !== undefined) res.app.dialogLinks.link(res.dialogId, conn.dialogId);
+        if (res.dialogId !== undefined) internalsOf(res.app).links.link(res.dialogId, conn.dialogId);
         return conn;
       },
       async (error: Error) => {

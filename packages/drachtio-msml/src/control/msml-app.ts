@@ -45,7 +45,7 @@ export class Msml extends EventEmitter implements ConferenceOwner {
 
   private constructor(readonly app: Application) {
     super();
-    app.on('dialog-state', (notice) => {
+    app.addHook('onDialog', (notice) => {
       if (notice.event === 'terminated') this.channelEnded(notice.dialogId);
     });
   }

@@ -45,7 +45,7 @@ export async function startHarness(script: Partial<SimulatorScript> = {}): Promi
       await new Promise<void>((resolve, reject) =>
         app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET }, (err) => (err ? reject(err) : resolve())),
       );
-      await app.agent.command('ping', {});
+      await drachtio.internalsOf(app).agent.command('ping', {});
       return { app, media };
     },
     async stop() {

@@ -6,6 +6,23 @@
 import { EventEmitter } from 'node:events';
 import type { Session, SessionMiddleware } from '../../src';
 
+type Hook = (arg: never) => void;
+
+/** The app: an EventEmitter (for 'error') with the core's hooks, which a test runs by hand. */
+export class FakeApp extends EventEmitter {
+  private readonly hooks = new Map<string, Hook[]>();
+
+  addHook(name: string, hook: Hook): this {
+    this.hooks.set(name, [...(this.hooks.get(name) ?? []), hook]);
+    return this;
+  }
+
+  /** As the core does: 'onDialog' with a dialog notice, 'onB2bua' with `{ uas, uac }`. */
+  runHook(name: 'onDialog' | 'onB2bua', arg: object): void {
+    for (const hook of this.hooks.get(name) ?? []) (hook as (arg: object) => void)(arg);
+  }
+}
+
 export class FakeResponse extends EventEmitter {
   statusCode?: number;
   headersSent = false;
@@ -21,7 +38,7 @@ export class FakeResponse extends EventEmitter {
 }
 
 export interface FakeRequest {
-  app: EventEmitter;
+  app: FakeApp;
   method: string;
   callId: string;
   dialogId?: string;

@@ -52,7 +52,7 @@ export async function connectApp(
     );
   });
   // The server handles one connection's commands in order: once a ping is answered, the routes are in.
-  await app.agent.command('ping', {});
+  await drachtio.internalsOf(app).agent.command('ping', {});
   return app;
 }
 

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { headerKey, parseMessage, type SipRequest } from 'drachtio-sip';
+import type { SendRequestData } from 'drachtio-protocol';
+import { parseMessage, type SipRequest } from 'drachtio-sip';
 import type { Application } from '../application';
+import { pipe } from '../b2bua/pipe';
 import { ServerError } from '../errors';
-import { pipe } from '../b2bua';
-import { authorizationFor, type Credentials } from './digest-client';
 import type { MessageOptions } from '../headers';
+import { internalsOf } from '../internals';
+import { authorizationFor, type Credentials } from './digest-client';
 import type { IncomingResponse, StatusLine } from './incoming-response';
 import { Outcome } from '../outcome';
 import type { Response } from '../uas/response';
@@ -46,9 +48,6 @@ export interface ClientRequestEvents {
 /** At most this many challenges are answered per request (a second round only for stale nonces). */
 const MAX_AUTH_ROUNDS = 2;
 
-/** The headers an authentication retry takes from the challenged request (by header key). */
-const RETRY_IDENTITY: ReadonlySet<string> = new Set(['call-id', 'from', 'to', 'cseq']);
-
 /**
  * A request the application sends (the UAC side). Await it for the final response, or pass a
  * callback, or listen to its events. It is sent as soon as the application is connected.
@@ -77,7 +76,15 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     if (options.uri !== undefined) this.uri = options.uri;
     if (options.dialogId !== undefined) this.dialogId = options.dialogId;
     if (this.uri === undefined && this.dialogId === undefined) throw new TypeError(`cannot send ${this.method}: a request-uri or a dialogId is required`);
-    this.send(options.headers);
+    const { body, headers, proxy } = options;
+    this.send({
+      method: this.method,
+      ...(this.uri !== undefined ? { uri: this.uri } : {}),
+      ...(this.dialogId !== undefined ? { dialogId: this.dialogId } : {}),
+      ...(headers ? { headers } : {}),
+      ...(body !== undefined ? { body } : {}),
+      ...(proxy !== undefined ? { proxy } : {}),
+    });
   }
 
   /** The request that was sent, parsed. */
@@ -102,14 +109,15 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
       this.once('sent', () => this.cancelRequest(callback));
       return;
     }
-    this.app.agent.command('cancel', { transactionId: this.transactionId }).then(
+    const { agent, reportError } = internalsOf(this.app);
+    agent.command('cancel', { transactionId: this.transactionId }).then(
       () => callback?.(null),
       (error: Error) => {
         // Losing the race against the final response is not a failure: it is on its way.
         const lostRace = this.settled || (error instanceof ServerError && error.code === 'invalid-state');
         if (lostRace) callback?.(null);
         else if (callback) callback(error);
-        else this.app.reportError(error, `canceling ${this.method}`);
+        else reportError(error, `canceling ${this.method}`);
       },
     );
   }
@@ -141,18 +149,9 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     this.callback?.(null, this, res);
   }
 
-  private send(headers: MessageOptions['headers']): void {
-    const { method, uri, dialogId } = this;
-    const { body, proxy } = this.options;
-    this.app
-      .sendRequest(this, {
-        method,
-        ...(uri !== undefined ? { uri } : {}),
-        ...(dialogId !== undefined ? { dialogId } : {}),
-        ...(headers ? { headers } : {}),
-        ...(body !== undefined ? { body } : {}),
-        ...(proxy !== undefined ? { proxy } : {}),
-      })
+  private send(data: SendRequestData): void {
+    internalsOf(this.app)
+      .clientTransactions.send(this, data)
       .then(
         (result) => {
           this.transactionId = result.transactionId;
@@ -173,26 +172,10 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     // A second round only makes sense when the server says our nonce went stale.
     if (this.authRounds > 0 && !authorization.stale) return false;
     this.authRounds += 1;
-    this.send({ ...this.retryHeaders(), [authorization.header]: authorization.value });
+    // The server re-sends the challenged request as it sent it (same Call-ID, From, To, body;
+    // CSeq + 1, RFC 3261 22.2): only the credentials are ours to add.
+    this.send({ method: this.method, retryOf: this.transactionId as string, headers: { [authorization.header]: authorization.value } });
     return true;
-  }
-
-  /**
-   * The headers of a request re-sent with credentials. RFC 3261 8.1.3.5 and 22.2: outside a
-   * dialog it keeps the challenged request's Call-ID, From (with its tag) and To, and its CSeq
-   * goes up by one; registrars and proxies keep their nonce and registration state by Call-ID.
-   * Inside a dialog the server fills these in from the dialog itself (the next CSeq included).
-   */
-  private retryHeaders(): MessageOptions['headers'] {
-    const sent = this.msg;
-    const callId = sent?.getHeader('call-id');
-    const from = sent?.getHeader('from');
-    const to = sent?.getHeader('to');
-    if (this.dialogId !== undefined || !sent || !callId || !from || !to) return this.options.headers;
-    const cseq = sent.get('cseq');
-    // The application's own spelling of these (compact forms included) gives way to the values sent.
-    const kept = Object.entries(this.options.headers ?? {}).filter(([name]) => !RETRY_IDENTITY.has(headerKey(name)));
-    return { ...Object.fromEntries(kept), 'Call-ID': callId, From: from, To: to, CSeq: `${cseq.seq + 1} ${cseq.method}` };
   }
 
   /** No final response will reach us (the connection went away): the request fails with `error`. */
@@ -205,6 +188,6 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     this.outcome.reject(error);
     if (this.callback) this.callback(error, this);
     else if (this.listenerCount('error') > 0) this.emit('error', error);
-    else if (!this.outcome.observed) this.app.reportError(error, `sending ${this.method}`);
+    else if (!this.outcome.observed) internalsOf(this.app).reportError(error, `sending ${this.method}`);
   }
 }

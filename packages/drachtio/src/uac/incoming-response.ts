@@ -3,6 +3,7 @@ import type { SipResponse } from 'drachtio-sip';
 import type { Application } from '../application';
 import type { ClientRequest } from './client-request';
 import type { MessageOptions } from '../headers';
+import { internalsOf } from '../internals';
 import { Outcome } from '../outcome';
 
 /** The SIP status line, as a B2BUA's 'fail' event reports it. */
@@ -77,7 +78,8 @@ export class IncomingResponse {
       throw new Error(`res.ack(): only a 2xx to an INVITE is acknowledged by the application (this is ${this.status} to ${this.req.method})`);
     }
     const outcome = new Outcome<void>();
-    this.app.agent
+    const { agent, reportError } = internalsOf(this.app);
+    agent
       .command('ack', {
         transactionId: this.req.transactionId as string,
         ...(options.headers ? { headers: options.headers } : {}),
@@ -91,7 +93,7 @@ export class IncomingResponse {
         (error: Error) => {
           callback?.(error);
           outcome.reject(error);
-          if (!callback && !outcome.observed) this.app.reportError(error, 'sending ACK');
+          if (!callback && !outcome.observed) reportError(error, 'sending ACK');
         },
       );
     return outcome;

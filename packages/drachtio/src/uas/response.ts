@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { parseMessage, type SipResponse } from 'drachtio-sip';
 import type { Application } from '../application';
 import type { MessageOptions } from '../headers';
+import { internalsOf } from '../internals';
 import { Outcome } from '../outcome';
 import type { Request } from './request';
 
@@ -26,11 +27,21 @@ export class Response extends EventEmitter<ResponseEvents> {
   /** The last response exactly as it went out on the wire. */
   raw?: string;
 
+  /** The server sent the final response itself (200 to a PRACK) and only told the application. */
+  readonly answeredByServer: boolean;
+
   constructor(
     readonly app: Application,
     readonly req: Request,
+    answeredByServer = false,
   ) {
     super();
+    this.answeredByServer = answeredByServer;
+    if (answeredByServer) {
+      this.statusCode = 200;
+      this.headersSent = true;
+      this.finished = true;
+    }
   }
 
   /** The last response sent, parsed. */
@@ -60,7 +71,8 @@ export class Response extends EventEmitter<ResponseEvents> {
     if (final) this.headersSent = true;
 
     const outcome = new Outcome<SipResponse>();
-    this.app.agent
+    const { agent, reportError } = internalsOf(this.app);
+    agent
       .command('respond', {
         transactionId: this.req.transactionId,
         status,
@@ -92,7 +104,7 @@ export class Response extends EventEmitter<ResponseEvents> {
     const fail = (error: Error): void => {
       callback?.(error);
       outcome.reject(error);
-      if (!callback && !outcome.observed) this.app.reportError(error, `sending ${status} to ${this.req.method}`);
+      if (!callback && !outcome.observed) reportError(error, `sending ${status} to ${this.req.method}`);
     };
     return outcome;
   }
@@ -101,6 +113,7 @@ export class Response extends EventEmitter<ResponseEvents> {
     if (this.req.method === 'ACK') throw new Error('an ACK cannot be answered');
     if (this.req.method === 'CANCEL') throw new Error('a CANCEL cannot be answered: drachtio-server-ts already sent 200 OK to it');
     if (!Number.isInteger(status) || status < 100 || status > 699) throw new RangeError(`res.send(): ${status} is not a SIP status code (100-699)`);
+    if (this.answeredByServer) throw new Error(`res.send(${status}): drachtio-server-ts already answered this ${this.req.method} 200 itself`);
     if (this.headersSent) throw new Error(`res.send(${status}): a final response (${this.statusCode}) was already sent for this ${this.req.method}`);
   }
 }

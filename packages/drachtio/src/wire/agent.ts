@@ -16,36 +16,8 @@ import {
   type ResponseNotice,
 } from 'drachtio-protocol';
 import { NotConnectedError, ServerError } from '../errors';
-
-/** Where and how to reach drachtio-server-ts, as `app.connect()` takes it. */
-export interface ConnectOptions {
-  host?: string;
-  /** The server's admin port (8022 by default). */
-  port?: number;
-  secret: string;
-  /** Connections that share an appName can take over each other's dialogs. */
-  appName?: string;
-  /** Reconnect with exponential backoff when the connection drops (default on). */
-  reconnect?: boolean | BackoffOptions;
-  /**
-   * Ping the server every this many ms and drop the connection (then reconnect) when a ping is
-   * not answered within the same time: a frozen server is noticed long before TCP would.
-   * Default 15000; 0 turns it off.
-   */
-  keepalive?: number;
-}
-
-export interface BackoffOptions {
-  /** First delay in ms (default 500); doubled after every failed attempt. */
-  minDelay?: number;
-  /** Upper bound of the delay in ms (default 30000). */
-  maxDelay?: number;
-}
-
-export interface ReconnectInfo {
-  attempt: number;
-  delay: number;
-}
+import { FrameInbox } from './frame-inbox';
+import { DEFAULT_ADMIN_PORT, reconnectDelay, type ConnectOptions, type ReconnectInfo } from './connect-options';
 
 export interface AgentEvents {
   ready: [result: AuthenticateResult];
@@ -72,7 +44,6 @@ type State = 'idle' | 'connecting' | 'authenticating' | 'ready' | 'waiting' | 'c
 
 /** Commands issued before the connection is ready wait here; the bound keeps a dead server from eating memory. */
 const MAX_QUEUED_COMMANDS = 10_000;
-const DEFAULT_PORT = 8022;
 const DEFAULT_KEEPALIVE_MS = 15_000;
 
 /**
@@ -87,8 +58,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   private socket?: Socket;
   private writer?: MessageWriter;
   private reader = new MessageReader();
-  private inbox: Frame[] = [];
-  private draining = false;
+  private readonly inbox = new FrameInbox((frame) => this.onFrame(frame));
   private readonly pending = new Map<string, PendingCommand>();
   private queue: Array<{ send: () => void; reject: (error: Error) => void }> = [];
   private nextRid = 1;
@@ -155,8 +125,8 @@ export class Agent extends EventEmitter<AgentEvents> {
     const options = this.options as ConnectOptions;
     this.state = 'connecting';
     this.reader = new MessageReader();
-    this.inbox = [];
-    const socket = tcpConnect({ host: options.host ?? 'localhost', port: options.port ?? DEFAULT_PORT });
+    this.inbox.clear();
+    const socket = tcpConnect({ host: options.host ?? 'localhost', port: options.port ?? DEFAULT_ADMIN_PORT });
     this.socket = socket;
     this.writer = new MessageWriter(socket);
     socket.setNoDelay(true);
@@ -222,33 +192,13 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   private onData(chunk: Buffer): void {
+    const frames: Frame[] = [];
     for (const item of this.reader.push(chunk)) {
       if (item instanceof Error) this.emit('warning', item);
-      else this.inbox.push(item);
+      else frames.push(item);
     }
     if (this.reader.broken) this.socket?.destroy();
-    this.drain();
-  }
-
-  /**
-   * Frames are handled in order, but after a command reply the next frame waits until the
-   * reply's promise callbacks have run: a notice about a transaction (its first response, say)
-   * may follow the reply that told us the transaction's id in the same TCP read.
-   */
-  private drain(): void {
-    if (this.draining) return;
-    while (this.inbox.length > 0) {
-      const frame = this.inbox.shift() as Frame;
-      this.onFrame(frame);
-      if (frame.envelope.type === 'response' && this.inbox.length > 0) {
-        this.draining = true;
-        setImmediate(() => {
-          this.draining = false;
-          this.drain();
-        });
-        return;
-      }
-    }
+    this.inbox.push(frames);
   }
 
   private onFrame({ envelope, sip }: Frame): void {
@@ -325,15 +275,13 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   private scheduleReconnect(): void {
-    const policy = this.options?.reconnect ?? true;
-    if (policy === false) {
+    const delay = reconnectDelay(this.options?.reconnect ?? true, this.attempt + 1);
+    if (delay === undefined) {
       this.state = 'closed';
       this.failAll(new NotConnectedError('the connection to drachtio-server-ts was lost and reconnect is off'));
       return;
     }
-    const { minDelay = 500, maxDelay = 30_000 } = policy === true ? {} : policy;
     this.attempt += 1;
-    const delay = Math.min(maxDelay, minDelay * 2 ** Math.min(this.attempt - 1, 16));
     this.state = 'waiting';
     this.emit('reconnecting', { attempt: this.attempt, delay });
     this.retryTimer = setTimeout(() => this.open(), delay);

@@ -24,7 +24,7 @@ async function b2buaApp(bLeg: string): Promise<Outcome> {
   const outcome: Outcome = { success: 0, fail: [], legs: 0 };
   await server.connectApp((app) => {
     const siprequest = app.uac;
-    app.on('b2bua', () => outcome.legs++);
+    app.addHook('onB2bua', () => outcome.legs++);
     app.invite(function (req, res) {
       const b2bua = siprequest(bLeg, {
         headers: {

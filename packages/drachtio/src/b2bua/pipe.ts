@@ -1,33 +1,8 @@
-import type { ClientRequest } from './uac/client-request';
-import type { MessageOptions } from './headers';
-import type { IncomingResponse } from './uac/incoming-response';
-import type { Response } from './uas/response';
-
-/**
- * Dialogs joined by a B2BUA: when one ends (BYE from its far end, ack timeout, session
- * expiry, or the application hanging it up) the other is ended with a BYE.
- */
-export class DialogLinks {
-  private readonly peers = new Map<string, string>();
-
-  link(a: string, b: string): void {
-    this.peers.set(a, b);
-    this.peers.set(b, a);
-  }
-
-  /** Unlinks a dialog that ended and returns the peer that must now be ended too. */
-  release(dialogId: string): string | undefined {
-    const peer = this.peers.get(dialogId);
-    if (peer === undefined) return undefined;
-    this.peers.delete(dialogId);
-    this.peers.delete(peer);
-    return peer;
-  }
-
-  clear(): void {
-    this.peers.clear();
-  }
-}
+import type { MessageOptions } from '../headers';
+import { internalsOf } from '../internals';
+import type { ClientRequest } from '../uac/client-request';
+import type { IncomingResponse } from '../uac/incoming-response';
+import type { Response } from '../uas/response';
 
 /** Only the session description crosses from one leg to the other; every other header is per leg. */
 function relayed(from: { body: string; getHeader(name: string): string | undefined }): MessageOptions {
@@ -44,7 +19,8 @@ function relayed(from: { body: string; getHeader(name: string): string | undefin
 export function pipe(uac: ClientRequest, res: Response): void {
   const uas = res.req;
   const app = uas.app;
-  app.emit('b2bua', { uas, uac });
+  const { hooks, links } = internalsOf(app);
+  hooks.run('onB2bua', { uas, uac });
 
   uas.cancel(() => uac.cancelRequest());
 
@@ -72,7 +48,7 @@ export function pipe(uac: ClientRequest, res: Response): void {
         uac.emit('fail', { status: 500, phrase: err.message, version: 'SIP/2.0' });
         return;
       }
-      if (res.dialogId !== undefined && final.dialogId !== undefined) app.dialogLinks.link(res.dialogId, final.dialogId);
+      if (res.dialogId !== undefined && final.dialogId !== undefined) links.link(res.dialogId, final.dialogId);
       uac.emit('success', final);
     });
   });
