@@ -252,3 +252,6 @@ export interface Frame {
   /** The raw SIP exactly as its bytes arrived (a binary body survives here, not in `sip`). */
   sipBytes?: Uint8Array;
 }
+
+/** The admin port applications connect to unless told otherwise (the C++ drachtio-server's too). */
+export const DEFAULT_ADMIN_PORT = 8022;

@@ -1,23 +1,7 @@
-/** The SIP methods an application can receive (`app[verb]`) and send (`app.uac[verb]`). */
-export const METHODS = [
-  'invite',
-  'register',
-  'bye',
-  'cancel',
-  'options',
-  'info',
-  'message',
-  'notify',
-  'subscribe',
-  'publish',
-  'refer',
-  'update',
-  'prack',
-  'ack',
-] as const;
+import { SIP_METHODS, type SipMethod } from 'drachtio-sip';
 
-export type Verb = (typeof METHODS)[number];
+/** A SIP method as `app[verb]` and `app.uac[verb]` spell it. */
+export type Verb = Lowercase<SipMethod>;
 
-export function isVerb(name: string): name is Verb {
-  return (METHODS as readonly string[]).includes(name.toLowerCase());
-}
+/** The SIP methods an application can receive (`app[verb]`) and send (`app.uac[verb]`): drachtio-sip's, lower case. */
+export const METHODS: readonly Verb[] = SIP_METHODS.map((method) => method.toLowerCase() as Verb);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import {
   MessageReader,
+  DEFAULT_ADMIN_PORT,
   MessageWriter,
   PROTOCOL_VERSION,
   decodeResult,
@@ -17,7 +18,7 @@ import {
 } from 'drachtio-protocol';
 import { NotConnectedError, ServerError } from '../errors';
 import { FrameInbox } from './frame-inbox';
-import { DEFAULT_ADMIN_PORT, reconnectDelay, type ConnectOptions, type ReconnectInfo } from './connect-options';
+import { reconnectDelay, type ConnectOptions, type ReconnectInfo } from './connect-options';
 
 export interface AgentEvents {
   ready: [result: AuthenticateResult];

@@ -28,8 +28,6 @@ export interface ReconnectInfo {
   delay: number;
 }
 
-export const DEFAULT_ADMIN_PORT = 8022;
-
 /** The wait before reconnection attempt `attempt` (1, 2, ...): exponential backoff; undefined when reconnect is off. */
 export function reconnectDelay(
   policy: boolean | BackoffOptions,
