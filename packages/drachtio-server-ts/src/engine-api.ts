@@ -25,6 +25,8 @@ export interface EngineRequest {
   dialogId?: string;
   /** For ACK (to a 2xx) and PRACK: the INVITE server transaction they belong to. */
   inviteTransactionId?: string;
+  /** The engine already sent the final response (a PRACK's 200, RFC 3262 3): nothing to answer. */
+  answered?: true;
   raw: string;
   source: Endpoint;
   receivedAt: number;

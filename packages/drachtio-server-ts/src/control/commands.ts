@@ -117,6 +117,10 @@ export class CommandExecutor {
   private async request(connection: AppConnection, data: CommandMap['request'][0], rid: string): Promise<undefined> {
     const { affinity, engine } = this.context;
     if (data.dialogId) this.claimDialog(connection, data.dialogId);
+    // Stricter than ack/cancel: only the sender may have its challenged request re-sent.
+    if (data.retryOf !== undefined && affinity.clientTransactionOwner(data.retryOf) !== connection) {
+      throw new CommandError('unknown-transaction', `no challenged request '${data.retryOf}' of this application`);
+    }
     // Responses that arrive before the reply to this command wait, so the application always
     // learns the transactionId before it hears about the transaction.
     let replied = false;

@@ -22,6 +22,7 @@ export class EngineEventRouter {
         transactionId: request.transactionId,
         dialogId: request.dialogId,
         inviteTransactionId: request.inviteTransactionId,
+        answered: request.answered,
         source: request.source,
         receivedAt: request.receivedAt,
       },

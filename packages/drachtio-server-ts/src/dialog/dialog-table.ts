@@ -3,7 +3,7 @@
  * plane gets about them: 'early' and 'confirmed' once each, 'terminated' with its reason only
  * for a dialog that was announced.
  */
-import type { DialogNotice } from 'drachtio-protocol';
+import type { DialogNotice, TerminationReason } from 'drachtio-protocol';
 import { Dialog, dialogId } from './dialog';
 
 export class DialogTable {
@@ -39,7 +39,7 @@ export class DialogTable {
   }
 
   /** Ends a dialog for good: its timers stop, it leaves the table, the control plane is told why. */
-  end(dialog: Dialog, reason: string): void {
+  end(dialog: Dialog, reason: TerminationReason): void {
     if (!this.dialogs.delete(dialog.id)) return;
     dialog.close();
     if (dialog.announced) {

@@ -5,6 +5,7 @@
  * dialog with a BYE carrying a Reason and the 'session expired' notice.
  */
 import { parseSessionExpires, type SessionExpires, type SipRequest } from 'drachtio-sip';
+import type { TerminationReason } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import type { Dialog } from './dialog';
 import { hasOptionTag, type HeaderList } from './header-list';
@@ -20,7 +21,7 @@ export interface SessionTimerHost {
   readonly logger: Logger;
   /** Sends an engine-originated request inside the dialog. */
   sendInDialog(dialog: Dialog, method: string, lines: string[], body?: string): void;
-  endDialog(dialog: Dialog, reason: string): void;
+  endDialog(dialog: Dialog, reason: TerminationReason): void;
 }
 
 export class SessionTimers {

@@ -27,11 +27,13 @@ import {
   type RequestParts,
 } from '../transaction/message-writer';
 import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction';
+import { transactionTimeout } from '../transaction/timer-settings';
 import type { Channel, Transaction } from '../transaction/transaction';
 import { resolveTarget } from '../transport/resolve';
 import { isIPv6Address } from '../transport/transport-layer';
 import { hostport } from '../transport/contact';
 import type { Connection, Destination, InboundMessage, LocalAddress } from '../transport/transport';
+import { ChallengedRequests } from './challenged-requests';
 import type { Dialog } from './dialog';
 import { notifiedDialog, uacDialog, uacRouteSet } from './dialog-factory';
 import { isTerminated, keepSubscription, subscriptionSeconds } from './subscriptions';
@@ -90,8 +92,15 @@ export class UserAgentClient {
   private readonly clientsByKey = new Map<string, ClientContext>();
   /** SUBSCRIBEs sent outside a dialog, by Call-ID and From tag, for a NOTIFY that beats their 2xx. */
   private readonly subscribing = new Map<string, ClientContext>();
+  /** Requests answered 401/407, for a retry with credentials (`retryOf`). */
+  private readonly challenged: ChallengedRequests<ClientContext>;
 
   constructor(private readonly core: UserAgentCore) {
+    this.challenged = new ChallengedRequests(
+      transactionTimeout(core.timers),
+      core.limits.maxTransactions,
+      (id) => this.challengeForgotten(id),
+    );
     this.sessions = new SessionTimers(
       {
         logger: core.logger,
@@ -123,6 +132,7 @@ export class UserAgentClient {
     if (!this.core.running()) throw new EngineError('invalid-state', 'the SIP engine is stopped');
     if (this.clients.size >= this.core.limits.maxTransactions)
       throw new EngineError('send-failed', 'too many transactions in progress');
+    if (data.retryOf !== undefined) return this.retry(data.retryOf, method, data, onResponse);
 
     if (data.dialogId !== undefined) {
       const dialog = this.core.dialogs.get(data.dialogId);
@@ -219,9 +229,74 @@ export class UserAgentClient {
   /** Engine shutdown: every client transaction ends now. */
   stop(): void {
     for (const context of [...this.clients.values()]) context.transaction?.terminate();
+    this.challenged.clear();
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * RFC 3261 22.2: the challenged request again, from what was sent, with the application's
+   * credentials in place of any earlier ones; CSeq one higher, new branch, new transaction.
+   */
+  private async retry(
+    transactionId: string,
+    method: string,
+    data: SendRequestData,
+    onResponse: (response: EngineResponse) => void,
+  ): Promise<SendRequestResult> {
+    const challenged = this.challenged.get(transactionId);
+    if (!challenged) {
+      if (this.clients.has(transactionId))
+        throw new EngineError(
+          'invalid-state',
+          `${transactionId} has no challenge to answer: no 401/407, or already retried`,
+        );
+      throw new EngineError('unknown-transaction', `no challenged request ${transactionId}`);
+    }
+    const { parts, dialog } = challenged;
+    if (method !== parts.method) {
+      throw new EngineError(
+        'invalid-argument',
+        `retryOf ${transactionId} re-sends a ${parts.method}, not a ${method}`,
+      );
+    }
+    this.challenged.take(transactionId);
+    this.challengeForgotten(transactionId);
+    const credentials = applicationHeaders(this.core.logger, data.headers, 'dialog');
+    if (dialog && method === 'INVITE') this.lockReinvite(dialog, parts.body);
+    const retried: RequestParts = {
+      ...parts,
+      cseq: dialog ? dialog.nextLocalSeq() : parts.cseq + 1,
+      headers: [...(parts.headers ?? []).filter((line) => !isCredentials(line)), ...credentials.lines],
+    };
+    const context = this.startClient(
+      retried,
+      challenged.destination,
+      dialog,
+      onResponse,
+      challenged.offered100rel,
+    );
+    if (method === 'SUBSCRIBE' && !dialog)
+      this.subscribing.set(subscriptionKey(retried.callId, retried.from), context);
+    return { transactionId: context.id, callId: retried.callId, raw: context.wire.toString() };
+  }
+
+  /** A challenged request left the memory: once its transaction is over too, its id is free. */
+  private challengeForgotten(transactionId: string): void {
+    if (!this.clients.has(transactionId)) this.core.emit('transaction-end', transactionId);
+  }
+
+  /** RFC 3261 14.1: one re-INVITE of ours at a time in a dialog. */
+  private lockReinvite(dialog: Dialog, body: string | undefined): void {
+    if (dialog.reinvite) {
+      throw new EngineError(
+        'invalid-state',
+        'a re-INVITE is already in progress in this dialog (RFC 3261 14.1)',
+      );
+    }
+    dialog.reinvite = 'uac';
+    if (body) dialog.localSdp = body;
+  }
 
   private inviteContext(transactionId: string): ClientContext {
     const context = this.clients.get(transactionId);
@@ -316,16 +391,7 @@ export class UserAgentClient {
         `cannot reach ${dialog.nextHop}: ${(error as Error).message}`,
       );
     }
-    if (method === 'INVITE') {
-      if (dialog.reinvite) {
-        throw new EngineError(
-          'invalid-state',
-          'a re-INVITE is already in progress in this dialog (RFC 3261 14.1)',
-        );
-      }
-      dialog.reinvite = 'uac';
-      if (body) dialog.localSdp = body;
-    }
+    if (method === 'INVITE') this.lockReinvite(dialog, body);
     const lines = headers.lines;
     if (TARGET_REFRESH_METHODS.has(method) && !headers.values.has('contact'))
       lines.push(this.core.transport.contactFor(destination));
@@ -476,7 +542,8 @@ export class UserAgentClient {
     // Early dialogs of forks that never answered end with their INVITE.
     for (const dialog of context.dialogs?.values() ?? [])
       if (dialog.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
-    if (context.deliver) this.core.emit('transaction-end', context.id);
+    if (context.deliver && !this.challenged.has(context.id))
+      this.core.emit('transaction-end', context.id);
   }
 
   /** Everything a client transaction passes up: provisional, final, retransmitted 2xx. */
@@ -534,6 +601,8 @@ export class UserAgentClient {
       context.finalReceived = true;
       context.deferredCancel = undefined;
       this.releaseReinvite(context);
+      if ((status === 401 || status === 407) && context.deliver && inbound)
+        this.challenged.remember(context.id, context);
     }
     context.deliver?.({
       transactionId: context.id,
@@ -809,6 +878,12 @@ function cseqOrUndefined(value: string): CSeq | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Authorization and Proxy-Authorization: a retry replaces them with the application's new ones. */
+function isCredentials(line: string): boolean {
+  const key = headerKey(line.slice(0, line.indexOf(':')));
+  return key === 'authorization' || key === 'proxy-authorization';
 }
 
 /** A SUBSCRIBE is found again by its Call-ID and our From tag (the To tag of the NOTIFY). */

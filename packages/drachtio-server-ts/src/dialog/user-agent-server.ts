@@ -298,7 +298,7 @@ export class UserAgentServer {
     retransmitter.stop();
     dialog.unacknowledgedProvisionals.delete(rseq);
     this.answerLocally(context, { status: 200 });
-    this.emitRequest(context, open, dialog.inviteTransactionId);
+    this.emitRequest(context, open, dialog.inviteTransactionId, true);
   }
 
   /** An ACK ends a non-2xx INVITE transaction, or (for a 2xx) the dialog's retransmissions. */
@@ -404,7 +404,12 @@ export class UserAgentServer {
     this.core.emit('transaction-end', context.id);
   }
 
-  private emitRequest(context: ServerContext, open: OpenRequest, inviteTransactionId?: string): void {
+  private emitRequest(
+    context: ServerContext,
+    open: OpenRequest,
+    inviteTransactionId?: string,
+    answered?: true,
+  ): void {
     const { inbound } = open;
     this.core.emit('request', {
       transactionId: context.id,
@@ -412,6 +417,7 @@ export class UserAgentServer {
       callId: open.essentials.callId,
       dialogId: open.dialog?.id,
       inviteTransactionId,
+      answered,
       raw: inbound.data.toString(),
       source: inbound.source,
       receivedAt: inbound.receivedAt,

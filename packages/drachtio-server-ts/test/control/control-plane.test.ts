@@ -199,6 +199,15 @@ describe('control plane (fake engine)', () => {
       expect(b.frames).toEqual([]);
     });
 
+    it('tells the INVITE owner of a PRACK the engine answered itself, marked answered', async () => {
+      const [a, b] = [await app(), await app()];
+      const invite = engine.receive('INVITE');
+      await a.notification('request');
+      engine.receive('PRACK', { inviteTransactionId: invite, answered: true });
+      expect((await a.notification('request')).envelope.data).toMatchObject({ inviteTransactionId: invite, answered: true });
+      expect(b.frames.filter((f) => f.envelope.command === 'request')).toEqual([]);
+    });
+
     it('routes in-dialog requests to the dialog owner, not round robin', async () => {
       const [a, b] = [await app(), await app()];
       const invite = engine.receive('INVITE');
@@ -294,6 +303,10 @@ describe('control plane (fake engine)', () => {
       expect(response.sip).toMatch(/^SIP\/2.0 200/);
       expect(await b.call('ack', { transactionId })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
       expect(await b.call('cancel', { transactionId })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+      // Only the sender may have its request re-sent with credentials.
+      expect(await b.call('request', { method: 'INVITE', retryOf: transactionId })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+      expect(await a.call('request', { method: 'INVITE', retryOf: 'nobody' })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+      expect(engine.sent.filter((sent) => sent.retryOf !== undefined)).toEqual([]);
       // The ACK as sent travels after the JSON, not escaped into it.
       expect(await a.call('ack', { transactionId, body: 'v=0' })).toEqual({ type: 'response', rid: expect.any(String), ok: true, data: {}, sip: 'ACK' });
       expect(engine.acked).toEqual([{ transactionId, body: 'v=0' }]);

@@ -83,6 +83,9 @@ describe.each(['udp', 'tcp'] as const)('engine as UAS over %s', (transport) => {
     expect(result.exitCode).toBe(0);
     expect(app.methods()).toEqual(['INVITE', 'PRACK', 'ACK', 'BYE']);
     expect(app.requests[1]?.inviteTransactionId).toBe(app.requests[0]?.transactionId);
+    // The engine answered the PRACK itself (RFC 3262 3): the application is only told.
+    expect(app.requests[1]?.answered).toBe(true);
+    expect(app.requests[0]?.answered).toBeUndefined();
   });
 
   test('REGISTER and OPTIONS', async () => {
