@@ -10,7 +10,6 @@ import type { Essentials } from '../../transaction/message-essentials';
 import type { InboundMessage } from '../../transport/transport';
 import type { UserAgentCore } from '../core';
 import type { Dialog } from '../dialog/dialog';
-import { Retransmitter } from '../retransmitter';
 import type { Rejection } from '../server/request-checks';
 import type { OpenRequest, ServerRequest } from '../server/server-request';
 
@@ -112,18 +111,11 @@ export class InviteServer {
     wire: Buffer,
   ): void {
     const { timers, logger } = this.core;
-    const transaction = request.transaction as InviteServerTransaction;
-    const retransmitter = new Retransmitter(
-      () => transaction.resend(wire),
-      timers,
-      transaction.reliable,
-      timers.t2,
-      () => {
-        logger.info({ dialogId: dialog.id }, 'no ACK for our 2xx: ending the dialog');
-        this.host.sendInternal(dialog, 'BYE', ['Reason: SIP;cause=408;text="ACK Timeout"']);
-        this.core.dialogs.end(dialog, 'ack timeout');
-      },
-    );
+    const retransmitter = request.retransmit(wire, timers, timers.t2, () => {
+      logger.info({ dialogId: dialog.id }, 'no ACK for our 2xx: ending the dialog');
+      this.host.sendInternal(dialog, 'BYE', ['Reason: SIP;cause=408;text="ACK Timeout"']);
+      this.core.dialogs.end(dialog, 'ack timeout');
+    });
     dialog.invite.awaitAck(cseq, request.id, retransmitter);
   }
 }

@@ -5,13 +5,11 @@
  * to an INVITE that offered 100rel is PRACKed once; a retransmission of it is dropped (4).
  */
 import type { SipResponse } from 'drachtio-sip';
-import type { InviteServerTransaction } from '../../transaction/invite-server-transaction';
 import type { ClientRequest } from '../client/client-request';
 import type { UserAgentCore } from '../core';
 import type { Dialog } from '../dialog/dialog';
 import { hasOptionTag, type HeaderList } from '../headers/header-list';
 import { listsTag, typedHeader } from '../headers/typed-header';
-import { Retransmitter } from '../retransmitter';
 import type { Rejection } from '../server/request-checks';
 import type { ServerRequest } from '../server/server-request';
 
@@ -40,24 +38,17 @@ export class ReliableProvisionals {
   /** UAS, RFC 3262 3: the provisional goes out again (T1, doubling) until its PRACK. */
   retransmitUntilPrack(request: ServerRequest, dialog: Dialog, rseq: number, wire: Buffer): void {
     const { timers, logger } = this.core;
-    const transaction = request.transaction as InviteServerTransaction;
-    const retransmitter = new Retransmitter(
-      () => transaction.resend(wire),
-      timers,
-      transaction.reliable,
-      32 * timers.t1,
-      () => {
-        dialog.provisionals.gaveUp(rseq);
-        logger.info({ dialogId: dialog.id, rseq }, 'reliable provisional never PRACKed');
-        // RFC 3262 3: the UAS then rejects the INVITE with a 5xx.
-        if (!request.open) return;
-        request.answerLocally({
-          status: 500,
-          reason: 'Server Internal Error - provisional response not acknowledged',
-        });
-        if (dialog.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
-      },
-    );
+    const retransmitter = request.retransmit(wire, timers, 32 * timers.t1, () => {
+      dialog.provisionals.gaveUp(rseq);
+      logger.info({ dialogId: dialog.id, rseq }, 'reliable provisional never PRACKed');
+      // RFC 3262 3: the UAS then rejects the INVITE with a 5xx.
+      if (!request.open) return;
+      request.answerLocally({
+        status: 500,
+        reason: 'Server Internal Error - provisional response not acknowledged',
+      });
+      if (dialog.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
+    });
     dialog.provisionals.awaitPrack(rseq, retransmitter);
   }
 

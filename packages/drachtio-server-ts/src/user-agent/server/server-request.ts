@@ -16,6 +16,7 @@ import type { Channel } from '../../transaction/transaction';
 import type { TimerSettings } from '../../transaction/timer-settings';
 import type { InboundMessage } from '../../transport/transport';
 import type { Dialog } from '../dialog/dialog';
+import { Retransmitter } from '../retransmitter';
 import { reasonPhrase } from './reason-phrases';
 import type { Rejection } from './request-checks';
 
@@ -111,6 +112,26 @@ export class ServerRequest implements ServerEntry {
       rejection.reason ?? reasonPhrase(status),
       rejection.headers ?? [],
       undefined,
+    );
+  }
+
+  /**
+   * Our 2xx (RFC 3261 13.3.1.4) or reliable provisional (RFC 3262 3) to this INVITE, sent again
+   * through its transaction's channel until `cap`-bounded doubling intervals end in a give-up.
+   */
+  retransmit(
+    wire: Buffer,
+    timers: TimerSettings,
+    cap: number,
+    onGiveUp: () => void,
+  ): Retransmitter {
+    const transaction = this.transaction as InviteServerTransaction;
+    return new Retransmitter(
+      () => transaction.resend(wire),
+      timers,
+      transaction.reliable,
+      cap,
+      onGiveUp,
     );
   }
 
