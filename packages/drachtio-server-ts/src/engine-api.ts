@@ -9,12 +9,12 @@ import type {
   CancelData,
   DialogNotice,
   Endpoint,
-  ErrorCode,
   RespondData,
   RespondResult,
   SendRequestData,
   SendRequestResult,
 } from 'drachtio-protocol';
+import { ProtocolError } from 'drachtio-protocol';
 
 /** A request from the network that needs an application's decision. */
 export interface EngineRequest {
@@ -57,15 +57,9 @@ export interface EngineEvents {
   'transaction-end': (transactionId: string) => void;
 }
 
-/** Raised by engine operations; the code is the one the wire reports. */
-export class EngineError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-  }
+/** Raised by engine operations: a ProtocolError whose code is the one the wire reports. */
+export class EngineError extends ProtocolError {
+  override readonly name = 'EngineError';
 }
 
 export interface SipEngine {

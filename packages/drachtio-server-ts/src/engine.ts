@@ -5,7 +5,8 @@
  *
  *   TransportLayer --bytes--> parseMessage --> UserAgentServer (requests)
  *                                          \-> UserAgentClient (responses)
- *   both share the DialogTable and report through this EventEmitter.
+ *   both hand messages to the usages (INVITE, 100rel, subscriptions, session timers), share
+ *   the TransactionTable and DialogTable, and report through this EventEmitter.
  */
 import { EventEmitter } from 'node:events';
 import type {
@@ -18,11 +19,11 @@ import type {
 } from 'drachtio-protocol';
 import { parseMessage, SipParseError, SipResponse, type SipRequest } from 'drachtio-sip';
 import pino, { type Logger } from 'pino';
-import { DialogTable } from './dialog/dialog-table';
-import { DEFAULT_MIN_SE } from './dialog/session-timer';
-import { UserAgentClient } from './dialog/user-agent-client';
-import type { UserAgentCore } from './dialog/user-agent-core';
-import { UserAgentServer } from './dialog/user-agent-server';
+import { DialogTable } from './user-agent/dialog/dialog-table';
+import { DEFAULT_MIN_SE } from './user-agent/session-timer/session-interval';
+import type { UserAgentCore } from './user-agent/core';
+import { UserAgent } from './user-agent/user-agent';
+import { TransactionTable } from './transaction/transaction-table';
 import type { EngineEvents, EngineResponse, SipEngine } from './engine-api';
 import {
   DEFAULT_TIMER_SETTINGS,
@@ -32,6 +33,7 @@ import {
 import { rejectMalformed } from './transport/malformed';
 import type { InboundMessage } from './transport/transport';
 import { TransportLayer } from './transport/transport-layer';
+import { DEFAULT_CONTACTS } from './transport/contact';
 
 export interface EngineOptions {
   /** Listening contacts, e.g. 'sip:127.0.0.1:0;transport=udp,tcp'. Default: sip:*:5060 (UDP and TCP). */
@@ -56,15 +58,13 @@ export interface EngineOptions {
   drainTimeout?: number;
 }
 
-const DEFAULT_CONTACTS = ['sip:*:5060'];
-
 export class Engine extends EventEmitter implements SipEngine {
   private readonly logger: Logger;
   private readonly drainTimeout: number;
   private readonly transport: TransportLayer;
   private readonly dialogs: DialogTable;
-  private readonly client: UserAgentClient;
-  private readonly server: UserAgentServer;
+  private readonly transactions: UserAgentCore['transactions'];
+  private readonly ua: UserAgent;
   private running = false;
 
   constructor(options: EngineOptions = {}) {
@@ -76,18 +76,20 @@ export class Engine extends EventEmitter implements SipEngine {
       ...definedOnly(options.timers ?? {}),
       ...definedOnly({ timerC: options.timerC }),
     });
-    this.transport = new TransportLayer(options.contacts ?? DEFAULT_CONTACTS, {
+    this.transport = new TransportLayer(options.contacts ?? [...DEFAULT_CONTACTS], {
       tcpIdleTimeout: options.tcpIdleTimeout ?? 60_000,
       maxTcpConnections: options.maxTcpConnections ?? 10_000,
       logger: this.logger,
       onMessage: (message) => this.receive(message),
     });
     this.dialogs = new DialogTable((notice) => this.emit('dialog', notice));
+    this.transactions = new TransactionTable();
     const core: UserAgentCore = {
       transport: this.transport,
       timers,
       logger: this.logger,
       dialogs: this.dialogs,
+      transactions: this.transactions,
       limits: {
         maxTransactions: options.maxTransactions ?? 200_000,
         maxDialogs: options.maxDialogs ?? 100_000,
@@ -96,8 +98,7 @@ export class Engine extends EventEmitter implements SipEngine {
       running: () => this.running,
       emit: (event, ...args) => this.emit(event, ...args),
     };
-    this.client = new UserAgentClient(core);
-    this.server = new UserAgentServer(core, this.client);
+    this.ua = new UserAgent(core);
   }
 
   /** The bound contacts, one per transport, with the real ports once started. */
@@ -108,8 +109,8 @@ export class Engine extends EventEmitter implements SipEngine {
   /** Live state, for metrics and leak checks: everything returns to zero when traffic stops. */
   get stats(): { serverTransactions: number; clientTransactions: number; dialogs: number } {
     return {
-      serverTransactions: this.server.size,
-      clientTransactions: this.client.size,
+      serverTransactions: this.transactions.serverCount,
+      clientTransactions: this.transactions.clientCount,
       dialogs: this.dialogs.size,
     };
   }
@@ -132,32 +133,34 @@ export class Engine extends EventEmitter implements SipEngine {
   async stop(): Promise<void> {
     this.running = false;
     const deadline = Date.now() + this.drainTimeout;
-    while (this.server.size + this.client.size > 0 && Date.now() < deadline) {
+    while (
+      this.transactions.serverCount + this.transactions.clientCount > 0 &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    this.server.stop();
-    this.client.stop();
+    this.ua.stop();
     this.dialogs.clear();
     await this.transport.stop();
   }
 
   respond(data: RespondData): Promise<RespondResult> {
-    return this.server.respond(data);
+    return this.ua.server.respond(data);
   }
 
   request(
     data: SendRequestData,
     onResponse: (response: EngineResponse) => void,
   ): Promise<SendRequestResult> {
-    return this.client.request(data, onResponse);
+    return this.ua.client.request(data, onResponse);
   }
 
   ack(data: AckData): Promise<{ raw: string }> {
-    return this.client.ack(data);
+    return this.ua.client.ack(data);
   }
 
   cancel(data: CancelData): Promise<{ raw: string }> {
-    return this.client.cancel(data);
+    return this.ua.client.cancel(data);
   }
 
   /** Every message from the network: never throws, whatever the bytes. */
@@ -174,8 +177,8 @@ export class Engine extends EventEmitter implements SipEngine {
       return;
     }
     try {
-      if (message instanceof SipResponse) this.client.receiveResponse(message, inbound);
-      else this.server.receiveRequest(message, inbound);
+      if (message instanceof SipResponse) this.ua.client.receiveResponse(message, inbound);
+      else this.ua.server.receiveRequest(message, inbound);
     } catch (error) {
       if (!(error instanceof SipParseError)) {
         // Not the message's fault (a listener threw, or a bug here): logged, and the engine carries on.

@@ -2,7 +2,15 @@ import type { Logger } from 'pino';
 import type { EngineOptions } from '../engine';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 
 /**
  * What `createServer` takes. Only the secret is required; everything else has the defaults
@@ -39,10 +47,18 @@ export interface ServerOptions {
     maxWriteBuffer?: number;
   };
   /** SIP engine settings: RFC 3261 timers, TCP idle timeout, bounds on transactions and dialogs. */
-  sip?: Pick<EngineOptions, 'timers' | 'tcpIdleTimeout' | 'maxTransactions' | 'maxDialogs' | 'sessionTimers' | 'drainTimeout'>;
+  sip?: Pick<
+    EngineOptions,
+    | 'timers'
+    | 'tcpIdleTimeout'
+    | 'maxTransactions'
+    | 'maxDialogs'
+    | 'sessionTimers'
+    | 'drainTimeout'
+  >;
   /** A pino logger; when absent, one is created at `logLevel`. */
   logger?: Logger;
   logLevel?: LogLevel;
 }
 
-export const DEFAULT_CONTACTS: readonly string[] = ['sip:*:5060;transport=udp,tcp'];
+export { DEFAULT_CONTACTS } from '../transport/contact';

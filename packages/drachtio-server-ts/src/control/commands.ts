@@ -1,29 +1,23 @@
 import {
   LIMITS,
+  ProtocolError,
   SUPPORTED_VERSIONS,
   negotiateVersion,
   type CommandMap,
   type CommandName,
-  type ErrorCode,
   type RequestEnvelope,
 } from 'drachtio-protocol';
-import { EngineError, type EngineResponse } from '../engine-api';
+import type { EngineResponse } from '../engine-api';
 import { SERVER_VERSION } from '../config/server-version';
 import type { AppConnection } from './app-connection';
 import type { ControlContext } from './context';
 import { secretMatches } from './secret';
 
-/** Raised by a command handler to reply with an error; other exceptions become 'send-failed'. */
-class CommandError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-type Handler<C extends CommandName> = (connection: AppConnection, data: CommandMap[C][0], rid: string) => Promise<CommandMap[C][1] | undefined>;
+type Handler<C extends CommandName> = (
+  connection: AppConnection,
+  data: CommandMap[C][0],
+  rid: string,
+) => Promise<CommandMap[C][1] | undefined>;
 
 /**
  * The application-to-engine direction: carries out each command on behalf of the connection
@@ -51,7 +45,8 @@ export class CommandExecutor {
       const result = await handler(connection, envelope.data, envelope.rid);
       if (result !== undefined) connection.reply(envelope.rid, result);
     } catch (err) {
-      const code = err instanceof CommandError || err instanceof EngineError ? err.code : 'send-failed';
+      // A ProtocolError (the engine's EngineError is one) names its code; anything else is a failure to send.
+      const code = err instanceof ProtocolError ? err.code : 'send-failed';
       const message = (err as Error).message;
       connection.log.info({ command: envelope.command, code, reason: message }, 'command failed');
       connection.replyError(envelope.rid, code, message);
@@ -63,7 +58,8 @@ export class CommandExecutor {
     data: CommandMap['authenticate'][0],
     rid: string,
   ): Promise<undefined> {
-    if (connection.isAuthenticated) throw new CommandError('invalid-state', 'already authenticated');
+    if (connection.isAuthenticated)
+      throw new ProtocolError('invalid-state', 'already authenticated');
     if (!secretMatches(this.context.options.secret, data.secret)) {
       connection.replyError(rid, 'auth-failed', 'authentication failed: wrong secret');
       connection.close('wrong secret');
@@ -93,7 +89,10 @@ export class CommandExecutor {
     const verbs = data.verbs.map((verb) => verb.toUpperCase());
     const added = verbs.filter((verb) => !connection.verbs.has(verb));
     if (connection.verbs.size + new Set(added).size > LIMITS.verbs) {
-      throw new CommandError('invalid-argument', `a connection may register at most ${LIMITS.verbs} verbs`);
+      throw new ProtocolError(
+        'invalid-argument',
+        `a connection may register at most ${LIMITS.verbs} verbs`,
+      );
     }
     for (const verb of verbs) {
       connection.verbs.add(verb);
@@ -106,7 +105,10 @@ export class CommandExecutor {
   private async respond(connection: AppConnection, data: CommandMap['respond'][0]) {
     const { affinity, engine } = this.context;
     if (affinity.serverTransactionOwner(data.transactionId) !== connection) {
-      throw new CommandError('unknown-transaction', `no request with transactionId '${data.transactionId}' is waiting for this application`);
+      throw new ProtocolError(
+        'unknown-transaction',
+        `no request with transactionId '${data.transactionId}' is waiting for this application`,
+      );
     }
     const result = await engine.respond(data);
     affinity.responded(data.transactionId, data.status);
@@ -114,18 +116,29 @@ export class CommandExecutor {
     return result;
   }
 
-  private async request(connection: AppConnection, data: CommandMap['request'][0], rid: string): Promise<undefined> {
+  private async request(
+    connection: AppConnection,
+    data: CommandMap['request'][0],
+    rid: string,
+  ): Promise<undefined> {
     const { affinity, engine } = this.context;
     if (data.dialogId) this.claimDialog(connection, data.dialogId);
     // Stricter than ack/cancel: only the sender may have its challenged request re-sent.
-    if (data.retryOf !== undefined && affinity.clientTransactionOwner(data.retryOf) !== connection) {
-      throw new CommandError('unknown-transaction', `no challenged request '${data.retryOf}' of this application`);
+    if (
+      data.retryOf !== undefined &&
+      affinity.clientTransactionOwner(data.retryOf) !== connection
+    ) {
+      throw new ProtocolError(
+        'unknown-transaction',
+        `no challenged request '${data.retryOf}' of this application`,
+      );
     }
     // Responses that arrive before the reply to this command wait, so the application always
     // learns the transactionId before it hears about the transaction.
     let replied = false;
     const early: EngineResponse[] = [];
-    const onResponse = (response: EngineResponse) => (replied ? this.deliverResponse(connection, response) : early.push(response));
+    const onResponse = (response: EngineResponse) =>
+      replied ? this.deliverResponse(connection, response) : early.push(response);
     const result = await engine.request(data, onResponse);
     affinity.addClientTransaction(result.transactionId, connection, result.callId);
     connection.reply<'request'>(rid, result);
@@ -171,7 +184,11 @@ export class CommandExecutor {
     // Unknown here: the engine decides (and reports unknown-dialog).
     if (!dialog || dialog.owner === connection) return;
     const sameApp = dialog.appName !== undefined && dialog.appName === connection.appName;
-    if (!sameApp) throw new CommandError('unknown-dialog', `dialog '${dialogId}' belongs to another application`);
+    if (!sameApp)
+      throw new ProtocolError(
+        'unknown-dialog',
+        `dialog '${dialogId}' belongs to another application`,
+      );
     if (!dialog.owner?.isOpen) affinity.setDialogOwner(dialogId, connection);
   }
 
@@ -179,7 +196,10 @@ export class CommandExecutor {
   private checkClientTransaction(connection: AppConnection, transactionId: string): void {
     const owner = this.context.affinity.clientTransactionOwner(transactionId);
     if (owner && owner !== connection) {
-      throw new CommandError('unknown-transaction', `transaction '${transactionId}' was not sent by this application`);
+      throw new ProtocolError(
+        'unknown-transaction',
+        `transaction '${transactionId}' was not sent by this application`,
+      );
     }
   }
 }

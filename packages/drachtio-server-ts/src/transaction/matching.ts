@@ -17,11 +17,6 @@ export function serverKey(request: Essentials, method: string): string {
   return `2543|${request.callId}|${request.fromTag ?? ''}|${request.cseq.seq}|${request.topViaText}|${matchMethod}`;
 }
 
-/** The INVITE server transaction a CANCEL refers to (same branch / same 2543 fields). */
-export function inviteKeyForCancel(cancel: Essentials): string {
-  return serverKey(cancel, 'INVITE');
-}
-
 export function clientKey(branch: string, cseqMethod: string): string {
   return `${branch}|${cseqMethod}`;
 }

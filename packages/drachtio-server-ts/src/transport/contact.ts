@@ -12,6 +12,9 @@ export interface ListenSpec {
   ipv6: boolean;
 }
 
+/** drachtio-server's default: port 5060 on every IPv4 interface, over UDP and TCP. */
+export const DEFAULT_CONTACTS: readonly string[] = ['sip:*:5060;transport=udp,tcp'];
+
 const CONTACT = /^sips?:(?:\[([^\]]+)\]|([^:;\s]+))(?::(\d+))?((?:;[^;\s]*)*)$/i;
 
 export function parseListenContact(contact: string): ListenSpec {

@@ -13,6 +13,7 @@ import type {
   InboundMessage,
   LocalAddress,
   SendFailure,
+  SipTransport,
 } from './transport';
 import { UdpTransport } from './udp-transport';
 
@@ -26,7 +27,7 @@ interface ListenPoint {
 
 const BIND_ATTEMPTS = 20;
 
-export class TransportLayer {
+export class TransportLayer implements SipTransport {
   private readonly points: ListenPoint[];
 
   constructor(

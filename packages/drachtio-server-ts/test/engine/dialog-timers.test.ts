@@ -3,10 +3,11 @@
  * (RFC 3261 13.3.1.4), reliable provisionals until the PRACK (RFC 3262), session timers (RFC 4028).
  */
 import pino from 'pino';
-import { Dialog } from '../../src/dialog/dialog';
-import { Retransmitter } from '../../src/dialog/retransmitter';
-import { SessionTimers } from '../../src/dialog/session-timers';
-import { checkSessionInterval, SessionTimer } from '../../src/dialog/session-timer';
+import { Dialog } from '../../src/user-agent/dialog/dialog';
+import { Retransmitter } from '../../src/user-agent/retransmitter';
+import { SessionClock } from '../../src/user-agent/session-timer/session-clock';
+import { checkSessionInterval } from '../../src/user-agent/session-timer/session-interval';
+import { SessionTimers } from '../../src/user-agent/session-timer/session-timers';
 import type { TimerSettings } from '../../src/transaction/timer-settings';
 
 const timers: TimerSettings = { t1: 500, t2: 4000, t4: 5000, timerC: 180000 };
@@ -52,11 +53,11 @@ describe('Retransmitter', () => {
   });
 });
 
-describe('SessionTimer', () => {
+describe('SessionClock', () => {
   test('the refresher refreshes at half the interval; a refresh starts the clocks again', () => {
     const refresh = jest.fn();
     const expire = jest.fn();
-    const timer = new SessionTimer(refresh, expire);
+    const timer = new SessionClock(refresh, expire);
     const plan = { interval: 90, refresher: 'uas' as const };
     timer.start(plan, true);
     jest.advanceTimersByTime(45000);
@@ -70,7 +71,7 @@ describe('SessionTimer', () => {
   test('without a refresh the session expires at interval - min(32, interval/3) seconds', () => {
     const refresh = jest.fn();
     const expire = jest.fn();
-    const timer = new SessionTimer(refresh, expire);
+    const timer = new SessionClock(refresh, expire);
     timer.start({ interval: 90, refresher: 'uac' }, false);
     jest.advanceTimersByTime(59999);
     expect(expire).not.toHaveBeenCalled();
@@ -115,7 +116,7 @@ describe('SessionTimers', () => {
 
   test('expiry sends BYE with a Reason and ends the dialog as session expired', () => {
     const { host, sessions, dialog } = setUp();
-    sessions.start(dialog, '90;refresher=uac', false);
+    sessions.start(dialog, { interval: 90, refresher: 'uac' }, false);
     jest.advanceTimersByTime(60000);
     expect(host.sendInDialog).toHaveBeenCalledWith(dialog, 'BYE', [
       expect.stringMatching(/^Reason: SIP;cause=408/),
@@ -125,8 +126,8 @@ describe('SessionTimers', () => {
 
   test('the refresher refreshes with a re-INVITE carrying the last SDP, or UPDATE when the peer allows it', () => {
     const { host, sessions, dialog } = setUp();
-    dialog.localSdp = 'v=0\r\n';
-    sessions.start(dialog, '90;refresher=uas', false);
+    dialog.sentSdp('v=0\r\n');
+    sessions.start(dialog, { interval: 90, refresher: 'uas' }, false);
     jest.advanceTimersByTime(45000);
     expect(host.sendInDialog).toHaveBeenLastCalledWith(
       dialog,
@@ -134,8 +135,8 @@ describe('SessionTimers', () => {
       expect.any(Array),
       'v=0\r\n',
     );
-    dialog.peerAllowsUpdate = true;
-    sessions.start(dialog, '90;refresher=uas', false);
+    dialog.peerAllowed(true);
+    sessions.start(dialog, { interval: 90, refresher: 'uas' }, false);
     jest.advanceTimersByTime(45000);
     expect(host.sendInDialog).toHaveBeenLastCalledWith(dialog, 'UPDATE', expect.any(Array));
     dialog.close();
@@ -143,7 +144,7 @@ describe('SessionTimers', () => {
 
   test('a 2xx without Session-Expires turns the session timer off (RFC 4028 9)', () => {
     const { host, sessions, dialog } = setUp();
-    sessions.start(dialog, '90;refresher=uac', false);
+    sessions.start(dialog, { interval: 90, refresher: 'uac' }, false);
     sessions.start(dialog, undefined, false);
     jest.advanceTimersByTime(120000);
     expect(host.sendInDialog).not.toHaveBeenCalled();

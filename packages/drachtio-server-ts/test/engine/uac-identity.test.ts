@@ -6,20 +6,12 @@
 import type { Engine } from '../../src/engine';
 import { EngineError, type EngineResponse } from '../../src/engine-api';
 import type { HeaderMap } from 'drachtio-protocol';
-import { SDP, startEngine, udpPortOf, waitFor } from './helpers';
-import { UdpPeer } from './udp-client';
+import { SDP, udpPortOf, waitFor } from './helpers';
+import { engineWithPeer, type UdpPeer } from './udp-client';
 
 let engine: Engine;
 let peer: UdpPeer;
-
-beforeAll(async () => {
-  engine = await startEngine();
-  peer = await UdpPeer.open();
-});
-afterAll(async () => {
-  await peer.close();
-  await engine.stop();
-});
+engineWithPeer((started, far) => ((engine = started), (peer = far)));
 
 /** Every value of one header (by its exact name) in a message as it went out. */
 function headerLines(message: string, name: string): string[] {

@@ -3,29 +3,14 @@
  * what it sent, with the application's credentials (RFC 3261 22.2). Checked byte for byte
  * against a raw UDP far end.
  */
-import type { Engine } from '../../src/engine';
 import type { EngineResponse } from '../../src/engine-api';
-import { SDP, startEngine, udpPortOf, waitFor } from './helpers';
-import { UdpPeer } from './udp-client';
+import { SDP, udpPortOf, waitFor } from './helpers';
+import type { Engine } from '../../src/engine';
+import { engineWithPeer, headerValues as headerLines, type UdpPeer } from './udp-client';
 
 let engine: Engine;
 let peer: UdpPeer;
-
-beforeAll(async () => {
-  engine = await startEngine();
-  peer = await UdpPeer.open();
-});
-afterAll(async () => {
-  await peer.close();
-  await engine.stop();
-});
-
-function headerLines(message: string, name: string): string[] {
-  return message
-    .split('\r\n')
-    .filter((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
-    .map((line) => line.slice(name.length + 1).trim());
-}
+engineWithPeer((started, far) => ((engine = started), (peer = far)));
 
 const branchOf = (message: string) => /branch=([^;\s]+)/.exec(message)?.[1];
 

@@ -2,19 +2,11 @@
 import type { Engine } from '../../src/engine';
 import type { EngineResponse } from '../../src/engine-api';
 import { SDP, startEngine, udpPortOf, waitFor } from './helpers';
-import { UdpPeer } from './udp-client';
+import { engineWithPeer, type UdpPeer } from './udp-client';
 
 let engine: Engine;
 let peer: UdpPeer;
-
-beforeAll(async () => {
-  engine = await startEngine();
-  peer = await UdpPeer.open();
-});
-afterAll(async () => {
-  await peer.close();
-  await engine.stop();
-});
+engineWithPeer((started, far) => ((engine = started), (peer = far)));
 
 test('a retransmitted 2xx is ACKed again', async () => {
   const responses: EngineResponse[] = [];

@@ -1,5 +1,7 @@
 /** A raw UDP peer for tests that need byte-exact requests (malformed ones included). */
 import { createSocket, type Socket } from 'node:dgram';
+import type { Engine } from '../../src/engine';
+import { startEngine } from './helpers';
 
 export class UdpPeer {
   private readonly socket: Socket;
@@ -93,4 +95,27 @@ export function requestText(
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `${name}: ${value}`);
   return `${method} ${options.uri ?? 'sip:engine@127.0.0.1'} ${options.version ?? 'SIP/2.0'}\r\n${lines.join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** An engine and a raw UDP far end for the tests of one file, started before and stopped after them. */
+export function engineWithPeer(started: (engine: Engine, peer: UdpPeer) => void): void {
+  let engine: Engine;
+  let peer: UdpPeer;
+  beforeAll(async () => {
+    engine = await startEngine();
+    peer = await UdpPeer.open();
+    started(engine, peer);
+  });
+  afterAll(async () => {
+    await peer.close();
+    await engine.stop();
+  });
+}
+
+/** Every value of one header (by its name, any case) in a message as it went out. */
+export function headerValues(message: string, name: string): string[] {
+  return message
+    .split('\r\n')
+    .filter((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+    .map((line) => line.slice(name.length + 1).trim());
 }

@@ -34,7 +34,7 @@ export class DialogTable {
   }
 
   announce(dialog: Dialog, event: 'early' | 'confirmed'): void {
-    dialog.announced = true;
+    dialog.markAnnounced();
     this.notify({ dialogId: dialog.id, event, role: dialog.role, callId: dialog.callId });
   }
 

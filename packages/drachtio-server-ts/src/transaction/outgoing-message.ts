@@ -13,8 +13,6 @@ export interface RequestParts {
   to: string;
   callId: string;
   cseq: number;
-  /** CSeq method when it differs from the request method (never, except for tests). */
-  cseqMethod?: string;
   routes?: readonly string[];
   /** Further header lines ("Name: value"). */
   headers?: readonly string[];
@@ -43,7 +41,7 @@ export function writeRequest(parts: RequestParts): Buffer {
     `From: ${parts.from}${CRLF}` +
     `To: ${parts.to}${CRLF}` +
     `Call-ID: ${parts.callId}${CRLF}` +
-    `CSeq: ${parts.cseq} ${parts.cseqMethod ?? parts.method}${CRLF}`;
+    `CSeq: ${parts.cseq} ${parts.method}${CRLF}`;
   for (const route of parts.routes ?? []) text += `Route: ${route}${CRLF}`;
   for (const line of parts.headers ?? []) text += line + CRLF;
   return finish(text, parts.body);

@@ -1,21 +1,24 @@
 /**
- * RFC 4028 carried out for every dialog: the 422 for intervals under our Min-SE, the
- * Session-Expires our 2xx answers with, and each dialog's clock. The refresher side sends the
- * refresh (UPDATE when the peer allows it, else a re-INVITE with our last SDP); expiry ends the
- * dialog with a BYE carrying a Reason and the 'session expired' notice.
+ * RFC 4028 carried out for every dialog, pjsip-style a module attached to the INVITE usage: the
+ * 422 for intervals under our Min-SE, the Session-Expires our 2xx answers with, and each dialog's
+ * clock. The refresher side sends the refresh (UPDATE when the peer allows it, else a re-INVITE
+ * with our last SDP); expiry ends the dialog with a BYE carrying a Reason and the
+ * 'session expired' notice.
  */
-import { parseSessionExpires, type SessionExpires, type SipRequest } from 'drachtio-sip';
 import type { TerminationReason } from 'drachtio-protocol';
-import type { Logger } from 'pino';
-import type { Dialog } from './dialog';
-import { hasOptionTag, type HeaderList } from './header-list';
-import type { Rejection } from './request-checks';
 import {
-  answerSessionInterval,
-  checkSessionInterval,
-  SessionTimer,
-  type SessionPlan,
-} from './session-timer';
+  parseSessionExpires,
+  type SessionExpires,
+  type SipMessage,
+  type SipRequest,
+} from 'drachtio-sip';
+import type { Logger } from 'pino';
+import type { Dialog } from '../dialog/dialog';
+import { hasOptionTag, type HeaderList } from '../headers/header-list';
+import { listsTag, typedHeader } from '../headers/typed-header';
+import type { Rejection } from '../server/request-checks';
+import { SessionClock } from './session-clock';
+import { answerSessionInterval, checkSessionInterval, type SessionPlan } from './session-interval';
 
 export interface SessionTimerHost {
   readonly logger: Logger;
@@ -33,9 +36,7 @@ export class SessionTimers {
   /** An incoming INVITE or UPDATE offering an interval under our Min-SE gets 422. */
   check(request: SipRequest): Rejection | undefined {
     if (request.method !== 'INVITE' && request.method !== 'UPDATE') return undefined;
-    return checkSessionInterval(sessionExpires(request.getHeader('session-expires')), {
-      minSE: this.minSE,
-    });
+    return checkSessionInterval(typedHeader(request, 'session-expires'), { minSE: this.minSE });
   }
 
   /**
@@ -44,11 +45,11 @@ export class SessionTimers {
    */
   answer(request: SipRequest, headers: HeaderList): SessionPlan | undefined {
     if (request.method !== 'INVITE' && request.method !== 'UPDATE') return undefined;
-    const own = sessionExpires(headers.values.get('session-expires'));
+    const own = parsedOrUndefined(headers.values.get('session-expires'));
     if (own) return { interval: own.delta, refresher: own.refresher ?? 'uas' };
-    const offered = sessionExpires(request.getHeader('session-expires'));
+    const offered = typedHeader(request, 'session-expires');
     if (!offered) return undefined;
-    const uacSupportsTimer = hasOptionTag(request.getHeader('supported'), 'timer');
+    const uacSupportsTimer = listsTag(typedHeader(request, 'supported'), 'timer');
     const plan = answerSessionInterval(offered, uacSupportsTimer);
     headers.lines.push(`Session-Expires: ${plan.interval};refresher=${plan.refresher}`);
     if (uacSupportsTimer && !hasOptionTag(headers.values.get('require'), 'timer'))
@@ -56,22 +57,26 @@ export class SessionTimers {
     return plan;
   }
 
+  /** UAC: a 2xx to our INVITE or UPDATE (re)starts the clock as its Session-Expires says. */
+  answered(dialog: Dialog, response: SipMessage): void {
+    const se = typedHeader(response, 'session-expires');
+    this.start(dialog, se && { interval: se.delta, refresher: se.refresher ?? 'uac' }, true);
+  }
+
   /**
-   * After a 2xx to INVITE or UPDATE: (re)starts the dialog's clock from its Session-Expires, or
+   * After a 2xx to INVITE or UPDATE: (re)starts the dialog's clock from the negotiated plan, or
    * stops it when there is none (RFC 4028 7.2, 9: the session no longer expires).
    */
-  start(dialog: Dialog, sessionExpiresValue: string | undefined, weSentRequest: boolean): void {
-    const se = sessionExpires(sessionExpiresValue);
-    if (!se) {
-      dialog.sessionTimer?.stop();
+  start(dialog: Dialog, plan: SessionPlan | undefined, weSentRequest: boolean): void {
+    if (!plan) {
+      dialog.sessionClock?.stop();
       return;
     }
-    const plan: SessionPlan = { interval: se.delta, refresher: se.refresher ?? 'uac' };
-    const timer = (dialog.sessionTimer ??= new SessionTimer(
+    const clock = (dialog.sessionClock ??= new SessionClock(
       (current) => this.refresh(dialog, current),
       () => this.expire(dialog),
     ));
-    timer.start(plan, (plan.refresher === 'uac') === weSentRequest);
+    clock.start(plan, (plan.refresher === 'uac') === weSentRequest);
   }
 
   private refresh(dialog: Dialog, plan: SessionPlan): void {
@@ -88,7 +93,8 @@ export class SessionTimers {
   }
 }
 
-function sessionExpires(value: string | undefined): SessionExpires | undefined {
+/** The application's Session-Expires value (text it wrote), when it is a valid one. */
+function parsedOrUndefined(value: string | undefined): SessionExpires | undefined {
   if (value === undefined) return undefined;
   try {
     return parseSessionExpires(value);

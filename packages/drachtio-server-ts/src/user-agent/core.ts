@@ -1,0 +1,31 @@
+/**
+ * What every part of the UA core shares: the transport (behind SipTransport, so the usages are
+ * tested without sockets), timer settings, limits, the transaction and dialog tables and the
+ * engine's event channel.
+ */
+import type { Logger } from 'pino';
+import type { EngineEvents } from '../engine-api';
+import type { TimerSettings } from '../transaction/timer-settings';
+import type { TransactionTable } from '../transaction/transaction-table';
+import type { SipTransport } from '../transport/transport';
+import type { ClientRequest, ReceivedResponse } from './client/client-request';
+import type { DialogTable } from './dialog/dialog-table';
+import type { ServerRequest } from './server/server-request';
+
+export type UserAgentTransactions = TransactionTable<
+  ServerRequest,
+  ClientRequest,
+  ReceivedResponse
+>;
+
+export interface UserAgentCore {
+  readonly transport: SipTransport;
+  readonly timers: TimerSettings;
+  readonly logger: Logger;
+  readonly dialogs: DialogTable;
+  readonly transactions: UserAgentTransactions;
+  readonly limits: { maxTransactions: number; maxDialogs: number; minSE: number };
+  /** False once stop() began: new requests are refused. */
+  running(): boolean;
+  emit<E extends keyof EngineEvents>(event: E, ...args: Parameters<EngineEvents[E]>): void;
+}

@@ -1,0 +1,284 @@
+/**
+ * The UAS dispatcher: each request from the network gets its server transaction and the rules
+ * answered without an application (RFC 3261 8.2, 12.2.2), then goes to the usage it belongs to
+ * (INVITE, reliable provisionals, subscriptions, session timers) and up to the application;
+ * each response the application sends goes out and back to those usages.
+ */
+import type { RespondData, RespondResult } from 'drachtio-protocol';
+import { SipParseError, type SipRequest } from 'drachtio-sip';
+import { detached } from '../detached-string';
+import { EngineError } from '../engine-api';
+import { newTag } from '../transaction/identifiers';
+import { serverKey } from '../transaction/matching';
+import { essentials, type Essentials } from '../transaction/message-essentials';
+import type { Channel } from '../transaction/transaction';
+import { responseDestination, responseVias } from '../transport/response-route';
+import type { InboundMessage } from '../transport/transport';
+import {
+  addContentType,
+  applicationHeaders,
+  contactUri,
+  TARGET_REFRESH_METHODS,
+} from './application-headers';
+import type { UserAgentCore } from './core';
+import type { Dialog } from './dialog/dialog';
+import { uasDialog } from './dialog/dialog-setup';
+import type { InviteServer } from './invite/invite-server';
+import type { ReliableProvisionals } from './reliable-provisional/reliable-provisionals';
+import { BoundWarning } from './server/bound-warning';
+import { reasonPhrase } from './server/reason-phrases';
+import { checkRequest, type Rejection } from './server/request-checks';
+import { ServerRequest, type OpenRequest } from './server/server-request';
+import type { SessionTimers } from './session-timer/session-timers';
+import { isTerminated, type Subscriptions } from './subscription/subscriptions';
+
+/** Shutting down or at a bound: come back later (RFC 3261 21.5.4). */
+const SERVICE_UNAVAILABLE: Rejection = { status: 503, headers: ['Retry-After: 5'] };
+
+/** The usages a request or response may concern. */
+export interface ServerUsages {
+  invites: InviteServer;
+  reliable: ReliableProvisionals;
+  subscriptions: Subscriptions;
+  sessions: SessionTimers;
+}
+
+export class UserAgentServer {
+  private readonly transactionBound: BoundWarning;
+  private readonly dialogBound: BoundWarning;
+
+  constructor(
+    private readonly core: UserAgentCore,
+    private readonly usages: ServerUsages,
+  ) {
+    this.transactionBound = new BoundWarning(
+      core.logger,
+      'maxTransactions',
+      core.limits.maxTransactions,
+    );
+    this.dialogBound = new BoundWarning(core.logger, 'maxDialogs', core.limits.maxDialogs);
+  }
+
+  receiveRequest(message: SipRequest, inbound: InboundMessage): void {
+    const fields = essentials(message);
+    if (fields.cseq.method !== message.method)
+      throw new SipParseError('cseq', 'CSeq method does not match the request method');
+    const key = serverKey(fields, message.method);
+    if (message.method === 'ACK') return this.usages.invites.receiveAck(fields, key, inbound);
+    const { transactions, limits, dialogs } = this.core;
+    const existing = transactions.serverByKey(key);
+    if (existing) return existing.transaction.receiveRetransmission();
+
+    const open: OpenRequest = {
+      request: message,
+      essentials: fields,
+      inbound,
+      localTag: fields.toTag ?? newTag(),
+      vias: responseVias(fields.viaLines, fields.topViaText, fields.topVia, inbound.source),
+      holdsReinvite: false,
+      deadline: undefined,
+    };
+    const request = this.start(open, key);
+    if (!this.core.running()) return request.answerLocally(SERVICE_UNAVAILABLE);
+    if (transactions.serverCount > limits.maxTransactions) {
+      this.transactionBound.refused503();
+      return request.answerLocally(SERVICE_UNAVAILABLE);
+    }
+    if (message.method === 'CANCEL') return this.usages.invites.receiveCancel(request, open);
+
+    const rejection = checkRequest(message) ?? this.usages.sessions.check(message);
+    if (rejection) return request.answerLocally(rejection);
+    if (fields.toTag !== undefined) return this.receiveInDialog(request, open);
+
+    if (message.method === 'INVITE') {
+      const mergeKey = `${fields.callId}|${fields.fromTag ?? ''}|${fields.cseq.seq}`;
+      if (transactions.isMerged(mergeKey))
+        return request.answerLocally({ status: 482, reason: 'Loop Detected' });
+      if (dialogs.size >= limits.maxDialogs) {
+        this.dialogBound.refused503();
+        return request.answerLocally(SERVICE_UNAVAILABLE);
+      }
+      // Kept (as the map's key too) while the transaction lingers: its Call-ID is a slice of the
+      // request's text, which a copy lets go.
+      transactions.trackMerge(request, detached(mergeKey));
+    }
+    this.emitRequest(request, open);
+  }
+
+  async respond(data: RespondData): Promise<RespondResult> {
+    const request = this.core.transactions.server(data.transactionId);
+    if (!request)
+      throw new EngineError('unknown-transaction', `no server transaction ${data.transactionId}`);
+    const { status } = data;
+    if (!Number.isInteger(status) || status < 100 || status > 699)
+      throw new EngineError('invalid-argument', `invalid status ${status}`);
+    const { open } = request;
+    if (!open) {
+      const why = request.canceled
+        ? 'the request was canceled'
+        : 'a final response was already sent';
+      throw new EngineError('invalid-state', `cannot respond to ${data.transactionId}: ${why}`);
+    }
+    if (data.reason !== undefined && /[\r\n]/.test(data.reason))
+      throw new EngineError('invalid-argument', 'reason contains a line break');
+
+    const { invites, reliable, subscriptions, sessions } = this.usages;
+    const headers = applicationHeaders(this.core.logger, data.headers, 'dialog');
+    const { method } = request;
+    const isInvite = method === 'INVITE';
+    const success = status >= 200 && status < 300;
+    const outsideDialog = open.essentials.toTag === undefined;
+    const createsDialog = isInvite && status > 100 && status < 300 && outsideDialog;
+    const subscribes = method === 'SUBSCRIBE' && success;
+    if (
+      (createsDialog || (success && TARGET_REFRESH_METHODS.has(method))) &&
+      !headers.values.has('contact')
+    )
+      headers.lines.push(this.core.transport.contactFor(open.inbound.source));
+    addContentType(headers, data.body);
+    const dialog =
+      createsDialog || (subscribes && outsideDialog)
+        ? (open.dialog ?? this.createDialog(request, open))
+        : open.dialog;
+    const rseq = isInvite ? reliable.prepare(status, dialog, headers) : undefined;
+    const sessionPlan = success ? sessions.answer(open.request, headers) : undefined;
+
+    const wire = request.send(
+      open,
+      status,
+      data.reason ?? reasonPhrase(status),
+      headers.lines,
+      data.body,
+    );
+
+    if (dialog) {
+      if (status < 300) dialog.sentSdp(data.body);
+      if (rseq !== undefined) reliable.retransmitUntilPrack(request, dialog, rseq, wire);
+      if (status >= 200) dialog.finalSent();
+      if (isInvite) invites.responded(request, open, dialog, status, wire);
+      if (success && (isInvite || method === 'UPDATE')) sessions.start(dialog, sessionPlan, false);
+      if (subscribes) subscriptions.accepted(dialog, headers.values.get('expires'), open.request);
+    }
+    return {
+      dialogId: dialog && dialog.state !== 'terminated' ? dialog.id : undefined,
+      raw: wire.toString(),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private receiveInDialog(request: ServerRequest, open: OpenRequest): void {
+    const { essentials: fields, request: message } = open;
+    const { dialogs } = this.core;
+    const { invites, reliable, subscriptions } = this.usages;
+    const dialog =
+      dialogs.find(fields.callId, fields.toTag, fields.fromTag) ??
+      (message.method === 'NOTIFY'
+        ? subscriptions.adoptNotify(message, fields, open.inbound)
+        : undefined);
+    if (!dialog) return request.answerLocally({ status: 481 });
+    if (!dialog.acceptRemoteSeq(fields.cseq.seq))
+      return request.answerLocally({
+        status: 500,
+        reason: 'Server Internal Error - CSeq out of order',
+      });
+    open.dialog = dialog;
+    if (message.method === 'PRACK') {
+      const answer = reliable.receivePrack(request, dialog);
+      request.answerLocally(answer);
+      if (answer.status === 200) this.emitRequest(request, open, dialog.inviteTransactionId, true);
+      return;
+    }
+    const endsSubscription =
+      message.method === 'NOTIFY' &&
+      dialog.usage === 'subscription' &&
+      isTerminated(message.getHeader('subscription-state'));
+    if (message.method === 'INVITE') {
+      const glare = invites.reinvite(open, dialog);
+      if (glare) return request.answerLocally(glare);
+    }
+    if (TARGET_REFRESH_METHODS.has(message.method)) dialog.refreshTarget(contactUri(message));
+    this.emitRequest(request, open);
+    if (message.method === 'BYE') {
+      invites.byeReceived(dialog);
+      dialogs.end(dialog, 'normal far end release');
+    }
+    if (endsSubscription) dialogs.end(dialog, 'subscription terminated');
+  }
+
+  /** A new server transaction; an INVITE gets 100 Trying at once (RFC 3261 17.2.1). */
+  private start(open: OpenRequest, key: string): ServerRequest {
+    const { transactions, timers } = this.core;
+    const channel = this.responseChannel(open.essentials, open.inbound);
+    const request = new ServerRequest(open, key, channel, timers, (ended) => this.ended(ended));
+    transactions.addServer(request);
+    // The peer gives up after Timer F (non-INVITE) or Timer C (INVITE); so do we.
+    open.deadline = setTimeout(
+      () => this.abandon(request),
+      request.method === 'INVITE' ? timers.timerC : 64 * timers.t1,
+    );
+    open.deadline.unref?.();
+    if (request.method === 'INVITE') request.answerLocally({ status: 100 });
+    return request;
+  }
+
+  private abandon(request: ServerRequest): void {
+    if (!request.open) return;
+    const { dialog } = request.open;
+    this.core.logger.warn(
+      { transactionId: request.id, method: request.method },
+      'no final response from the application: answering 408',
+    );
+    request.answerLocally({ status: 408 });
+    if (dialog?.state === 'early') this.core.dialogs.end(dialog, 'call rejected');
+  }
+
+  private ended(request: ServerRequest): void {
+    request.finish();
+    this.core.transactions.removeServer(request);
+    this.core.emit('transaction-end', request.id);
+  }
+
+  private emitRequest(
+    request: ServerRequest,
+    open: OpenRequest,
+    inviteTransactionId?: string,
+    answered?: true,
+  ): void {
+    const { inbound } = open;
+    this.core.emit('request', {
+      transactionId: request.id,
+      method: request.method,
+      callId: open.essentials.callId,
+      dialogId: open.dialog?.id,
+      inviteTransactionId,
+      answered,
+      raw: inbound.data.toString(),
+      source: inbound.source,
+      receivedAt: inbound.receivedAt,
+    });
+  }
+
+  private createDialog(request: ServerRequest, open: OpenRequest): Dialog {
+    const { source, connection } = open.inbound;
+    const via = { transport: source.transport, connection };
+    const dialog = uasDialog(open.request, open.essentials, open.localTag, via, request.id);
+    open.dialog = dialog;
+    this.core.dialogs.add(dialog);
+    return dialog;
+  }
+
+  /** Captures only where responses go: the channel outlives the request by 32 s. */
+  private responseChannel(fields: Essentials, inbound: InboundMessage): Channel {
+    const destination = responseDestination(fields.topVia, inbound.source);
+    const { connection } = inbound;
+    const { transport, logger } = this.core;
+    return {
+      reliable: inbound.source.transport === 'tcp',
+      send: (data) =>
+        transport.send(data, destination, connection, (error) =>
+          logger.info({ err: error, destination }, 'response not delivered'),
+        ),
+    };
+  }
+}
