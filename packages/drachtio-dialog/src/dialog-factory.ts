@@ -35,31 +35,37 @@ export interface UacDialogSource {
 
 export function uasDialog(source: UasDialogSource): SipDialog {
   const { invite, response } = source;
-  return new SipDialog({
-    id: source.dialogId,
-    role: 'uas',
-    state: source.state,
-    callId: required(invite, 'call-id'),
+  return sipDialog('uas', source, source.receivedAt, {
     local: endpoint(invite, 'to', response, response),
     remote: endpoint(invite, 'from', invite, invite),
-    callingParty: callingParty(invite),
-    calledParty: calledParty(invite),
-    times: { start: source.receivedAt, ...(source.state === 'confirmed' && { connect: source.at }) },
   });
 }
 
 export function uacDialog(source: UacDialogSource): SipDialog {
   const { invite, response } = source;
-  return new SipDialog({
-    id: source.dialogId,
-    role: 'uac',
-    state: source.state,
-    callId: required(invite, 'call-id'),
+  return sipDialog('uac', source, source.sentAt, {
     local: endpoint(invite, 'from', invite, invite),
     remote: endpoint(invite, 'to', response, response),
+  });
+}
+
+/** What both roles share: the INVITE names the call's parties whichever end is ours. */
+function sipDialog(
+  role: 'uas' | 'uac',
+  source: UasDialogSource | UacDialogSource,
+  start: Date,
+  ends: { local: DialogEndpoint; remote: DialogEndpoint },
+): SipDialog {
+  const { invite } = source;
+  return new SipDialog({
+    id: source.dialogId,
+    role,
+    state: source.state,
+    callId: required(invite, 'call-id'),
+    ...ends,
     callingParty: callingParty(invite),
     calledParty: calledParty(invite),
-    times: { start: source.sentAt, ...(source.state === 'confirmed' && { connect: source.at }) },
+    times: { start, ...(source.state === 'confirmed' && { connect: source.at }) },
   });
 }
 

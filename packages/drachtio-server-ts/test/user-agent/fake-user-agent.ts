@@ -83,16 +83,7 @@ export function answer(request: string, status: string, extra: string[] = []): s
   const copied = request.split('\r\n').filter((line) => /^(Via|From|Call-ID|CSeq):/i.test(line));
   const to = /^To: (.*)$/m.exec(request)?.[1]?.trim() ?? '';
   const tag = to.includes(';tag=') ? '' : ';tag=peer';
-  return [
-    `SIP/2.0 ${status}`,
-    ...copied,
-    `To: ${to}${tag}`,
-    'Contact: <sip:peer@127.0.0.1:5099>',
-    ...extra,
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
+  return fromPeer([`SIP/2.0 ${status}`, ...copied, `To: ${to}${tag}`], extra);
 }
 
 /** A request from the peer. */
@@ -101,7 +92,7 @@ export function incoming(
   extra: string[] = [],
   options: { branch?: string; cseq?: number; toTag?: string; callId?: string } = {},
 ): string {
-  return [
+  return fromPeer([
     `${method} sip:engine@127.0.0.1:5060 SIP/2.0`,
     `Via: SIP/2.0/UDP 127.0.0.1:5099;rport;branch=${options.branch ?? `z9hG4bK${method}${Math.random().toString(36).slice(2)}`}`,
     'Max-Forwards: 70',
@@ -109,12 +100,12 @@ export function incoming(
     `To: <sip:engine@127.0.0.1>${options.toTag ? `;tag=${options.toTag}` : ''}`,
     `Call-ID: ${options.callId ?? 'fake-call@127.0.0.1'}`,
     `CSeq: ${options.cseq ?? 1} ${method}`,
-    'Contact: <sip:peer@127.0.0.1:5099>',
-    ...extra,
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
+  ], extra);
+}
+
+/** A bodiless message of the peer's: its lines, the peer's Contact, the caller's extra lines. */
+function fromPeer(lines: string[], extra: string[]): string {
+  return [...lines, 'Contact: <sip:peer@127.0.0.1:5099>', ...extra, 'Content-Length: 0', '', ''].join('\r\n');
 }
 
 export const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

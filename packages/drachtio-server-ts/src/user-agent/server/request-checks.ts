@@ -2,6 +2,8 @@
  * The UAS rules of RFC 3261 8.2 that need no application: a request failing one is answered
  * by the engine and never reaches the application.
  */
+import { isSipMethod } from 'drachtio-sip';
+
 export interface Rejection {
   status: number;
   reason?: string;
@@ -27,29 +29,12 @@ export const SUPPORTED_OPTION_TAGS: readonly string[] = [
 
 const URI_SCHEMES = new Set(['sip', 'sips', 'tel']);
 
-/** Methods the engine can carry; others get 501 (RFC 3261 8.2.1). */
-export const KNOWN_METHODS: ReadonlySet<string> = new Set([
-  'INVITE',
-  'ACK',
-  'BYE',
-  'CANCEL',
-  'OPTIONS',
-  'REGISTER',
-  'INFO',
-  'UPDATE',
-  'PRACK',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'REFER',
-  'MESSAGE',
-  'PUBLISH',
-]);
-
 const ACCEPTED_ENCODINGS = new Set(['identity', 'gzip']);
 
 export function checkRequest(request: CheckedRequest): Rejection | undefined {
   if (request.version.toUpperCase() !== 'SIP/2.0') return { status: 505 };
-  if (!KNOWN_METHODS.has(request.method)) return { status: 501 };
+  // drachtio-sip's methods are the ones the engine can carry; others get 501 (RFC 3261 8.2.1).
+  if (!isSipMethod(request.method)) return { status: 501 };
   const scheme = request.uri.slice(0, request.uri.indexOf(':')).toLowerCase();
   if (!URI_SCHEMES.has(scheme)) return { status: 416 };
   const maxForwards = request.getHeader('max-forwards');
