@@ -30,6 +30,7 @@ import {
   type TimerSettings,
 } from './transaction/timer-settings';
 import { rejectMalformed } from './transport/malformed';
+import type { MessageTap } from './transport/tap';
 import type { InboundMessage } from './transport/transport';
 import { TransportLayer } from './transport/transport-layer';
 
@@ -112,6 +113,13 @@ export class Engine extends EventEmitter implements SipEngine {
       clientTransactions: this.client.size,
       dialogs: this.dialogs.size,
     };
+  }
+
+  // -- Observability hook (ops branch), the one method it adds here: one tap at the transport
+  // layer sees every message in and out, so trace, HEP and metrics cost nothing when unset.
+  /** Hands every SIP message in and out to `tap` (undefined: none). */
+  tapMessages(tap: MessageTap | undefined): void {
+    this.transport.tap = tap;
   }
 
   override on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): this {
