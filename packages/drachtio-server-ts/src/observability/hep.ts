@@ -48,7 +48,7 @@ export function encodeHep3(capture: HepCapture): Buffer | undefined {
   const toBytes = capture.ipv6 ? ipv6Bytes : ipv4Bytes;
   const source = toBytes(capture.source.address);
   const destination = toBytes(capture.destination.address);
-  if (!source || !destination) return undefined;
+  if (!source || !destination || HEADER + capture.payload.length > HEP_MAX_PACKET) return undefined;
   const seconds = Math.floor(capture.time / 1000);
   const micros = Math.min(999_999, Math.round((capture.time - seconds * 1000) * 1000));
   const chunks = [

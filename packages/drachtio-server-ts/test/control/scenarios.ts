@@ -228,3 +228,39 @@ export const RINGING_UNTIL_CANCELED = scenario(
   </send>
   <recv request="ACK"/>`,
 );
+
+/** A call sipp never hangs up: it waits for the far end's BYE and answers it (a drain's BYE). */
+export const CALL_ENDED_BY_SERVER = scenario(
+  'call ended by the server',
+  `${INVITE}
+  <recv response="180" optional="true"/>
+  <recv response="200" rtd="true"/>
+  ${inDialog('ACK', 1)}
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`,
+);
+
+/** An INVITE refused with 503 that must carry a Retry-After (a draining server), then its ACK. */
+export const REFUSED_WITH_RETRY_AFTER = scenario(
+  'refused while draining',
+  `${INVITE}
+  <recv response="503">
+    <action>
+      <ereg regexp="[0-9]+" search_in="hdr" header="Retry-After:" check_it="true" assign_to="retry"/>
+    </action>
+  </recv>
+  <Reference variables="retry"/>
+${ackToFailure(3)}`,
+);
