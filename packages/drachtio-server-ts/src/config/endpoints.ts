@@ -10,7 +10,9 @@ export interface HostPort {
 export function hostPort(value: string, name: string, minimumPort = 1): HostPort {
   const match = /^(?:\[([^\]]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(value.trim());
   if (!match) throw new ConfigError(`invalid ${name} '${value}': expected host:port`);
-  return { address: match[1] ?? match[2] ?? '', port: portNumber(match[3] ?? '', name, minimumPort) };
+  const port = Number(match[3]);
+  if (port < minimumPort || port > 65535) throw new ConfigError(`invalid ${name} '${value}': the port must be from ${minimumPort} to 65535`);
+  return { address: match[1] ?? match[2] ?? '', port };
 }
 
 /** `[addr:]port` (e.g. --prometheus-scrape-port); the address defaults to 127.0.0.1. */
