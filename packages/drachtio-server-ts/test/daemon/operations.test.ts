@@ -46,6 +46,7 @@ describe('operations: trace, HEP and metrics of a call', () => {
 
     const result = await runSipp({ scenario: CALL, remote: sip });
     expect(result.exitCode).toBe(0);
+    expect(app.count('INVITE')).toBe(1);
 
     const after = await scrape(metricsUrl);
     expect(after.get('drachtio_calls_total')).toBe(1);
