@@ -6,7 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
-import { ConfigError, loadConfig, SERVER_VERSION, type CliFlags, type DaemonConfig } from './config';
+import {
+  ConfigError,
+  loadConfig,
+  SERVER_VERSION,
+  type CliFlags,
+  type DaemonConfig,
+} from './config';
 import { startDaemon } from './lifecycle/daemon';
 import { StartupError } from './server';
 
@@ -18,16 +24,29 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
   const program = new Command(NAME)
     .description('The drachtio SIP server: SIP on the contacts, applications on the admin port.')
     .version(SERVER_VERSION, '-v, --version', 'print the version and exit')
-    .option('-f, --file <path>', 'JSON config file (also DRACHTIO_CONFIG; default /etc/drachtio-server-ts.json if present)')
+    .option(
+      '-f, --file <path>',
+      'JSON config file (also DRACHTIO_CONFIG; default /etc/drachtio-server-ts.json if present)',
+    )
     .option('-p, --port <port>', 'admin port applications connect to (default 8022)')
     .option('--address <address>', 'admin address (default 127.0.0.1)')
     .option('--secret <secret>', 'shared secret applications authenticate with')
-    .option('-c, --contact <uri>', 'SIP contact to listen on, repeatable (default sip:*:5060;transport=udp,tcp)', collect)
-    .option('-l, --loglevel <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .option(
+      '-c, --contact <uri>',
+      'SIP contact to listen on, repeatable (default sip:*:5060;transport=udp,tcp)',
+      collect,
+    )
+    .option(
+      '-l, --loglevel <level>',
+      'fatal, error, warn, info, debug, trace or silent (default info)',
+    )
     .option('--sip-trace', 'log every SIP message in and out')
     .option('--homer <host:port>', 'send every SIP message to this Homer collector as HEP v3 (UDP)')
     .option('--homer-id <id>', 'HEP capture agent id (default 0)')
-    .option('--prometheus-scrape-port <[addr:]port>', 'serve GET /metrics and GET /health here (address default 127.0.0.1)')
+    .option(
+      '--prometheus-scrape-port <[addr:]port>',
+      'serve GET /metrics and GET /health here (address default 127.0.0.1)',
+    )
     .option('--user <user[:group]>', 'run as this user once the ports are bound (start as root)')
     .option('--pidfile <path>', 'write the process id to this file')
     .option('--noconfig', 'ignore any config file')
@@ -62,7 +81,9 @@ function daemonize(argv: string[]): void {
     child.unref();
     process.exit(0);
   });
-  child.once('exit', (code) => fail(`background process exited with code ${code} before it started`));
+  child.once('exit', (code) =>
+    fail(`background process exited with code ${code} before it started`),
+  );
 }
 
 async function main(argv: string[]): Promise<void> {

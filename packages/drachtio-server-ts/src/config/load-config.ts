@@ -79,12 +79,18 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   defaultPaths: readonly string[] = DEFAULT_CONFIG_PATHS,
 ): DaemonConfig {
-  const path = flags.noconfig ? undefined : (flags.file ?? env.DRACHTIO_CONFIG ?? defaultPaths.find((candidate) => existsSync(candidate)));
+  const path = flags.noconfig
+    ? undefined
+    : (flags.file ??
+      env.DRACHTIO_CONFIG ??
+      defaultPaths.find((candidate) => existsSync(candidate)));
   const file = path ? readConfigFile(path) : {};
 
   const secret = flags.secret ?? env.DRACHTIO_SECRET ?? file.secret;
   if (secret === undefined || secret === '') {
-    throw new ConfigError('no secret configured: pass --secret, set DRACHTIO_SECRET, or put "secret" in the config file');
+    throw new ConfigError(
+      'no secret configured: pass --secret, set DRACHTIO_SECRET, or put "secret" in the config file',
+    );
   }
   const contacts = flags.contact?.length
     ? flags.contact
@@ -98,7 +104,8 @@ export function loadConfig(
   if ((certFile === undefined) !== (keyFile === undefined)) {
     throw new ConfigError('TLS for the admin port needs both a certificate and a key file');
   }
-  const adminPort = flags.port ?? env.DRACHTIO_ADMIN_PORT ?? env.DRACHTIO_ADMIN_TCP_PORT ?? file.admin?.port;
+  const adminPort =
+    flags.port ?? env.DRACHTIO_ADMIN_PORT ?? env.DRACHTIO_ADMIN_TCP_PORT ?? file.admin?.port;
 
   return {
     secret,
@@ -110,8 +117,12 @@ export function loadConfig(
     },
     requests: {
       ...file.requests,
-      ...(env.DRACHTIO_AUTO_ANSWER_OPTIONS !== undefined && { autoAnswerOptions: bool(env.DRACHTIO_AUTO_ANSWER_OPTIONS, 'DRACHTIO_AUTO_ANSWER_OPTIONS') }),
-      ...(env.DRACHTIO_NO_APP_STATUS !== undefined && { noAppStatus: status(env.DRACHTIO_NO_APP_STATUS, 'DRACHTIO_NO_APP_STATUS') }),
+      ...(env.DRACHTIO_AUTO_ANSWER_OPTIONS !== undefined && {
+        autoAnswerOptions: bool(env.DRACHTIO_AUTO_ANSWER_OPTIONS, 'DRACHTIO_AUTO_ANSWER_OPTIONS'),
+      }),
+      ...(env.DRACHTIO_NO_APP_STATUS !== undefined && {
+        noAppStatus: status(env.DRACHTIO_NO_APP_STATUS, 'DRACHTIO_NO_APP_STATUS'),
+      }),
     },
     limits: file.limits,
     sip: file.sip,
@@ -132,7 +143,9 @@ function readConfigFile(path: string): ConfigFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -155,26 +168,42 @@ function homer(flags: CliFlags, env: NodeJS.ProcessEnv, file: ConfigFile): Homer
   const rawPort = fromFlag?.port ?? env.DRACHTIO_HOMER_PORT ?? file.homer?.port;
   const rawId = flags.homerId ?? env.DRACHTIO_HOMER_ID ?? file.homer?.id;
   if (address === undefined && rawPort === undefined) {
-    if (rawId !== undefined) throw new ConfigError('a Homer id without a Homer collector: add --homer host:port (or DRACHTIO_HOMER_ADDRESS and DRACHTIO_HOMER_PORT)');
+    if (rawId !== undefined)
+      throw new ConfigError(
+        'a Homer id without a Homer collector: add --homer host:port (or DRACHTIO_HOMER_ADDRESS and DRACHTIO_HOMER_PORT)',
+      );
     return undefined;
   }
-  if (address === undefined || rawPort === undefined) throw new ConfigError('Homer needs both an address and a port (--homer host:port)');
+  if (address === undefined || rawPort === undefined)
+    throw new ConfigError('Homer needs both an address and a port (--homer host:port)');
   const id = Number(rawId ?? 0);
-  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new ConfigError(`invalid Homer id '${rawId}': expected an integer from 0 to 4294967295`);
+  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff)
+    throw new ConfigError(`invalid Homer id '${rawId}': expected an integer from 0 to 4294967295`);
   return { address, port: portNumber(rawPort, 'Homer port', 1), id };
 }
 
-function prometheus(flags: CliFlags, env: NodeJS.ProcessEnv, file: ConfigFile): HostPort | undefined {
+function prometheus(
+  flags: CliFlags,
+  env: NodeJS.ProcessEnv,
+  file: ConfigFile,
+): HostPort | undefined {
   const value = flags.prometheusScrapePort ?? env.DRACHTIO_PROMETHEUS_SCRAPE_PORT;
   if (value !== undefined) return optionalHostPort(value, 'Prometheus scrape port');
-  return file.prometheus && { address: file.prometheus.address ?? '127.0.0.1', port: file.prometheus.port };
+  return (
+    file.prometheus && {
+      address: file.prometheus.address ?? '127.0.0.1',
+      port: file.prometheus.port,
+    }
+  );
 }
 
 function readPem(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new ConfigError(`cannot read TLS file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(
+      `cannot read TLS file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
@@ -186,11 +215,15 @@ function checkContacts(contacts: string[]): void {
     const match = CONTACT.exec(contact);
     const port = match?.[2] ? Number(match[2].slice(1)) : 5060;
     if (!match || port > 65535) {
-      throw new ConfigError(`invalid SIP contact '${contact}': expected e.g. sip:127.0.0.1:5060;transport=udp,tcp`);
+      throw new ConfigError(
+        `invalid SIP contact '${contact}': expected e.g. sip:127.0.0.1:5060;transport=udp,tcp`,
+      );
     }
     const transport = /;transport=([^;]*)/i.exec(match[3] ?? '')?.[1];
     if (transport && !transport.split(',').every((t) => ['udp', 'tcp'].includes(t.toLowerCase()))) {
-      throw new ConfigError(`invalid SIP contact '${contact}': transport must be udp, tcp or udp,tcp`);
+      throw new ConfigError(
+        `invalid SIP contact '${contact}': transport must be udp, tcp or udp,tcp`,
+      );
     }
   }
 }
@@ -211,7 +244,9 @@ function bool(value: string, name: string): boolean {
 function status(value: string, name: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 300 || number > 699) {
-    throw new ConfigError(`invalid ${name} '${value}': expected a final SIP status from 300 to 699`);
+    throw new ConfigError(
+      `invalid ${name} '${value}': expected a final SIP status from 300 to 699`,
+    );
   }
   return number;
 }

@@ -23,7 +23,9 @@ function describe(error: ErrorObject): string {
   const path = error.instancePath.split('/').slice(1).map(unescape);
   if (error.keyword === 'additionalProperties') {
     const key = String((error.params as { additionalProperty: string }).additionalProperty);
-    const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((name) => name !== '$schema');
+    const known = Object.keys(
+      (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+    ).filter((name) => name !== '$schema');
     return `${[...path, key].join('.')}: unknown key; known keys: ${known.join(', ')}`;
   }
   const where = path.length > 0 ? path.join('.') : '(top level)';

@@ -24,8 +24,13 @@ export class DaemonLogger {
     level: LogLevel,
     private readonly file: string | undefined,
   ) {
-    this.destination = (file ? pino.destination({ dest: file, append: true, mkdir: true }) : pino.destination(1)) as SonicBoom;
-    this.logger = pino({ level, base: { name, pid: process.pid }, onChild: (child) => this.adopt(child) }, this.destination);
+    this.destination = (
+      file ? pino.destination({ dest: file, append: true, mkdir: true }) : pino.destination(1)
+    ) as SonicBoom;
+    this.logger = pino(
+      { level, base: { name, pid: process.pid }, onChild: (child) => this.adopt(child) },
+      this.destination,
+    );
   }
 
   /** A child logger with its own fixed level. */

@@ -20,10 +20,16 @@ export interface RunningDaemon {
   stopped: Promise<number>;
 }
 
-export async function startDaemon(name: string, config: DaemonConfig, flags: CliFlags): Promise<RunningDaemon> {
+export async function startDaemon(
+  name: string,
+  config: DaemonConfig,
+  flags: CliFlags,
+): Promise<RunningDaemon> {
   const log = new DaemonLogger(name, config.logLevel, config.logFile);
   const logger = log.logger;
-  const scrape = config.prometheus ? await listenScrape(config.prometheus.address, config.prometheus.port) : undefined;
+  const scrape = config.prometheus
+    ? await listenScrape(config.prometheus.address, config.prometheus.port)
+    : undefined;
   let server: DrachtioServer;
   try {
     server = await createServer({ ...config, logger });
@@ -46,14 +52,22 @@ export async function startDaemon(name: string, config: DaemonConfig, flags: Cli
   } catch (err) {
     await Promise.all([server.close(), scrape?.close()]);
     logger.fatal({ err }, (err as Error).message);
-    throw err instanceof ConfigError || err instanceof StartupError ? err : new StartupError(`failed to start: ${(err as Error).message}`, { cause: err });
+    throw err instanceof ConfigError || err instanceof StartupError
+      ? err
+      : new StartupError(`failed to start: ${(err as Error).message}`, { cause: err });
   }
   if (scrape) {
     scrape.registry = observability.metrics?.registry;
     scrape.health = 'ready';
   }
   logger.info(
-    { admin: server.adminAddress, contacts: server.sipContacts, version: SERVER_VERSION, metrics: scrape && `${scrape.address.address}:${scrape.address.port}`, homer: config.homer },
+    {
+      admin: server.adminAddress,
+      contacts: server.sipContacts,
+      version: SERVER_VERSION,
+      metrics: scrape && `${scrape.address.address}:${scrape.address.port}`,
+      homer: config.homer,
+    },
     `${name} started`,
   );
 
@@ -79,7 +93,9 @@ export async function startDaemon(name: string, config: DaemonConfig, flags: Cli
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
-  process.on('SIGHUP', () => reload({ flags, log, logger, observability, control: server.control }));
+  process.on('SIGHUP', () =>
+    reload({ flags, log, logger, observability, control: server.control }),
+  );
   return { server, logger, stopped };
 }
 
@@ -87,7 +103,10 @@ async function listenScrape(address: string, port: number): Promise<ScrapeEndpoi
   try {
     return await listenForScrapes(address, port);
   } catch (err) {
-    throw new StartupError(`cannot serve metrics on ${address}:${port}: ${describeListenError(err)}`, { cause: err });
+    throw new StartupError(
+      `cannot serve metrics on ${address}:${port}: ${describeListenError(err)}`,
+      { cause: err },
+    );
   }
 }
 

@@ -55,14 +55,23 @@ export class Drain {
     const start = Date.now();
     const calls = this.dialogs.size;
     this.server.control.stopAccepting(this.options.retryAfter);
-    this.logger.info({ calls, drainTimeout: this.options.drainTimeout, retryAfter: this.options.retryAfter }, 'draining: new calls get 503, calls in progress may finish');
+    this.logger.info(
+      { calls, drainTimeout: this.options.drainTimeout, retryAfter: this.options.retryAfter },
+      'draining: new calls get 503, calls in progress may finish',
+    );
     const hurried = new Promise<void>((resolve) => (this.hurry = resolve));
     await Promise.race([this.dialogs.whenEmpty(this.options.drainTimeout), hurried]);
     const left = this.dialogs.confirmed();
     const endedByThemselves = calls - this.dialogs.size;
     const answered = await Promise.all(left.map((dialogId) => this.bye(dialogId)));
     await this.server.close();
-    return { calls, endedByThemselves, byes: left.length, byesAnswered: answered.filter(Boolean).length, ms: Date.now() - start };
+    return {
+      calls,
+      endedByThemselves,
+      byes: left.length,
+      byesAnswered: answered.filter(Boolean).length,
+      ms: Date.now() - start,
+    };
   }
 
   /** True once the far end answered the BYE (any final response: the call is over either way). */
@@ -75,11 +84,13 @@ export class Drain {
         resolve(true);
       };
       const headers = { Reason: 'SIP;cause=503;text="server shutting down"' };
-      this.server.engine.request({ method: 'BYE', dialogId, headers }, onResponse).catch((err: Error) => {
-        this.logger.debug({ err, dialogId }, 'could not send the shutdown BYE');
-        clearTimeout(timer);
-        resolve(false);
-      });
+      this.server.engine
+        .request({ method: 'BYE', dialogId, headers }, onResponse)
+        .catch((err: Error) => {
+          this.logger.debug({ err, dialogId }, 'could not send the shutdown BYE');
+          clearTimeout(timer);
+          resolve(false);
+        });
     });
   }
 }

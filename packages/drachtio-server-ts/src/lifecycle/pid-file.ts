@@ -8,12 +8,16 @@ import { ConfigError } from '../config';
 export function writePidFile(path: string): void {
   const running = livePid(path);
   if (running !== undefined && running !== process.pid) {
-    throw new ConfigError(`pid file ${path} names a running process (${running}): is another drachtio-server-ts running?`);
+    throw new ConfigError(
+      `pid file ${path} names a running process (${running}): is another drachtio-server-ts running?`,
+    );
   }
   try {
     writeFileSync(path, `${process.pid}\n`, { mode: 0o644 });
   } catch (err) {
-    throw new ConfigError(`cannot write pid file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(
+      `cannot write pid file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 

@@ -25,11 +25,17 @@ export function reload({ flags, log, logger, observability, control }: Reloadabl
     config = loadConfig(flags);
   } catch (err) {
     const reason = err instanceof ConfigError ? err.message : (err as Error).message;
-    logger.error({ reopened }, `SIGHUP: configuration not reloaded, the running one stays: ${reason}`);
+    logger.error(
+      { reopened },
+      `SIGHUP: configuration not reloaded, the running one stays: ${reason}`,
+    );
     return;
   }
   log.setLevel(config.logLevel);
   observability.setTrace(config.sipTrace);
   control.updateLimits(config.limits ?? {});
-  logger.info({ reopened, logLevel: config.logLevel, sipTrace: config.sipTrace, limits: config.limits ?? {} }, 'SIGHUP: configuration reloaded');
+  logger.info(
+    { reopened, logLevel: config.logLevel, sipTrace: config.sipTrace, limits: config.limits ?? {} },
+    'SIGHUP: configuration reloaded',
+  );
 }

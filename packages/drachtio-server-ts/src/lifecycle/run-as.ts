@@ -10,11 +10,14 @@ export function runAs(spec: string): { uid: number; gid: number } {
   if (typeof process.setuid !== 'function' || typeof process.getuid !== 'function') {
     throw new ConfigError('--user is not supported on this platform');
   }
-  if (process.getuid() !== 0) throw new ConfigError(`--user ${spec} needs the daemon to start as root`);
+  if (process.getuid() !== 0)
+    throw new ConfigError(`--user ${spec} needs the daemon to start as root`);
   const gid = group ?? primaryGroup(user);
   try {
     // Supplementary groups too, or the process keeps root's (initgroups is POSIX-only, hence optional).
-    (process as NodeJS.Process & { initgroups?: (user: string, group: string | number) => void }).initgroups?.(user, gid);
+    (
+      process as NodeJS.Process & { initgroups?: (user: string, group: string | number) => void }
+    ).initgroups?.(user, gid);
     process.setgid?.(gid);
     process.setuid(user);
   } catch (err) {

@@ -27,7 +27,8 @@ export class DialogTracker {
   /** Live dialogs per state and role, for the metrics. */
   count(state: TrackedState, role: DialogRole): number {
     let n = 0;
-    for (const dialog of this.dialogs.values()) if (dialog.state === state && dialog.role === role) n++;
+    for (const dialog of this.dialogs.values())
+      if (dialog.state === state && dialog.role === role) n++;
     return n;
   }
 

@@ -41,7 +41,12 @@ export class HepSender {
     return new HepSender(socket, address, target.port, target.id);
   }
 
-  readonly capture = (direction: TapDirection, data: Buffer, remote: TapRemote, local: LocalAddress): void => {
+  readonly capture = (
+    direction: TapDirection,
+    data: Buffer,
+    remote: TapRemote,
+    local: LocalAddress,
+  ): void => {
     if (this.socket.getSendQueueCount() >= MAX_QUEUED) {
       this.dropped++;
       return;

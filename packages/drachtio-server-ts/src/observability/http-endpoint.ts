@@ -22,16 +22,26 @@ export interface ScrapeEndpoint {
 }
 
 export function listenForScrapes(address: string, port: number): Promise<ScrapeEndpoint> {
-  const endpoint: { health: HealthState; registry: Registry | undefined } = { health: 'starting', registry: undefined };
+  const endpoint: { health: HealthState; registry: Registry | undefined } = {
+    health: 'starting',
+    registry: undefined,
+  };
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     res.setHeader('Cache-Control', 'no-store');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'GET only\n');
     if (path === '/health') {
       const ready = endpoint.health === 'ready';
-      return send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify({ status: endpoint.health })}\n`);
+      return send(
+        res,
+        ready ? 200 : 503,
+        'application/json',
+        `${JSON.stringify({ status: endpoint.health })}\n`,
+      );
     }
-    if (path !== '/metrics') return send(res, 404, 'text/plain', 'not found: try /metrics or /health\n');
+    if (path !== '/metrics')
+      return send(res, 404, 'text/plain', 'not found: try /metrics or /health\n');
     const registry = endpoint.registry;
     if (!registry) return send(res, 503, 'text/plain', 'starting\n');
     registry.metrics().then(

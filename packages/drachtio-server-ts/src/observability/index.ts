@@ -36,13 +36,18 @@ export class Observability {
   ) {
     this.dialogs = new DialogTracker(server.engine);
     this.taps = new Taps(server.engine);
-    this.metrics = options.metrics ? new Metrics({ engine: server.engine, control: server.control, dialogs: this.dialogs, hep }) : undefined;
+    this.metrics = options.metrics
+      ? new Metrics({ engine: server.engine, control: server.control, dialogs: this.dialogs, hep })
+      : undefined;
     this.taps.set('metrics', this.metrics?.count);
     this.taps.set('hep', hep?.capture);
     this.setTrace(options.sipTrace);
   }
 
-  static async start(server: DrachtioServer, options: ObservabilityOptions): Promise<Observability> {
+  static async start(
+    server: DrachtioServer,
+    options: ObservabilityOptions,
+  ): Promise<Observability> {
     const hep = options.homer ? await HepSender.open(options.homer, options.logger) : undefined;
     return new Observability(server, hep, options);
   }

@@ -21,7 +21,11 @@ export function ipv6Bytes(address: string): Buffer | undefined {
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const headGroups = head ? head.split(':') : [];
   const tailGroups = tail ? tail.split(':') : [];
-  const groups = [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  const groups = [
+    ...headGroups,
+    ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'),
+    ...tailGroups,
+  ];
   groups.forEach((group, index) => {
     if (dotted && index >= 6) return;
     out.writeUInt16BE(parseInt(group, 16), index * 2);

@@ -33,7 +33,12 @@ export class Metrics {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
-    this.requests = new Counter({ name: 'drachtio_sip_requests_total', help: 'SIP requests by direction and method', labelNames: ['direction', 'method'], registers });
+    this.requests = new Counter({
+      name: 'drachtio_sip_requests_total',
+      help: 'SIP requests by direction and method',
+      labelNames: ['direction', 'method'],
+      registers,
+    });
     this.responses = new Counter({
       name: 'drachtio_sip_responses_total',
       help: 'SIP responses by direction, method (from CSeq) and status',
@@ -49,7 +54,10 @@ export class Metrics {
     const key = `${direction} ${method} ${status ?? ''}`;
     let child = this.children.get(key);
     if (child === undefined) {
-      child = status === undefined ? this.requests.labels(direction, method) : this.responses.labels(direction, method, status);
+      child =
+        status === undefined
+          ? this.requests.labels(direction, method)
+          : this.responses.labels(direction, method, status);
       this.children.set(key, child);
     }
     child.inc();
@@ -81,7 +89,8 @@ function collected(registry: Registry, { engine, control, dialogs, hep }: Metric
     registers,
     collect() {
       for (const state of ['early', 'confirmed'] as const) {
-        for (const role of ['uac', 'uas'] as const) this.set({ state, role }, dialogs.count(state, role));
+        for (const role of ['uac', 'uas'] as const)
+          this.set({ state, role }, dialogs.count(state, role));
       }
     },
   });
@@ -124,7 +133,9 @@ function collected(registry: Registry, { engine, control, dialogs, hep }: Metric
     },
   });
   const udpPorts = new Set(
-    engine.contacts.filter((contact) => contact.endsWith('transport=udp')).map((contact) => parseListenContact(contact).port),
+    engine.contacts
+      .filter((contact) => contact.endsWith('transport=udp'))
+      .map((contact) => parseListenContact(contact).port),
   );
   new Counter({
     name: 'drachtio_udp_drops_total',

@@ -3,11 +3,9 @@
  * need two labels per message, and the parser's work belongs to the engine. Labels come from
  * closed sets, so a peer cannot grow the metrics by sending odd methods or codes.
  */
+// The engine's own list: a method it would refuse with 501 is 'other' here too.
+import { KNOWN_METHODS } from '../dialog/request-checks';
 
-const KNOWN_METHODS = new Set([
-  'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE',
-  'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE',
-]);
 /** Bytes of the start line or CSeq value we look at: a method name is far shorter. */
 const SCAN = 64;
 /** Headers are searched only this far in, whatever the size of the message. */
@@ -23,7 +21,8 @@ export interface SipSummary {
 
 export function summarize(data: Buffer): SipSummary {
   const start = data.toString('latin1', 0, Math.min(data.length, SCAN));
-  if (!start.startsWith('SIP/2.0 ')) return { method: knownMethod(start.slice(0, start.indexOf(' '))), status: undefined };
+  if (!start.startsWith('SIP/2.0 '))
+    return { method: knownMethod(start.slice(0, start.indexOf(' '))), status: undefined };
   const code = Number(start.slice(8, 11));
   const status = Number.isInteger(code) && code >= 100 && code <= 699 ? String(code) : 'other';
   return { method: cseqMethod(data), status };
@@ -37,10 +36,17 @@ function cseqMethod(data: Buffer): string {
   let at = data.indexOf(CSEQ);
   if (at < 0 || at > HEAD_SCAN) {
     // Header names are case-insensitive: the rare peer that writes "cseq" or "CSEQ".
-    at = data.toString('latin1', 0, Math.min(data.length, HEAD_SCAN)).toLowerCase().indexOf('\ncseq:');
+    at = data
+      .toString('latin1', 0, Math.min(data.length, HEAD_SCAN))
+      .toLowerCase()
+      .indexOf('\ncseq:');
     if (at < 0) return 'other';
   }
-  const value = data.toString('latin1', at + CSEQ.length, Math.min(data.length, at + CSEQ.length + SCAN));
+  const value = data.toString(
+    'latin1',
+    at + CSEQ.length,
+    Math.min(data.length, at + CSEQ.length + SCAN),
+  );
   const match = /^\s*\d+\s+([A-Za-z]+)/.exec(value);
   return match ? knownMethod(match[1].toUpperCase()) : 'other';
 }

@@ -8,7 +8,9 @@ import { hostport } from '../transport/contact';
 import type { TapDirection, TapRemote } from '../transport/tap';
 import type { LocalAddress } from '../transport/transport';
 
-export function sipTrace(log: Logger): (direction: TapDirection, data: Buffer, remote: TapRemote, local: LocalAddress) => void {
+export function sipTrace(
+  log: Logger,
+): (direction: TapDirection, data: Buffer, remote: TapRemote, local: LocalAddress) => void {
   return (direction, data, remote, local) => {
     const transport = local.transport;
     const remoteEnd = `${transport}/${hostport(remote.address, remote.port)}`;
@@ -17,6 +19,15 @@ export function sipTrace(log: Logger): (direction: TapDirection, data: Buffer, r
       direction === 'in'
         ? `recv ${data.length} bytes from ${remoteEnd} at ${localEnd}`
         : `send ${data.length} bytes to ${remoteEnd} from ${localEnd}`;
-    log.info({ direction, transport, remote: hostport(remote.address, remote.port), local: localEnd, message: data.toString('utf8') }, text);
+    log.info(
+      {
+        direction,
+        transport,
+        remote: hostport(remote.address, remote.port),
+        local: localEnd,
+        message: data.toString('utf8'),
+      },
+      text,
+    );
   };
 }

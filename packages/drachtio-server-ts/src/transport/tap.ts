@@ -16,4 +16,9 @@ export interface TapRemote {
  * `data` is the message as it crossed the socket; the tap must not keep or change it. `local`
  * is the listening address (the advertised one when bound to a wildcard).
  */
-export type MessageTap = (direction: TapDirection, data: Buffer, remote: TapRemote, local: LocalAddress) => void;
+export type MessageTap = (
+  direction: TapDirection,
+  data: Buffer,
+  remote: TapRemote,
+  local: LocalAddress,
+) => void;

@@ -165,7 +165,11 @@ export class TransportLayer {
         if (udp) await udp.bind(port);
         Object.assign(point, { tcp, udp });
         for (const transport of spec.transports)
-          point.local[transport] = { host: point.advertised, port: this.portOf(point, transport), transport };
+          point.local[transport] = {
+            host: point.advertised,
+            port: this.portOf(point, transport),
+            transport,
+          };
         return;
       } catch (error) {
         await tcp?.close();

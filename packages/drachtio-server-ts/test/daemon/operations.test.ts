@@ -5,9 +5,9 @@
  */
 import { runSipp } from 'drachtio-test-kit';
 import { CALL } from '../control/scenarios';
+import { TestApp } from '../control/test-app';
 import { waitFor } from '../engine/helpers';
 import { HepReceiver } from '../observability/hep-receiver';
-import { AnsweringApp } from './answering-app';
 import { CliProcess } from './run-cli';
 
 const SECRET = 'ops';
@@ -15,17 +15,36 @@ const SECRET = 'ops';
 describe('operations: trace, HEP and metrics of a call', () => {
   let homer: HepReceiver;
   let daemon: CliProcess;
-  let app: AnsweringApp;
+  let app: TestApp;
   let sip: string;
   let metricsUrl: string;
 
   beforeAll(async () => {
     homer = await HepReceiver.listen();
-    daemon = new CliProcess(['--secret', SECRET, '--address', '127.0.0.1', '-p', '0', '-c', 'sip:127.0.0.1:0;transport=udp', '--sip-trace', '--homer', `127.0.0.1:${homer.port}`, '--homer-id', '42', '--prometheus-scrape-port', '127.0.0.1:0']);
+    daemon = new CliProcess([
+      '--secret',
+      SECRET,
+      '--address',
+      '127.0.0.1',
+      '-p',
+      '0',
+      '-c',
+      'sip:127.0.0.1:0;transport=udp',
+      '--sip-trace',
+      '--homer',
+      `127.0.0.1:${homer.port}`,
+      '--homer-id',
+      '42',
+      '--prometheus-scrape-port',
+      '127.0.0.1:0',
+    ]);
     const started = await daemon.logLine('drachtio-server-ts started');
     sip = (started.contacts as string[])[0].replace(/^sip:/, '').replace(/;.*$/, '');
     metricsUrl = `http://${started.metrics as string}`;
-    app = await AnsweringApp.connect((started.admin as { port: number }).port, SECRET);
+    app = await TestApp.connect((started.admin as { port: number }).port, SECRET, [
+      'INVITE',
+      'BYE',
+    ]);
   });
 
   afterAll(async () => {
@@ -41,7 +60,9 @@ describe('operations: trace, HEP and metrics of a call', () => {
     const before = await scrape(metricsUrl);
     expect(before.get('drachtio_calls_total')).toBe(0);
     expect(before.get('drachtio_app_connections')).toBe(1);
-    expect(before.get('drachtio_sip_requests_total{direction="in",method="INVITE"}')).toBeUndefined();
+    expect(
+      before.get('drachtio_sip_requests_total{direction="in",method="INVITE"}'),
+    ).toBeUndefined();
     expect(before.has('nodejs_eventloop_lag_seconds')).toBe(true);
 
     const result = await runSipp({ scenario: CALL, remote: sip });
@@ -53,10 +74,16 @@ describe('operations: trace, HEP and metrics of a call', () => {
     expect(after.get('drachtio_sip_requests_total{direction="in",method="INVITE"}')).toBe(1);
     expect(after.get('drachtio_sip_requests_total{direction="in",method="ACK"}')).toBe(1);
     expect(after.get('drachtio_sip_requests_total{direction="in",method="BYE"}')).toBe(1);
-    expect(after.get('drachtio_sip_responses_total{direction="out",method="INVITE",status="200"}')).toBe(1);
-    expect(after.get('drachtio_sip_responses_total{direction="out",method="BYE",status="200"}')).toBe(1);
+    expect(
+      after.get('drachtio_sip_responses_total{direction="out",method="INVITE",status="200"}'),
+    ).toBe(1);
+    expect(
+      after.get('drachtio_sip_responses_total{direction="out",method="BYE",status="200"}'),
+    ).toBe(1);
     expect(after.get('drachtio_sip_dialogs{state="confirmed",role="uas"}')).toBe(0);
-    expect(after.get('drachtio_wire_frames_total{direction="in"}')).toBeGreaterThan(before.get('drachtio_wire_frames_total{direction="in"}') ?? 0);
+    expect(after.get('drachtio_wire_frames_total{direction="in"}')).toBeGreaterThan(
+      before.get('drachtio_wire_frames_total{direction="in"}') ?? 0,
+    );
     expect(after.get('drachtio_hep_packets_total{result="sent"}')).toBeGreaterThanOrEqual(5);
     expect(after.has('drachtio_udp_drops_total')).toBe(true);
     expect(after.has('drachtio_limits_hit_total{limit="max-connections"}')).toBe(true);
@@ -68,10 +95,21 @@ describe('operations: trace, HEP and metrics of a call', () => {
       return lines.length >= 5 ? lines : undefined;
     });
     const [invite, ...rest] = trace;
-    expect(invite).toMatchObject({ direction: 'in', transport: 'udp', local: sip, layer: 'sip-trace' });
-    expect(invite.msg).toMatch(new RegExp(`^recv \\d+ bytes from udp/127\\.0\\.0\\.1:\\d+ at ${sip.replace(/\./g, '\\.')}$`));
-    expect(invite.message).toMatch(/^INVITE sip:service@.*\r\n(.*\r\n)*Content-Type: application\/sdp\r\n(.*\r\n)*\r\nv=0/);
-    const summary = [invite, ...rest].map((line) => `${line.direction} ${String(line.message).split('\r\n')[0]}`);
+    expect(invite).toMatchObject({
+      direction: 'in',
+      transport: 'udp',
+      local: sip,
+      layer: 'sip-trace',
+    });
+    expect(invite.msg).toMatch(
+      new RegExp(`^recv \\d+ bytes from udp/127\\.0\\.0\\.1:\\d+ at ${sip.replace(/\./g, '\\.')}$`),
+    );
+    expect(invite.message).toMatch(
+      /^INVITE sip:service@.*\r\n(.*\r\n)*Content-Type: application\/sdp\r\n(.*\r\n)*\r\nv=0/,
+    );
+    const summary = [invite, ...rest].map(
+      (line) => `${line.direction} ${String(line.message).split('\r\n')[0]}`,
+    );
     expect(summary).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^in INVITE /),
@@ -90,9 +128,23 @@ describe('operations: trace, HEP and metrics of a call', () => {
     await waitFor(() => homer.packets.length >= 6 || undefined);
     const [sipHost, sipPort] = sip.split(':');
     const invite = homer.packets.find((packet) => packet.payload.startsWith('INVITE '));
-    expect(invite).toMatchObject({ family: 2, protocol: 17, protocolType: 1, captureId: 42, destination: sipHost, destinationPort: Number(sipPort), source: '127.0.0.1' });
-    const ok = homer.packets.find((packet) => packet.payload.startsWith('SIP/2.0 200') && packet.payload.includes('INVITE'));
-    expect(ok).toMatchObject({ source: sipHost, sourcePort: Number(sipPort), destinationPort: invite?.sourcePort });
+    expect(invite).toMatchObject({
+      family: 2,
+      protocol: 17,
+      protocolType: 1,
+      captureId: 42,
+      destination: sipHost,
+      destinationPort: Number(sipPort),
+      source: '127.0.0.1',
+    });
+    const ok = homer.packets.find(
+      (packet) => packet.payload.startsWith('SIP/2.0 200') && packet.payload.includes('INVITE'),
+    );
+    expect(ok).toMatchObject({
+      source: sipHost,
+      sourcePort: Number(sipPort),
+      destinationPort: invite?.sourcePort,
+    });
     const now = Date.now() / 1000;
     expect(Math.abs((invite?.seconds ?? 0) - now)).toBeLessThan(60);
     expect(invite?.micros).toBeLessThan(1_000_000);

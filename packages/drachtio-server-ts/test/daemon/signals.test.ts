@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSipp, startSipp } from 'drachtio-test-kit';
 import { CALL_ENDED_BY_SERVER, REFUSED_WITH_RETRY_AFTER } from '../control/scenarios';
+import { TestApp } from '../control/test-app';
 import { waitFor } from '../engine/helpers';
-import { AnsweringApp } from './answering-app';
 import { CliProcess } from './run-cli';
 
 const SECRET = 'signals';
@@ -45,7 +45,10 @@ describe('daemon signals', () => {
     expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(daemon.child.pid));
 
     renameSync(log, `${log}.1`);
-    writeFileSync(config, JSON.stringify({ secret: SECRET, log: { file: log, level: 'debug', sipTrace: true } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ secret: SECRET, log: { file: log, level: 'debug', sipTrace: true } }),
+    );
     daemon.child.kill('SIGHUP');
     const reloaded = await logLine(log, 'SIGHUP: configuration reloaded');
     expect(reloaded).toMatchObject({ reopened: true, logLevel: 'debug', sipTrace: true });
@@ -54,7 +57,9 @@ describe('daemon signals', () => {
     // A second SIGHUP with a broken config: logged, ignored, and the daemon still runs.
     writeFileSync(config, JSON.stringify({ secret: SECRET, log: { file: log, levle: 'info' } }));
     daemon.child.kill('SIGHUP');
-    const refused = await logLine(log, (msg) => msg.startsWith('SIGHUP: configuration not reloaded'));
+    const refused = await logLine(log, (msg) =>
+      msg.startsWith('SIGHUP: configuration not reloaded'),
+    );
     expect(refused.msg).toContain('log.levle: unknown key; known keys: level, file, sipTrace');
     expect(daemon.child.exitCode).toBeNull();
 
@@ -67,13 +72,26 @@ describe('daemon signals', () => {
 
   it('SIGTERM during 20 live calls: new INVITEs get 503 with Retry-After, every call gets a BYE, exit 0', async () => {
     const config = join(dir, 'drachtio.json');
-    writeFileSync(config, JSON.stringify({ secret: SECRET, shutdown: { drainTimeout: 1500, retryAfter: 30 } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ secret: SECRET, shutdown: { drainTimeout: 1500, retryAfter: 30 } }),
+    );
     const daemon = spawnDaemon(['-f', config, ...EPHEMERAL]);
     const started = await daemon.logLine('drachtio-server-ts started');
     const remote = (started.contacts as string[])[0].replace(/^sip:/, '').replace(/;.*$/, '');
-    const app = await AnsweringApp.connect((started.admin as { port: number }).port, SECRET);
+    const app = await TestApp.connect((started.admin as { port: number }).port, SECRET, [
+      'INVITE',
+      'BYE',
+    ]);
 
-    const calls = await startSipp({ scenario: CALL_ENDED_BY_SERVER, remote, calls: 20, limit: 20, rate: 200, timeoutMs: 30000 });
+    const calls = await startSipp({
+      scenario: CALL_ENDED_BY_SERVER,
+      remote,
+      calls: 20,
+      limit: 20,
+      rate: 200,
+      timeoutMs: 30000,
+    });
     await waitFor(() => app.count('ACK') === 20 || undefined, 15000);
 
     daemon.child.kill('SIGTERM');
@@ -85,19 +103,33 @@ describe('daemon signals', () => {
     const live = await calls.done;
     expect(live.errors).toBe('');
     expect(live.successfulCalls).toBe(20);
-    expect(live.messages.find((row) => row.message === 'BYE')).toMatchObject({ direction: 'in', count: 20 });
+    expect(live.messages.find((row) => row.message === 'BYE')).toMatchObject({
+      direction: 'in',
+      count: 20,
+    });
 
     const result = await daemon.exited;
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout.split('\n').find((line) => line.includes('stopped after draining')) ?? '{}');
-    expect(summary).toMatchObject({ signal: 'SIGTERM', calls: 20, endedByThemselves: 0, byes: 20, byesAnswered: 20 });
+    const summary = JSON.parse(
+      result.stdout.split('\n').find((line) => line.includes('stopped after draining')) ?? '{}',
+    );
+    expect(summary).toMatchObject({
+      signal: 'SIGTERM',
+      calls: 20,
+      endedByThemselves: 0,
+      byes: 20,
+      byesAnswered: 20,
+    });
     expect(summary.ms).toBeGreaterThanOrEqual(1500);
     expect(app.count('INVITE')).toBe(20);
   });
 });
 
 /** The first whole JSON line of a log file whose msg matches, once written. */
-function logLine(file: string, msg: string | ((msg: string) => boolean)): Promise<Record<string, unknown> & { msg: string }> {
+function logLine(
+  file: string,
+  msg: string | ((msg: string) => boolean),
+): Promise<Record<string, unknown> & { msg: string }> {
   const matches = typeof msg === 'string' ? (text: string) => text === msg : msg;
   return waitFor(() => {
     if (!existsSync(file)) return undefined;

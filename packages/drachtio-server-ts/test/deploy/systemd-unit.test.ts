@@ -8,17 +8,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../daemon/run-cli';
 
-const UNIT = join(__dirname, '..', '..', '..', '..', 'deploy', 'systemd', 'drachtio-server-ts.service');
-const ANALYZE = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((path) => existsSync(path));
+const UNIT = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'deploy',
+  'systemd',
+  'drachtio-server-ts.service',
+);
+const ANALYZE = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((path) =>
+  existsSync(path),
+);
 
 describe('deploy/systemd/drachtio-server-ts.service', () => {
   const verify = ANALYZE ? it : it.skip;
-  if (!ANALYZE) process.stdout.write('skipping systemd-analyze verify: systemd-analyze is not installed (apt-get install systemd)\n');
+  if (!ANALYZE)
+    process.stdout.write(
+      'skipping systemd-analyze verify: systemd-analyze is not installed (apt-get install systemd)\n',
+    );
 
   verify('passes systemd-analyze verify', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drachtio-unit-'));
     try {
-      const unit = readFileSync(UNIT, 'utf8').replace(/^ExecStart=\/usr\/bin\/drachtio-server-ts/m, `ExecStart=${process.execPath} ${CLI}`);
+      const unit = readFileSync(UNIT, 'utf8').replace(
+        /^ExecStart=\/usr\/bin\/drachtio-server-ts/m,
+        `ExecStart=${process.execPath} ${CLI}`,
+      );
       expect(unit).toContain(`ExecStart=${process.execPath} ${CLI} `);
       const copy = join(dir, 'drachtio-server-ts.service');
       writeFileSync(copy, unit);
@@ -38,4 +55,3 @@ describe('deploy/systemd/drachtio-server-ts.service', () => {
     expect(stopSeconds * 1000).toBeGreaterThan(30_000); // the default shutdown.drainTimeout
   });
 });
-

@@ -25,7 +25,7 @@ export function decodeHep(packet: Buffer): DecodedHep {
   const total = packet.readUInt16BE(4);
   if (total !== packet.length) throw new Error(`length field ${total} != packet ${packet.length}`);
   const out: Partial<DecodedHep> = { chunkTypes: [] };
-  for (let at = 6; at < total; ) {
+  for (let at = 6; at < total;) {
     const vendor = packet.readUInt16BE(at);
     const type = packet.readUInt16BE(at + 2);
     const length = packet.readUInt16BE(at + 4);
@@ -33,28 +33,28 @@ export function decodeHep(packet: Buffer): DecodedHep {
     const body = packet.subarray(at + 6, at + length);
     if (vendor !== 0) throw new Error(`vendor ${vendor}`);
     out.chunkTypes?.push(type);
-    switch (type) {
-      case 1: out.family = body.readUInt8(0); break;
-      case 2: out.protocol = body.readUInt8(0); break;
-      case 3: case 4: setAddress(out, type === 3, [...body].join('.')); break;
-      case 5: case 6: setAddress(out, type === 5, ipv6(body)); break;
-      case 7: out.sourcePort = body.readUInt16BE(0); break;
-      case 8: out.destinationPort = body.readUInt16BE(0); break;
-      case 9: out.seconds = body.readUInt32BE(0); break;
-      case 10: out.micros = body.readUInt32BE(0); break;
-      case 11: out.protocolType = body.readUInt8(0); break;
-      case 12: out.captureId = body.readUInt32BE(0); break;
-      case 15: out.payload = body.toString('utf8'); break;
-    }
+    READERS[type]?.(out, body);
     at += length;
   }
   return out as DecodedHep;
 }
 
-function setAddress(out: Partial<DecodedHep>, source: boolean, address: string): void {
-  if (source) out.source = address;
-  else out.destination = address;
-}
+/** How each chunk type of the HEP v3 spec (generic vendor) is read. */
+const READERS: Record<number, (out: Partial<DecodedHep>, body: Buffer) => void> = {
+  1: (out, body) => (out.family = body.readUInt8(0)),
+  2: (out, body) => (out.protocol = body.readUInt8(0)),
+  3: (out, body) => (out.source = [...body].join('.')),
+  4: (out, body) => (out.destination = [...body].join('.')),
+  5: (out, body) => (out.source = ipv6(body)),
+  6: (out, body) => (out.destination = ipv6(body)),
+  7: (out, body) => (out.sourcePort = body.readUInt16BE(0)),
+  8: (out, body) => (out.destinationPort = body.readUInt16BE(0)),
+  9: (out, body) => (out.seconds = body.readUInt32BE(0)),
+  10: (out, body) => (out.micros = body.readUInt32BE(0)),
+  11: (out, body) => (out.protocolType = body.readUInt8(0)),
+  12: (out, body) => (out.captureId = body.readUInt32BE(0)),
+  15: (out, body) => (out.payload = body.toString('utf8')),
+};
 
 function ipv6(body: Buffer): string {
   const groups: string[] = [];

@@ -11,7 +11,12 @@ describe('HEP v3 encoding', () => {
   };
 
   it('writes the IPv4 chunks the spec lists, in a packet whose length field is its size', () => {
-    const packet = encodeHep3({ ...capture, ipv6: false, source: { address: '10.1.2.3', port: 5060 }, destination: { address: '192.0.2.9', port: 5080 } });
+    const packet = encodeHep3({
+      ...capture,
+      ipv6: false,
+      source: { address: '10.1.2.3', port: 5060 },
+      destination: { address: '192.0.2.9', port: 5080 },
+    });
     expect(packet).toBeDefined();
     expect(decodeHep(packet as Buffer)).toMatchObject({
       family: 2,
@@ -30,7 +35,13 @@ describe('HEP v3 encoding', () => {
   });
 
   it('writes IPv6 addresses, compressed and IPv4-mapped forms included, over TCP', () => {
-    const packet = encodeHep3({ ...capture, protocol: 'tcp', ipv6: true, source: { address: '2001:db8::1', port: 5061 }, destination: { address: '::ffff:192.0.2.1', port: 5062 } });
+    const packet = encodeHep3({
+      ...capture,
+      protocol: 'tcp',
+      ipv6: true,
+      source: { address: '2001:db8::1', port: 5061 },
+      destination: { address: '::ffff:192.0.2.1', port: 5062 },
+    });
     expect(decodeHep(packet as Buffer)).toMatchObject({
       family: 10,
       protocol: 6,
@@ -42,8 +53,18 @@ describe('HEP v3 encoding', () => {
 
   it('gives up on what does not fit HEP: a message past 64 KiB, an address that is not literal', () => {
     const huge = Buffer.alloc(HEP_MAX_PACKET);
-    const ends = { source: { address: '10.0.0.1', port: 1 }, destination: { address: '10.0.0.2', port: 2 } };
+    const ends = {
+      source: { address: '10.0.0.1', port: 1 },
+      destination: { address: '10.0.0.2', port: 2 },
+    };
     expect(encodeHep3({ ...capture, ...ends, ipv6: false, payload: huge })).toBeUndefined();
-    expect(encodeHep3({ ...capture, ...ends, ipv6: false, destination: { address: 'homer.example', port: 9060 } })).toBeUndefined();
+    expect(
+      encodeHep3({
+        ...capture,
+        ...ends,
+        ipv6: false,
+        destination: { address: 'homer.example', port: 9060 },
+      }),
+    ).toBeUndefined();
   });
 });
