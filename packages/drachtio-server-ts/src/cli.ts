@@ -6,9 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
-import pino, { type Logger } from 'pino';
-import { ConfigError, loadConfig, SERVER_VERSION, type CliFlags, type DaemonConfig } from './config';
-import { createServer, StartupError, type DrachtioServer } from './server';
+import {
+  ConfigError,
+  loadConfig,
+  SERVER_VERSION,
+  type CliFlags,
+  type DaemonConfig,
+} from './config';
+import { startDaemon } from './lifecycle/daemon';
+import { StartupError } from './server';
 
 const NAME = 'drachtio-server-ts';
 /** Set in the environment of the background process that --daemon starts. */
@@ -18,12 +24,31 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
   const program = new Command(NAME)
     .description('The drachtio SIP server: SIP on the contacts, applications on the admin port.')
     .version(SERVER_VERSION, '-v, --version', 'print the version and exit')
-    .option('-f, --file <path>', 'JSON config file (also DRACHTIO_CONFIG)')
+    .option(
+      '-f, --file <path>',
+      'JSON config file (also DRACHTIO_CONFIG; default /etc/drachtio-server-ts.json if present)',
+    )
     .option('-p, --port <port>', 'admin port applications connect to (default 8022)')
     .option('--address <address>', 'admin address (default 127.0.0.1)')
     .option('--secret <secret>', 'shared secret applications authenticate with')
-    .option('-c, --contact <uri>', 'SIP contact to listen on, repeatable (default sip:*:5060;transport=udp,tcp)', collect)
-    .option('-l, --loglevel <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .option(
+      '-c, --contact <uri>',
+      'SIP contact to listen on, repeatable (default sip:*:5060;transport=udp,tcp)',
+      collect,
+    )
+    .option(
+      '-l, --loglevel <level>',
+      'fatal, error, warn, info, debug, trace or silent (default info)',
+    )
+    .option('--sip-trace', 'log every SIP message in and out')
+    .option('--homer <host:port>', 'send every SIP message to this Homer collector as HEP v3 (UDP)')
+    .option('--homer-id <id>', 'HEP capture agent id (default 0)')
+    .option(
+      '--prometheus-scrape-port <[addr:]port>',
+      'serve GET /metrics and GET /health here (address default 127.0.0.1)',
+    )
+    .option('--user <user[:group]>', 'run as this user once the ports are bound (start as root)')
+    .option('--pidfile <path>', 'write the process id to this file')
     .option('--noconfig', 'ignore any config file')
     .option('--daemon', 'run in the background')
     .helpOption('-h, --help', 'show this help')
@@ -41,11 +66,6 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function createLogger(config: DaemonConfig): Logger {
-  const destination = config.logFile ? pino.destination({ dest: config.logFile, append: true, mkdir: true }) : pino.destination(1);
-  return pino({ level: config.logLevel, base: { name: NAME, pid: process.pid } }, destination);
-}
-
 /** --daemon: the same command again, detached; the parent waits for it to report start-up. */
 function daemonize(argv: string[]): void {
   const args = argv.slice(2).filter((arg) => arg !== '--daemon');
@@ -61,25 +81,9 @@ function daemonize(argv: string[]): void {
     child.unref();
     process.exit(0);
   });
-  child.once('exit', (code) => fail(`background process exited with code ${code} before it started`));
-}
-
-function stopOnSignals(server: DrachtioServer, logger: Logger): void {
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: no new calls are taken');
-    server.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  child.once('exit', (code) =>
+    fail(`background process exited with code ${code} before it started`),
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -93,22 +97,20 @@ async function main(argv: string[]): Promise<void> {
   }
   if (flags.daemon && !process.env[DAEMON_CHILD]) return daemonize(argv);
 
-  const logger = createLogger(config);
-  let server: DrachtioServer;
+  let daemon;
   try {
-    server = await createServer({ ...config, logger });
+    daemon = await startDaemon(NAME, config, flags);
   } catch (err) {
-    const message = err instanceof StartupError ? err.message : `failed to start: ${(err as Error).message}`;
-    logger.fatal({ err }, message);
+    const known = err instanceof StartupError || err instanceof ConfigError;
+    const message = known ? err.message : `failed to start: ${(err as Error).message}`;
     process.send?.({ ok: false, error: message });
     fail(message);
   }
-  logger.info({ admin: server.adminAddress, contacts: server.sipContacts, version: SERVER_VERSION }, `${NAME} started`);
-  stopOnSignals(server, logger);
   if (process.send) {
     process.send({ ok: true });
     process.disconnect();
   }
+  process.exit(await daemon.stopped);
 }
 
 main(process.argv).catch((err: Error) => fail(`failed to start: ${err.message}`));

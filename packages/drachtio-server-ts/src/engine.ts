@@ -31,6 +31,7 @@ import {
   type TimerSettings,
 } from './transaction/timer-settings';
 import { rejectMalformed } from './transport/malformed';
+import type { MessageTap } from './transport/tap';
 import type { InboundMessage } from './transport/transport';
 import { TransportLayer } from './transport/transport-layer';
 import { DEFAULT_CONTACTS } from './transport/contact';
@@ -113,6 +114,14 @@ export class Engine extends EventEmitter implements SipEngine {
       clientTransactions: this.transactions.clientCount,
       dialogs: this.dialogs.size,
     };
+  }
+
+  /**
+   * Hands every SIP message in and out to `tap` (undefined: none). One tap at the transport
+   * layer serves trace, HEP and metrics, and costs nothing when unset.
+   */
+  tapMessages(tap: MessageTap | undefined): void {
+    this.transport.tap = tap;
   }
 
   override on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): this {

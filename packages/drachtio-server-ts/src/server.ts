@@ -45,7 +45,7 @@ export async function createServer(options: ServerOptions): Promise<DrachtioServ
     await engine.start();
   } catch (err) {
     await engine.stop().catch(() => undefined);
-    throw new StartupError(`cannot listen for SIP on ${contacts.join(', ')}: ${describe(err)}`, { cause: err });
+    throw new StartupError(`cannot listen for SIP on ${contacts.join(', ')}: ${describeListenError(err)}`, { cause: err });
   }
 
   const controlOptions: ControlOptions = {
@@ -62,7 +62,7 @@ export async function createServer(options: ServerOptions): Promise<DrachtioServ
   } catch (err) {
     await control.close().catch(() => undefined);
     await engine.stop();
-    throw new StartupError(`cannot listen for applications on ${controlOptions.address}:${controlOptions.port}: ${describe(err)}`, { cause: err });
+    throw new StartupError(`cannot listen for applications on ${controlOptions.address}:${controlOptions.port}: ${describeListenError(err)}`, { cause: err });
   }
 
   let closing: Promise<void> | undefined;
@@ -84,7 +84,8 @@ export async function createServer(options: ServerOptions): Promise<DrachtioServ
   };
 }
 
-function describe(err: unknown): string {
+/** Why a listen failed, in words an operator reads (shared by every listener of the daemon). */
+export function describeListenError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return 'address already in use';
   if (code === 'EADDRNOTAVAIL') return 'address not available on this host';

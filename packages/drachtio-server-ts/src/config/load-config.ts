@@ -1,13 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import type { HomerTarget } from '../observability/hep-sender';
+import { ConfigError } from './config-error';
+import { hostPort, optionalHostPort, portNumber, type HostPort } from './endpoints';
 import { LOG_LEVELS, type LogLevel, type ServerOptions } from './server-options';
+import { configProblems } from './validate-config';
 
-/** A configuration that cannot be used; its message is the one line the daemon prints. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
+
+/**
+ * Where the config file is looked for when neither -f nor DRACHTIO_CONFIG names one. The C++
+ * drachtio-server reads /etc/drachtio.conf.xml; ours is JSON, under its own name, so the two
+ * servers can live on one host.
+ */
+export const DEFAULT_CONFIG_PATHS: readonly string[] = ['/etc/drachtio-server-ts.json'];
 
 /** The daemon's flags, as commander hands them over. */
 export interface CliFlags {
@@ -19,16 +24,35 @@ export interface CliFlags {
   loglevel?: string;
   /** Ignore any config file (drachtio-server's --noconfig). */
   noconfig?: boolean;
+  sipTrace?: boolean;
+  /** host:port of a Homer collector (drachtio-server's --homer). */
+  homer?: string;
+  homerId?: string;
+  /** [addr:]port (drachtio-server's --prometheus-scrape-port). */
+  prometheusScrapePort?: string;
+  user?: string;
+  pidfile?: string;
 }
 
-/** The daemon's configuration: server options plus where the log goes. */
+/** The daemon's configuration: server options plus what only the process needs. */
 export interface DaemonConfig extends ServerOptions {
   logLevel: LogLevel;
   /** Append JSON logs to this file instead of stdout. */
   logFile?: string;
+  /** Log every SIP message in and out. */
+  sipTrace: boolean;
+  homer?: HomerTarget;
+  /** Where GET /metrics and GET /health are served; none when absent. */
+  prometheus?: HostPort;
+  shutdown: { drainTimeout: number; retryAfter: number };
+  /** user[:group] to run as once the ports are bound. */
+  user?: string;
+  pidFile?: string;
+  /** The config file read, if any: SIGHUP reads it again. */
+  configFile?: string;
 }
 
-/** The config file: ServerOptions in JSON, TLS given as file paths, plus the log settings. */
+/** The config file's shape; the JSON Schema (drachtio-server-ts.schema.json) is its contract. */
 interface ConfigFile {
   secret?: string;
   contacts?: string[];
@@ -36,20 +60,37 @@ interface ConfigFile {
   requests?: ServerOptions['requests'];
   limits?: ServerOptions['limits'];
   sip?: ServerOptions['sip'];
-  log?: { level?: string; file?: string };
+  log?: { level?: LogLevel; file?: string; sipTrace?: boolean };
+  homer?: { address: string; port: number; id?: number };
+  prometheus?: { address?: string; port: number };
+  shutdown?: { drainTimeout?: number; retryAfter?: number };
+  user?: string;
+  pidFile?: string;
 }
+
+export const DEFAULT_SHUTDOWN = { drainTimeout: 30_000, retryAfter: 60 };
 
 /**
  * defaults < JSON file < environment (DRACHTIO_*) < flags. Every value is checked here so a
  * mistake is reported as one clear line before anything starts listening.
  */
-export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env): DaemonConfig {
-  const path = flags.noconfig ? undefined : (flags.file ?? env.DRACHTIO_CONFIG);
+export function loadConfig(
+  flags: CliFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  defaultPaths: readonly string[] = DEFAULT_CONFIG_PATHS,
+): DaemonConfig {
+  const path = flags.noconfig
+    ? undefined
+    : (flags.file ??
+      env.DRACHTIO_CONFIG ??
+      defaultPaths.find((candidate) => existsSync(candidate)));
   const file = path ? readConfigFile(path) : {};
 
   const secret = flags.secret ?? env.DRACHTIO_SECRET ?? file.secret;
   if (secret === undefined || secret === '') {
-    throw new ConfigError('no secret configured: pass --secret, set DRACHTIO_SECRET, or put "secret" in the config file');
+    throw new ConfigError(
+      'no secret configured: pass --secret, set DRACHTIO_SECRET, or put "secret" in the config file',
+    );
   }
   const contacts = flags.contact?.length
     ? flags.contact
@@ -63,29 +104,38 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
   if ((certFile === undefined) !== (keyFile === undefined)) {
     throw new ConfigError('TLS for the admin port needs both a certificate and a key file');
   }
+  const adminPort =
+    flags.port ?? env.DRACHTIO_ADMIN_PORT ?? env.DRACHTIO_ADMIN_TCP_PORT ?? file.admin?.port;
 
-  const config: DaemonConfig = {
+  return {
     secret,
     contacts,
     admin: {
       address: flags.address ?? env.DRACHTIO_ADMIN_ADDRESS ?? file.admin?.address,
-      port: port(flags.port ?? env.DRACHTIO_ADMIN_PORT ?? file.admin?.port),
+      port: adminPort === undefined ? undefined : portNumber(adminPort, 'admin port'),
       tls: certFile && keyFile ? { cert: readPem(certFile), key: readPem(keyFile) } : undefined,
     },
     requests: {
       ...file.requests,
-      ...(env.DRACHTIO_AUTO_ANSWER_OPTIONS !== undefined && { autoAnswerOptions: bool(env.DRACHTIO_AUTO_ANSWER_OPTIONS, 'DRACHTIO_AUTO_ANSWER_OPTIONS') }),
-      ...(env.DRACHTIO_NO_APP_STATUS !== undefined && { noAppStatus: status(env.DRACHTIO_NO_APP_STATUS, 'DRACHTIO_NO_APP_STATUS') }),
+      ...(env.DRACHTIO_AUTO_ANSWER_OPTIONS !== undefined && {
+        autoAnswerOptions: bool(env.DRACHTIO_AUTO_ANSWER_OPTIONS, 'DRACHTIO_AUTO_ANSWER_OPTIONS'),
+      }),
+      ...(env.DRACHTIO_NO_APP_STATUS !== undefined && {
+        noAppStatus: status(env.DRACHTIO_NO_APP_STATUS, 'DRACHTIO_NO_APP_STATUS'),
+      }),
     },
     limits: file.limits,
     sip: file.sip,
     logLevel: logLevel(flags.loglevel ?? env.DRACHTIO_LOGLEVEL ?? file.log?.level ?? 'info'),
     logFile: env.DRACHTIO_LOGFILE ?? file.log?.file,
+    sipTrace: flags.sipTrace ?? file.log?.sipTrace ?? false,
+    homer: homer(flags, env, file),
+    prometheus: prometheus(flags, env, file),
+    shutdown: { ...DEFAULT_SHUTDOWN, ...file.shutdown },
+    user: flags.user ?? file.user,
+    pidFile: flags.pidfile ?? file.pidFile,
+    configFile: path,
   };
-  checkRequests(config.requests);
-  checkLimits(config.limits);
-  checkSip(config.sip);
-  return config;
 }
 
 function readConfigFile(path: string): ConfigFile {
@@ -93,7 +143,9 @@ function readConfigFile(path: string): ConfigFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -104,32 +156,55 @@ function readConfigFile(path: string): ConfigFile {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`config file ${path} must hold a JSON object`);
   }
-  const file = parsed as ConfigFile;
-  const known = ['secret', 'contacts', 'admin', 'requests', 'limits', 'sip', 'log'];
-  const unknown = Object.keys(file).filter((key) => !known.includes(key));
-  if (unknown.length > 0) throw new ConfigError(`config file ${path}: unknown setting '${unknown[0]}' (known: ${known.join(', ')})`);
-  if (file.secret !== undefined && typeof file.secret !== 'string') throw new ConfigError(`config file ${path}: "secret" must be a string`);
-  if (file.contacts !== undefined && (!Array.isArray(file.contacts) || !file.contacts.every((c) => typeof c === 'string'))) {
-    throw new ConfigError(`config file ${path}: "contacts" must be an array of SIP URIs`);
+  const problems = configProblems(parsed);
+  if (problems.length > 0) throw new ConfigError(`config file ${path}: ${problems.join('; ')}`);
+  return parsed as ConfigFile;
+}
+
+/** Flags win over the environment (C++ drachtio-server's names), which wins over the file. */
+function homer(flags: CliFlags, env: NodeJS.ProcessEnv, file: ConfigFile): HomerTarget | undefined {
+  const fromFlag = flags.homer === undefined ? undefined : hostPort(flags.homer, '--homer');
+  const address = fromFlag?.address ?? env.DRACHTIO_HOMER_ADDRESS ?? file.homer?.address;
+  const rawPort = fromFlag?.port ?? env.DRACHTIO_HOMER_PORT ?? file.homer?.port;
+  const rawId = flags.homerId ?? env.DRACHTIO_HOMER_ID ?? file.homer?.id;
+  if (address === undefined && rawPort === undefined) {
+    if (rawId !== undefined)
+      throw new ConfigError(
+        'a Homer id without a Homer collector: add --homer host:port (or DRACHTIO_HOMER_ADDRESS and DRACHTIO_HOMER_PORT)',
+      );
+    return undefined;
   }
-  return file;
+  if (address === undefined || rawPort === undefined)
+    throw new ConfigError('Homer needs both an address and a port (--homer host:port)');
+  const id = Number(rawId ?? 0);
+  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff)
+    throw new ConfigError(`invalid Homer id '${rawId}': expected an integer from 0 to 4294967295`);
+  return { address, port: portNumber(rawPort, 'Homer port', 1), id };
+}
+
+function prometheus(
+  flags: CliFlags,
+  env: NodeJS.ProcessEnv,
+  file: ConfigFile,
+): HostPort | undefined {
+  const value = flags.prometheusScrapePort ?? env.DRACHTIO_PROMETHEUS_SCRAPE_PORT;
+  if (value !== undefined) return optionalHostPort(value, 'Prometheus scrape port');
+  return (
+    file.prometheus && {
+      address: file.prometheus.address ?? '127.0.0.1',
+      port: file.prometheus.port,
+    }
+  );
 }
 
 function readPem(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new ConfigError(`cannot read TLS file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(
+      `cannot read TLS file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
-}
-
-function port(value: string | number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 65535 || String(value).trim() === '') {
-    throw new ConfigError(`invalid admin port '${value}': expected an integer from 0 to 65535`);
-  }
-  return number;
 }
 
 const CONTACT = /^sips?:(\[[0-9a-fA-F:.]+\]|[^:;\s[\]]+)(:\d{1,5})?(;[^\s]*)?$/;
@@ -138,13 +213,17 @@ function checkContacts(contacts: string[]): void {
   if (contacts.length === 0) throw new ConfigError('no SIP contact configured');
   for (const contact of contacts) {
     const match = CONTACT.exec(contact);
-    const portNumber = match?.[2] ? Number(match[2].slice(1)) : 5060;
-    if (!match || portNumber > 65535) {
-      throw new ConfigError(`invalid SIP contact '${contact}': expected e.g. sip:127.0.0.1:5060;transport=udp,tcp`);
+    const port = match?.[2] ? Number(match[2].slice(1)) : 5060;
+    if (!match || port > 65535) {
+      throw new ConfigError(
+        `invalid SIP contact '${contact}': expected e.g. sip:127.0.0.1:5060;transport=udp,tcp`,
+      );
     }
     const transport = /;transport=([^;]*)/i.exec(match[3] ?? '')?.[1];
     if (transport && !transport.split(',').every((t) => ['udp', 'tcp'].includes(t.toLowerCase()))) {
-      throw new ConfigError(`invalid SIP contact '${contact}': transport must be udp, tcp or udp,tcp`);
+      throw new ConfigError(
+        `invalid SIP contact '${contact}': transport must be udp, tcp or udp,tcp`,
+      );
     }
   }
 }
@@ -162,42 +241,12 @@ function bool(value: string, name: string): boolean {
   throw new ConfigError(`invalid ${name} '${value}': expected true or false`);
 }
 
-function status(value: string | number, name: string): number {
+function status(value: string, name: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 300 || number > 699) {
-    throw new ConfigError(`invalid ${name} '${value}': expected a final SIP status from 300 to 699`);
+    throw new ConfigError(
+      `invalid ${name} '${value}': expected a final SIP status from 300 to 699`,
+    );
   }
   return number;
-}
-
-function checkRequests(requests: ServerOptions['requests']): void {
-  if (requests === undefined) return;
-  if (typeof requests !== 'object' || requests === null) throw new ConfigError('"requests" must be an object');
-  if (requests.noAppStatus !== undefined) status(requests.noAppStatus, 'requests.noAppStatus');
-  if (requests.disconnectStatus !== undefined) status(requests.disconnectStatus, 'requests.disconnectStatus');
-  if (requests.autoAnswerOptions !== undefined && typeof requests.autoAnswerOptions !== 'boolean') {
-    throw new ConfigError('"requests.autoAnswerOptions" must be true or false');
-  }
-}
-
-function checkLimits(limits: ServerOptions['limits']): void {
-  checkPositiveIntegers('limits', limits, ['maxFrameSize', 'maxConnections', 'authTimeout', 'keepaliveInterval', 'maxWriteBuffer']);
-}
-
-function checkSip(sip: ServerOptions['sip']): void {
-  if (sip === undefined) return;
-  const { timers, sessionTimers, ...rest } = sip;
-  checkPositiveIntegers('sip', rest, ['tcpIdleTimeout', 'maxTransactions', 'maxDialogs', 'drainTimeout']);
-  checkPositiveIntegers('sip.timers', timers, ['t1', 't2', 't4', 'timerC']);
-  checkPositiveIntegers('sip.sessionTimers', sessionTimers, ['minSE']);
-}
-
-/** A section of numeric settings: known names only, each a positive integer. */
-function checkPositiveIntegers(section: string, values: object | undefined, known: string[]): void {
-  if (values === undefined) return;
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ConfigError(`"${section}" must be an object`);
-  for (const [name, value] of Object.entries(values)) {
-    if (!known.includes(name)) throw new ConfigError(`unknown setting '${section}.${name}' (known: ${known.join(', ')})`);
-    if (!Number.isInteger(value) || (value as number) <= 0) throw new ConfigError(`'${section}.${name}' must be a positive integer`);
-  }
 }

@@ -10,12 +10,13 @@ import {
   type CommandName,
   type Envelope,
   type ErrorCode,
-  type FrameError,
+  FrameError,
   type NotifyMap,
   type NotifyName,
   type OutgoingMessage,
   type RequestEnvelope,
 } from 'drachtio-protocol';
+import { ControlCounters } from './counters';
 
 export interface AppConnectionOptions {
   maxFrameSize: number;
@@ -63,6 +64,7 @@ export class AppConnection extends EventEmitter {
     private readonly socket: Socket,
     private readonly options: AppConnectionOptions,
     logger: Logger,
+    private readonly counters: ControlCounters = new ControlCounters(),
   ) {
     super();
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -74,7 +76,7 @@ export class AppConnection extends EventEmitter {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
     socket.on('close', () => this.finish('connection closed by the application'));
-    this.timers.push(setTimeout(() => this.authenticated || this.close('authentication timeout'), options.authTimeout));
+    this.timers.push(setTimeout(() => this.authenticated || this.authTimedOut(), options.authTimeout));
     this.timers.push(setInterval(() => this.keepalive(), options.keepaliveInterval));
     for (const timer of this.timers) timer.unref();
   }
@@ -115,7 +117,10 @@ export class AppConnection extends EventEmitter {
    * carried out stops being read (TCP pushes back on the sender) until half of them are done.
    */
   track(command: Promise<void>): void {
-    if (++this.commandsInFlight === MAX_COMMANDS_IN_FLIGHT) this.socket.pause();
+    if (++this.commandsInFlight === MAX_COMMANDS_IN_FLIGHT) {
+      this.counters.limits['commands-in-flight']++;
+      this.socket.pause();
+    }
     void command.finally(() => {
       if (--this.commandsInFlight === MAX_COMMANDS_IN_FLIGHT / 2 && this.socket.isPaused()) this.socket.resume();
     });
@@ -135,11 +140,13 @@ export class AppConnection extends EventEmitter {
   private write(message: OutgoingMessage): void {
     if (this.closed) return;
     if (this.socket.writableLength > this.options.maxWriteBuffer) {
+      this.counters.limits['max-write-buffer']++;
       // The reason first: destroying the socket reports it closed.
       this.finish(`application is not reading: more than ${this.options.maxWriteBuffer} bytes queued`);
       this.socket.destroy();
       return;
     }
+    this.counters.framesOut++;
     this.writer.write(message);
   }
 
@@ -148,11 +155,16 @@ export class AppConnection extends EventEmitter {
     for (const item of this.reader.push(chunk)) {
       if (this.closed) return;
       if (item instanceof ProtocolError) this.onBadInput(item);
-      else this.onEnvelope(item.envelope);
+      else {
+        this.counters.framesIn++;
+        this.onEnvelope(item.envelope);
+      }
     }
   }
 
   private onBadInput(error: ProtocolError): void {
+    // A non-fatal frame error is an oversized frame (maxFrameSize), skipped whole.
+    if (error instanceof FrameError && !error.fatal) this.counters.limits['max-frame-size']++;
     this.log.warn({ code: error.code, reason: error.message }, 'bad input from application');
     this.replyError(error.rid ?? '', error.code, error.message);
     if ((error as FrameError).fatal || !this.authenticated) this.close(error.message);
@@ -174,6 +186,11 @@ export class AppConnection extends EventEmitter {
   private onResponse(rid: string): void {
     if (rid === this.pendingPing) this.pendingPing = undefined;
     else this.log.debug({ rid }, 'response to no request of ours; ignored');
+  }
+
+  private authTimedOut(): void {
+    this.counters.limits['auth-timeout']++;
+    this.close('authentication timeout');
   }
 
   /** Silence for two intervals means the peer is gone even if TCP has not noticed yet. */

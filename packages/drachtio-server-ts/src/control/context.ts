@@ -17,4 +17,6 @@ export interface ControlContext {
   readonly affinity: Affinity;
   /** False once the server is shutting down: new requests are refused. */
   accepting: boolean;
+  /** Seconds for the Retry-After of requests refused while not accepting (a drain). */
+  retryAfter?: number;
 }

@@ -7,6 +7,7 @@ import type { EngineCancel, EngineRequest, SipEngine } from '../engine-api';
 import { Affinity } from './affinity';
 import { AppConnection } from './app-connection';
 import { CommandExecutor } from './commands';
+import { ControlCounters } from './counters';
 import type { ControlContext } from './context';
 import { EngineEventRouter } from './engine-events';
 import type { ControlOptions } from './options';
@@ -21,7 +22,12 @@ export interface AdminAddress {
  * The server side of the wire: listens for applications on the admin port, authenticates them,
  * routes the engine's requests to them and carries out their commands through the engine.
  */
+/** The bounds that may change while the server runs (SIGHUP); new connections get the new values. */
+export type ReloadableLimits = Partial<Pick<ControlOptions, 'maxFrameSize' | 'maxConnections' | 'authTimeout' | 'keepaliveInterval' | 'maxWriteBuffer'>>;
+
 export class ControlPlane {
+  /** Frames and limit hits, read by the metrics on scrape. */
+  readonly counters = new ControlCounters();
   private readonly context: ControlContext;
   private readonly server: Server;
   private readonly connections = new Set<AppConnection>();
@@ -44,6 +50,7 @@ export class ControlPlane {
       ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onSocket)
       : createTcpServer(onSocket);
     this.server.maxConnections = options.maxConnections;
+    this.server.on('drop', () => this.counters.limits['max-connections']++);
     this.server.on('tlsClientError', (err: Error) => logger.info({ err }, 'TLS handshake with an application failed'));
     engine.on('request', this.listeners.request);
     engine.on('cancel', this.listeners.cancel);
@@ -70,9 +77,20 @@ export class ControlPlane {
     });
   }
 
-  /** New requests are refused from now on; dialogs and transactions in progress carry on. */
-  stopAccepting(): void {
+  /**
+   * New requests are refused from now on; dialogs and transactions in progress carry on. With
+   * `retryAfter` (seconds), the refusals carry Retry-After so callers try another server.
+   */
+  stopAccepting(retryAfter?: number): void {
     this.context.accepting = false;
+    if (retryAfter !== undefined) this.context.retryAfter = retryAfter;
+  }
+
+  /** New bounds for new connections (SIGHUP); the connections already open keep theirs. */
+  updateLimits(limits: ReloadableLimits): void {
+    const defined = Object.entries(limits).filter(([, value]) => value !== undefined);
+    Object.assign(this.context.options, Object.fromEntries(defined));
+    this.server.maxConnections = this.context.options.maxConnections;
   }
 
   /** Closes the listener and every application connection. */
@@ -89,7 +107,7 @@ export class ControlPlane {
   }
 
   private accept(socket: Socket): void {
-    const connection = new AppConnection(socket, this.context.options, this.context.logger);
+    const connection = new AppConnection(socket, this.context.options, this.context.logger, this.counters);
     this.connections.add(connection);
     // Connections that never authenticate (port probes, health checks) stay out of the info log.
     connection.log.debug('application connected');

@@ -67,13 +67,19 @@ export class EngineEventRouter {
     const { options, logger } = this.context;
     if (request.method === 'ACK') return logger.debug({ transactionId: request.transactionId }, 'ACK for no connected application; dropped');
     const inDialog = request.dialogId !== undefined || request.inviteTransactionId !== undefined;
+    const { accepting, retryAfter } = this.context;
     let status: number;
+    let headers: { 'Retry-After': number } | undefined;
     if (inDialog) status = request.method === 'INVITE' ? 480 : 481;
-    else if (request.method === 'OPTIONS' && options.autoAnswerOptions && this.context.accepting) status = 200;
+    else if (!accepting) {
+      // Draining: 503 whatever noAppStatus says, and when to come back, so a load balancer moves on.
+      status = 503;
+      if (retryAfter !== undefined) headers = { 'Retry-After': retryAfter };
+    } else if (request.method === 'OPTIONS' && options.autoAnswerOptions) status = 200;
     else status = options.noAppStatus;
     logger.info({ method: request.method, callId: request.callId, status, inDialog }, 'no application for request');
     this.context.engine
-      .respond({ transactionId: request.transactionId, status })
+      .respond({ transactionId: request.transactionId, status, headers })
       .catch((err: Error) => logger.warn({ err, transactionId: request.transactionId }, 'could not answer request'));
   }
 }

@@ -1,2 +1,3 @@
-export { ControlPlane, type AdminAddress } from './control-plane';
+export { ControlPlane, type AdminAddress, type ReloadableLimits } from './control-plane';
 export { DEFAULT_CONTROL_OPTIONS, type ControlOptions } from './options';
+export { CONTROL_LIMITS, ControlCounters, type ControlLimit } from './counters';

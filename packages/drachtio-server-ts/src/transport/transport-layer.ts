@@ -7,6 +7,7 @@ import type { Transport } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { formatContact, hostport, parseListenContact, type ListenSpec } from './contact';
 import { TcpTransport } from './tcp-transport';
+import type { MessageTap } from './tap';
 import type {
   Connection,
   Destination,
@@ -23,12 +24,16 @@ interface ListenPoint {
   advertised: string;
   udp?: UdpTransport;
   tcp?: TcpTransport;
+  /** What the tap reports as the local end, per bound transport (built once, after binding). */
+  local: { udp?: LocalAddress; tcp?: LocalAddress };
 }
 
 const BIND_ATTEMPTS = 20;
 
 export class TransportLayer implements SipTransport {
   private readonly points: ListenPoint[];
+  /** Sees every message in and out when set (SIP trace, HEP, metrics); undefined costs nothing. */
+  tap: MessageTap | undefined;
 
   constructor(
     contacts: readonly string[],
@@ -41,7 +46,7 @@ export class TransportLayer implements SipTransport {
   ) {
     this.points = contacts.map((contact) => {
       const spec = parseListenContact(contact);
-      return { spec, advertised: advertisedAddress(spec) };
+      return { spec, advertised: advertisedAddress(spec), local: {} };
     });
   }
 
@@ -103,6 +108,10 @@ export class TransportLayer implements SipTransport {
       onFailure?.(new Error(`no ${destination.transport} transport for ${destination.address}`));
       return;
     }
+    if (this.tap !== undefined) {
+      const local = point.local[destination.transport];
+      if (local) this.tap('out', data, destination, local);
+    }
     if (destination.transport === 'udp')
       point.udp?.send(data, destination.address, destination.port, onFailure);
     else point.tcp?.send(data, destination.address, destination.port, connection, onFailure);
@@ -124,7 +133,14 @@ export class TransportLayer implements SipTransport {
   /** UDP and TCP of one contact share a port, so an ephemeral port is retried until both bind. */
   private async bind(point: ListenPoint): Promise<void> {
     const { spec } = point;
-    const { logger, onMessage, tcpIdleTimeout, maxTcpConnections } = this.options;
+    const { logger, tcpIdleTimeout, maxTcpConnections } = this.options;
+    const onMessage = (message: InboundMessage): void => {
+      if (this.tap !== undefined) {
+        const local = point.local[message.source.transport];
+        if (local) this.tap('in', message.data, message.source, local);
+      }
+      this.options.onMessage(message);
+    };
     for (let attempt = 0; ; attempt++) {
       const tcp = spec.transports.includes('tcp')
         ? new TcpTransport(
@@ -149,6 +165,12 @@ export class TransportLayer implements SipTransport {
         }
         if (udp) await udp.bind(port);
         Object.assign(point, { tcp, udp });
+        for (const transport of spec.transports)
+          point.local[transport] = {
+            host: point.advertised,
+            port: this.portOf(point, transport),
+            transport,
+          };
         return;
       } catch (error) {
         await tcp?.close();

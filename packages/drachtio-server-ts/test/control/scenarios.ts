@@ -54,6 +54,22 @@ function inDialog(method: string, cseq: number): string {
   </send>`;
 }
 
+/** sipp's 200 to the request it just received (a CANCEL, a BYE). */
+const OK_TO_LAST_REQUEST = `
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
 function scenario(name: string, body: string): string {
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
@@ -61,13 +77,16 @@ function scenario(name: string, body: string): string {
 </scenario>`;
 }
 
+/** INVITE answered (ringing optional) and ACKed: the start of every established call. */
+const ANSWERED_CALL = `${INVITE}
+  <recv response="180" optional="true"/>
+  <recv response="200" rtd="true"/>
+  ${inDialog('ACK', 1)}`;
+
 /** INVITE / 200 / ACK / BYE / 200: a whole call answered by an application. */
 export const CALL = scenario(
   'call',
-  `${INVITE}
-  <recv response="180" optional="true"/>
-  <recv response="200" rtd="true"/>
-  ${inDialog('ACK', 1)}
+  `${ANSWERED_CALL}
   ${inDialog('BYE', 2)}
   <recv response="200"/>`,
 );
@@ -200,19 +219,7 @@ export const RINGING_UNTIL_CANCELED = scenario(
     ]]>
   </send>
   <recv request="CANCEL"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${OK_TO_LAST_REQUEST}
   <send>
     <![CDATA[
 
@@ -227,4 +234,25 @@ export const RINGING_UNTIL_CANCELED = scenario(
     ]]>
   </send>
   <recv request="ACK"/>`,
+);
+
+/** A call sipp never hangs up: it waits for the far end's BYE and answers it (a drain's BYE). */
+export const CALL_ENDED_BY_SERVER = scenario(
+  'call ended by the server',
+  `${ANSWERED_CALL}
+  <recv request="BYE"/>
+${OK_TO_LAST_REQUEST}`,
+);
+
+/** An INVITE refused with 503 that must carry a Retry-After (a draining server), then its ACK. */
+export const REFUSED_WITH_RETRY_AFTER = scenario(
+  'refused while draining',
+  `${INVITE}
+  <recv response="503">
+    <action>
+      <ereg regexp="[0-9]+" search_in="hdr" header="Retry-After:" check_it="true" assign_to="retry"/>
+    </action>
+  </recv>
+  <Reference variables="retry"/>
+${ackToFailure(3)}`,
 );

@@ -1,9 +1,9 @@
 import { createSocket } from 'node:dgram';
-import { encodeFrame, type Frame, type RequestNotice, type RespondData } from 'drachtio-protocol';
-import { parseMessage } from 'drachtio-sip';
+import { encodeFrame, type Frame } from 'drachtio-protocol';
 import { runSipp, startSipp } from 'drachtio-test-kit';
 import { createServer, type DrachtioServer } from '../../src';
 import { CALL, CANCELED_CALL, PRACKED_CALL, RINGING_UNTIL_CANCELED, callWithByeAfterSignal, rejectedCall } from './scenarios';
+import { answerAll, SDP, TestApp, type Seen } from './test-app';
 import { WireClient } from './wire-client';
 
 /**
@@ -13,54 +13,6 @@ import { WireClient } from './wire-client';
 
 const SECRET = 'e2e-secret';
 const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerC: 10000 };
-const SDP = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 9 RTP/AVP 0', ''].join('\r\n');
-
-interface Seen {
-  method: string;
-  callId: string;
-  notice: RequestNotice;
-}
-
-/** An application: answers what `decide` says and records every request it was handed. */
-class TestApp {
-  readonly seen: Seen[] = [];
-  decide: (seen: Seen) => Omit<RespondData, 'transactionId'> | undefined = answerAll;
-  onRequest?: (seen: Seen) => void;
-  /** Runs once the request has been answered. */
-  afterAnswer?: (seen: Seen) => Promise<unknown>;
-
-  constructor(readonly wire: WireClient) {
-    void this.serve();
-  }
-
-  methods(): string[] {
-    return this.seen.map((s) => s.method);
-  }
-
-  private async serve(): Promise<void> {
-    for (;;) {
-      let frame: Frame;
-      try {
-        frame = await this.wire.notification('request');
-      } catch {
-        return; // connection closed
-      }
-      const sip = frame.sip ?? '';
-      const seen = { method: sip.slice(0, sip.indexOf(' ')), callId: parseMessage(sip).getHeader('call-id') ?? '', notice: frame.envelope.data as RequestNotice };
-      this.seen.push(seen);
-      this.onRequest?.(seen);
-      const answer = this.decide(seen);
-      if (answer) await this.wire.call('respond', { transactionId: seen.notice.transactionId, ...answer });
-      await this.afterAnswer?.(seen);
-    }
-  }
-}
-
-function answerAll(seen: Seen): Omit<RespondData, 'transactionId'> | undefined {
-  if (seen.method === 'ACK') return undefined;
-  if (seen.method === 'INVITE') return { status: 200, headers: { 'Content-Type': 'application/sdp' }, body: SDP };
-  return { status: 200 };
-}
 
 describe('drachtio-server-ts control plane end to end (sipp)', () => {
   let server: DrachtioServer;

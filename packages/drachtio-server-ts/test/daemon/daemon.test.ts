@@ -44,7 +44,7 @@ describe('drachtio-server-ts daemon', () => {
     writeFileSync(file, JSON.stringify({ secret: 's', contact: ['sip:127.0.0.1'] }));
     const typo = await runCli(['-f', file]);
     expect(typo.code).toBe(1);
-    expect(oneLine(typo.stderr)).toMatch(/unknown setting 'contact'/);
+    expect(oneLine(typo.stderr)).toBe(`drachtio-server-ts: config file ${file}: contact: unknown key; known keys: secret, contacts, admin, requests, limits, sip, log, homer, prometheus, shutdown, user, pidFile`);
     const badContact = await runCli(['--secret', 's', '-c', 'http://example.com']);
     expect(badContact.code).toBe(1);
     expect(oneLine(badContact.stderr)).toMatch(/invalid SIP contact 'http:\/\/example.com'/);
@@ -52,7 +52,23 @@ describe('drachtio-server-ts daemon', () => {
     expect(oneLine(badLevel.stderr)).toMatch(/invalid log level 'chatty'/);
   });
 
-  it('exits non-zero with one clear line when the admin port is in use', async () => {
+  it('refuses config typos at depth 1 and 2 with the path and the known keys of that level', async () => {
+    const file = join(dir, 'nested.json');
+    writeFileSync(file, JSON.stringify({ secret: 's', admin: { prot: 9022 } }));
+    const depth1 = await runCli(['-f', file]);
+    expect(depth1.code).toBe(1);
+    expect(oneLine(depth1.stderr)).toBe(`drachtio-server-ts: config file ${file}: admin.prot: unknown key; known keys: address, port, tls`);
+    writeFileSync(file, JSON.stringify({ secret: 's', sip: { timers: { t3: 1 } }, admin: { tls: { cert: 'x' } } }));
+    const depth2 = await runCli(['-f', file]);
+    expect(depth2.code).toBe(1);
+    expect(oneLine(depth2.stderr)).toBe(
+      `drachtio-server-ts: config file ${file}: admin.tls.cert: unknown key; known keys: certFile, keyFile; sip.timers.t3: unknown key; known keys: t1, t2, t4, timerC`,
+    );
+    writeFileSync(file, JSON.stringify({ secret: 's', admin: { port: '9022' } }));
+    expect(oneLine((await runCli(['-f', file])).stderr)).toBe(`drachtio-server-ts: config file ${file}: admin.port: must be integer`);
+  });
+
+  it('exits non-zero with one clear line when a port it needs is in use', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
@@ -60,6 +76,9 @@ describe('drachtio-server-ts daemon', () => {
       const result = await runCli(['--secret', 's', '--address', '127.0.0.1', '-p', String(port), '-c', 'sip:127.0.0.1:0', '-l', 'silent']);
       expect(result.code).toBe(1);
       expect(oneLine(result.stderr)).toBe(`drachtio-server-ts: cannot listen for applications on 127.0.0.1:${port}: address already in use`);
+      const metrics = await runCli(['--secret', 's', ...EPHEMERAL, '-l', 'silent', '--prometheus-scrape-port', String(port)]);
+      expect(metrics.code).toBe(1);
+      expect(oneLine(metrics.stderr)).toBe(`drachtio-server-ts: cannot serve metrics on 127.0.0.1:${port}: address already in use`);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
@@ -77,8 +96,9 @@ describe('drachtio-server-ts daemon', () => {
     await app.closed;
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/"msg":"stopping: no new calls are taken"/);
+    expect(result.stdout).toMatch(/"msg":"draining: new calls get 503, calls in progress may finish"/);
     expect(result.stdout).toMatch(/"msg":"server stopped"/);
+    expect(result.stdout).toMatch(/"msg":"stopped after draining 0 calls in \d+ ms: 0 ended by themselves, 0 ended with a BYE \(0 answered\)"/);
   });
 
   it('exits 0 on SIGINT too', async () => {
@@ -103,7 +123,9 @@ describe('drachtio-server-ts daemon', () => {
     const version = await runCli(['-v']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
     const help = await runCli(['--help']);
-    for (const flag of ['-f, --file', '-p, --port', '--address', '--secret', '-c, --contact', '-l, --loglevel', '--noconfig', '--daemon', '-v, --version', '-h, --help']) {
+    const flags = ['-f, --file', '-p, --port', '--address', '--secret', '-c, --contact', '-l, --loglevel', '--noconfig', '--daemon', '-v, --version', '-h, --help'];
+    const operations = ['--sip-trace', '--homer <host:port>', '--homer-id <id>', '--prometheus-scrape-port <[addr:]port>', '--user <user[:group]>', '--pidfile <path>'];
+    for (const flag of [...flags, ...operations]) {
       expect(help.stdout).toContain(flag);
     }
   });
@@ -124,6 +146,25 @@ describe('drachtio-server-ts daemon', () => {
       process.kill(pid, 'SIGTERM');
       while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  });
+
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('--user: binds as root, then runs as the user given', async () => {
+    const daemon = new CliProcess(['--secret', 's', ...EPHEMERAL, '--user', 'nobody']);
+    const running = await daemon.logLine('running as nobody');
+    await daemon.logLine('drachtio-server-ts started');
+    const status = readFileSync(`/proc/${daemon.child.pid}/status`, 'utf8');
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    expect(uid).toBe(running.uid);
+    expect(uid).not.toBe(0);
+    daemon.child.kill('SIGTERM');
+    expect((await daemon.exited).code).toBe(0);
+  });
+
+  it('--user refuses a user that does not exist, with one line', async () => {
+    const result = await runCli(['--secret', 's', ...EPHEMERAL, '-l', 'silent', '--user', 'no-such-user-here']);
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(/^drachtio-server-ts: (unknown user 'no-such-user-here' for --user|--user no-such-user-here needs the daemon to start as root)$/);
   });
 
   it('--daemon reports a start-up failure in the foreground', async () => {
