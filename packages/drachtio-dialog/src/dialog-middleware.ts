@@ -2,6 +2,7 @@
  * `app.use(drachtio.dialog())`, after `drachtio.session()`: every request passes through here
  * on its way to the router, which is how the app's dialogs are found and followed.
  */
+import type { SipDialogEvent } from './dialog-event';
 import type { Application, Middleware, NextFunction, Request, Response } from 'drachtio';
 import { registerClass } from 'drachtio-session';
 import { DialogController, type DialogControllerOptions } from './dialog-controller';
@@ -49,5 +50,13 @@ declare module 'drachtio' {
   interface Request {
     /** The dialog this in-dialog request belongs to (set by drachtio.dialog()). */
     dialog?: SipDialog;
+  }
+  interface ApplicationEvents {
+    'sipdialog:create': [event: SipDialogEvent];
+    'sipdialog:terminate': [event: SipDialogEvent];
+  }
+  /** dialog() announces early dialogs itself, as SipDialogs. */
+  interface EarlyDialogEventOverride {
+    event: SipDialogEvent;
   }
 }

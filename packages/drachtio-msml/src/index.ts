@@ -30,6 +30,7 @@ import * as read from './parser/read';
 import * as responseCodes from './response-codes';
 import * as node from './xml/node';
 import * as serialize from './xml/serialize';
+import './control/app-events';
 
 /** The media-server side of an application (one per app). */
 function msml(app: Application): msmlApp.Msml {
@@ -87,6 +88,7 @@ namespace msml {
   export type ControlChannelOptions = msmlApp.ControlChannelOptions;
   export type MakeDialogOptions = mediaServerChannel.MakeDialogOptions;
   export type MsmlEventInfo<T> = events.MsmlEventInfo<T>;
+  export type UnroutedMsmlEvent = events.UnroutedMsmlEvent;
   export type TraceEvent = msmlApp.TraceEvent;
   export type Callback<T> = callback.Callback<T>;
 }
@@ -117,5 +119,5 @@ export { Conference } from './control/conference';
 export { MediaDialog } from './control/media-dialog';
 export { MediaServerChannel, MSML_CONTENT_TYPE } from './control/media-server-channel';
 export type { MakeDialogOptions } from './control/media-server-channel';
-export type { MsmlEventInfo } from './control/events';
+export type { MsmlEventInfo, UnroutedMsmlEvent } from './control/events';
 export type { Callback } from './control/callback';

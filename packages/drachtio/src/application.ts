@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { DialogNotice } from 'drachtio-protocol';
-import type { ApplicationEvents, ApplicationLocals, ConnectCallback } from './application-events';
+import type {
+  ApplicationEvents,
+  ApplicationLocals,
+  ApplicationOptions,
+  ConnectCallback,
+} from './application-events';
 import { DialogLinks } from './b2bua/dialog-links';
 import { EarlyDialogs } from './dialogs/early-dialogs';
 import { Hooks, type ApplicationHooks, type HookName } from './hooks';
@@ -23,36 +28,32 @@ import { makeUac, type Uac } from './uac/uac';
 import { IncomingRequests } from './uas/incoming-requests';
 import type { Request } from './uas/request';
 import type { Response } from './uas/response';
+import { componentLogger, debugLogger, type Logger } from './logger';
 import { Agent } from './wire/agent';
 import type { ConnectOptions } from './wire/connect-options';
 
 type VerbMethods = { [V in Verb]: (...handlers: Middleware[]) => Application };
 
-type NodeListener = Parameters<EventEmitter['on']>[1];
-
 /** ACK, CANCEL and PRACK never start anything, so the server is not asked to route them. */
 const NOT_ROUTED = new Set(['ACK', 'CANCEL', 'PRACK']);
 
-// Verb methods are installed on the prototype below; the typed event overloads refine EventEmitter's.
+// Verb methods are installed on the prototype below; the event methods take ApplicationEvents'
+// names only (packages add theirs by declaration merging), so a misspelt event does not compile.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Application extends VerbMethods {
   on<K extends keyof ApplicationEvents>(
     event: K,
     listener: (...args: ApplicationEvents[K]) => void,
   ): this;
-  on(event: string | symbol, listener: NodeListener): this;
   once<K extends keyof ApplicationEvents>(
     event: K,
     listener: (...args: ApplicationEvents[K]) => void,
   ): this;
-  once(event: string | symbol, listener: NodeListener): this;
   off<K extends keyof ApplicationEvents>(
     event: K,
     listener: (...args: ApplicationEvents[K]) => void,
   ): this;
-  off(event: string | symbol, listener: NodeListener): this;
   emit<K extends keyof ApplicationEvents>(event: K, ...args: ApplicationEvents[K]): boolean;
-  emit(event: string | symbol, ...args: unknown[]): boolean;
 }
 
 /**
@@ -75,10 +76,12 @@ export class Application extends EventEmitter {
   private readonly internals: ApplicationInternals;
   private readonly earlyDialogs: EarlyDialogs;
   private readonly incoming: IncomingRequests;
+  private readonly logger: Logger;
 
-  constructor() {
+  constructor(options: ApplicationOptions = {}) {
     super();
-    const agent = new Agent();
+    this.logger = options.logger ?? debugLogger();
+    const agent = new Agent(componentLogger(this.logger, 'wire'));
     const reportError = (error: unknown, context: string): void => this.reportError(error, context);
     const hooks = new Hooks(reportError);
     const links = new DialogLinks((dialogId) =>
@@ -87,12 +90,19 @@ export class Application extends EventEmitter {
     this.earlyDialogs = new EarlyDialogs(hooks, (event) =>
       this.emit('sipdialog:create-early', event),
     );
-    const clientTransactions = new ClientTransactions(this, agent, this.earlyDialogs, (req, res) =>
-      this.handleResponse(req, res),
+    const clientTransactions = new ClientTransactions(
+      this,
+      agent,
+      this.earlyDialogs,
+      componentLogger(this.logger, 'uac'),
+      (req, res) => this.handleResponse(req, res),
     );
     this.internals = { agent, clientTransactions, links, hooks, reportError };
     attachInternals(this, this.internals);
-    this.incoming = new IncomingRequests(this, agent, this.earlyDialogs, links, reportError);
+    this.incoming = new IncomingRequests(this, agent, this.earlyDialogs, links, {
+      logger: componentLogger(this.logger, 'uas'),
+      report: reportError,
+    });
 
     agent.on('ready', (result) => this.emit('connect', null, result.hostport));
     agent.on('failed', (error) => this.onConnectFailed(error));
@@ -216,7 +226,7 @@ export class Application extends EventEmitter {
   private reportError(error: unknown, context: string): void {
     const err = error instanceof Error ? error : new Error(String(error));
     if (this.listenerCount('error') > 0) this.emit('error', err);
-    else console.error(`drachtio: ${context}: ${err.stack ?? err.message}`);
+    else this.logger.error({ err, context }, context);
   }
 
   /** Tells the server which methods to route to us; batched so a burst of app[verb] calls sends one update. */

@@ -3,6 +3,7 @@ import type * as applicationEvents from './application-events';
 import type * as connectOptions from './wire/connect-options';
 import type * as earlyDialogs from './dialogs/early-dialogs';
 import type * as hooks from './hooks';
+import type * as logger from './logger';
 import * as internals from './internals';
 import * as clientRequest from './uac/client-request';
 import * as digest from './middleware/digest-auth';
@@ -17,8 +18,8 @@ import * as response from './uas/response';
 import type * as uac from './uac/uac';
 
 /** Creates a drachtio application: `const app = require('drachtio')()`. */
-function drachtio(): application.Application {
-  return new application.Application();
+function drachtio(options?: applicationEvents.ApplicationOptions): application.Application {
+  return new application.Application(options);
 }
 
 /** A companion middleware factory: `drachtio.session({store})`, `drachtio.dialog()`. */
@@ -57,6 +58,8 @@ namespace drachtio {
 
   export type ApplicationEvents = applicationEvents.ApplicationEvents;
   export type ApplicationLocals = applicationEvents.ApplicationLocals;
+  export type ApplicationOptions = applicationEvents.ApplicationOptions;
+  export type Logger = logger.Logger;
   export type ApplicationHooks = hooks.ApplicationHooks;
   export type HookName = hooks.HookName;
   export type B2buaLegs = hooks.B2buaLegs;
@@ -92,7 +95,14 @@ export default drachtio;
 export { drachtio, sessionMiddleware as session, dialogMiddleware as dialog };
 export type { MiddlewareFactory };
 export { Application } from './application';
-export type { ApplicationEvents, ApplicationLocals, ConnectCallback } from './application-events';
+export type {
+  ApplicationEvents,
+  ApplicationLocals,
+  ApplicationOptions,
+  ConnectCallback,
+  EarlyDialogEventOverride,
+} from './application-events';
+export type { Logger } from './logger';
 export type { ApplicationHooks, HookName, B2buaLegs } from './hooks';
 export { internalsOf } from './internals';
 export type { ApplicationInternals } from './internals';

@@ -29,3 +29,6 @@ export interface MsmlEventInfo<T> {
   /** `req.session`, when drachtio-session runs before the router. */
   session?: unknown;
 }
+
+/** What 'msml:event' receives: an event for no dialog or conference this application knows. */
+export type UnroutedMsmlEvent = Omit<MsmlEventInfo<never>, 'target'>;

@@ -3,6 +3,7 @@ import { parseMessage, type SipResponse } from 'drachtio-sip';
 import type { Application } from '../application';
 import type { EarlyDialogs } from '../dialogs/early-dialogs';
 import { NotConnectedError } from '../errors';
+import { debugEnabled, type Logger } from '../logger';
 import type { Agent } from '../wire/agent';
 import type { ClientRequest } from './client-request';
 import { IncomingResponse } from './incoming-response';
@@ -18,6 +19,7 @@ export class ClientTransactions {
     private readonly app: Application,
     private readonly agent: Agent,
     private readonly earlyDialogs: EarlyDialogs,
+    private readonly logger: Logger,
     /** Hands a response to its request (through the app's 'response' middleware). */
     private readonly deliver: (req: ClientRequest, res: IncomingResponse) => void,
   ) {}
@@ -42,6 +44,10 @@ export class ClientTransactions {
       return;
     }
     const res = new IncomingResponse(this.app, req, notice, msg, sip);
+    if (debugEnabled(this.logger)) {
+      const { transactionId, dialogId } = notice;
+      this.logger.debug({ method: req.method, status: res.status, transactionId, dialogId }, 'response');
+    }
     if (res.status >= 200) this.pending.delete(notice.transactionId);
     else if (res.dialogId !== undefined && res.has('rseq')) {
       this.earlyDialogs.began({

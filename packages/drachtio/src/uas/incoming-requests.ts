@@ -3,6 +3,7 @@ import { parseMessage, type SipRequest } from 'drachtio-sip';
 import type { Application } from '../application';
 import type { DialogLinks } from '../b2bua/dialog-links';
 import type { EarlyDialogs } from '../dialogs/early-dialogs';
+import { debugEnabled, type Logger } from '../logger';
 import type { Agent } from '../wire/agent';
 import { Request } from './request';
 import { Response } from './response';
@@ -20,7 +21,10 @@ export class IncomingRequests {
     private readonly agent: Agent,
     private readonly earlyDialogs: EarlyDialogs,
     private readonly links: DialogLinks,
-    private readonly report: (error: unknown, context: string) => void,
+    private readonly log: {
+      logger: Logger;
+      report: (error: unknown, context: string) => void;
+    },
   ) {}
 
   onRequest(notice: RequestNotice, sip: string): void {
@@ -34,6 +38,10 @@ export class IncomingRequests {
       return;
     }
     const req = new Request(this.app, notice, msg, sip);
+    if (debugEnabled(this.log.logger)) {
+      const { transactionId, dialogId, answered } = notice;
+      this.log.logger.debug({ method: req.method, transactionId, dialogId, answered }, 'request');
+    }
     req.res = new Response(this.app, req, notice.answered === true);
     switch (req.method) {
       case 'INVITE':
@@ -56,6 +64,7 @@ export class IncomingRequests {
     const invite = this.invites.take(notice.transactionId);
     if (!invite) return;
     invite.active = false;
+    this.log.logger.debug({ transactionId: notice.transactionId }, 'CANCEL of an INVITE');
     const msg = this.parse(sip, 'a CANCEL');
     if (!msg) return;
     const cancel = new Request(
@@ -94,7 +103,7 @@ export class IncomingRequests {
     try {
       return parseMessage(sip) as SipRequest;
     } catch (error) {
-      this.report(error, `parsing ${what} from the server`);
+      this.log.report(error, `parsing ${what} from the server`);
       return undefined;
     }
   }

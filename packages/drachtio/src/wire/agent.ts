@@ -17,6 +17,7 @@ import {
   type ResponseNotice,
 } from 'drachtio-protocol';
 import { NotConnectedError, ServerError } from '../errors';
+import { debugEnabled, type Logger } from '../logger';
 import { FrameInbox } from './frame-inbox';
 import { reconnectDelay, type ConnectOptions, type ReconnectInfo } from './connect-options';
 
@@ -70,6 +71,10 @@ export class Agent extends EventEmitter<AgentEvents> {
   private keepaliveTimer?: NodeJS.Timeout;
   /** The result of the last successful authentication (hostport, contacts, ...). */
   server?: AuthenticateResult;
+
+  constructor(private readonly logger: Logger) {
+    super();
+  }
 
   get ready(): boolean {
     return this.state === 'ready';
@@ -127,7 +132,9 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.state = 'connecting';
     this.reader = new MessageReader();
     this.inbox.clear();
-    const socket = tcpConnect({ host: options.host ?? 'localhost', port: options.port ?? DEFAULT_ADMIN_PORT });
+    const target = { host: options.host ?? 'localhost', port: options.port ?? DEFAULT_ADMIN_PORT };
+    this.logger.debug(target, 'connecting to drachtio-server-ts');
+    const socket = tcpConnect(target);
     this.socket = socket;
     this.writer = new MessageWriter(socket);
     socket.setNoDelay(true);
@@ -160,6 +167,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       const queued = this.queue;
       this.queue = [];
       for (const command of queued) command.send();
+      this.logger.info({ hostport: result.hostport, version: result.version, serverVersion: result.serverVersion }, 'connected to drachtio-server-ts');
       this.emit('ready', result);
     } catch (error) {
       // A refused secret or version will not get better by retrying.
@@ -189,6 +197,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     const rid = String(this.nextRid++);
     this.pending.set(rid, { resolve, reject });
     const envelope = { type: 'request', rid, command, data } as Envelope;
+    if (command !== 'authenticate' && debugEnabled(this.logger)) this.logger.debug({ rid, command, data }, 'command');
     this.writer?.write({ envelope });
   }
 
@@ -228,6 +237,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   private onNotify(command: string, data: unknown, sip: string): void {
+    if (debugEnabled(this.logger)) this.logger.debug({ command, data }, 'notification');
     switch (command) {
       case 'request':
         this.emit('request', data as RequestNotice, sip);
@@ -284,6 +294,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     }
     this.attempt += 1;
     this.state = 'waiting';
+    this.logger.info({ attempt: this.attempt, delay }, 'connection to drachtio-server-ts lost: reconnecting');
     this.emit('reconnecting', { attempt: this.attempt, delay });
     this.retryTimer = setTimeout(() => this.open(), delay);
   }

@@ -237,3 +237,9 @@ app.invite((req, res) => {
 app.connect({ host: 'localhost', port: 8022 });
 // @ts-expect-error uac needs a request-uri
 app.uac();
+// @ts-expect-error events are the application's own: a misspelt one does not compile
+app.on('conect', () => undefined);
+app.on('reconnecting', ({ attempt, delay }) => console.log(attempt, delay));
+drachtio({ logger: { debug() {}, info() {}, warn() {}, error() {} } });
+// @ts-expect-error a logger has debug, info, warn and error
+drachtio({ logger: console.log });
