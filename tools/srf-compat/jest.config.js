@@ -1,0 +1,1 @@
+module.exports = { ...require('../../jest.preset.js'), roots: ['<rootDir>/test'], testTimeout: 60000 };

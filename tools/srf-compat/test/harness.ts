@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { createServer, type DrachtioServer } from 'drachtio-server-ts';
+import Srf from 'drachtio-srf';
+
+/**
+ * The fixtures every srf test shares: a real drachtio-server-ts (engine and control plane, in
+ * this process, on free ports), unmodified drachtio-srf applications connected to it, and the
+ * sipp scenarios of the server's own tests as the far end.
+ */
+export const SECRET = 'srf-secret';
+export const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerC: 10000 };
+export const SDP = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  'c=IN IP4 127.0.0.1',
+  't=0 0',
+  'm=audio 9 RTP/AVP 0',
+  '',
+].join('\r\n');
+
+export function scenario(name: string): string {
+  return join(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    'packages',
+    'drachtio-server-ts',
+    'test',
+    'scenarios',
+    `${name}.xml`,
+  );
+}
+
+export function localScenario(name: string): string {
+  return join(__dirname, 'scenarios', `${name}.xml`);
+}
+
+export async function startServer(): Promise<{ server: DrachtioServer; remote: string }> {
+  const server = await createServer({
+    secret: SECRET,
+    contacts: ['sip:127.0.0.1:0;transport=udp,tcp'],
+    admin: { address: '127.0.0.1', port: 0 },
+    logLevel: 'silent',
+    sip: { timers: FAST_TIMERS },
+  });
+  const remote = server.sipContacts[0].replace(/^sip:/, '').replace(/;.*$/, '');
+  return { server, remote };
+}
+
+/** An srf application connected (and authenticated) to the server; `connect` reports hostport and version. */
+export async function connectSrf(
+  server: DrachtioServer,
+  secret = SECRET,
+): Promise<{ srf: Srf; hostport: string; version: string }> {
+  const srf = new Srf();
+  return new Promise((resolve, reject) => {
+    srf.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret });
+    srf.once('connect', (err: Error | null, hostport: string, version: string) =>
+      err ? reject(err) : resolve({ srf, hostport, version }),
+    );
+    srf.once('error', reject);
+  });
+}
+
+export function disconnect(srf: Srf): void {
+  srf.disconnect();
+}
+
+/** Resolves with the first value an event gives. */
+export function once<T>(
+  emitter: { once(event: string, listener: (value: T) => void): unknown },
+  event: string,
+): Promise<T> {
+  return new Promise((resolve) => emitter.once(event, resolve));
+}

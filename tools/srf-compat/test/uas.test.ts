@@ -1,0 +1,43 @@
+import { runSipp } from 'drachtio-test-kit';
+import type { DrachtioServer } from 'drachtio-server-ts';
+import type Srf from 'drachtio-srf';
+import { SDP, connectSrf, scenario, startServer } from './harness';
+
+describe('drachtio-srf createUAS against drachtio-server-ts (sipp calls in)', () => {
+  let server: DrachtioServer;
+  let remote: string;
+  let srf: Srf;
+
+  beforeEach(async () => {
+    ({ server, remote } = await startServer());
+    ({ srf } = await connectSrf(server));
+  });
+
+  afterEach(async () => {
+    srf.disconnect();
+    await server.close();
+  });
+
+  test('connect reports the hostports in the C++ format and a v-version', async () => {
+    srf.disconnect();
+    const { srf: again, hostport, version } = await connectSrf(server);
+    srf = again;
+    expect(hostport).toMatch(/^udp\/127\.0\.0\.1:\d+,tcp\/127\.0\.0\.1:\d+$/);
+    expect(version).toMatch(/^v0\.8\.\d+/);
+  });
+
+  test('createUAS answers, the dialog sees the ACK and the caller hangs up', async () => {
+    const destroyed = new Promise<string>((resolve) => {
+      srf.invite(async (req, res) => {
+        const uas = await srf.createUAS(req, res, { localSdp: SDP });
+        expect(uas.id).toBe(
+          `${req.get('Call-ID')};from-tag=${req.getParsedHeader('from').params.tag}`,
+        );
+        uas.on('destroy', (_bye: unknown, reason: string) => resolve(reason));
+      });
+    });
+    const result = await runSipp({ scenario: scenario('uac-call'), remote });
+    expect(result.exitCode).toBe(0);
+    await expect(destroyed).resolves.toBe('normal release');
+  });
+});
