@@ -1,0 +1,64 @@
+import { startSipp } from 'drachtio-test-kit';
+import type { DrachtioServer } from 'drachtio-server-ts';
+import type Srf from 'drachtio-srf';
+import { SDP, connectSrf, scenario, startServer } from './harness';
+
+describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () => {
+  let server: DrachtioServer;
+  let srf: Srf;
+
+  beforeEach(async () => {
+    ({ server } = await startServer());
+    ({ srf } = await connectSrf(server));
+  });
+
+  afterEach(async () => {
+    srf.disconnect();
+    await server.close();
+  });
+
+  test.each([
+    ['with SDP', SDP],
+    ['without SDP (3pcc: srf ACKs with the SDP)', undefined],
+  ])('createUAC %s: 180, 200, srf ACKs, Dialog.destroy sends BYE', async (_name, localSdp) => {
+    const sipp = await startSipp({ scenario: scenario('uas-answer') });
+    const provisional: number[] = [];
+    const uac = await srf.createUAC(sipp.uri('bob'), { localSdp }, { cbProvisional: (res) => provisional.push(res.status) });
+    expect(provisional).toContain(180);
+    expect(uac.id).toBe(`${uac.sip.callId};from-tag=${uac.sip.localTag}`);
+    expect(uac.remote.sdp).toContain('v=0');
+    await uac.destroy();
+    const result = await sipp.done;
+    expect(result.exitCode).toBe(0);
+    expect(result.errors).toBe('');
+  });
+
+  test('a failure comes back as a SipError with the status; the server ACKs it', async () => {
+    const sipp = await startSipp({ scenario: scenario('uas-busy') });
+    await expect(srf.createUAC(sipp.uri('bob'), { localSdp: SDP })).rejects.toMatchObject({ status: 486 });
+    expect((await sipp.done).exitCode).toBe(0);
+  });
+
+  test('CANCEL by req.cancel() after the 180: the INVITE ends 487', async () => {
+    const sipp = await startSipp({ scenario: scenario('uas-cancel') });
+    const call = srf.createUAC(sipp.uri('bob'), { localSdp: SDP }, {
+      cbProvisional: (res) => {
+        if (res.status === 180) sent.then((req) => req.cancel());
+      },
+      cbRequest: (_err, req) => resolveSent(req),
+    });
+    let resolveSent!: (req: { cancel(): void }) => void;
+    const sent = new Promise<{ cancel(): void }>((resolve) => (resolveSent = resolve));
+    await expect(call).rejects.toMatchObject({ status: 487 });
+    expect((await sipp.done).exitCode).toBe(0);
+  });
+
+  test('100rel: the reliable 183 is PRACKed and the call connects', async () => {
+    const sipp = await startSipp({ scenario: scenario('uas-prack') });
+    const uac = await srf.createUAC(sipp.uri('bob'), { localSdp: SDP, headers: { Supported: '100rel' } });
+    await uac.destroy();
+    const result = await sipp.done;
+    expect(result.exitCode).toBe(0);
+    expect(result.messages.find((m) => m.message === 'PRACK')?.count).toBe(1);
+  });
+});
