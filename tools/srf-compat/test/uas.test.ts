@@ -40,4 +40,40 @@ describe('drachtio-srf createUAS against drachtio-server-ts (sipp calls in)', ()
     expect(result.exitCode).toBe(0);
     await expect(destroyed).resolves.toBe('normal release');
   });
+
+  test('a rejection goes out as sent (486)', async () => {
+    srf.invite((_req, res) => res.send(486));
+    const result = await runSipp({ scenario: scenario('uac-busy'), remote });
+    expect(result.exitCode).toBe(0);
+  });
+
+  test('CANCEL reaches srf as a sip frame: the INVITE emits cancel', async () => {
+    const canceled = new Promise<string>((resolve) => {
+      srf.invite((req, res) => {
+        req.on('cancel', (cancel: { method: string }) => resolve(cancel.method));
+        res.send(180);
+      });
+    });
+    const result = await runSipp({ scenario: scenario('uac-cancel'), remote });
+    expect(result.exitCode).toBe(0);
+    await expect(canceled).resolves.toBe('CANCEL');
+  });
+
+  test('no ACK: srf is told with a BYE whose Reason is "ACK timeout", and the dialog is destroyed', async () => {
+    const destroyed = new Promise<string>((resolve) => {
+      srf.invite(async (req, res) => {
+        const uas = await srf.createUAS(req, res, { localSdp: SDP });
+        uas.on('destroy', (_bye: unknown, reason: string) => resolve(reason));
+      });
+    });
+    const result = await runSipp({ scenario: scenario('uac-no-ack'), remote });
+    expect(result.exitCode).toBe(0);
+    await expect(destroyed).resolves.toBe('ACK timeout');
+  });
+
+  test('OPTIONS answered by srf.options with custom headers', async () => {
+    srf.options((req, res) => res.send(200, { headers: { 'X-Seen': req.method } }));
+    const result = await runSipp({ scenario: scenario('uac-options'), remote });
+    expect(result.exitCode).toBe(0);
+  });
 });
