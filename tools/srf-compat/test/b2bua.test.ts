@@ -25,10 +25,13 @@ describe('drachtio-srf createB2BUA against drachtio-server-ts', () => {
       srf.invite(async (req, res) => {
         try {
           const { uas, uac } = await srf.createB2BUA(req, res, b.uri('bob'));
-          uas.on('modify', async (reinvite: { body: string }, answer: { send(s: number, o: object): void }) => {
-            const sdp = await uac.modify(reinvite.body);
-            answer.send(200, { body: sdp });
-          });
+          uas.on(
+            'modify',
+            async (reinvite: { body: string }, answer: { send(s: number, o: object): void }) => {
+              const sdp = await uac.modify(reinvite.body);
+              answer.send(200, { body: sdp });
+            },
+          );
           uas.on('destroy', () => uac.destroy().then(() => resolve({ ended: 'by A' })));
           uac.on('destroy', () => uas.destroy().then(() => resolve({ ended: 'by B' })));
         } catch (err) {

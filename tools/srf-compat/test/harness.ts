@@ -57,10 +57,14 @@ export async function connectSrf(
   const srf = new Srf();
   return new Promise((resolve, reject) => {
     srf.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret });
-    srf.once('connect', (err: Error | null, hostport: string, version: string) =>
-      err ? reject(err) : resolve({ srf, hostport, version }),
-    );
-    srf.once('error', reject);
+    srf.once('connect', (err: Error | null, hostport: string, version: string) => {
+      if (!err) return resolve({ srf, hostport, version });
+      // srf would retry for ever: a refused application is stopped here.
+      srf.disconnect();
+      reject(err);
+    });
+    // srf throws an 'error' nobody listens for; a test sees failures through 'connect'.
+    srf.on('error', () => undefined);
   });
 }
 

@@ -23,7 +23,11 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
   ])('createUAC %s: 180, 200, srf ACKs, Dialog.destroy sends BYE', async (_name, localSdp) => {
     const sipp = await startSipp({ scenario: scenario('uas-answer') });
     const provisional: number[] = [];
-    const uac = await srf.createUAC(sipp.uri('bob'), { localSdp }, { cbProvisional: (res) => provisional.push(res.status) });
+    const uac = await srf.createUAC(
+      sipp.uri('bob'),
+      { localSdp },
+      { cbProvisional: (res) => provisional.push(res.status) },
+    );
     expect(provisional).toContain(180);
     expect(uac.id).toBe(`${uac.sip.callId};from-tag=${uac.sip.localTag}`);
     expect(uac.remote.sdp).toContain('v=0');
@@ -35,18 +39,24 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
 
   test('a failure comes back as a SipError with the status; the server ACKs it', async () => {
     const sipp = await startSipp({ scenario: scenario('uas-busy') });
-    await expect(srf.createUAC(sipp.uri('bob'), { localSdp: SDP })).rejects.toMatchObject({ status: 486 });
+    await expect(srf.createUAC(sipp.uri('bob'), { localSdp: SDP })).rejects.toMatchObject({
+      status: 486,
+    });
     expect((await sipp.done).exitCode).toBe(0);
   });
 
   test('CANCEL by req.cancel() after the 180: the INVITE ends 487', async () => {
     const sipp = await startSipp({ scenario: scenario('uas-cancel') });
-    const call = srf.createUAC(sipp.uri('bob'), { localSdp: SDP }, {
-      cbProvisional: (res) => {
-        if (res.status === 180) sent.then((req) => req.cancel());
+    const call = srf.createUAC(
+      sipp.uri('bob'),
+      { localSdp: SDP },
+      {
+        cbProvisional: (res) => {
+          if (res.status === 180) sent.then((req) => req.cancel());
+        },
+        cbRequest: (_err, req) => resolveSent(req),
       },
-      cbRequest: (_err, req) => resolveSent(req),
-    });
+    );
     let resolveSent!: (req: { cancel(): void }) => void;
     const sent = new Promise<{ cancel(): void }>((resolve) => (resolveSent = resolve));
     await expect(call).rejects.toMatchObject({ status: 487 });
@@ -55,7 +65,10 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
 
   test('100rel: the reliable 183 is PRACKed and the call connects', async () => {
     const sipp = await startSipp({ scenario: scenario('uas-prack') });
-    const uac = await srf.createUAC(sipp.uri('bob'), { localSdp: SDP, headers: { Supported: '100rel' } });
+    const uac = await srf.createUAC(sipp.uri('bob'), {
+      localSdp: SDP,
+      headers: { Supported: '100rel' },
+    });
     await uac.destroy();
     const result = await sipp.done;
     expect(result.exitCode).toBe(0);
