@@ -1,7 +1,7 @@
 import { runSipp, startSipp, type SippProcess } from 'drachtio-test-kit';
 import type { DrachtioServer } from 'drachtio-server-ts';
 import type Srf from 'drachtio-srf';
-import { connectSrf, localScenario, scenario, startServer } from './harness';
+import { connectSrf, dialogCalls, localScenario, scenario, startServer } from './harness';
 
 /** sipp calls in (A leg), an srf B2BUA calls sipp out (B leg). */
 describe('drachtio-srf createB2BUA against drachtio-server-ts', () => {
@@ -24,7 +24,7 @@ describe('drachtio-srf createB2BUA against drachtio-server-ts', () => {
     return new Promise((resolve, reject) => {
       srf.invite(async (req, res) => {
         try {
-          const { uas, uac } = await srf.createB2BUA(req, res, b.uri('bob'));
+          const { uas, uac } = await srf.createB2BUA(req, res, b.uri('bob'), {});
           uas.on(
             'modify',
             async (reinvite: { body: string }, answer: { send(s: number, o: object): void }) => {
@@ -32,8 +32,16 @@ describe('drachtio-srf createB2BUA against drachtio-server-ts', () => {
               answer.send(200, { body: sdp });
             },
           );
-          uas.on('destroy', () => uac.destroy().then(() => resolve({ ended: 'by A' })));
-          uac.on('destroy', () => uas.destroy().then(() => resolve({ ended: 'by B' })));
+          uas.on('destroy', () =>
+            dialogCalls(uac)
+              .destroy()
+              .then(() => resolve({ ended: 'by A' })),
+          );
+          uac.on('destroy', () =>
+            dialogCalls(uas)
+              .destroy()
+              .then(() => resolve({ ended: 'by B' })),
+          );
         } catch (err) {
           reject(err);
         }

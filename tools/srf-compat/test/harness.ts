@@ -79,3 +79,44 @@ export function once<T>(
 ): Promise<T> {
   return new Promise((resolve) => emitter.once(event, resolve));
 }
+
+/**
+ * srf 5.0.29's bundled typings disagree with its JavaScript in a few places the tests use:
+ * Dialog.destroy and Dialog.request return Promises and a Dialog has an id (lib/dialog.js),
+ * Srf.request takes (uri, opts, callback), createUAC's cbRequest gets (err, req). These views type the calls as srf really behaves.
+ */
+export interface DialogCalls {
+  readonly id: string;
+  on(event: 'destroy', listener: (bye: unknown, reason: string) => void): void;
+  destroy(): Promise<unknown>;
+  request(opts: {
+    method: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }): Promise<{ status: number }>;
+}
+
+export function dialogCalls(dialog: unknown): DialogCalls {
+  return dialog as DialogCalls;
+}
+
+export interface SentRequest {
+  stackTxnId: string;
+  get(name: string): string;
+  on(event: 'response', listener: (res: { status: number }) => void): void;
+}
+
+export function srfRequest(
+  srf: Srf,
+  uri: string,
+  opts: { method: string; headers?: Record<string, string>; stackDialogId?: string },
+): Promise<SentRequest> {
+  const request = srf.request as unknown as (
+    uri: string,
+    opts: object,
+    callback: (err: Error | null, req: SentRequest) => void,
+  ) => void;
+  return new Promise((resolve, reject) =>
+    request.call(srf, uri, opts, (err, req) => (err ? reject(err) : resolve(req))),
+  );
+}

@@ -1,11 +1,7 @@
 import { startSipp } from 'drachtio-test-kit';
 import type { DrachtioServer } from 'drachtio-server-ts';
 import type Srf from 'drachtio-srf';
-import { SDP, connectSrf, localScenario, startServer } from './harness';
-
-interface SrfRequest {
-  on(event: 'response', listener: (res: { status: number }) => void): void;
-}
+import { SDP, connectSrf, dialogCalls, localScenario, srfRequest, startServer } from './harness';
 
 describe('drachtio-srf requests and dialogs against drachtio-server-ts', () => {
   let server: DrachtioServer;
@@ -23,10 +19,10 @@ describe('drachtio-srf requests and dialogs against drachtio-server-ts', () => {
 
   test('srf.request OPTIONS outside a dialog gets its 200; From with localhost is given the server host', async () => {
     const sipp = await startSipp({ scenario: localScenario('uas-options') });
-    const req = (await srf.request(sipp.uri('bob'), {
+    const req = await srfRequest(srf, sipp.uri('bob'), {
       method: 'OPTIONS',
       headers: { From: 'sip:alice@localhost' },
-    })) as unknown as SrfRequest & { get(name: string): string; stackTxnId: string };
+    });
     expect(req.get('From')).toMatch(/^<?sip:alice@127\.0\.0\.1:\d+>?;tag=/);
     expect(req.stackTxnId).toBeTruthy();
     const status = await new Promise<number>((resolve) =>
@@ -39,28 +35,29 @@ describe('drachtio-srf requests and dialogs against drachtio-server-ts', () => {
   test('INFO inside a dialog (Dialog.request), then Dialog.destroy', async () => {
     const sipp = await startSipp({ scenario: localScenario('uas-answer-info') });
     const uac = await srf.createUAC(sipp.uri('bob'), { localSdp: SDP });
-    const res = await uac.request({
+    const res = await dialogCalls(uac).request({
       method: 'INFO',
       headers: { 'Content-Type': 'application/json' },
       body: '{"dtmf":"1"}',
     });
     expect(res.status).toBe(200);
-    await uac.destroy();
+    await dialogCalls(uac).destroy();
     expect((await sipp.done).exitCode).toBe(0);
   });
 
   test('a request in a dialog that is gone fails with ENODIALOG (the C++ text)', async () => {
     const sipp = await startSipp({ scenario: localScenario('uas-answer-info') });
     const uac = await srf.createUAC(sipp.uri('bob'), { localSdp: SDP });
-    await uac.request({ method: 'INFO', headers: { 'Content-Type': 'text/plain' }, body: 'x' });
-    await uac.destroy();
-    const error = await new Promise<Error & { code?: string }>((resolve) =>
-      srf.request(
-        'sip:placeholder',
-        { method: 'INFO', stackDialogId: uac.id } as never,
-        (err: Error & { code?: string }) => resolve(err),
-      ),
-    );
+    await dialogCalls(uac).request({
+      method: 'INFO',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'x',
+    });
+    await dialogCalls(uac).destroy();
+    const error = (await srfRequest(srf, 'sip:placeholder', {
+      method: 'INFO',
+      stackDialogId: dialogCalls(uac).id,
+    }).catch((err: unknown) => err)) as Error & { code?: string };
     expect(error.message).toBe('Server error: unable to find dialog for dialog id provided');
     expect(error.code).toBe('ENODIALOG');
     expect((await sipp.done).exitCode).toBe(0);

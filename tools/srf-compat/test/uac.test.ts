@@ -1,7 +1,7 @@
 import { startSipp } from 'drachtio-test-kit';
 import type { DrachtioServer } from 'drachtio-server-ts';
 import type Srf from 'drachtio-srf';
-import { SDP, connectSrf, scenario, startServer } from './harness';
+import { SDP, connectSrf, dialogCalls, scenario, startServer } from './harness';
 
 describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () => {
   let server: DrachtioServer;
@@ -29,9 +29,9 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
       { cbProvisional: (res) => provisional.push(res.status) },
     );
     expect(provisional).toContain(180);
-    expect(uac.id).toBe(`${uac.sip.callId};from-tag=${uac.sip.localTag}`);
+    expect(dialogCalls(uac).id).toBe(`${uac.sip.callId};from-tag=${uac.sip.localTag}`);
     expect(uac.remote.sdp).toContain('v=0');
-    await uac.destroy();
+    await dialogCalls(uac).destroy();
     const result = await sipp.done;
     expect(result.exitCode).toBe(0);
     expect(result.errors).toBe('');
@@ -47,18 +47,21 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
 
   test('CANCEL by req.cancel() after the 180: the INVITE ends 487', async () => {
     const sipp = await startSipp({ scenario: scenario('uas-cancel') });
+    let resolveSent!: (req: { cancel(): void }) => void;
+    const sent = new Promise<{ cancel(): void }>((resolve) => (resolveSent = resolve));
+    // srf calls cbRequest(err, req) (lib/srf.js), not (req) as its typings say.
+    const cbRequest = ((_err: unknown, req: { cancel(): void }) =>
+      resolveSent(req)) as unknown as () => void;
     const call = srf.createUAC(
       sipp.uri('bob'),
       { localSdp: SDP },
       {
         cbProvisional: (res) => {
-          if (res.status === 180) sent.then((req) => req.cancel());
+          if (res.status === 180) void sent.then((req) => req.cancel());
         },
-        cbRequest: (_err, req) => resolveSent(req),
+        cbRequest,
       },
     );
-    let resolveSent!: (req: { cancel(): void }) => void;
-    const sent = new Promise<{ cancel(): void }>((resolve) => (resolveSent = resolve));
     await expect(call).rejects.toMatchObject({ status: 487 });
     expect((await sipp.done).exitCode).toBe(0);
   });
@@ -69,7 +72,7 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
       localSdp: SDP,
       headers: { Supported: '100rel' },
     });
-    await uac.destroy();
+    await dialogCalls(uac).destroy();
     const result = await sipp.done;
     expect(result.exitCode).toBe(0);
     expect(result.messages.find((m) => m.message === 'PRACK')?.count).toBe(1);
