@@ -1,30 +1,16 @@
 import { runSipp, startSipp, type SippProcess } from 'drachtio-test-kit';
-import type { DrachtioServer } from 'drachtio-server-ts';
-import type Srf from 'drachtio-srf';
-import { connectSrf, dialogCalls, localScenario, scenario, startServer } from './harness';
+import { dialogCalls, localScenario, scenario, withServerAndSrf } from './harness';
 
 /** sipp calls in (A leg), an srf B2BUA calls sipp out (B leg). */
 describe('drachtio-srf createB2BUA against drachtio-server-ts', () => {
-  let server: DrachtioServer;
-  let remote: string;
-  let srf: Srf;
-
-  beforeEach(async () => {
-    ({ server, remote } = await startServer());
-    ({ srf } = await connectSrf(server));
-  });
-
-  afterEach(async () => {
-    srf.disconnect();
-    await server.close();
-  });
+  const fx = withServerAndSrf();
 
   /** Every call goes to `b`; when either leg ends, the other is hung up (srf's usual app). */
   function b2bua(b: SippProcess): Promise<{ ended: string }> {
     return new Promise((resolve, reject) => {
-      srf.invite(async (req, res) => {
+      fx.srf.invite(async (req, res) => {
         try {
-          const { uas, uac } = await srf.createB2BUA(req, res, b.uri('bob'), {});
+          const { uas, uac } = await fx.srf.createB2BUA(req, res, b.uri('bob'), {});
           uas.on(
             'modify',
             async (reinvite: { body: string }, answer: { send(s: number, o: object): void }) => {
@@ -49,48 +35,43 @@ describe('drachtio-srf createB2BUA against drachtio-server-ts', () => {
     });
   }
 
-  test('connects, and a BYE from A is passed to B', async () => {
-    const b = await startSipp({ scenario: scenario('uas-answer') });
+  test.each([
+    [
+      'connects, and a BYE from A is passed to B',
+      scenario('uac-call'),
+      scenario('uas-answer'),
+      'by A',
+    ],
+    [
+      'a BYE from B is passed to A',
+      localScenario('uac-call-hungup'),
+      localScenario('uas-answer-hangup'),
+      'by B',
+    ],
+    [
+      'a re-INVITE from A is relayed to B with Dialog.modify (srf ACKs the re-INVITE)',
+      localScenario('uac-call-reinvite'),
+      localScenario('uas-answer-reinvite'),
+      'by A',
+    ],
+  ])('%s', async (_name, aScenario, bScenario, ended) => {
+    const b = await startSipp({ scenario: bScenario });
     const call = b2bua(b);
-    const a = await runSipp({ scenario: scenario('uac-call'), remote });
+    const a = await runSipp({ scenario: aScenario, remote: fx.remote });
     expect(a.exitCode).toBe(0);
-    await expect(call).resolves.toEqual({ ended: 'by A' });
+    await expect(call).resolves.toEqual({ ended });
     expect((await b.done).exitCode).toBe(0);
   });
 
-  test('a BYE from B is passed to A', async () => {
-    const b = await startSipp({ scenario: localScenario('uas-answer-hangup') });
-    const call = b2bua(b);
-    const a = await runSipp({ scenario: localScenario('uac-call-hungup'), remote });
-    expect(a.exitCode).toBe(0);
-    await expect(call).resolves.toEqual({ ended: 'by B' });
-    expect((await b.done).exitCode).toBe(0);
-  });
-
-  test('a failure from B is passed back to A', async () => {
-    const b = await startSipp({ scenario: scenario('uas-busy') });
+  test.each([
+    ['a failure from B is passed back to A', scenario('uac-busy'), scenario('uas-busy'), 486],
+    ['CANCEL from A cancels the B leg', scenario('uac-cancel'), scenario('uas-cancel'), 487],
+  ])('%s', async (_name, aScenario, bScenario, status) => {
+    const b = await startSipp({ scenario: bScenario });
     const failure = b2bua(b).catch((err: unknown) => err);
-    const a = await runSipp({ scenario: scenario('uac-busy'), remote });
+    const a = await runSipp({ scenario: aScenario, remote: fx.remote });
     expect(a.exitCode).toBe(0);
-    expect(await failure).toMatchObject({ status: 486 });
-    expect((await b.done).exitCode).toBe(0);
-  });
-
-  test('CANCEL from A cancels the B leg', async () => {
-    const b = await startSipp({ scenario: scenario('uas-cancel') });
-    const failure = b2bua(b).catch((err: unknown) => err);
-    const a = await runSipp({ scenario: scenario('uac-cancel'), remote });
-    expect(a.exitCode).toBe(0);
-    expect(await failure).toMatchObject({ status: 487 });
-    expect((await b.done).exitCode).toBe(0);
-  });
-
-  test('a re-INVITE from A is relayed to B with Dialog.modify (srf ACKs the re-INVITE)', async () => {
-    const b = await startSipp({ scenario: localScenario('uas-answer-reinvite') });
-    const call = b2bua(b);
-    const a = await runSipp({ scenario: localScenario('uac-call-reinvite'), remote });
-    expect(a.exitCode).toBe(0);
-    await expect(call).resolves.toEqual({ ended: 'by A' });
+    expect(await failure).toMatchObject({ status });
     expect((await b.done).exitCode).toBe(0);
   });
 });

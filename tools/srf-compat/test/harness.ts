@@ -68,8 +68,25 @@ export async function connectSrf(
   });
 }
 
-export function disconnect(srf: Srf): void {
-  srf.disconnect();
+/** A server and one connected srf application per test, both gone after it. */
+export interface SrfFixture {
+  server: DrachtioServer;
+  /** host:port of the server's SIP contact, for sipp's remote. */
+  remote: string;
+  srf: Srf;
+}
+
+export function withServerAndSrf(): SrfFixture {
+  const fixture = {} as SrfFixture;
+  beforeEach(async () => {
+    Object.assign(fixture, await startServer());
+    fixture.srf = (await connectSrf(fixture.server)).srf;
+  });
+  afterEach(async () => {
+    fixture.srf.disconnect();
+    await fixture.server.close();
+  });
+  return fixture;
 }
 
 /** Resolves with the first value an event gives. */

@@ -1,25 +1,12 @@
 import { startSipp } from 'drachtio-test-kit';
-import type { DrachtioServer } from 'drachtio-server-ts';
-import type Srf from 'drachtio-srf';
-import { SDP, connectSrf, dialogCalls, localScenario, srfRequest, startServer } from './harness';
+import { SDP, dialogCalls, localScenario, srfRequest, withServerAndSrf } from './harness';
 
 describe('drachtio-srf requests and dialogs against drachtio-server-ts', () => {
-  let server: DrachtioServer;
-  let srf: Srf;
-
-  beforeEach(async () => {
-    ({ server } = await startServer());
-    ({ srf } = await connectSrf(server));
-  });
-
-  afterEach(async () => {
-    srf.disconnect();
-    await server.close();
-  });
+  const fx = withServerAndSrf();
 
   test('srf.request OPTIONS outside a dialog gets its 200; From with localhost is given the server host', async () => {
     const sipp = await startSipp({ scenario: localScenario('uas-options') });
-    const req = await srfRequest(srf, sipp.uri('bob'), {
+    const req = await srfRequest(fx.srf, sipp.uri('bob'), {
       method: 'OPTIONS',
       headers: { From: 'sip:alice@localhost' },
     });
@@ -34,7 +21,7 @@ describe('drachtio-srf requests and dialogs against drachtio-server-ts', () => {
 
   test('INFO inside a dialog (Dialog.request), then Dialog.destroy', async () => {
     const sipp = await startSipp({ scenario: localScenario('uas-answer-info') });
-    const uac = await srf.createUAC(sipp.uri('bob'), { localSdp: SDP });
+    const uac = await fx.srf.createUAC(sipp.uri('bob'), { localSdp: SDP });
     const res = await dialogCalls(uac).request({
       method: 'INFO',
       headers: { 'Content-Type': 'application/json' },
@@ -47,14 +34,14 @@ describe('drachtio-srf requests and dialogs against drachtio-server-ts', () => {
 
   test('a request in a dialog that is gone fails with ENODIALOG (the C++ text)', async () => {
     const sipp = await startSipp({ scenario: localScenario('uas-answer-info') });
-    const uac = await srf.createUAC(sipp.uri('bob'), { localSdp: SDP });
+    const uac = await fx.srf.createUAC(sipp.uri('bob'), { localSdp: SDP });
     await dialogCalls(uac).request({
       method: 'INFO',
       headers: { 'Content-Type': 'text/plain' },
       body: 'x',
     });
     await dialogCalls(uac).destroy();
-    const error = (await srfRequest(srf, 'sip:placeholder', {
+    const error = (await srfRequest(fx.srf, 'sip:placeholder', {
       method: 'INFO',
       stackDialogId: dialogCalls(uac).id,
     }).catch((err: unknown) => err)) as Error & { code?: string };

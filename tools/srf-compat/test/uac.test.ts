@@ -1,21 +1,8 @@
 import { startSipp } from 'drachtio-test-kit';
-import type { DrachtioServer } from 'drachtio-server-ts';
-import type Srf from 'drachtio-srf';
-import { SDP, connectSrf, dialogCalls, scenario, startServer } from './harness';
+import { SDP, dialogCalls, scenario, withServerAndSrf } from './harness';
 
 describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () => {
-  let server: DrachtioServer;
-  let srf: Srf;
-
-  beforeEach(async () => {
-    ({ server } = await startServer());
-    ({ srf } = await connectSrf(server));
-  });
-
-  afterEach(async () => {
-    srf.disconnect();
-    await server.close();
-  });
+  const fx = withServerAndSrf();
 
   test.each([
     ['with SDP', SDP],
@@ -23,7 +10,7 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
   ])('createUAC %s: 180, 200, srf ACKs, Dialog.destroy sends BYE', async (_name, localSdp) => {
     const sipp = await startSipp({ scenario: scenario('uas-answer') });
     const provisional: number[] = [];
-    const uac = await srf.createUAC(
+    const uac = await fx.srf.createUAC(
       sipp.uri('bob'),
       { localSdp },
       { cbProvisional: (res) => provisional.push(res.status) },
@@ -39,7 +26,7 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
 
   test('a failure comes back as a SipError with the status; the server ACKs it', async () => {
     const sipp = await startSipp({ scenario: scenario('uas-busy') });
-    await expect(srf.createUAC(sipp.uri('bob'), { localSdp: SDP })).rejects.toMatchObject({
+    await expect(fx.srf.createUAC(sipp.uri('bob'), { localSdp: SDP })).rejects.toMatchObject({
       status: 486,
     });
     expect((await sipp.done).exitCode).toBe(0);
@@ -52,7 +39,7 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
     // srf calls cbRequest(err, req) (lib/srf.js), not (req) as its typings say.
     const cbRequest = ((_err: unknown, req: { cancel(): void }) =>
       resolveSent(req)) as unknown as () => void;
-    const call = srf.createUAC(
+    const call = fx.srf.createUAC(
       sipp.uri('bob'),
       { localSdp: SDP },
       {
@@ -68,7 +55,7 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
 
   test('100rel: the reliable 183 is PRACKed and the call connects', async () => {
     const sipp = await startSipp({ scenario: scenario('uas-prack') });
-    const uac = await srf.createUAC(sipp.uri('bob'), {
+    const uac = await fx.srf.createUAC(sipp.uri('bob'), {
       localSdp: SDP,
       headers: { Supported: '100rel' },
     });

@@ -1,72 +1,58 @@
 import { runSipp } from 'drachtio-test-kit';
-import type { DrachtioServer } from 'drachtio-server-ts';
-import type Srf from 'drachtio-srf';
-import { SDP, connectSrf, dialogCalls, scenario, startServer } from './harness';
+import { SDP, connectSrf, dialogCalls, scenario, withServerAndSrf } from './harness';
 
 describe('drachtio-srf createUAS against drachtio-server-ts (sipp calls in)', () => {
-  let server: DrachtioServer;
-  let remote: string;
-  let srf: Srf;
-
-  beforeEach(async () => {
-    ({ server, remote } = await startServer());
-    ({ srf } = await connectSrf(server));
-  });
-
-  afterEach(async () => {
-    srf.disconnect();
-    await server.close();
-  });
+  const fx = withServerAndSrf();
 
   test('connect reports the hostports in the C++ format and a v-version', async () => {
-    srf.disconnect();
-    const { srf: again, hostport, version } = await connectSrf(server);
-    srf = again;
+    fx.srf.disconnect();
+    const { srf: again, hostport, version } = await connectSrf(fx.server);
+    fx.srf = again;
     expect(hostport).toMatch(/^udp\/127\.0\.0\.1:\d+,tcp\/127\.0\.0\.1:\d+$/);
     expect(version).toMatch(/^v0\.8\.\d+/);
   });
 
   test('createUAS answers, the dialog sees the ACK and the caller hangs up', async () => {
     const destroyed = new Promise<string>((resolve) => {
-      srf.invite(async (req, res) => {
-        const uas = dialogCalls(await srf.createUAS(req, res, { localSdp: SDP }));
+      fx.srf.invite(async (req, res) => {
+        const uas = dialogCalls(await fx.srf.createUAS(req, res, { localSdp: SDP }));
         expect(uas.id).toBe(
           `${req.get('Call-ID')};from-tag=${req.getParsedHeader('from').params?.tag}`,
         );
         uas.on('destroy', (_bye, reason) => resolve(reason));
       });
     });
-    const result = await runSipp({ scenario: scenario('uac-call'), remote });
+    const result = await runSipp({ scenario: scenario('uac-call'), remote: fx.remote });
     expect(result.exitCode).toBe(0);
     await expect(destroyed).resolves.toBe('normal release');
   });
 
   test('a rejection goes out as sent (486)', async () => {
-    srf.invite((_req, res) => res.send(486));
-    const result = await runSipp({ scenario: scenario('uac-busy'), remote });
+    fx.srf.invite((_req, res) => res.send(486));
+    const result = await runSipp({ scenario: scenario('uac-busy'), remote: fx.remote });
     expect(result.exitCode).toBe(0);
   });
 
   test('CANCEL reaches srf as a sip frame: the INVITE emits cancel', async () => {
     const canceled = new Promise<string>((resolve) => {
-      srf.invite((req, res) => {
+      fx.srf.invite((req, res) => {
         req.on('cancel', (cancel) => resolve(cancel.get('CSeq')));
         res.send(180);
       });
     });
-    const result = await runSipp({ scenario: scenario('uac-cancel'), remote });
+    const result = await runSipp({ scenario: scenario('uac-cancel'), remote: fx.remote });
     expect(result.exitCode).toBe(0);
     await expect(canceled).resolves.toBe('1 CANCEL');
   });
 
   test('no ACK: srf is told with a BYE whose Reason is "ACK timeout", and the dialog is destroyed', async () => {
     const destroyed = new Promise<string>((resolve) => {
-      srf.invite(async (req, res) => {
-        const uas = dialogCalls(await srf.createUAS(req, res, { localSdp: SDP }));
+      fx.srf.invite(async (req, res) => {
+        const uas = dialogCalls(await fx.srf.createUAS(req, res, { localSdp: SDP }));
         uas.on('destroy', (_bye, reason) => resolve(reason));
       });
     });
-    const result = await runSipp({ scenario: scenario('uac-no-ack'), remote });
+    const result = await runSipp({ scenario: scenario('uac-no-ack'), remote: fx.remote });
     expect(result.exitCode).toBe(0);
     await expect(destroyed).resolves.toBe('ACK timeout');
   });
@@ -74,7 +60,7 @@ describe('drachtio-srf createUAS against drachtio-server-ts (sipp calls in)', ()
   test('OPTIONS answered by srf.options with custom headers', async () => {
     // srf.options exists (lib/srf.js adds every SIP verb) but is missing from srf's typings.
     const options = (
-      srf as unknown as {
+      fx.srf as unknown as {
         options(
           handler: (
             req: { method: string },
@@ -82,9 +68,9 @@ describe('drachtio-srf createUAS against drachtio-server-ts (sipp calls in)', ()
           ) => void,
         ): void;
       }
-    ).options.bind(srf);
+    ).options.bind(fx.srf);
     options((req, res) => res.send(200, { headers: { 'X-Seen': req.method } }));
-    const result = await runSipp({ scenario: scenario('uac-options'), remote });
+    const result = await runSipp({ scenario: scenario('uac-options'), remote: fx.remote });
     expect(result.exitCode).toBe(0);
   });
 });
