@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createServer, type DrachtioServer } from 'drachtio-server-ts';
 import Srf from 'drachtio-srf';
+import { FAST_TIMERS, SDP } from 'drachtio-test-kit';
 
 /**
  * The fixtures every srf test shares: a real drachtio-server-ts (engine and control plane, in
@@ -8,16 +9,7 @@ import Srf from 'drachtio-srf';
  * sipp scenarios of the server's own tests as the far end.
  */
 export const SECRET = 'srf-secret';
-export const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerC: 10000 };
-export const SDP = [
-  'v=0',
-  'o=- 1 1 IN IP4 127.0.0.1',
-  's=-',
-  'c=IN IP4 127.0.0.1',
-  't=0 0',
-  'm=audio 9 RTP/AVP 0',
-  '',
-].join('\r\n');
+export { SDP };
 
 export function scenario(name: string): string {
   return join(

@@ -1,3 +1,4 @@
+import type { DialogNotice, TerminationReason } from 'drachtio-protocol';
 import { encodeNotice } from '../../src/control/srf/notices';
 import { encodeFailure, encodeSuccess } from '../../src/control/srf/replies';
 import { SrfState } from '../../src/control/srf/srf-state';
@@ -7,6 +8,21 @@ const INVITE =
   'INVITE sip:bob@192.0.2.7:5070 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1\r\nFrom: <sip:a@127.0.0.1>;tag=L1\r\nTo: <sip:bob@192.0.2.7>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n';
 const OK =
   'SIP/2.0 200 OK\r\nFrom: <sip:a@127.0.0.1>;tag=L1\r\nTo: <sip:bob@192.0.2.7>;tag=R1\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n';
+
+const ENGINE_ID = 'c1;local-tag=L1;remote-tag=R1';
+
+/** The engine's notice about dialog ENGINE_ID, through the codec. */
+function dialogNotice(
+  state: SrfState,
+  role: 'uac' | 'uas',
+  reason?: TerminationReason,
+): Buffer | undefined {
+  const base = { dialogId: ENGINE_ID, role, callId: 'c1' };
+  const notice: DialogNotice = reason
+    ? { ...base, event: 'terminated', reason }
+    : { ...base, event: 'confirmed' };
+  return encodeNotice('dialog', notice, undefined, state);
+}
 
 /** The payload's tokens up to the first CRLF, without the frame's fresh message id. */
 function tokens(frame: Buffer | undefined): string[] {
@@ -91,29 +107,18 @@ describe('srf codec: the control plane talking to srf', () => {
       '5070',
     ]);
     expect(sent.slice(9)).toEqual(['ct-1', 'Msg sent:', '']);
-    const engineId = 'c1;local-tag=L1;remote-tag=R1';
-    encodeNotice(
-      'dialog',
-      { dialogId: engineId, event: 'confirmed', role: 'uac', callId: 'c1' },
-      undefined,
-      state,
-    );
+    dialogNotice(state, 'uac');
     const answer = tokens(
       encodeNotice(
         'response',
-        { transactionId: 'ct-1', dialogId: engineId, source: PEER, receivedAt: 0 },
+        { transactionId: 'ct-1', dialogId: ENGINE_ID, source: PEER, receivedAt: 0 },
         OK,
         state,
       ),
     );
     expect(answer.slice(7, 9)).toEqual(['ct-1', 'c1;from-tag=L1']);
     expect(state.ackable('c1;from-tag=L1')).toEqual({ transactionId: 'ct-1', status: 200 });
-    const bye = encodeNotice(
-      'dialog',
-      { dialogId: engineId, event: 'terminated', role: 'uac', callId: 'c1', reason: 'ack timeout' },
-      undefined,
-      state,
-    );
+    const bye = dialogNotice(state, 'uac', 'ack timeout');
     expect(tokens(bye).slice(0, 2)).toEqual(['sip', 'application']);
     expect(tokens(bye).slice(7)).toEqual(['unsolicited', 'c1;from-tag=L1', '']);
     expect(bye!.toString()).toContain('Reason: SIP ;cause=200 ;text="ACK timeout"');
@@ -123,25 +128,8 @@ describe('srf codec: the control plane talking to srf', () => {
 
   test('a dialog ended normally leaves no frame and no state', () => {
     const state = new SrfState();
-    const engineId = 'c1;local-tag=L1;remote-tag=R1';
-    encodeNotice(
-      'dialog',
-      { dialogId: engineId, event: 'confirmed', role: 'uas', callId: 'c1' },
-      undefined,
-      state,
-    );
-    const ended = encodeNotice(
-      'dialog',
-      {
-        dialogId: engineId,
-        event: 'terminated',
-        role: 'uas',
-        callId: 'c1',
-        reason: 'normal far end release',
-      },
-      undefined,
-      state,
-    );
+    dialogNotice(state, 'uas');
+    const ended = dialogNotice(state, 'uas', 'normal far end release');
     expect(ended).toBeUndefined();
     expect(state.ids.size).toBe(0);
   });
