@@ -1,5 +1,5 @@
 import { startSipp } from 'drachtio-test-kit';
-import { SDP, dialogCalls, scenario, withServerAndSrf } from './harness';
+import { SDP, dialogCalls, localScenario, scenario, withServerAndSrf } from './harness';
 
 describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () => {
   const fx = withServerAndSrf();
@@ -63,5 +63,19 @@ describe('drachtio-srf createUAC against drachtio-server-ts (sipp answers)', () 
     const result = await sipp.done;
     expect(result.exitCode).toBe(0);
     expect(result.messages.find((m) => m.message === 'PRACK')?.count).toBe(1);
+  });
+
+  test('a digest challenge (401) is answered by srf with the credentials and the call connects', async () => {
+    const sipp = await startSipp({ scenario: localScenario('uas-challenge') });
+    const uac = await fx.srf.createUAC(sipp.uri('bob'), {
+      localSdp: SDP,
+      auth: { username: 'alice', password: 'secret' },
+    });
+    await dialogCalls(uac).destroy();
+    const result = await sipp.done;
+    expect(result.exitCode).toBe(0);
+    expect(result.messages.filter((m) => m.message === 'INVITE').map((m) => m.count)).toEqual([
+      1, 1,
+    ]);
   });
 });
