@@ -17,3 +17,4 @@ export {
   type RedisNodeAddress,
   type RedisServerHandle,
 } from './redis-cluster';
+export { FAST_TIMERS, SDP } from './sip-fixtures';

@@ -61,7 +61,7 @@ export class AppConnection extends EventEmitter {
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
-    private readonly socket: Socket,
+    protected readonly socket: Socket,
     private readonly options: AppConnectionOptions,
     logger: Logger,
     private readonly counters: ControlCounters = new ControlCounters(),
@@ -147,10 +147,15 @@ export class AppConnection extends EventEmitter {
       return;
     }
     this.counters.framesOut++;
+    this.deliver(message);
+  }
+
+  /** Puts one message on the wire in this connection's codec (JSON here; srf/ overrides it). */
+  protected deliver(message: OutgoingMessage): void {
     this.writer.write(message);
   }
 
-  private onData(chunk: Buffer): void {
+  protected onData(chunk: Buffer): void {
     this.lastHeard = Date.now();
     for (const item of this.reader.push(chunk)) {
       if (this.closed) return;
@@ -170,7 +175,7 @@ export class AppConnection extends EventEmitter {
     if ((error as FrameError).fatal || !this.authenticated) this.close(error.message);
   }
 
-  private onEnvelope(envelope: Envelope): void {
+  protected onEnvelope(envelope: Envelope): void {
     if (envelope.type === 'response') return this.onResponse(envelope.rid);
     if (envelope.type === 'notify') {
       return this.onBadInput(new ProtocolError('invalid-argument', 'applications send requests and responses, not notifications'));
@@ -194,7 +199,7 @@ export class AppConnection extends EventEmitter {
   }
 
   /** Silence for two intervals means the peer is gone even if TCP has not noticed yet. */
-  private keepalive(): void {
+  protected keepalive(): void {
     if (Date.now() - this.lastHeard > 2 * this.options.keepaliveInterval) {
       this.finish('keepalive timeout: no traffic from the application');
       this.socket.destroy();
@@ -205,7 +210,7 @@ export class AppConnection extends EventEmitter {
     this.write({ envelope: { type: 'request', rid: this.pendingPing, command: 'ping', data: {} } });
   }
 
-  private finish(reason: string): void {
+  protected finish(reason: string): void {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);

@@ -12,6 +12,8 @@ import type { ControlContext } from './context';
 import { EngineEventRouter } from './engine-events';
 import type { ControlOptions } from './options';
 import { RoundRobin } from './round-robin';
+import { whenCodecKnown } from './srf/detect';
+import { SrfConnection } from './srf/srf-connection';
 
 export interface AdminAddress {
   address: string;
@@ -106,8 +108,19 @@ export class ControlPlane {
     await closed;
   }
 
+  /** The first frame tells the JSON protocol from drachtio-srf's (srf/detect.ts). */
   private accept(socket: Socket): void {
-    const connection = new AppConnection(socket, this.context.options, this.context.logger, this.counters);
+    const { options, logger, routes } = this.context;
+    whenCodecKnown(socket, options.authTimeout, (codec) =>
+      this.join(
+        codec === 'srf'
+          ? new SrfConnection(socket, options, logger, routes, this.counters)
+          : new AppConnection(socket, options, logger, this.counters),
+      ),
+    );
+  }
+
+  private join(connection: AppConnection): void {
     this.connections.add(connection);
     // Connections that never authenticate (port probes, health checks) stay out of the info log.
     connection.log.debug('application connected');

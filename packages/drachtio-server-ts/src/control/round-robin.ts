@@ -11,9 +11,10 @@ export class RoundRobin<T> {
     this.groups.set(key, group);
   }
 
-  /** Removes the item from every group it is in; empty groups disappear. */
-  remove(item: T): void {
+  /** Removes the item from every group it is in (or from the one under `only`); empty groups disappear. */
+  remove(item: T, only?: string): void {
     for (const [key, group] of this.groups) {
+      if (only !== undefined && key !== only) continue;
       const index = group.items.indexOf(item);
       if (index === -1) continue;
       group.items.splice(index, 1);

@@ -6,19 +6,9 @@ import { join } from 'node:path';
 import type { DialogNotice, RespondData } from 'drachtio-protocol';
 import { Engine, type EngineOptions } from '../../src/engine';
 import type { EngineCancel, EngineRequest } from '../../src/engine-api';
+import { FAST_TIMERS, SDP } from 'drachtio-test-kit';
 
-/** Short T1 keeps retransmission and timeout tests fast: 64*T1 = 3.2 s. */
-export const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerC: 10000 };
-
-export const SDP = [
-  'v=0',
-  'o=- 1 1 IN IP4 127.0.0.1',
-  's=-',
-  'c=IN IP4 127.0.0.1',
-  't=0 0',
-  'm=audio 9 RTP/AVP 0',
-  '',
-].join('\r\n');
+export { FAST_TIMERS, SDP };
 
 export function scenario(name: string): string {
   return join(__dirname, '..', 'scenarios', `${name}.xml`);

@@ -1,0 +1,170 @@
+import type { ControlCounters } from '../counters';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  FrameDecoder,
+  FrameError,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type OutgoingMessage,
+  type RequestEnvelope,
+} from 'drachtio-protocol';
+import { AppConnection, type AppConnectionOptions } from '../app-connection';
+import type { RoundRobin } from '../round-robin';
+import { encodeNotice } from './notices';
+import { encodeFailure, encodeSuccess, type PendingReply } from './replies';
+import { sipCommand } from './sip-command';
+import { parseSrfFrame, srfFrame, type SrfFrame } from './srf-frame';
+import { SrfState } from './srf-state';
+
+/** srf message ids awaiting a reply at once; as the JSON codec, reading pauses past this. */
+const MAX_PENDING = 10_000;
+
+/**
+ * An application connection that speaks the C++ drachtio-server's wire, the one drachtio-srf
+ * 5.x talks. It is an AppConnection like any other to the control plane: srf frames are read
+ * into the same commands (authenticate, route, respond, request, ack, cancel) and the control
+ * plane's replies and notifications are written as srf frames. What the JSON codec does that
+ * srf would not understand it does not do: it never pings and never closes an idle connection.
+ */
+export class SrfConnection extends AppConnection {
+  private readonly decoder: FrameDecoder;
+  private readonly state = new SrfState();
+  private readonly pending = new Map<string, PendingReply>();
+
+  constructor(
+    socket: Socket,
+    options: AppConnectionOptions,
+    logger: Logger,
+    /** The verb table, for `remove_route`, which the JSON protocol has no command for. */
+    private readonly routes: RoundRobin<AppConnection>,
+    counters: ControlCounters,
+  ) {
+    super(socket, options, logger.child({ codec: 'srf' }), counters);
+    this.decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize });
+  }
+
+  /** Open srf dialogs known to this connection, for leak checks. */
+  get srfDialogs(): number {
+    return this.state.ids.size;
+  }
+
+  protected override keepalive(): void {
+    // srf answers no ping of ours, and an idle srf connection is a normal one (C++ behaviour).
+  }
+
+  protected override onData(chunk: Buffer): void {
+    for (const item of this.decoder.push(chunk)) {
+      if (!this.isOpen) return;
+      if (item instanceof FrameError) {
+        this.log.warn({ reason: item.message }, 'bad frame from srf application');
+        if (item.fatal) return this.close(item.message);
+        continue;
+      }
+      this.onFrame(parseSrfFrame(item.toString('utf8')));
+    }
+  }
+
+  protected override deliver(message: OutgoingMessage): void {
+    const frame = this.encode(message);
+    if (frame) this.socket.write(frame);
+  }
+
+  private onFrame(frame: SrfFrame): void {
+    const { msgId, type, args } = frame;
+    if (!msgId || msgId.length > 128) return this.refuse(msgId, 'NO', 'Invalid message format');
+    if (type === 'ping') return this.send(srfFrame(['response', msgId, 'OK', 'pong']));
+    if (type === 'authenticate') {
+      return this.command(msgId, { kind: 'authenticate' }, 'authenticate', {
+        secret: args[0] ?? '',
+        versions: [PROTOCOL_VERSION],
+      });
+    }
+    if (!this.isAuthenticated) {
+      this.refuse(msgId, 'NO', 'not authenticated');
+      return this.close(`'${type}' before authentication`);
+    }
+    switch (type) {
+      case 'route':
+        return this.route(msgId, args[0] ?? '');
+      case 'remove_route':
+        return this.removeRoute(msgId, args[0] ?? '');
+      case 'sip':
+        return this.sip(frame);
+      case 'proxy':
+        // The proxy core is not there yet; srf reports this reason to the proxyRequest caller.
+        return this.refuse(msgId, 'NOK', 'proxy is not supported by this server yet');
+      default:
+        return this.refuse(msgId, 'NO', 'Unknown message type');
+    }
+  }
+
+  private route(msgId: string, verb: string): void {
+    if (!/^[A-Za-z]+$|^cdr:(attempt|start|stop)$/.test(verb))
+      return this.refuse(msgId, 'NO', 'Route request includes unsupported verb');
+    // CDRs are produced by the C++ server for every call; this server has no CDR source yet
+    // (docs/protocol.md): the subscription is accepted so srf apps start, and stays silent.
+    if (verb.startsWith('cdr:')) return this.send(srfFrame(['response', msgId, 'OK']));
+    this.command(msgId, { kind: 'route' }, 'route', { verbs: [verb] });
+  }
+
+  private removeRoute(msgId: string, verb: string): void {
+    const upper = verb.toUpperCase();
+    this.verbs.delete(upper);
+    this.routes.remove(this, upper);
+    this.send(srfFrame(['response', msgId, 'OK']));
+  }
+
+  private sip(frame: SrfFrame): void {
+    try {
+      const command = sipCommand(frame.args, frame.sip, this.state);
+      this.command(frame.msgId, { kind: 'sip', command }, command.command, command.data);
+    } catch (error) {
+      const message = error instanceof ProtocolError ? error.message : String(error);
+      this.log.info({ reason: message }, 'srf sip command refused');
+      this.refuse(frame.msgId, 'NOK', message);
+    }
+  }
+
+  private command<C extends RequestEnvelope['command']>(
+    msgId: string,
+    pending: PendingReply,
+    command: C,
+    data: RequestEnvelope<C>['data'],
+  ): void {
+    if (this.pending.size >= MAX_PENDING)
+      return this.refuse(msgId, 'NOK', 'too many commands in progress');
+    this.pending.set(msgId, pending);
+    this.onEnvelope({ type: 'request', rid: msgId, command, data } as RequestEnvelope);
+  }
+
+  private encode(message: OutgoingMessage): Buffer | undefined {
+    const { envelope } = message;
+    const sip =
+      typeof message.sip === 'string' || message.sip === undefined
+        ? message.sip
+        : Buffer.from(message.sip).toString('utf8');
+    if (envelope.type === 'notify')
+      return encodeNotice(envelope.command, envelope.data, sip, this.state);
+    if (envelope.type !== 'response') return undefined;
+    const pending = this.pending.get(envelope.rid);
+    if (!pending) {
+      // A JSON-level error about a frame srf never sent as such (e.g. before a message id).
+      return envelope.ok
+        ? undefined
+        : srfFrame(['response', envelope.rid, 'NO', envelope.error.message]);
+    }
+    this.pending.delete(envelope.rid);
+    return envelope.ok
+      ? encodeSuccess(envelope.rid, pending, envelope.data, sip, this.state)
+      : encodeFailure(envelope.rid, pending, envelope.error.code, envelope.error.message);
+  }
+
+  private refuse(msgId: string, word: 'NO' | 'NOK', reason: string): void {
+    this.send(srfFrame(['response', msgId, word, reason]));
+  }
+
+  private send(frame: Buffer): void {
+    if (this.isOpen) this.socket.write(frame);
+  }
+}
