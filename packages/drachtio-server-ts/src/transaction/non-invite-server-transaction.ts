@@ -5,23 +5,14 @@
  *
  * Retransmitted requests are absorbed: in Proceeding and Completed they get the last response.
  */
-import { transactionTimeout, type TimerSettings } from './timer-settings';
-import { Transaction, type Channel } from './transaction';
+import { transactionTimeout } from './timer-settings';
+import { Transaction } from './transaction';
 
 export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
 export class NonInviteServerTransaction extends Transaction {
   state: NonInviteServerState = 'trying';
   private lastResponse: Buffer | undefined;
-
-  constructor(
-    id: string,
-    channel: Channel,
-    settings: TimerSettings,
-    onTerminated: (transaction: Transaction) => void,
-  ) {
-    super(id, channel, settings, onTerminated);
-  }
 
   get pending(): boolean {
     return this.state === 'trying' || this.state === 'proceeding';

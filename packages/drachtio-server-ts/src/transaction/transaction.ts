@@ -23,7 +23,7 @@ export abstract class Transaction {
   private readonly timers: Partial<Record<TimerName, NodeJS.Timeout>> = {};
   private ended = false;
 
-  protected constructor(
+  constructor(
     /** Unique in this engine; what the control plane and applications call the transaction. */
     readonly id: string,
     protected readonly channel: Channel,
