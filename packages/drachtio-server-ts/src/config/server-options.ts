@@ -55,6 +55,7 @@ export interface ServerOptions {
     | 'maxDialogs'
     | 'sessionTimers'
     | 'drainTimeout'
+    | 'protection'
   >;
   /** A pino logger; when absent, one is created at `logLevel`. */
   logger?: Logger;
