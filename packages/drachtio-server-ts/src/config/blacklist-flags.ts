@@ -30,12 +30,16 @@ export function withBlacklistFlags(sip: Sip | undefined, flags: BlacklistFlags):
   );
   if (Object.keys(fromFlags).length === 0) return sip;
   const protection = sip?.protection ?? {};
-  return { ...sip, protection: { ...protection, blacklist: { ...protection.blacklist, ...fromFlags } } };
+  return {
+    ...sip,
+    protection: { ...protection, blacklist: { ...protection.blacklist, ...fromFlags } },
+  };
 }
 
 function positive(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag} must be a positive integer, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(`${flag} must be a positive integer, not "${value}"`);
   return n;
 }

@@ -92,7 +92,10 @@ test('a banned source loses its TCP connections and cannot open new ones', async
   try {
     const socket = await tcpConnect(s.tcp);
     const gone = closed(socket);
-    for (let i = 0; i < 20; i++) socket.write(requestText(1, { headers: { Via: `SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bKt${i}` } }));
+    for (let i = 0; i < 20; i++)
+      socket.write(
+        requestText(1, { headers: { Via: `SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bKt${i}` } }),
+      );
     expect(await gone).toBe(true);
     const again = await tcpConnect(s.tcp).catch(() => undefined);
     if (again) expect(await closed(again)).toBe(true);
@@ -134,7 +137,12 @@ test('TCP connections in total: beyond the cap new ones are closed', async () =>
 test('message size per transport: a larger UDP message gets 513', async () => {
   const s = await setup({ maxMessageSize: { udp: 1500 } });
   try {
-    await expectStatus(s.attacker, s, 513, requestText(s.attacker.port, { body: 'x'.repeat(2000) }));
+    await expectStatus(
+      s.attacker,
+      s,
+      513,
+      requestText(s.attacker.port, { body: 'x'.repeat(2000) }),
+    );
     expect(s.engine.limitCounters.limits['sip-message-size']).toBe(1);
     await expectStatus(s.attacker, s, 200);
   } finally {
@@ -157,11 +165,26 @@ test('header count: more fields than allowed get 513', async () => {
 test('scanner filter (defaults): friendly-scanner is rejected 403 on UDP, sipvicious in To too', async () => {
   const s = await setup({});
   try {
-    await expectStatus(s.attacker, s, 403, requestText(s.attacker.port, { headers: { 'User-Agent': 'friendly-scanner' } }));
-    await expectStatus(s.attacker, s, 403, requestText(s.attacker.port, { headers: { To: '<sip:100@sipvicious.example>' } }));
+    await expectStatus(
+      s.attacker,
+      s,
+      403,
+      requestText(s.attacker.port, { headers: { 'User-Agent': 'friendly-scanner' } }),
+    );
+    await expectStatus(
+      s.attacker,
+      s,
+      403,
+      requestText(s.attacker.port, { headers: { To: '<sip:100@sipvicious.example>' } }),
+    );
     expect(s.engine.limitCounters.limits['sip-scanner']).toBe(2);
     expect(s.app.requests).toHaveLength(0);
-    await expectStatus(s.attacker, s, 200, requestText(s.attacker.port, { headers: { 'User-Agent': 'Linphone/5' } }));
+    await expectStatus(
+      s.attacker,
+      s,
+      200,
+      requestText(s.attacker.port, { headers: { 'User-Agent': 'Linphone/5' } }),
+    );
   } finally {
     await teardown(s);
   }
@@ -171,7 +194,10 @@ test('scanner filter with action discard: dropped silently', async () => {
   const s = await setup({ scanners: { action: 'discard', headers: { 'User-Agent': ['sipcli'] } } });
   try {
     const from = s.attacker.received.length;
-    s.attacker.send(requestText(s.attacker.port, { headers: { 'User-Agent': 'SIPCLI/v1.8' } }), s.udp);
+    s.attacker.send(
+      requestText(s.attacker.port, { headers: { 'User-Agent': 'SIPCLI/v1.8' } }),
+      s.udp,
+    );
     await waitFor(() => s.engine.limitCounters.limits['sip-scanner'] === 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(s.attacker.received.slice(from)).toEqual([]);

@@ -41,7 +41,12 @@ export const DEFAULT_PROTECTION: ProtectionOptions = {
   maxMessageSize: { udp: 65_535, tcp: 327_680 },
   maxHeaders: MAX_HEADER_FIELDS,
   maxTransactionsPerSource: 5000,
-  scanners: { action: 'reject', tcpAction: 'discard', status: 403, headers: DEFAULT_SCANNER_HEADERS },
+  scanners: {
+    action: 'reject',
+    tcpAction: 'discard',
+    status: 403,
+    headers: DEFAULT_SCANNER_HEADERS,
+  },
 };
 
 /** Deep enough for the config's partial sections: each nested object merges over its default. */

@@ -68,11 +68,15 @@ export class RedisBlocklist {
   async refresh(): Promise<void> {
     try {
       this.addresses = new Set(await this.redis.smembers(this.options.redisKey));
-      if (this.failing) this.logger.info({ size: this.addresses.size }, 'Redis blocklist readable again');
+      if (this.failing)
+        this.logger.info({ size: this.addresses.size }, 'Redis blocklist readable again');
       this.failing = false;
     } catch (err) {
       if (!this.failing)
-        this.logger.warn({ err, kept: this.addresses.size }, 'cannot read the Redis blocklist; keeping the last one');
+        this.logger.warn(
+          { err, kept: this.addresses.size },
+          'cannot read the Redis blocklist; keeping the last one',
+        );
       this.failing = true;
     }
   }

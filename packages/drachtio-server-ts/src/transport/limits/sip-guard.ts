@@ -85,7 +85,8 @@ export class SipGuard {
       if (verdict === 'banned') return false;
     }
     const { data } = message;
-    const maxSize = transport === 'udp' ? this.options.maxMessageSize.udp : this.options.maxMessageSize.tcp;
+    const maxSize =
+      transport === 'udp' ? this.options.maxMessageSize.udp : this.options.maxMessageSize.tcp;
     if (data.length > maxSize) {
       this.refuse('sip-message-size', { address, transport, size: data.length });
       answerStatelessly(message, 513, 'Message Too Large', reply);
@@ -101,8 +102,10 @@ export class SipGuard {
       const found = this.scanners.match(headerLines(data, end));
       if (found) {
         this.refuse('sip-scanner', { address, ...found });
-        const action = transport === 'udp' ? this.options.scanners.action : this.options.scanners.tcpAction;
-        if (action === 'reject') answerStatelessly(message, this.options.scanners.status, 'Forbidden', reply);
+        const action =
+          transport === 'udp' ? this.options.scanners.action : this.options.scanners.tcpAction;
+        if (action === 'reject')
+          answerStatelessly(message, this.options.scanners.status, 'Forbidden', reply);
         return false;
       }
     }
