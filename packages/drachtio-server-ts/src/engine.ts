@@ -30,6 +30,10 @@ import {
   validateTimerSettings,
   type TimerSettings,
 } from './transaction/timer-settings';
+import { SipLimitCounters } from './transport/limits/limit-counters';
+import { resolveProtection, type ProtectionInput } from './transport/limits/protection-options';
+import { SipGuard } from './transport/limits/sip-guard';
+import { TransactionQuota } from './transport/limits/transaction-quota';
 import { rejectMalformed } from './transport/malformed';
 import type { MessageTap } from './transport/tap';
 import type { InboundMessage } from './transport/transport';
@@ -57,6 +61,8 @@ export interface EngineOptions {
   maxDialogs?: number;
   /** How long stop() lets transactions finish (ms). Default 200. */
   drainTimeout?: number;
+  /** Abuse limits (rates and bans, connections, sizes, scanners, Redis blocklist); see docs/operations.md. */
+  protection?: ProtectionInput;
 }
 
 export class Engine extends EventEmitter implements SipEngine {
@@ -66,6 +72,9 @@ export class Engine extends EventEmitter implements SipEngine {
   private readonly dialogs: DialogTable;
   private readonly transactions: UserAgentCore['transactions'];
   private readonly ua: UserAgent;
+  private readonly guard: SipGuard;
+  /** How often each SIP abuse limit refused something, read by the metrics on scrape. */
+  readonly limitCounters = new SipLimitCounters();
   private running = false;
 
   constructor(options: EngineOptions = {}) {
@@ -77,11 +86,14 @@ export class Engine extends EventEmitter implements SipEngine {
       ...definedOnly(options.timers ?? {}),
       ...definedOnly({ timerC: options.timerC }),
     });
+    const protection = resolveProtection(options.protection);
+    this.guard = new SipGuard(protection, this.logger, this.limitCounters);
     this.transport = new TransportLayer(options.contacts ?? [...DEFAULT_CONTACTS], {
       tcpIdleTimeout: options.tcpIdleTimeout ?? 60_000,
       maxTcpConnections: options.maxTcpConnections ?? 10_000,
       logger: this.logger,
       onMessage: (message) => this.receive(message),
+      guard: this.guard,
     });
     this.dialogs = new DialogTable((notice) => this.emit('dialog', notice));
     this.transactions = new TransactionTable();
@@ -96,6 +108,12 @@ export class Engine extends EventEmitter implements SipEngine {
         maxDialogs: options.maxDialogs ?? 100_000,
         minSE: options.sessionTimers?.minSE ?? DEFAULT_MIN_SE,
       },
+      quota: new TransactionQuota(
+        protection.maxTransactionsPerSource,
+        new Set(protection.exempt),
+        this.limitCounters,
+        this.logger,
+      ),
       running: () => this.running,
       emit: (event, ...args) => this.emit(event, ...args),
     };
@@ -135,6 +153,7 @@ export class Engine extends EventEmitter implements SipEngine {
   async start(): Promise<void> {
     if (this.running) throw new Error('the SIP engine is already started');
     await this.transport.start();
+    await this.guard.start();
     this.running = true;
     this.logger.info({ contacts: this.contacts }, 'SIP engine listening');
   }
@@ -151,6 +170,7 @@ export class Engine extends EventEmitter implements SipEngine {
     this.ua.stop();
     this.dialogs.clear();
     await this.transport.stop();
+    await this.guard.stop();
   }
 
   respond(data: RespondData): Promise<RespondResult> {

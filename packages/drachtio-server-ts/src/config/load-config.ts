@@ -4,6 +4,7 @@ import { ConfigError } from './config-error';
 import { hostPort, optionalHostPort, portNumber, type HostPort } from './endpoints';
 import { LOG_LEVELS, type LogLevel, type ServerOptions } from './server-options';
 import { configProblems } from './validate-config';
+import { withBlacklistFlags, type BlacklistFlags } from './blacklist-flags';
 
 export { ConfigError };
 
@@ -15,7 +16,7 @@ export { ConfigError };
 export const DEFAULT_CONFIG_PATHS: readonly string[] = ['/etc/drachtio-server-ts.json'];
 
 /** The daemon's flags, as commander hands them over. */
-export interface CliFlags {
+export interface CliFlags extends BlacklistFlags {
   file?: string;
   port?: string;
   address?: string;
@@ -125,7 +126,7 @@ export function loadConfig(
       }),
     },
     limits: file.limits,
-    sip: file.sip,
+    sip: withBlacklistFlags(file.sip, flags),
     logLevel: logLevel(flags.loglevel ?? env.DRACHTIO_LOGLEVEL ?? file.log?.level ?? 'info'),
     logFile: env.DRACHTIO_LOGFILE ?? file.log?.file,
     sipTrace: flags.sipTrace ?? file.log?.sipTrace ?? false,

@@ -42,6 +42,8 @@ export interface ServerOptions {
     maxConnections?: number;
     /** ms a new connection may take to authenticate. */
     authTimeout?: number;
+    /** Connections not yet authenticated at once; beyond it the oldest is dropped. */
+    maxUnauthenticated?: number;
     /** ms between keepalive pings; silence for twice as long drops the connection. */
     keepaliveInterval?: number;
     maxWriteBuffer?: number;
@@ -55,6 +57,7 @@ export interface ServerOptions {
     | 'maxDialogs'
     | 'sessionTimers'
     | 'drainTimeout'
+    | 'protection'
   >;
   /** A pino logger; when absent, one is created at `logLevel`. */
   logger?: Logger;

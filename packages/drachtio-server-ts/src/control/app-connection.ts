@@ -28,6 +28,7 @@ export interface AppConnectionOptions {
 export interface AppConnectionEvents {
   /** A valid command from the application (authenticate first, the rest only after it). */
   command: (envelope: RequestEnvelope) => void;
+  authenticated: () => void;
   close: (reason: string) => void;
 }
 
@@ -98,6 +99,7 @@ export class AppConnection extends EventEmitter {
     this.appName = appName;
     this.version = version;
     this.log = this.log.child({ appName });
+    this.emit('authenticated');
   }
 
   reply<C extends CommandName>(rid: string, data: CommandMap[C][1]): void {
@@ -124,6 +126,12 @@ export class AppConnection extends EventEmitter {
     void command.finally(() => {
       if (--this.commandsInFlight === MAX_COMMANDS_IN_FLIGHT / 2 && this.socket.isPaused()) this.socket.resume();
     });
+  }
+
+  /** Closes at once, nothing flushed: for a peer that gets no more of our time (never authenticated). */
+  drop(reason: string): void {
+    this.finish(reason);
+    this.socket.destroy();
   }
 
   /** Flushes what is queued, then closes; the reason goes to the log. */

@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { DialogNotice } from 'drachtio-protocol';
 import type { EngineCancel, EngineRequest, SipEngine } from '../engine-api';
+import { LimitLog } from '../transport/limits/limit-log';
 import { Affinity } from './affinity';
 import { AppConnection } from './app-connection';
 import { CommandExecutor } from './commands';
 import { ControlCounters } from './counters';
 import type { ControlContext } from './context';
 import { EngineEventRouter } from './engine-events';
+import { PendingAuth } from './pending-auth';
 import type { ControlOptions } from './options';
 import { RoundRobin } from './round-robin';
 import { whenCodecKnown } from './srf/detect';
@@ -25,7 +27,7 @@ export interface AdminAddress {
  * routes the engine's requests to them and carries out their commands through the engine.
  */
 /** The bounds that may change while the server runs (SIGHUP); new connections get the new values. */
-export type ReloadableLimits = Partial<Pick<ControlOptions, 'maxFrameSize' | 'maxConnections' | 'authTimeout' | 'keepaliveInterval' | 'maxWriteBuffer'>>;
+export type ReloadableLimits = Partial<Pick<ControlOptions, 'maxFrameSize' | 'maxConnections' | 'authTimeout' | 'keepaliveInterval' | 'maxWriteBuffer' | 'maxUnauthenticated'>>;
 
 export class ControlPlane {
   /** Frames and limit hits, read by the metrics on scrape. */
@@ -33,6 +35,8 @@ export class ControlPlane {
   private readonly context: ControlContext;
   private readonly server: Server;
   private readonly connections = new Set<AppConnection>();
+  private readonly pending: PendingAuth<AppConnection>;
+  private readonly unauthenticatedLog: LimitLog;
   private readonly events: EngineEventRouter;
   private readonly commands: CommandExecutor;
   private readonly listeners = {
@@ -45,6 +49,8 @@ export class ControlPlane {
   constructor(engine: SipEngine, options: ControlOptions, logger: Logger) {
     const apps = new RoundRobin<AppConnection>();
     this.context = { engine, options, logger, routes: new RoundRobin(), apps, affinity: new Affinity(apps), accepting: true };
+    this.pending = new PendingAuth(options.maxUnauthenticated);
+    this.unauthenticatedLog = new LimitLog(logger);
     this.events = new EngineEventRouter(this.context);
     this.commands = new CommandExecutor(this.context);
     const onSocket = (socket: Socket) => this.accept(socket);
@@ -93,6 +99,7 @@ export class ControlPlane {
     const defined = Object.entries(limits).filter(([, value]) => value !== undefined);
     Object.assign(this.context.options, Object.fromEntries(defined));
     this.server.maxConnections = this.context.options.maxConnections;
+    this.pending.setCap(this.context.options.maxUnauthenticated);
   }
 
   /** Closes the listener and every application connection. */
@@ -126,12 +133,23 @@ export class ControlPlane {
     connection.log.debug('application connected');
     connection.on('command', (envelope) => connection.track(this.commands.execute(connection, envelope)));
     connection.on('close', (reason) => this.release(connection, reason));
+    connection.on('authenticated', () => this.pending.remove(connection));
+    this.limitUnauthenticated(connection);
+  }
+
+  /** Unauthenticated connections past the cap cost the oldest its place (rate-limited warning). */
+  private limitUnauthenticated(connection: AppConnection): void {
+    const dropped = this.pending.add(connection);
+    if (dropped === 0) return;
+    this.counters.limits['max-unauthenticated'] += dropped;
+    this.unauthenticatedLog.hit('max-unauthenticated', { cap: this.context.options.maxUnauthenticated });
   }
 
   /** A connection is gone: it leaves every table and its unanswered requests get a final response. */
   private release(connection: AppConnection, reason: string): void {
     const { routes, apps, affinity, engine, options } = this.context;
     this.connections.delete(connection);
+    this.pending.remove(connection);
     routes.remove(connection);
     apps.remove(connection);
     const unanswered = affinity.release(connection);

@@ -7,6 +7,7 @@ export const CONTROL_LIMITS = [
   'max-frame-size',
   'max-write-buffer',
   'auth-timeout',
+  'max-unauthenticated',
   'commands-in-flight',
 ] as const;
 export type ControlLimit = (typeof CONTROL_LIMITS)[number];

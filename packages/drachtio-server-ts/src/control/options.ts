@@ -12,6 +12,8 @@ export interface ControlOptions {
   maxConnections: number;
   /** How long a new connection may take to authenticate, ms. */
   authTimeout: number;
+  /** Connections not yet authenticated at once; a new one beyond it drops the oldest. */
+  maxUnauthenticated: number;
   /** The server pings an idle application this often, ms; silence for twice as long closes it. */
   keepaliveInterval: number;
   /** Bytes queued for a connection that does not read before it is dropped. */
@@ -30,6 +32,7 @@ export const DEFAULT_CONTROL_OPTIONS: Omit<ControlOptions, 'secret'> = {
   maxFrameSize: 1024 * 1024,
   maxConnections: 1000,
   authTimeout: 10_000,
+  maxUnauthenticated: 50,
   keepaliveInterval: 30_000,
   maxWriteBuffer: 16 * 1024 * 1024,
   noAppStatus: 503,

@@ -9,6 +9,7 @@ import type { ControlPlane } from '../control';
 import { CONTROL_LIMITS } from '../control';
 import type { Engine } from '../engine';
 import { parseListenContact } from '../transport/contact';
+import { SIP_LIMITS } from '../transport/limits/limit-counters';
 import type { TapDirection } from '../transport/tap';
 import type { DialogTracker } from './dialog-tracker';
 import type { HepSender } from './hep-sender';
@@ -124,12 +125,13 @@ function collected(registry: Registry, { engine, control, dialogs, hep }: Metric
   });
   new Counter({
     name: 'drachtio_limits_hit_total',
-    help: 'How often a bound on application connections was hit',
+    help: 'How often a bound on application connections or an abuse limit on SIP traffic was hit',
     labelNames: ['limit'],
     registers,
     collect() {
       this.reset();
       for (const limit of CONTROL_LIMITS) this.inc({ limit }, control.counters.limits[limit]);
+      for (const limit of SIP_LIMITS) this.inc({ limit }, engine.limitCounters.limits[limit]);
     },
   });
   const udpPorts = new Set(

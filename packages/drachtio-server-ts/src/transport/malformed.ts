@@ -1,6 +1,7 @@
 /**
  * The answer to a request that does not parse: a stateless 400 whose reason phrase says what is
- * wrong, built from whatever Via, From, To, Call-ID and CSeq lines can be found in the raw text.
+ * wrong (or another status, for a request refused before parsing), built from whatever Via,
+ * From, To, Call-ID and CSeq lines can be found in the raw text.
  * Without a Via there is nobody to answer, and a malformed response is simply dropped.
  */
 import type { InboundMessage } from './transport';
@@ -20,6 +21,16 @@ export function rejectMalformed(
   reason: string,
   send: (data: Buffer) => void,
 ): void {
+  answerStatelessly(inbound, 400, `Bad Request - ${reason}`, send);
+}
+
+/** A stateless final response to a raw request (also the abuse limits' refusals); none to a response. */
+export function answerStatelessly(
+  inbound: InboundMessage,
+  status: number,
+  reason: string,
+  send: (data: Buffer) => void,
+): void {
   const text = inbound.data.toString('latin1', 0, Math.min(inbound.data.length, MAX_SCAN));
   if (text.startsWith('SIP/')) return;
   const headerEnd = text.indexOf('\r\n\r\n');
@@ -29,6 +40,6 @@ export function rejectMalformed(
     for (const match of head.matchAll(pattern)) lines.push(`${name}: ${(match[1] ?? '').trim()}`);
   }
   if (!lines.some((line) => line.startsWith('Via:'))) return;
-  const phrase = `Bad Request - ${reason}`.replace(/[\r\n]+/g, ' ').slice(0, MAX_REASON);
-  send(Buffer.from(`SIP/2.0 400 ${phrase}\r\n${lines.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`));
+  const phrase = reason.replace(/[\r\n]+/g, ' ').slice(0, MAX_REASON);
+  send(Buffer.from(`SIP/2.0 ${status} ${phrase}\r\n${lines.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`));
 }

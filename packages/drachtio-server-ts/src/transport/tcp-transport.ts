@@ -10,6 +10,19 @@ import type { Logger } from 'pino';
 import { StreamFramer } from 'drachtio-sip';
 import type { Connection, InboundMessage, SendFailure } from './transport';
 
+/** What the abuse limits decide about inbound connections (SipGuard in limits/). */
+export interface ConnectionGuard {
+  acceptConnection(address: string): boolean;
+  releaseConnection(address: string): void;
+  onBan(listener: (address: string) => void): void;
+}
+
+/**
+ * After junk on a stream, the requests framed before it still get their responses: reading
+ * stops, and the connection stays open this long (64*T1) for them.
+ */
+const JUNK_LINGER_MS = 32_000;
+
 let nextConnectionId = 1;
 
 class TcpConnection implements Connection {
@@ -30,6 +43,11 @@ class TcpConnection implements Connection {
   frame(chunk: Buffer): Buffer[] {
     return this.framer.push(chunk);
   }
+
+  /** Set once junk followed the messages last returned. */
+  get framingFailure(): Error | undefined {
+    return this.framer.failure;
+  }
 }
 
 export class TcpTransport {
@@ -44,7 +62,10 @@ export class TcpTransport {
     private readonly maxConnections: number,
     private readonly logger: Logger,
     private readonly onMessage: (message: InboundMessage) => void,
-  ) {}
+    private readonly guard?: ConnectionGuard,
+  ) {
+    guard?.onBan((address) => this.closeFrom(address));
+  }
 
   get port(): number {
     return this.boundPort;
@@ -52,7 +73,7 @@ export class TcpTransport {
 
   listen(port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const server = createServer((socket) => this.adopt(socket));
+      const server = createServer((socket) => this.accept(socket));
       server.maxConnections = this.maxConnections;
       server.once('error', reject);
       server.listen({ port, host: this.host, ipv6Only: this.ipv6, exclusive: true }, () => {
@@ -97,6 +118,23 @@ export class TcpTransport {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Inbound connections pass the abuse limits first, and give their place back on close. */
+  private accept(socket: Socket): void {
+    const address = stripV4Mapped(socket.remoteAddress ?? '');
+    if (this.guard && !this.guard.acceptConnection(address)) {
+      socket.destroy();
+      return;
+    }
+    if (this.guard) socket.once('close', () => this.guard?.releaseConnection(address));
+    this.adopt(socket);
+  }
+
+  /** A banned address loses every connection it has open. */
+  private closeFrom(address: string): void {
+    for (const connection of this.connections.values())
+      if (connection.remote.address === address) connection.socket.destroy();
+  }
+
   private adopt(socket: Socket, remote?: Endpoint): TcpConnection {
     const endpoint = remote ?? {
       address: stripV4Mapped(socket.remoteAddress ?? ''),
@@ -131,6 +169,15 @@ export class TcpTransport {
       const receivedAt = Date.now();
       for (const data of messages)
         this.onMessage({ data, source: endpoint, connection, receivedAt });
+      if (connection.framingFailure) {
+        this.logger.warn(
+          { err: connection.framingFailure, remote: endpoint },
+          'malformed TCP stream after a request: answering it, then closing the connection',
+        );
+        socket.pause();
+        socket.removeAllListeners('data');
+        socket.setTimeout(JUNK_LINGER_MS);
+      }
     });
     return connection;
   }

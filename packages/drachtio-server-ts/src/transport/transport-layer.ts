@@ -6,6 +6,7 @@ import { networkInterfaces } from 'node:os';
 import type { Transport } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { formatContact, hostport, parseListenContact, type ListenSpec } from './contact';
+import type { SipGuard } from './limits/sip-guard';
 import { TcpTransport } from './tcp-transport';
 import type { MessageTap } from './tap';
 import type {
@@ -42,6 +43,8 @@ export class TransportLayer implements SipTransport {
       maxTcpConnections: number;
       logger: Logger;
       onMessage: (message: InboundMessage) => void;
+      /** The abuse limits, checked before anything else sees a message or a connection. */
+      guard?: SipGuard;
     },
   ) {
     this.points = contacts.map((contact) => {
@@ -133,8 +136,10 @@ export class TransportLayer implements SipTransport {
   /** UDP and TCP of one contact share a port, so an ephemeral port is retried until both bind. */
   private async bind(point: ListenPoint): Promise<void> {
     const { spec } = point;
-    const { logger, tcpIdleTimeout, maxTcpConnections } = this.options;
+    const { logger, tcpIdleTimeout, maxTcpConnections, guard } = this.options;
     const onMessage = (message: InboundMessage): void => {
+      const reply = (data: Buffer) => this.send(data, message.source, message.connection);
+      if (guard && !guard.admit(message, reply)) return;
       if (this.tap !== undefined) {
         const local = point.local[message.source.transport];
         if (local) this.tap('in', message.data, message.source, local);
@@ -150,6 +155,7 @@ export class TransportLayer implements SipTransport {
             maxTcpConnections,
             logger,
             onMessage,
+            guard,
           )
         : undefined;
       const udp = spec.transports.includes('udp')

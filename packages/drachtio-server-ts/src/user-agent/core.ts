@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { EngineEvents } from '../engine-api';
 import type { TimerSettings } from '../transaction/timer-settings';
 import type { TransactionTable } from '../transaction/transaction-table';
+import type { TransactionQuota } from '../transport/limits/transaction-quota';
 import type { SipTransport } from '../transport/transport';
 import type { ClientRequest, ReceivedResponse } from './client/client-request';
 import type { DialogTable } from './dialog/dialog-table';
@@ -25,6 +26,8 @@ export interface UserAgentCore {
   readonly dialogs: DialogTable;
   readonly transactions: UserAgentTransactions;
   readonly limits: { maxTransactions: number; maxDialogs: number; minSE: number };
+  /** Live server transactions per source address (absent: unbounded, as in the usages' unit tests). */
+  readonly quota?: TransactionQuota;
   /** False once stop() began: new requests are refused. */
   running(): boolean;
   emit<E extends keyof EngineEvents>(event: E, ...args: Parameters<EngineEvents[E]>): void;

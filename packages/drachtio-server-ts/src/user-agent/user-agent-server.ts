@@ -4,7 +4,7 @@
  * (INVITE, reliable provisionals, subscriptions, session timers) and up to the application;
  * each response the application sends goes out and back to those usages.
  */
-import type { RespondData, RespondResult } from 'drachtio-protocol';
+import { LIMITS, type RespondData, type RespondResult } from 'drachtio-protocol';
 import { SipParseError, type SipRequest } from 'drachtio-sip';
 import { detached } from '../detached-string';
 import { EngineError } from '../engine-api';
@@ -21,7 +21,7 @@ import {
   TARGET_REFRESH_METHODS,
 } from './application-headers';
 import type { UserAgentCore } from './core';
-import type { Dialog } from './dialog/dialog';
+import { dialogId, type Dialog } from './dialog/dialog';
 import { uasDialog } from './dialog/dialog-setup';
 import type { InviteServer } from './invite/invite-server';
 import type { ReliableProvisionals } from './reliable-provisional/reliable-provisionals';
@@ -34,6 +34,18 @@ import { isTerminated, type Subscriptions } from './subscription/subscriptions';
 
 /** Shutting down or at a bound: come back later (RFC 3261 21.5.4). */
 const SERVICE_UNAVAILABLE: Rejection = { status: 503, headers: ['Retry-After: 5'] };
+
+/** A Call-ID and tags whose dialog id would break the wire's limit (LIMITS.idLength). */
+const IDENTIFIERS_TOO_LONG: Rejection = {
+  status: 400,
+  reason: 'Bad Request - Call-ID or tag too long',
+};
+
+/** Outside a dialog, but with a live dialog's Call-ID and From tag (RFC 3261 8.2.2.2's spirit). */
+const REUSED_DIALOG: Rejection = {
+  status: 482,
+  reason: 'Loop Detected - Call-ID and From tag of a live dialog',
+};
 
 /** The usages a request or response may concern. */
 export interface ServerUsages {
@@ -84,11 +96,18 @@ export class UserAgentServer {
       this.transactionBound.refused503();
       return request.answerLocally(SERVICE_UNAVAILABLE);
     }
+    if (this.core.quota && !this.core.quota.admit(request, inbound.source.address))
+      return request.answerLocally(SERVICE_UNAVAILABLE);
+    // Everything a notice about this request carries must fit the wire's identifier limit.
+    if (dialogId(fields.callId, open.localTag, fields.fromTag ?? '').length > LIMITS.idLength)
+      return request.answerLocally(IDENTIFIERS_TOO_LONG);
     if (message.method === 'CANCEL') return this.usages.invites.receiveCancel(request, open);
 
     const rejection = checkRequest(message) ?? this.usages.sessions.check(message);
     if (rejection) return request.answerLocally(rejection);
     if (fields.toTag !== undefined) return this.receiveInDialog(request, open);
+    if (fields.fromTag !== undefined && dialogs.hasRemote(fields.callId, fields.fromTag))
+      return request.answerLocally(REUSED_DIALOG);
 
     if (message.method === 'INVITE') {
       const mergeKey = `${fields.callId}|${fields.fromTag ?? ''}|${fields.cseq.seq}`;
@@ -235,6 +254,7 @@ export class UserAgentServer {
 
   private ended(request: ServerRequest): void {
     request.finish();
+    this.core.quota?.end(request);
     this.core.transactions.removeServer(request);
     this.core.emit('transaction-end', request.id);
   }

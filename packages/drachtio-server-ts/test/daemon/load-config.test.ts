@@ -87,7 +87,7 @@ describe('loadConfig', () => {
   it.each([
     [{ secret: 5 }, /: secret: must be string$/],
     [{ secret: 's', limits: { maxFrameSize: -1 } }, /: limits.maxFrameSize: must be >= 1$/],
-    [{ secret: 's', limits: { frames: 1 } }, /: limits.frames: unknown key; known keys: maxFrameSize, maxConnections, authTimeout, keepaliveInterval, maxWriteBuffer$/],
+    [{ secret: 's', limits: { frames: 1 } }, /: limits.frames: unknown key; known keys: maxFrameSize, maxConnections, authTimeout, keepaliveInterval, maxWriteBuffer, maxUnauthenticated$/],
     [{ secret: 's', sip: { timers: { t9: 1 } } }, /: sip.timers.t9: unknown key; known keys: t1, t2, t4, timerC$/],
     [{ secret: 's', requests: { noAppStatus: 200 } }, /: requests.noAppStatus: must be >= 300$/],
     [{ secret: 's', log: { level: 'loud' } }, /: log.level: must be one of fatal, error, warn, info, debug, trace, silent$/],

@@ -17,7 +17,8 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
  * Cuts a stream-transport byte stream (TCP, TLS) into SIP messages using Content-Length, which
  * RFC 3261 18.3 makes mandatory there. After a framing error the stream cannot be resynchronized:
  * push() throws SipParseError (part 'framing') from then on and the transport should close the
- * connection.
+ * connection. When the bad bytes follow complete messages in the same chunk, push() returns
+ * those messages first (they deserve their responses) and sets `failure`; the next push throws.
  *
  * Bytes are kept in one buffer that grows by doubling, so a message trickling in one byte at a
  * time costs linear time. Bytes handed out as a message are never written again (a parsed
@@ -36,12 +37,17 @@ export class StreamFramer {
   private expected = -1;
   /** Where to resume looking for CRLFCRLF (relative to start), so a slow header is not rescanned. */
   private searchFrom = 0;
-  private failure: SipParseError | undefined;
+  private failed: SipParseError | undefined;
 
   constructor(options: StreamFramerOptions = {}) {
     this.maxHeaderBytes = options.maxHeaderBytes ?? 65536;
     this.maxBodyBytes = options.maxBodyBytes ?? 262144;
     this.onPing = options.onPing;
+  }
+
+  /** The framing error, once the stream is known to be broken. */
+  get failure(): SipParseError | undefined {
+    return this.failed;
   }
 
   /** Bytes received but not yet returned as part of a message. */
@@ -51,7 +57,7 @@ export class StreamFramer {
 
   /** Feeds bytes; returns the messages they complete, in order (each one message's bytes). */
   push(chunk: Buffer): Buffer[] {
-    if (this.failure) throw this.failure;
+    if (this.failed) throw this.failed;
     const messages: Buffer[] = [];
     if (chunk.length === 0) return messages;
     this.append(chunk);
@@ -65,10 +71,10 @@ export class StreamFramer {
         this.searchFrom = 0;
       }
     } catch (err) {
-      this.failure = err instanceof SipParseError ? err : new SipParseError('framing', String(err));
+      this.failed = err instanceof SipParseError ? err : new SipParseError('framing', String(err));
       this.buffer = Buffer.alloc(0);
       this.start = this.end = 0;
-      throw this.failure;
+      if (messages.length === 0) throw this.failed;
     }
     return messages;
   }

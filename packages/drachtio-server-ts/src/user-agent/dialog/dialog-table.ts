@@ -8,6 +8,8 @@ import { Dialog, dialogId } from './dialog';
 
 export class DialogTable {
   private readonly dialogs = new Map<string, Dialog>();
+  /** Live dialogs per Call-ID and remote tag: a request outside a dialog must not reuse them. */
+  private readonly byRemote = new Map<string, number>();
 
   constructor(private readonly notify: (notice: DialogNotice) => void) {}
 
@@ -30,7 +32,15 @@ export class DialogTable {
   }
 
   add(dialog: Dialog): void {
+    if (this.dialogs.has(dialog.id)) return;
     this.dialogs.set(dialog.id, dialog);
+    const key = remoteKey(dialog.callId, dialog.remoteTag);
+    this.byRemote.set(key, (this.byRemote.get(key) ?? 0) + 1);
+  }
+
+  /** Whether a live dialog has this Call-ID and this remote (their From) tag. */
+  hasRemote(callId: string, remoteTag: string): boolean {
+    return this.byRemote.has(remoteKey(callId, remoteTag));
   }
 
   announce(dialog: Dialog, event: 'early' | 'confirmed'): void {
@@ -41,6 +51,10 @@ export class DialogTable {
   /** Ends a dialog for good: its timers stop, it leaves the table, the control plane is told why. */
   end(dialog: Dialog, reason: TerminationReason): void {
     if (!this.dialogs.delete(dialog.id)) return;
+    const key = remoteKey(dialog.callId, dialog.remoteTag);
+    const held = this.byRemote.get(key) ?? 0;
+    if (held <= 1) this.byRemote.delete(key);
+    else this.byRemote.set(key, held - 1);
     dialog.close();
     if (dialog.announced) {
       this.notify({
@@ -57,5 +71,11 @@ export class DialogTable {
   clear(): void {
     for (const dialog of this.dialogs.values()) dialog.close();
     this.dialogs.clear();
+    this.byRemote.clear();
   }
+}
+
+/** A line break cannot occur in a Call-ID or tag, so it separates them unambiguously. */
+function remoteKey(callId: string, remoteTag: string): string {
+  return `${callId}\n${remoteTag}`;
 }
