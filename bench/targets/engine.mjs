@@ -6,7 +6,11 @@ import { dirname, join } from 'node:path';
 import { ANSWER_SDP, reportReady, serveRunner } from './control.mjs';
 
 const Engine = await loadEngine();
-const engine = new Engine({ contacts: ['sip:127.0.0.1:0;transport=udp'] });
+// sipp is a trusted load generator: exempt from the per-source abuse limits, as in server.mjs.
+const engine = new Engine({
+  contacts: ['sip:127.0.0.1:0;transport=udp'],
+  protection: { exempt: ['127.0.0.1'] },
+});
 const counted = { invites: 0, answered: 0, byes: 0, failures: 0 };
 
 engine.on('request', (request) => {

@@ -11,7 +11,7 @@ import { CommandExecutor } from './commands';
 import { ControlCounters } from './counters';
 import type { ControlContext } from './context';
 import { EngineEventRouter } from './engine-events';
-import { PendingAuth } from './pending-auth';
+import { PendingAuth, type Droppable } from './pending-auth';
 import type { ControlOptions } from './options';
 import { RoundRobin } from './round-robin';
 import { whenCodecKnown } from './srf/detect';
@@ -35,7 +35,7 @@ export class ControlPlane {
   private readonly context: ControlContext;
   private readonly server: Server;
   private readonly connections = new Set<AppConnection>();
-  private readonly pending: PendingAuth<AppConnection>;
+  private readonly pending: PendingAuth<Droppable>;
   private readonly unauthenticatedLog: LimitLog;
   private readonly events: EngineEventRouter;
   private readonly commands: CommandExecutor;
@@ -118,12 +118,23 @@ export class ControlPlane {
   /** The first frame tells the JSON protocol from drachtio-srf's (srf/detect.ts). */
   private accept(socket: Socket): void {
     const { options, logger, routes } = this.context;
-    whenCodecKnown(socket, options.authTimeout, (codec) =>
-      this.join(
-        codec === 'srf'
-          ? new SrfConnection(socket, options, logger, routes, this.counters)
-          : new AppConnection(socket, options, logger, this.counters),
-      ),
+    // Unauthenticated from its first byte: a flood of silent sockets counts against the cap
+    // before any of them says which wire it speaks.
+    const waiting: Droppable = { drop: () => socket.destroy() };
+    this.limitUnauthenticated(waiting);
+    socket.once('close', () => this.pending.remove(waiting));
+    whenCodecKnown(
+      socket,
+      options.authTimeout,
+      (codec) => {
+        this.pending.remove(waiting);
+        this.join(
+          codec === 'srf'
+            ? new SrfConnection(socket, options, logger, routes, this.counters)
+            : new AppConnection(socket, options, logger, this.counters),
+        );
+      },
+      () => this.counters.limits['auth-timeout']++,
     );
   }
 
@@ -138,7 +149,7 @@ export class ControlPlane {
   }
 
   /** Unauthenticated connections past the cap cost the oldest its place (rate-limited warning). */
-  private limitUnauthenticated(connection: AppConnection): void {
+  private limitUnauthenticated(connection: Droppable): void {
     const dropped = this.pending.add(connection);
     if (dropped === 0) return;
     this.counters.limits['max-unauthenticated'] += dropped;

@@ -229,7 +229,15 @@ export class UserAgentServer {
   private start(open: OpenRequest, key: string): ServerRequest {
     const { transactions, timers } = this.core;
     const channel = this.responseChannel(open.essentials, open.inbound);
-    const request = new ServerRequest(open, key, channel, timers, (ended) => this.ended(ended));
+    const request = new ServerRequest(
+      open,
+      key,
+      channel,
+      timers,
+      (ended) => this.ended(ended),
+      // A source's quota counts requests awaiting their answer, not the 32 s a finished one lingers.
+      (answered) => this.core.quota?.end(answered),
+    );
     transactions.addServer(request);
     // The peer gives up after Timer F (non-INVITE) or Timer C (INVITE); so do we.
     open.deadline = setTimeout(

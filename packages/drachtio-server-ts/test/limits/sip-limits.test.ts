@@ -222,6 +222,17 @@ test('in-flight transactions per source: beyond the cap new requests get 503', a
   }
 });
 
+test('in-flight means unanswered: answered transactions lingering for retransmissions do not count', async () => {
+  const s = await setup({ maxTransactionsPerSource: 3 });
+  try {
+    // Each is answered at once, then lingers 32 s (Timer J over UDP): twice the cap of them.
+    for (let i = 0; i < 6; i++) await expectStatus(s.attacker, s, 200);
+    expect(s.engine.limitCounters.limits['sip-transactions-per-source']).toBe(0);
+  } finally {
+    await teardown(s);
+  }
+});
+
 test('Redis blocklist: listed addresses are dropped, refreshed periodically', async () => {
   const redis = new Redis({ host: '127.0.0.1', port: 6379 });
   const key = `drachtio-test-blocklist-${process.pid}-${Date.now()}`;

@@ -23,15 +23,20 @@ export function detectCodec(head: Buffer): Codec | undefined {
 /**
  * Reads a new connection until its codec is known, then hands the socket over paused with the
  * bytes read so far put back, so the connection class reads the stream from its first byte.
- * A connection that says nothing for `timeout` ms is dropped, as an unauthenticated one would be.
+ * A connection that says nothing for `timeout` ms is dropped (`silent` is told), as an
+ * unauthenticated one would be.
  */
 export function whenCodecKnown(
   socket: Socket,
   timeout: number,
   ready: (codec: Codec) => void,
+  silent: () => void,
 ): void {
   let head = Buffer.alloc(0);
-  const timer = setTimeout(() => socket.destroy(), timeout);
+  const timer = setTimeout(() => {
+    silent();
+    socket.destroy();
+  }, timeout);
   timer.unref();
   const onData = (chunk: Buffer) => {
     head = Buffer.concat([head, chunk]);

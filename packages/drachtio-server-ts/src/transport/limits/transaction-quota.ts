@@ -1,7 +1,8 @@
 /**
  * In-flight server transactions per source address: one address cannot take the whole
  * transaction table (maxTransactions) for itself. A transaction counts from its request until
- * it terminates, including the time a completed one absorbs retransmissions.
+ * its final response (or its end, when it never gets one): a busy trunk's finished
+ * transactions, lingering 32 s to absorb retransmissions, do not count against it.
  */
 import type { Logger } from 'pino';
 import { LimitLog } from './limit-log';
@@ -23,7 +24,7 @@ export class TransactionQuota {
     this.log = new LimitLog(logger);
   }
 
-  /** Whether `transaction` from `address` may proceed; end() it when it terminates. */
+  /** Whether `transaction` from `address` may proceed; end() it when it is answered or gone. */
   admit(transaction: object, address: string): boolean {
     if (this.exempt.has(address)) return true;
     if (this.counts.acquire(address) === undefined) {

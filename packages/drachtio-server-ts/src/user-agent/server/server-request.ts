@@ -53,6 +53,8 @@ export class ServerRequest implements ServerEntry {
     channel: Channel,
     timers: TimerSettings,
     onTerminated: (request: ServerRequest) => void,
+    /** The final response went out: what only an open request holds can be let go. */
+    private readonly onFinished: (request: ServerRequest) => void = () => undefined,
   ) {
     this.method = open.request.method;
     // Built from the Via branch: a slice of the request's text, kept 32 s after it.
@@ -142,5 +144,6 @@ export class ServerRequest implements ServerEntry {
     this.open = undefined;
     clearTimeout(open.deadline);
     if (open.holdsReinvite) open.dialog?.invite.endReinvite('uas');
+    this.onFinished(this);
   }
 }
