@@ -35,6 +35,9 @@ import type { MessageTap } from './transport/tap';
 import type { InboundMessage } from './transport/transport';
 import { TransportLayer } from './transport/transport-layer';
 import { DEFAULT_CONTACTS } from './transport/contact';
+import type { ContactAddressing } from './transport/advertised-address';
+import { DEFAULT_MTU } from './transport/dns/outbound';
+import { SipResolver } from './transport/dns/sip-resolver';
 
 export interface EngineOptions {
   /** Listening contacts, e.g. 'sip:127.0.0.1:0;transport=udp,tcp'. Default: sip:*:5060 (UDP and TCP). */
@@ -57,6 +60,14 @@ export interface EngineOptions {
   maxDialogs?: number;
   /** How long stop() lets transactions finish (ms). Default 200. */
   drainTimeout?: number;
+  /** Per listening contact (keyed as in `contacts`): external address, local networks, DNS name. */
+  addressing?: Record<string, ContactAddressing>;
+  /** DNS servers for RFC 3263 lookups ('127.0.0.1:5353', '[::1]:53'); the system's by default. */
+  dnsServers?: string[];
+  /** Every request outside a dialog goes here first (a SIP URI); an app's `proxy` wins. */
+  outboundProxy?: string;
+  /** A UDP request larger than this goes over TCP (RFC 3261 18.1.1). Default 1300. */
+  mtu?: number;
 }
 
 export class Engine extends EventEmitter implements SipEngine {
@@ -82,11 +93,16 @@ export class Engine extends EventEmitter implements SipEngine {
       maxTcpConnections: options.maxTcpConnections ?? 10_000,
       logger: this.logger,
       onMessage: (message) => this.receive(message),
+      addressing: options.addressing,
     });
+    const resolver = new SipResolver({ servers: options.dnsServers }, (transport, ipv6) =>
+      this.transport.supports(transport, ipv6),
+    );
     this.dialogs = new DialogTable((notice) => this.emit('dialog', notice));
     this.transactions = new TransactionTable();
     const core: UserAgentCore = {
       transport: this.transport,
+      outbound: { resolver, proxy: options.outboundProxy, mtu: options.mtu ?? DEFAULT_MTU },
       timers,
       logger: this.logger,
       dialogs: this.dialogs,
