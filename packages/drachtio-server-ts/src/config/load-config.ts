@@ -4,6 +4,8 @@ import { ConfigError } from './config-error';
 import { hostPort, optionalHostPort, portNumber, type HostPort } from './endpoints';
 import { LOG_LEVELS, type LogLevel, type ServerOptions } from './server-options';
 import { configProblems } from './validate-config';
+import { outboundSettings } from './outbound-settings';
+import type { ContactAddressing } from '../transport/advertised-address';
 
 export { ConfigError };
 
@@ -32,6 +34,11 @@ export interface CliFlags {
   prometheusScrapePort?: string;
   user?: string;
   pidfile?: string;
+  /** --external-ip, --local-net, --dns-name, per the --contact they follow. */
+  addressing?: Record<string, ContactAddressing>;
+  dnsServer?: string[];
+  outboundProxy?: string;
+  mtu?: string;
 }
 
 /** The daemon's configuration: server options plus what only the process needs. */
@@ -125,7 +132,7 @@ export function loadConfig(
       }),
     },
     limits: file.limits,
-    sip: file.sip,
+    sip: { ...file.sip, ...outboundSettings(flags, file.sip, contacts) },
     logLevel: logLevel(flags.loglevel ?? env.DRACHTIO_LOGLEVEL ?? file.log?.level ?? 'info'),
     logFile: env.DRACHTIO_LOGFILE ?? file.log?.file,
     sipTrace: flags.sipTrace ?? file.log?.sipTrace ?? false,

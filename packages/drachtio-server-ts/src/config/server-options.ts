@@ -55,6 +55,10 @@ export interface ServerOptions {
     | 'maxDialogs'
     | 'sessionTimers'
     | 'drainTimeout'
+    | 'addressing'
+    | 'dnsServers'
+    | 'outboundProxy'
+    | 'mtu'
   >;
   /** A pino logger; when absent, one is created at `logLevel`. */
   logger?: Logger;

@@ -93,7 +93,8 @@ export class SipResolver {
     }
     if (naptr.length > 0) return found;
     for (const transport of ['udp', 'tcp'] as const) {
-      if (this.usable(transport)) found.push(...(await this.srv(`_sip._${transport}.${host}`, transport)));
+      if (this.usable(transport))
+        found.push(...(await this.srv(`_sip._${transport}.${host}`, transport)));
     }
     return found;
   }
@@ -107,7 +108,11 @@ export class SipResolver {
   }
 
   /** A (and AAAA when an IPv6 transport of the kind is bound) records of `host`. */
-  private async addresses(host: string, port: number, transport: Transport): Promise<Destination[]> {
+  private async addresses(
+    host: string,
+    port: number,
+    transport: Transport,
+  ): Promise<Destination[]> {
     const families = [false, true].filter((ipv6) => this.supports(transport, ipv6));
     const found: string[] = [];
     for (const ipv6 of families) {
@@ -149,7 +154,9 @@ export class SipResolver {
   }
 
   private usable(transport: Transport | undefined): boolean {
-    return transport !== undefined && (this.supports(transport, false) || this.supports(transport, true));
+    return (
+      transport !== undefined && (this.supports(transport, false) || this.supports(transport, true))
+    );
   }
 }
 
