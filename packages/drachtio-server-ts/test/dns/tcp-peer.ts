@@ -24,15 +24,30 @@ export class TcpPeer {
     });
   }
 
-  static async open(status = '200 OK'): Promise<TcpPeer> {
+  static async open(status = '200 OK', host = '127.0.0.1'): Promise<TcpPeer> {
     const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
     return new TcpPeer(server, status);
   }
 
   get port(): number {
     const address = this.server.address();
     return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** Resolves with the first request received that matches. */
+  next(match: RegExp, timeoutMs = 5000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    return new Promise((resolve, reject) => {
+      const poll = (): void => {
+        const found = this.received.find((message) => match.test(message));
+        if (found) return resolve(found);
+        if (Date.now() > deadline)
+          return reject(new Error(`no message matching ${match} received`));
+        setTimeout(poll, 10);
+      };
+      poll();
+    });
   }
 
   close(): Promise<void> {
