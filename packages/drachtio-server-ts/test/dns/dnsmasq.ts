@@ -20,7 +20,6 @@ export const hasDnsmasq = spawnSync('sh', ['-c', 'command -v dnsmasq']).status =
 /** `describe` when dnsmasq is installed, else one printed skip (.ci/run installs it). */
 export function describeWithDnsmasq(name: string, body: () => void): void {
   if (hasDnsmasq) return describe(name, body);
-  // eslint-disable-next-line no-console
   console.warn(`skipping "${name}": dnsmasq is not installed (apt-get install dnsmasq-base)`);
   describe.skip(name, body);
 }

@@ -1,6 +1,7 @@
 /** A raw TCP far end: records each request and answers it with the status it is told. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { StreamFramer } from 'drachtio-sip';
+import { waitFor } from '../engine/helpers';
 
 export class TcpPeer {
   readonly received: string[] = [];
@@ -35,19 +36,9 @@ export class TcpPeer {
     return typeof address === 'object' && address ? address.port : 0;
   }
 
-  /** Resolves with the first request received that matches. */
+  /** Resolves with the first message received that matches. */
   next(match: RegExp, timeoutMs = 5000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    return new Promise((resolve, reject) => {
-      const poll = (): void => {
-        const found = this.received.find((message) => match.test(message));
-        if (found) return resolve(found);
-        if (Date.now() > deadline)
-          return reject(new Error(`no message matching ${match} received`));
-        setTimeout(poll, 10);
-      };
-      poll();
-    });
+    return waitFor(() => this.received.find((message) => match.test(message)), timeoutMs);
   }
 
   close(): Promise<void> {

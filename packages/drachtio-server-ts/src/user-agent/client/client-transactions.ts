@@ -154,11 +154,12 @@ export class ClientTransactions {
       onTimeout: (timer: 'B' | 'C' | 'F') => this.events.timeout(request, timer),
       buildAck: (response: ReceivedResponse) => ackForNon2xx(parts, response.message),
     };
-    // The transaction that failed ends, not one a failover started in the meantime.
-    let current: typeof request.transaction;
+    // The transaction whose send failed ends; only the request's current one reports it, so
+    // a late failure of one replaced by a failover (its ACK, say) leaves the request alone.
+    const launched: { transaction: typeof request.transaction } = { transaction: undefined };
     const channel = this.channel(request, () => {
-      this.events.unreachable(request);
-      current?.terminate();
+      if (request.transaction === launched.transaction) this.events.unreachable(request);
+      launched.transaction?.terminate();
     });
     const onTerminated = (transaction: Transaction) => {
       transactions.removeClientTransaction(key, transaction as typeof request.transaction & {});
@@ -170,7 +171,7 @@ export class ClientTransactions {
       parts.method === 'INVITE'
         ? new InviteClientTransaction(request.id, wire, channel, timers, user, onTerminated)
         : new NonInviteClientTransaction(request.id, wire, channel, timers, user, onTerminated);
-    current = transaction;
+    launched.transaction = transaction;
     request.transaction = transaction;
     transactions.addClientTransaction(key, transaction);
   }
