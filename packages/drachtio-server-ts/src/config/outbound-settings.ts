@@ -31,7 +31,7 @@ export function outboundSettings(
   const settings: OutboundSettings = {};
   if (addressing) settings.addressing = checkAddressing(addressing, contacts ?? DEFAULT_CONTACTS);
   const dnsServers = flags.dnsServer ?? file?.dnsServers;
-  if (dnsServers) settings.dnsServers = dnsServers;
+  if (dnsServers) settings.dnsServers = dnsServers.map(checkDnsServer);
   const proxy = flags.outboundProxy ?? file?.outboundProxy;
   if (proxy !== undefined) {
     if (!/^sip:/i.test(proxy))
@@ -45,6 +45,18 @@ export function outboundSettings(
     settings.mtu = mtu;
   }
   return settings;
+}
+
+/** 'address', 'address:port' or '[v6]:port', as Node's resolver takes them. */
+function checkDnsServer(server: string): string {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)|([0-9a-fA-F:]+))(?::(\d{1,5}))?$/.exec(server);
+  const address = match?.[1] ?? match?.[2] ?? match?.[3] ?? '';
+  const port = Number(match?.[4] ?? 53);
+  if (isIP(address) === 0 || port < 1 || port > 65535)
+    throw new ConfigError(
+      `invalid DNS server '${server}': expected an address, address:port or [IPv6]:port`,
+    );
+  return server;
 }
 
 function checkAddressing(

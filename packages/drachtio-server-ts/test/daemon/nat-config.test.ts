@@ -69,6 +69,8 @@ test.each([
     /invalid local network "10\.0\.0\/8"/,
   ],
   [{ mtu: '100' }, /invalid MTU '100': expected bytes from 200 to 65535/],
+  [{ dnsServer: ['dns.example.com'] }, /invalid DNS server 'dns\.example\.com'/],
+  [{ dnsServer: ['127.0.0.1:70000'] }, /invalid DNS server '127\.0\.0\.1:70000'/],
   [{ outboundProxy: 'proxy.example.com' }, /invalid outbound proxy 'proxy\.example\.com'/],
 ])('a bad NAT or DNS flag is one clear error %#', (flags, message) => {
   expect(() => loadConfig({ secret: 's', noconfig: true, ...flags }, {})).toThrow(message);
