@@ -13,6 +13,7 @@ import {
   type CliFlags,
   type DaemonConfig,
 } from './config';
+import { ContactFlags } from './config/contact-flags';
 import { startDaemon } from './lifecycle/daemon';
 import { StartupError } from './server';
 
@@ -21,6 +22,7 @@ const NAME = 'drachtio-server-ts';
 const DAEMON_CHILD = 'DRACHTIO_DAEMON_CHILD';
 
 function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
+  const contacts = new ContactFlags();
   const program = new Command(NAME)
     .description('The drachtio SIP server: SIP on the contacts, applications on the admin port.')
     .version(SERVER_VERSION, '-v, --version', 'print the version and exit')
@@ -34,8 +36,22 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
     .option(
       '-c, --contact <uri>',
       'SIP contact to listen on, repeatable (default sip:*:5060;transport=udp,tcp)',
-      collect,
+      (uri) => contacts.contact(uri),
     )
+    .option('--external-ip <address>', 'public address of the preceding --contact (1:1 NAT)', (v) =>
+      contacts.externalIp(v),
+    )
+    .option(
+      '--local-net <cidr>',
+      'network reached without NAT by the preceding --contact, repeatable',
+      (v) => contacts.localNet(v),
+    )
+    .option('--dns-name <name>', 'host name advertised for the preceding --contact', (v) =>
+      contacts.dnsName(v),
+    )
+    .option('--dns-server <address[:port]>', 'DNS server for RFC 3263 lookups, repeatable', collect)
+    .option('--outbound-proxy <uri>', 'send every request outside a dialog through this SIP URI')
+    .option('--mtu <bytes>', 'a UDP request larger than this goes over TCP (default 1300)')
     .option(
       '-l, --loglevel <level>',
       'fatal, error, warn, info, debug, trace or silent (default info)',
@@ -60,7 +76,7 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
     .parse(argv);
-  return program.opts();
+  return { ...program.opts(), addressing: contacts.addressing };
 }
 
 function collect(value: string, previous: string[] = []): string[] {

@@ -39,6 +39,9 @@ import type { MessageTap } from './transport/tap';
 import type { InboundMessage } from './transport/transport';
 import { TransportLayer } from './transport/transport-layer';
 import { DEFAULT_CONTACTS } from './transport/contact';
+import type { ContactAddressing } from './transport/advertised-address';
+import { DEFAULT_MTU } from './transport/dns/outbound';
+import { SipResolver } from './transport/dns/sip-resolver';
 
 export interface EngineOptions {
   /** Listening contacts, e.g. 'sip:127.0.0.1:0;transport=udp,tcp'. Default: sip:*:5060 (UDP and TCP). */
@@ -63,6 +66,14 @@ export interface EngineOptions {
   drainTimeout?: number;
   /** Abuse limits (rates and bans, connections, sizes, scanners, Redis blocklist); see docs/operations.md. */
   protection?: ProtectionInput;
+  /** Per listening contact (keyed as in `contacts`): external address, local networks, DNS name. */
+  addressing?: Record<string, ContactAddressing>;
+  /** DNS servers for RFC 3263 lookups ('127.0.0.1:5353', '[::1]:53'); the system's by default. */
+  dnsServers?: string[];
+  /** Every request outside a dialog goes here first (a SIP URI); an app's `proxy` wins. */
+  outboundProxy?: string;
+  /** A UDP request larger than this goes over TCP (RFC 3261 18.1.1). Default 1300. */
+  mtu?: number;
 }
 
 export class Engine extends EventEmitter implements SipEngine {
@@ -94,11 +105,16 @@ export class Engine extends EventEmitter implements SipEngine {
       logger: this.logger,
       onMessage: (message) => this.receive(message),
       guard: this.guard,
+      addressing: options.addressing,
     });
+    const resolver = new SipResolver({ servers: options.dnsServers }, (transport, ipv6) =>
+      this.transport.supports(transport, ipv6),
+    );
     this.dialogs = new DialogTable((notice) => this.emit('dialog', notice));
     this.transactions = new TransactionTable();
     const core: UserAgentCore = {
       transport: this.transport,
+      outbound: { resolver, proxy: options.outboundProxy, mtu: options.mtu ?? DEFAULT_MTU },
       timers,
       logger: this.logger,
       dialogs: this.dialogs,

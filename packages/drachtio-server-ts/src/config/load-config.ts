@@ -5,6 +5,8 @@ import { hostPort, optionalHostPort, portNumber, type HostPort } from './endpoin
 import { LOG_LEVELS, type LogLevel, type ServerOptions } from './server-options';
 import { configProblems } from './validate-config';
 import { withBlacklistFlags, type BlacklistFlags } from './blacklist-flags';
+import { outboundSettings } from './outbound-settings';
+import type { ContactAddressing } from '../transport/advertised-address';
 
 export { ConfigError };
 
@@ -33,6 +35,11 @@ export interface CliFlags extends BlacklistFlags {
   prometheusScrapePort?: string;
   user?: string;
   pidfile?: string;
+  /** --external-ip, --local-net, --dns-name, per the --contact they follow. */
+  addressing?: Record<string, ContactAddressing>;
+  dnsServer?: string[];
+  outboundProxy?: string;
+  mtu?: string;
 }
 
 /** The daemon's configuration: server options plus what only the process needs. */
@@ -126,7 +133,7 @@ export function loadConfig(
       }),
     },
     limits: file.limits,
-    sip: withBlacklistFlags(file.sip, flags),
+    sip: { ...withBlacklistFlags(file.sip, flags), ...outboundSettings(flags, file.sip, contacts) },
     logLevel: logLevel(flags.loglevel ?? env.DRACHTIO_LOGLEVEL ?? file.log?.level ?? 'info'),
     logFile: env.DRACHTIO_LOGFILE ?? file.log?.file,
     sipTrace: flags.sipTrace ?? file.log?.sipTrace ?? false,

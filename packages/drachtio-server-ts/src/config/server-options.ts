@@ -58,6 +58,10 @@ export interface ServerOptions {
     | 'sessionTimers'
     | 'drainTimeout'
     | 'protection'
+    | 'addressing'
+    | 'dnsServers'
+    | 'outboundProxy'
+    | 'mtu'
   >;
   /** A pino logger; when absent, one is created at `logLevel`. */
   logger?: Logger;

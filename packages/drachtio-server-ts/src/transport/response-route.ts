@@ -12,8 +12,10 @@ export function responseDestination(topVia: Via, source: Endpoint): Destination 
 }
 
 /**
- * The Via values of a response: the top one with received (when the sent-by is not the source
- * address) and the filled-in rport, then every other as received.
+ * The Via values of a response: the top one with received and the filled-in rport, then every
+ * other as received. RFC 3261 18.2.1 adds received when the sent-by is not the source address;
+ * RFC 3581 section 4 adds it whenever rport was asked for, even when the two are the same, so
+ * a client behind NAT always learns the address it was seen from.
  */
 export function responseVias(
   viaLines: readonly string[],
@@ -23,8 +25,9 @@ export function responseVias(
 ): string[] {
   let top = topViaText;
   const host = topVia.host.replace(/^\[|\]$/g, '');
-  if (topVia.rport === true) top = top.replace(/;\s*rport(?!\s*=)/i, `;rport=${source.port}`);
-  if (host !== source.address && topVia.received === undefined)
+  const askedRport = topVia.rport === true;
+  if (askedRport) top = top.replace(/;\s*rport(?!\s*=)/i, `;rport=${source.port}`);
+  if ((askedRport || host !== source.address) && topVia.received === undefined)
     top += `;received=${source.address}`;
   const [first = '', ...others] = viaLines;
   return [top, ...splitList(first).slice(1), ...others];

@@ -5,6 +5,7 @@
 import { networkInterfaces } from 'node:os';
 import type { Transport } from 'drachtio-protocol';
 import type { Logger } from 'pino';
+import { AdvertisedAddress, type ContactAddressing } from './advertised-address';
 import { formatContact, hostport, parseListenContact, type ListenSpec } from './contact';
 import type { SipGuard } from './limits/sip-guard';
 import { TcpTransport } from './tcp-transport';
@@ -23,6 +24,8 @@ interface ListenPoint {
   spec: ListenSpec;
   /** The address written into Via and Contact (a wildcard bind is replaced by a real address). */
   advertised: string;
+  /** What peers see of this contact: `advertised`, or its external address behind NAT. */
+  nat: AdvertisedAddress;
   udp?: UdpTransport;
   tcp?: TcpTransport;
   /** What the tap reports as the local end, per bound transport (built once, after binding). */
@@ -45,11 +48,19 @@ export class TransportLayer implements SipTransport {
       onMessage: (message: InboundMessage) => void;
       /** The abuse limits, checked before anything else sees a message or a connection. */
       guard?: SipGuard;
+      /** Per contact (keyed as listed in `contacts`): external address, local networks. */
+      addressing?: Readonly<Record<string, ContactAddressing>>;
     },
   ) {
+    const addressing = options.addressing ?? {};
+    for (const contact of Object.keys(addressing))
+      if (!contacts.includes(contact))
+        throw new Error(`NAT settings for "${contact}", which is not a listening contact`);
     this.points = contacts.map((contact) => {
       const spec = parseListenContact(contact);
-      return { spec, advertised: advertisedAddress(spec), local: {} };
+      const advertised = advertisedAddress(spec);
+      const nat = new AdvertisedAddress(advertised, addressing[contact]);
+      return { spec, advertised, nat, local: {} };
     });
   }
 
@@ -93,11 +104,22 @@ export class TransportLayer implements SipTransport {
     return `Contact: <sip:${hostport(local.host, local.port)}${transport}>`;
   }
 
-  /** Where we are reached by `peer`; throws when no transport of its kind and family is bound. */
+  /**
+   * Where we are reached by `peer`: the external address behind NAT unless `peer` is on a
+   * local network. Throws when no transport of its kind and family is bound.
+   */
   localFor(peer: Destination): LocalAddress {
-    const local = this.local(peer.transport, isIPv6Address(peer.address));
-    if (!local) throw new Error(`no ${peer.transport} transport for ${peer.address}`);
-    return local;
+    const point = this.pointFor(peer.transport, isIPv6Address(peer.address));
+    if (!point) throw new Error(`no ${peer.transport} transport for ${peer.address}`);
+    const host = point.nat.hostFor(peer.address);
+    return { host, port: this.portOf(point, peer.transport), transport: peer.transport };
+  }
+
+  /** Our Record-Route value for a request forwarded to `peer` (RFC 3261 16.6 step 4). */
+  recordRouteFor(peer: Destination): string {
+    const local = this.localFor(peer);
+    const transport = peer.transport === 'udp' ? '' : `;transport=${peer.transport}`;
+    return `<sip:${hostport(local.host, local.port)}${transport};lr>`;
   }
 
   send(

@@ -8,6 +8,7 @@ import type { EngineEvents } from '../engine-api';
 import type { TimerSettings } from '../transaction/timer-settings';
 import type { TransactionTable } from '../transaction/transaction-table';
 import type { TransactionQuota } from '../transport/limits/transaction-quota';
+import type { OutboundRouting } from '../transport/dns/outbound';
 import type { SipTransport } from '../transport/transport';
 import type { ClientRequest, ReceivedResponse } from './client/client-request';
 import type { DialogTable } from './dialog/dialog-table';
@@ -21,6 +22,8 @@ export type UserAgentTransactions = TransactionTable<
 
 export interface UserAgentCore {
   readonly transport: SipTransport;
+  /** RFC 3263 resolution, outbound proxy and MTU for the requests we send. */
+  readonly outbound: OutboundRouting;
   readonly timers: TimerSettings;
   readonly logger: Logger;
   readonly dialogs: DialogTable;

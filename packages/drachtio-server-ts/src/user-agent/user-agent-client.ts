@@ -115,8 +115,10 @@ export class UserAgentClient implements ClientEvents {
     response: SipResponse,
     inbound: InboundMessage | undefined,
   ): void {
-    const fields = essentials(response);
     const { status } = response;
+    // RFC 3263 4.3: a 503 before anything else was heard moves the request to its next target.
+    if (status === 503 && inbound && this.sender.failover(request, 503)) return;
+    const fields = essentials(response);
     const { method } = request;
     const { invites, subscriptions, sessions } = this.usages;
     let dialog = request.dialog;
@@ -150,12 +152,14 @@ export class UserAgentClient implements ClientEvents {
   }
 
   timeout(request: ClientRequest, timer: 'B' | 'C' | 'F'): void {
+    if (timer !== 'C' && this.sender.failover(request, 'timeout')) return;
     if (timer === 'C' && request.provisionalReceived && !request.finalReceived)
       this.usages.invites.cancel(request, []);
     this.fail(request, 408, 'Request Timeout');
   }
 
   unreachable(request: ClientRequest): void {
+    if (this.sender.failover(request, 'unreachable')) return;
     this.fail(request, 503, 'Service Unavailable');
   }
 

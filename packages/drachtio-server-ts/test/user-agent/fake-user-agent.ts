@@ -8,6 +8,8 @@ import pino from 'pino';
 import type { EngineCancel, EngineEvents, EngineRequest } from '../../src/engine-api';
 import { TransactionTable } from '../../src/transaction/transaction-table';
 import type { Destination, LocalAddress, SipTransport } from '../../src/transport/transport';
+import { DEFAULT_MTU } from '../../src/transport/dns/outbound';
+import { SipResolver } from '../../src/transport/dns/sip-resolver';
 import type { UserAgentCore } from '../../src/user-agent/core';
 import { DialogTable } from '../../src/user-agent/dialog/dialog-table';
 import { UserAgent } from '../../src/user-agent/user-agent';
@@ -57,6 +59,11 @@ export function fakeUserAgent(minSE = 90) {
   };
   const core: UserAgentCore = {
     transport,
+    outbound: {
+      resolver: new SipResolver({}, () => true),
+      proxy: undefined,
+      mtu: DEFAULT_MTU,
+    },
     timers: { t1: 20, t2: 160, t4: 200, timerC: 5000 },
     logger: pino({ level: 'silent' }),
     dialogs: new DialogTable((notice) => listeners.dialog?.(notice)),

@@ -9,6 +9,7 @@ import { newTransactionId } from '../../transaction/identifiers';
 import { clientKey } from '../../transaction/matching';
 import { writeRequest, type RequestParts } from '../../transaction/outgoing-message';
 import type { ClientTransaction } from '../../transaction/transaction-table';
+import type { Targets } from '../../transport/dns/failover';
 import type { Connection, Destination, InboundMessage } from '../../transport/transport';
 import type { Dialog } from '../dialog/dialog';
 import { OutgoingInvite } from '../invite/outgoing-invite';
@@ -33,13 +34,16 @@ export class ClientRequest {
   established: Dialog | undefined;
   private provisional = false;
   private final = false;
+  private sentTo: Destination;
+  /** RFC 3263 4.3: where a request outside a dialog may go next (none in a dialog). */
+  targets: Targets | undefined;
 
   constructor(
     parts: RequestParts,
     /** `parts` as written for the wire. */
     wire: Buffer,
     branch: string,
-    readonly destination: Destination,
+    destination: Destination,
     readonly connection: Connection | undefined,
     /** Delivery to the application; engine-originated requests have none. */
     readonly deliver: ((response: EngineResponse) => void) | undefined,
@@ -51,11 +55,17 @@ export class ClientRequest {
     this.sentParts = parts;
     this.sentWire = wire;
     this.sentKey = clientKey(branch, parts.method);
+    this.sentTo = destination;
     this.invite = parts.method === 'INVITE' ? new OutgoingInvite() : undefined;
   }
 
   get parts(): Readonly<RequestParts> {
     return this.sentParts;
+  }
+
+  /** Where the request went (its current target, after any failover). */
+  get destination(): Destination {
+    return this.sentTo;
   }
 
   get method(): string {
@@ -96,6 +106,14 @@ export class ClientRequest {
     this.sentParts = parts;
     this.sentWire = writeRequest(parts);
     this.sentKey = clientKey(branch, parts.method);
+  }
+
+  /** RFC 3263 4.3: the same request to the next target, in a new transaction (new branch). */
+  retarget(parts: RequestParts, wire: Buffer, branch: string, destination: Destination): void {
+    this.sentParts = parts;
+    this.sentWire = wire;
+    this.sentKey = clientKey(branch, parts.method);
+    this.sentTo = destination;
   }
 
   /**

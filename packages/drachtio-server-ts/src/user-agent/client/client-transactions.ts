@@ -12,13 +12,11 @@ import { writeRequest, type RequestParts } from '../../transaction/outgoing-mess
 import { NonInviteClientTransaction } from '../../transaction/non-invite-client-transaction';
 import type { Channel, Transaction } from '../../transaction/transaction';
 import { isIPv6Address } from '../../transport/transport-layer';
+import type { Outcome } from '../../transport/dns/failover';
 import type { Destination, InboundMessage } from '../../transport/transport';
 import type { UserAgentCore } from '../core';
 import type { Dialog } from '../dialog/dialog';
 import { ClientRequest, type ReceivedResponse } from './client-request';
-
-/** RFC 3261 18.1.1: a request within 200 bytes of a 1500-byte path MTU goes over TCP. */
-const UDP_SIZE_LIMIT = 1300;
 
 /** What the user agent hears from its client transactions. */
 export interface ClientEvents {
@@ -50,20 +48,8 @@ export class ClientTransactions {
     deliver: ((response: EngineResponse) => void) | undefined,
     offered100rel: boolean,
   ): ClientRequest {
-    const { transport } = this.core;
     const branch = newBranch();
-    let destination = requested;
-    parts.via = transport.viaFor(destination, branch);
-    let wire = writeRequest(parts);
-    if (
-      destination.transport === 'udp' &&
-      wire.length > UDP_SIZE_LIMIT &&
-      transport.supports('tcp', isIPv6Address(destination.address))
-    ) {
-      destination = { ...destination, transport: 'tcp' };
-      parts.via = transport.viaFor(destination, branch);
-      wire = writeRequest(parts);
-    }
+    const { destination, wire } = this.written(parts, requested, branch);
     const connection =
       dialog?.connection && !dialog.connection.closed && destination.transport === 'tcp'
         ? dialog.connection
@@ -81,6 +67,51 @@ export class ClientTransactions {
     this.core.transactions.addClient(request);
     this.launch(request);
     return request;
+  }
+
+  /**
+   * RFC 3263 4.3: after a transport error, a timeout or a 503, and before any other response,
+   * the request goes to its next target in a new client transaction. False when none is left.
+   */
+  failover(request: ClientRequest, outcome: Outcome): boolean {
+    if (request.provisionalReceived || request.finalReceived) return false;
+    const next = request.targets?.next(outcome);
+    if (!next) return false;
+    this.core.logger.info(
+      { from: request.destination, to: next, outcome },
+      'request failed over to the next target (RFC 3263 4.3)',
+    );
+    const branch = newBranch();
+    const parts = { ...request.parts };
+    const { destination, wire } = this.written(parts, next, branch);
+    request.retarget(parts, wire, branch, destination);
+    this.launch(request);
+    return true;
+  }
+
+  /**
+   * The request with our Via for `requested`, over TCP instead when it is too large for UDP
+   * (RFC 3261 18.1.1, the --mtu setting).
+   */
+  private written(
+    parts: RequestParts,
+    requested: Destination,
+    branch: string,
+  ): { destination: Destination; wire: Buffer } {
+    const { transport, outbound } = this.core;
+    let destination = requested;
+    parts.via = transport.viaFor(destination, branch);
+    let wire = writeRequest(parts);
+    if (
+      destination.transport === 'udp' &&
+      wire.length > outbound.mtu &&
+      transport.supports('tcp', isIPv6Address(destination.address))
+    ) {
+      destination = { ...destination, transport: 'tcp' };
+      parts.via = transport.viaFor(destination, branch);
+      wire = writeRequest(parts);
+    }
+    return { destination, wire };
   }
 
   /** RFC 4028 7.4: the request again under the same id, CSeq one higher, in a new transaction. */
@@ -123,13 +154,16 @@ export class ClientTransactions {
       onTimeout: (timer: 'B' | 'C' | 'F') => this.events.timeout(request, timer),
       buildAck: (response: ReceivedResponse) => ackForNon2xx(parts, response.message),
     };
+    // The transaction whose send failed ends; only the request's current one reports it, so
+    // a late failure of one replaced by a failover (its ACK, say) leaves the request alone.
+    const launched: { transaction: typeof request.transaction } = { transaction: undefined };
     const channel = this.channel(request, () => {
-      this.events.unreachable(request);
-      request.transaction?.terminate();
+      if (request.transaction === launched.transaction) this.events.unreachable(request);
+      launched.transaction?.terminate();
     });
     const onTerminated = (transaction: Transaction) => {
       transactions.removeClientTransaction(key, transaction as typeof request.transaction & {});
-      if (request.transaction !== transaction) return; // replaced by a 422 retry
+      if (request.transaction !== transaction) return; // replaced by a 422 retry or a failover
       transactions.removeClient(request);
       this.events.ended(request);
     };
@@ -137,6 +171,7 @@ export class ClientTransactions {
       parts.method === 'INVITE'
         ? new InviteClientTransaction(request.id, wire, channel, timers, user, onTerminated)
         : new NonInviteClientTransaction(request.id, wire, channel, timers, user, onTerminated);
+    launched.transaction = transaction;
     request.transaction = transaction;
     transactions.addClientTransaction(key, transaction);
   }

@@ -11,7 +11,8 @@ import { newCallId, newTag } from '../../transaction/identifiers';
 import { transactionTimeout } from '../../transaction/timer-settings';
 import { withTag, type RequestParts } from '../../transaction/outgoing-message';
 import { hostport } from '../../transport/contact';
-import { resolveTarget } from '../../transport/resolve';
+import { Targets, type Outcome } from '../../transport/dns/failover';
+import { isIPv6Address } from '../../transport/transport-layer';
 import type { Destination, LocalAddress } from '../../transport/transport';
 import { addContentType, applicationHeaders, TARGET_REFRESH_METHODS } from '../application-headers';
 import type { UserAgentCore } from '../core';
@@ -55,11 +56,20 @@ export class RequestSender {
     const callId = chosenCallId(identity.get('call-id') ?? []);
     const cseq = chosenCSeq(identity.get('cseq') ?? [], method);
     const route = headers.values.get('route');
-    const target = data.proxy ?? (route ? (splitList(route)[0] ?? uri) : uri);
+    const preloaded = route ? splitList(route)[0] : undefined;
+    const target = data.proxy ?? preloaded ?? this.core.outbound.proxy ?? uri;
+    let destinations: Destination[];
     let destination: Destination;
     let local: LocalAddress;
     try {
-      destination = await resolveTarget(target);
+      destinations = await this.core.outbound.resolver.resolve(target);
+      // Only targets over a transport and address family we have (RFC 3263 4.1).
+      destinations = destinations.filter((d) =>
+        this.core.transport.supports(d.transport, isIPv6Address(d.address)),
+      );
+      const [first] = destinations;
+      if (!first) throw new Error('no target over a transport this server listens on');
+      destination = first;
       local = this.core.transport.localFor(destination);
     } catch (error) {
       throw new EngineError(
@@ -83,7 +93,10 @@ export class RequestSender {
     };
     const offered = `${headers.values.get('supported') ?? ''},${headers.values.get('require') ?? ''}`;
     const offered100rel = method === 'INVITE' && hasOptionTag(offered, '100rel');
-    return this.startNew(parts, destination, deliver, offered100rel);
+    const request = this.startNew(parts, destination, deliver, offered100rel);
+    // Set after the first send: a delivery failure is only ever reported asynchronously.
+    request.targets = new Targets(destinations);
+    return request;
   }
 
   /** A request in `dialog`: its Call-ID, tags, route set and next CSeq (RFC 3261 12.2.1.1). */
@@ -96,7 +109,7 @@ export class RequestSender {
   ): Promise<ClientRequest> {
     let destination: Destination;
     try {
-      destination = await resolveTarget(dialog.nextHop, dialog.transport);
+      destination = await this.core.outbound.resolver.first(dialog.nextHop, dialog.transport);
     } catch (error) {
       throw new EngineError(
         'send-failed',
@@ -183,6 +196,11 @@ export class RequestSender {
   challengedBy(request: ClientRequest, status: number): void {
     if ((status === 401 || status === 407) && request.deliver)
       this.challenged.remember(request.id, request);
+  }
+
+  /** RFC 3263 4.3: moves a request outside a dialog to its next target; false when none. */
+  failover(request: ClientRequest, outcome: Outcome): boolean {
+    return request.dialog === undefined && this.clients.failover(request, outcome);
   }
 
   /** Whether the transaction's end must wait: its request may still be retried. */

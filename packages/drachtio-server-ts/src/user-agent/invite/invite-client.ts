@@ -9,7 +9,6 @@ import { EngineError } from '../../engine-api';
 import { newBranch } from '../../transaction/identifiers';
 import type { Essentials } from '../../transaction/message-essentials';
 import { writeRequest } from '../../transaction/outgoing-message';
-import { resolveTarget } from '../../transport/resolve';
 import { addContentType, applicationHeaders, contactUri } from '../application-headers';
 import type { ClientRequest } from '../client/client-request';
 import type { ClientTransactions } from '../client/client-transactions';
@@ -156,7 +155,7 @@ export class InviteClient {
   }
 
   private sendToDialog(dialog: Dialog, wire: Buffer): void {
-    resolveTarget(dialog.nextHop, dialog.transport).then(
+    this.core.outbound.resolver.first(dialog.nextHop, dialog.transport).then(
       (destination) => this.core.transport.send(wire, destination, dialog.connection),
       (error: unknown) =>
         this.core.logger.info({ err: error, dialogId: dialog.id }, 'cannot reach the dialog peer'),

@@ -1,17 +1,20 @@
 /**
- * Where a request goes: the host, port and transport of a SIP URI (RFC 3263 reduced to what a
- * B2BUA engine needs: literal addresses, A/AAAA lookups, the transport parameter).
+ * What RFC 3263 needs from a SIP URI before any lookup: the host (maddr wins, RFC 3261 19.1.1),
+ * an explicit port, an explicit transport, and whether the host is a numeric address.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Transport } from 'drachtio-protocol';
 import { parseUri } from 'drachtio-sip';
-import type { Destination } from './transport';
 
-export async function resolveTarget(
-  uri: string,
-  fallbackTransport: Transport = 'udp',
-): Promise<Destination> {
+export interface TargetUri {
+  host: string;
+  port: number | undefined;
+  transport: Transport | undefined;
+  numeric: boolean;
+}
+
+/** Accepts a bare URI or a name-addr (`<sip:...>;params`). */
+export function targetUri(uri: string): TargetUri {
   const open = uri.indexOf('<');
   const text = open >= 0 ? uri.slice(open + 1, uri.indexOf('>', open)) : uri.trim();
   const parsed = parseUri(text);
@@ -20,10 +23,8 @@ export async function resolveTarget(
   const maddr = parsed.params.maddr;
   const host = stripBrackets(typeof maddr === 'string' ? maddr : parsed.host);
   const param = parsed.params.transport?.toLowerCase();
-  const transport: Transport = param === 'tcp' || param === 'udp' ? param : fallbackTransport;
-  const port = parsed.port ?? 5060;
-  const address = isIP(host) ? host : (await lookup(host)).address;
-  return { address, port, transport };
+  const transport = param === 'udp' || param === 'tcp' ? param : undefined;
+  return { host, port: parsed.port, transport, numeric: isIP(host) !== 0 };
 }
 
 export function stripBrackets(host: string): string {
