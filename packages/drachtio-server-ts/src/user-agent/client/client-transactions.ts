@@ -4,7 +4,7 @@
  * (17.1.1.3), a CANCEL's own transaction (9.1), and the transaction table's entries.
  */
 import type { SipResponse } from 'drachtio-sip';
-import type { EngineResponse } from '../../engine-api';
+import type { EngineResponse, RequestOptions } from '../../engine-api';
 import { newBranch } from '../../transaction/identifiers';
 import { InviteClientTransaction } from '../../transaction/invite-client-transaction';
 import { clientKey } from '../../transaction/matching';
@@ -49,6 +49,7 @@ export class ClientTransactions {
     dialog: Dialog | undefined,
     deliver: ((response: EngineResponse) => void) | undefined,
     offered100rel: boolean,
+    owns: RequestOptions = {},
   ): ClientRequest {
     const { transport } = this.core;
     const branch = newBranch();
@@ -77,6 +78,7 @@ export class ClientTransactions {
       deliver,
       dialog,
       offered100rel,
+      owns,
     );
     this.core.transactions.addClient(request);
     this.launch(request);
