@@ -109,16 +109,30 @@ export function dialogCalls(dialog: unknown): DialogCalls {
   return dialog as DialogCalls;
 }
 
+/** A response as srf's Agent hands it to a request's 'response' listener. */
+export interface ReceivedResponse {
+  status: number;
+  stackDialogId: string;
+}
+
+/** The ACK (to a final response of an INVITE) or PRACK (to a reliable provisional) srf sends. */
+export type AckFunction = (opts?: { headers?: Record<string, string>; body?: string }) => void;
+
 export interface SentRequest {
   stackTxnId: string;
   get(name: string): string;
-  on(event: 'response', listener: (res: { status: number }) => void): void;
+  on(event: 'response', listener: (res: ReceivedResponse, ack: AckFunction) => void): void;
 }
 
 export function srfRequest(
   srf: Srf,
   uri: string,
-  opts: { method: string; headers?: Record<string, string>; stackDialogId?: string },
+  opts: {
+    method: string;
+    headers?: Record<string, string>;
+    body?: string;
+    stackDialogId?: string;
+  },
 ): Promise<SentRequest> {
   const request = srf.request as unknown as (
     uri: string,

@@ -9,6 +9,7 @@ import {
   type OutgoingMessage,
   type RequestEnvelope,
 } from 'drachtio-protocol';
+import type { RequestOptions } from '../../engine-api';
 import { AppConnection, type AppConnectionOptions } from '../app-connection';
 import type { RoundRobin } from '../round-robin';
 import { encodeNotice } from './notices';
@@ -31,6 +32,8 @@ export class SrfConnection extends AppConnection {
   private readonly decoder: FrameDecoder;
   private readonly state = new SrfState();
   private readonly pending = new Map<string, PendingReply>();
+  /** srf sends its own ACK for every 2xx and its own PRACK, as the C++ server lets it. */
+  override readonly requestOptions: RequestOptions = { appOwnsAck: true, appOwnsPrack: true };
 
   constructor(
     socket: Socket,
