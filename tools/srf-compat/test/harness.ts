@@ -45,8 +45,11 @@ export async function startServer(): Promise<{ server: DrachtioServer; remote: s
 export async function connectSrf(
   server: DrachtioServer,
   secret = SECRET,
+  /** Set up before connecting, e.g. `cdr:*` listeners, which srf routes on connecting. */
+  prepare?: (srf: Srf) => void,
 ): Promise<{ srf: Srf; hostport: string; version: string }> {
   const srf = new Srf();
+  prepare?.(srf);
   return new Promise((resolve, reject) => {
     srf.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret });
     srf.once('connect', (err: Error | null, hostport: string, version: string) => {
