@@ -87,43 +87,34 @@ describe('drachtio-srf cdr:attempt|start|stop from drachtio-server-ts', () => {
     ]);
   });
 
-  test('UAS: attempt (network), start (application, uas), stop (network, normal-release)', async () => {
+  type Answer = Parameters<Parameters<Srf['invite']>[0]>;
+  const attempt = ['attempt', 'network', undefined, 'INVITE'];
+  test.each<[string, string, (srf: Srf, ...call: Answer) => unknown, unknown[][]]>([
+    [
+      'UAS: attempt (network), start (application, uas), stop (network, normal-release)',
+      'uac-call',
+      (srf, req, res) => srf.createUAS(req, res, { localSdp: SDP }),
+      [attempt, ['start', 'application', 'uas', 200], ['stop', 'network', 'normal-release', 'BYE']],
+    ],
+    [
+      'UAS rejecting: stop (application, call-rejected) with the response as sent',
+      'uac-busy',
+      (_srf, _req, res) => res.send(486),
+      [attempt, ['stop', 'application', 'call-rejected', 486]],
+    ],
+    [
+      'UAS canceled: stop (network, call-canceled) with the CANCEL',
+      'uac-cancel',
+      (_srf, _req, res) => res.send(180),
+      [attempt, ['stop', 'network', 'call-canceled', 'CANCEL']],
+    ],
+  ])('%s', async (_name, sippScenario, answer, expected) => {
     const records: Cdr[] = [];
     recordCdrs(fx.srf, records);
-    fx.srf.invite((req, res) => void fx.srf.createUAS(req, res, { localSdp: SDP }));
-    const result = await runSipp({ scenario: scenario('uac-call'), remote: fx.remote });
+    fx.srf.invite((req, res) => void answer(fx.srf, req, res));
+    const result = await runSipp({ scenario: scenario(sippScenario), remote: fx.remote });
     expect(result.exitCode).toBe(0);
-    await settled(records, 3);
-    expect(summary(records)).toEqual([
-      ['attempt', 'network', undefined, 'INVITE'],
-      ['start', 'application', 'uas', 200],
-      ['stop', 'network', 'normal-release', 'BYE'],
-    ]);
-  });
-
-  test('UAS rejecting: stop (application, call-rejected) with the response as sent', async () => {
-    const records: Cdr[] = [];
-    recordCdrs(fx.srf, records);
-    fx.srf.invite((_req, res) => res.send(486));
-    const result = await runSipp({ scenario: scenario('uac-busy'), remote: fx.remote });
-    expect(result.exitCode).toBe(0);
-    await settled(records, 2);
-    expect(summary(records)).toEqual([
-      ['attempt', 'network', undefined, 'INVITE'],
-      ['stop', 'application', 'call-rejected', 486],
-    ]);
-  });
-
-  test('UAS canceled: stop (network, call-canceled) with the CANCEL', async () => {
-    const records: Cdr[] = [];
-    recordCdrs(fx.srf, records);
-    fx.srf.invite((_req, res) => res.send(180));
-    const result = await runSipp({ scenario: scenario('uac-cancel'), remote: fx.remote });
-    expect(result.exitCode).toBe(0);
-    await settled(records, 2);
-    expect(summary(records)).toEqual([
-      ['attempt', 'network', undefined, 'INVITE'],
-      ['stop', 'network', 'call-canceled', 'CANCEL'],
-    ]);
+    await settled(records, expected.length);
+    expect(summary(records)).toEqual(expected);
   });
 });

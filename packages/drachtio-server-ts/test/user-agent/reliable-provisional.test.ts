@@ -56,18 +56,23 @@ test('UAC: a reliable provisional is PRACKed once; its retransmission is dropped
   expect(statuses).toEqual([183]);
 });
 
-test('UAC, appOwnsPrack: no PRACK of the engine; the application PRACKs with its RAck in the early dialog', async () => {
-  const { ua, transport, receive } = fakeUserAgent();
+/** An INVITE sent with appOwnsPrack, answered by a reliable 183 (RSeq 7): its early dialog. */
+async function reliable183ToAppOwnedInvite() {
+  const agent = fakeUserAgent();
   const dialogIds: Array<string | undefined> = [];
-  const sent = await ua.client.request(
+  const sent = await agent.ua.client.request(
     { method: 'INVITE', uri: 'sip:peer@127.0.0.1:5099', headers: { Supported: '100rel' } },
     (response) => dialogIds.push(response.dialogId),
     { appOwnsPrack: true },
   );
-  receive(answer(sent.raw, '183 Session Progress', ['Require: 100rel', 'RSeq: 7']));
+  agent.receive(answer(sent.raw, '183 Session Progress', ['Require: 100rel', 'RSeq: 7']));
+  return { ...agent, dialogId: dialogIds[0] ?? '' };
+}
+
+test('UAC, appOwnsPrack: no PRACK of the engine; the application PRACKs with its RAck in the early dialog', async () => {
+  const { ua, transport, dialogId } = await reliable183ToAppOwnedInvite();
   await tick(0);
   expect(transport.matching(/^PRACK /)).toHaveLength(0);
-  const dialogId = dialogIds[0] ?? '';
   await ua.client.request(
     { method: 'PRACK', dialogId, headers: { RAck: '7 1 INVITE', 'X-App': 'prack' } },
     () => undefined,
@@ -81,15 +86,7 @@ test('UAC, appOwnsPrack: no PRACK of the engine; the application PRACKs with its
 });
 
 test('UAC, appOwnsPrack: a PRACK without RAck, with a malformed one or for an RSeq never received is refused', async () => {
-  const { ua, transport, receive } = fakeUserAgent();
-  const dialogIds: Array<string | undefined> = [];
-  const sent = await ua.client.request(
-    { method: 'INVITE', uri: 'sip:peer@127.0.0.1:5099', headers: { Supported: '100rel' } },
-    (response) => dialogIds.push(response.dialogId),
-    { appOwnsPrack: true },
-  );
-  receive(answer(sent.raw, '183 Session Progress', ['Require: 100rel', 'RSeq: 7']));
-  const dialogId = dialogIds[0] ?? '';
+  const { ua, transport, dialogId } = await reliable183ToAppOwnedInvite();
   const prack = (headers: Record<string, string>) =>
     ua.client.request({ method: 'PRACK', dialogId, headers }, () => undefined, {
       appOwnsPrack: true,
