@@ -44,7 +44,7 @@ describe('drachtio-srf owns its ACK and PRACK', () => {
     expect(result.messages.find((m) => m.message === 'PRACK')?.count).toBe(1);
   });
 
-  test("createUAC with SDP: the one ACK on the wire is srf's (the server sends none of its own)", async () => {
+  test("createUAC with SDP: exactly one ACK on the wire (srf's, not doubled by one of the server's)", async () => {
     const sipp = await startSipp({ scenario: scenario('uas-answer') });
     const uac = await fx.srf.createUAC(sipp.uri('bob'), { localSdp: SDP });
     await dialogCalls(uac).destroy();
