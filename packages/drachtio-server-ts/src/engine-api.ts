@@ -57,6 +57,21 @@ export interface EngineEvents {
   'transaction-end': (transactionId: string) => void;
 }
 
+/**
+ * Who sends what for one request the application sends. By default the engine ACKs a 2xx to an
+ * INVITE that carried a body and PRACKs every reliable provisional; an application that does
+ * these itself (drachtio-srf does, as the C++ server lets it) asks for them here.
+ */
+export interface RequestOptions {
+  /** INVITE: the engine never ACKs a 2xx; the application's `ack` is the ACK on the wire. */
+  appOwnsAck?: boolean;
+  /**
+   * INVITE: the engine never PRACKs a reliable provisional. PRACK (inside the early dialog):
+   * the application's RAck is taken, checked and written by the engine.
+   */
+  appOwnsPrack?: boolean;
+}
+
 /** Raised by engine operations: a ProtocolError whose code is the one the wire reports. */
 export class EngineError extends ProtocolError {
   override readonly name = 'EngineError';
@@ -75,6 +90,7 @@ export interface SipEngine {
   request(
     data: SendRequestData,
     onResponse: (response: EngineResponse) => void,
+    options?: RequestOptions,
   ): Promise<SendRequestResult>;
   /** ACK a 2xx to an INVITE that was sent without a body (the application supplies the SDP). */
   ack(data: AckData): Promise<{ raw: string }>;

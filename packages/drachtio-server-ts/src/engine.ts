@@ -24,7 +24,7 @@ import { DEFAULT_MIN_SE } from './user-agent/session-timer/session-interval';
 import type { UserAgentCore } from './user-agent/core';
 import { UserAgent } from './user-agent/user-agent';
 import { TransactionTable } from './transaction/transaction-table';
-import type { EngineEvents, EngineResponse, SipEngine } from './engine-api';
+import type { EngineEvents, EngineResponse, RequestOptions, SipEngine } from './engine-api';
 import {
   DEFAULT_TIMER_SETTINGS,
   validateTimerSettings,
@@ -196,8 +196,9 @@ export class Engine extends EventEmitter implements SipEngine {
   request(
     data: SendRequestData,
     onResponse: (response: EngineResponse) => void,
+    options: RequestOptions = {},
   ): Promise<SendRequestResult> {
-    return this.ua.client.request(data, onResponse);
+    return this.ua.client.request(data, onResponse, options);
   }
 
   ack(data: AckData): Promise<{ raw: string }> {

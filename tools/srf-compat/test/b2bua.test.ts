@@ -74,4 +74,57 @@ describe('drachtio-srf createB2BUA against drachtio-server-ts', () => {
     expect(await failure).toMatchObject({ status });
     expect((await b.done).exitCode).toBe(0);
   });
+
+  test("an UPDATE from A is relayed to B with the headers named in proxyRequestHeaders, and B's 200 back to A (srf relays no body back)", async () => {
+    const b = await startSipp({ scenario: localScenario('uas-answer-update') });
+    const relay = srfRelay(fx.srf);
+    const call = new Promise<void>((resolve, reject) => {
+      fx.srf.invite(async (req, res) => {
+        try {
+          const { uas, uac } = await fx.srf.createB2BUA(req, res, b.uri('bob'), {
+            proxyRequestHeaders: ['X-Relay'],
+          });
+          uas.on('update', (update: unknown, answer: unknown) =>
+            relay(uac, update, answer, ['X-Relay'], []),
+          );
+          uas.on(
+            'destroy',
+            () =>
+              void dialogCalls(uac)
+                .destroy()
+                .then(() => resolve()),
+          );
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    const a = await runSipp({ scenario: localScenario('uac-call-update'), remote: fx.remote });
+    expect(a.errors).toBe('');
+    expect(a.exitCode).toBe(0);
+    await call;
+    const result = await b.done;
+    expect(result.errors).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
 });
+
+/**
+ * srf's own in-dialog relay for a B2BUA (Srf#_b2bRequestWithinDialog, lib/srf.js): the request
+ * is sent in the other leg with the listed headers and body, and its response sent back.
+ */
+function srfRelay(srf: unknown) {
+  const relay = (
+    srf as {
+      _b2bRequestWithinDialog(
+        dlg: unknown,
+        req: unknown,
+        res: unknown,
+        proxyRequestHeaders: string[],
+        proxyResponseHeaders: string[],
+      ): void;
+    }
+  )._b2bRequestWithinDialog;
+  return (dlg: unknown, req: unknown, res: unknown, request: string[], response: string[]) =>
+    relay.call(srf, dlg, req, res, request, response);
+}

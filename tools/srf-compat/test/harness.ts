@@ -45,8 +45,11 @@ export async function startServer(): Promise<{ server: DrachtioServer; remote: s
 export async function connectSrf(
   server: DrachtioServer,
   secret = SECRET,
+  /** Set up before connecting, e.g. `cdr:*` listeners, which srf routes on connecting. */
+  prepare?: (srf: Srf) => void,
 ): Promise<{ srf: Srf; hostport: string; version: string }> {
   const srf = new Srf();
+  prepare?.(srf);
   return new Promise((resolve, reject) => {
     srf.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret });
     srf.once('connect', (err: Error | null, hostport: string, version: string) => {
@@ -109,16 +112,30 @@ export function dialogCalls(dialog: unknown): DialogCalls {
   return dialog as DialogCalls;
 }
 
+/** A response as srf's Agent hands it to a request's 'response' listener. */
+export interface ReceivedResponse {
+  status: number;
+  stackDialogId: string;
+}
+
+/** The ACK (to a final response of an INVITE) or PRACK (to a reliable provisional) srf sends. */
+export type AckFunction = (opts?: { headers?: Record<string, string>; body?: string }) => void;
+
 export interface SentRequest {
   stackTxnId: string;
   get(name: string): string;
-  on(event: 'response', listener: (res: { status: number }) => void): void;
+  on(event: 'response', listener: (res: ReceivedResponse, ack: AckFunction) => void): void;
 }
 
 export function srfRequest(
   srf: Srf,
   uri: string,
-  opts: { method: string; headers?: Record<string, string>; stackDialogId?: string },
+  opts: {
+    method: string;
+    headers?: Record<string, string>;
+    body?: string;
+    stackDialogId?: string;
+  },
 ): Promise<SentRequest> {
   const request = srf.request as unknown as (
     uri: string,

@@ -16,6 +16,7 @@ import {
   type OutgoingMessage,
   type RequestEnvelope,
 } from 'drachtio-protocol';
+import type { RequestOptions } from '../engine-api';
 import { ControlCounters } from './counters';
 
 export interface AppConnectionOptions {
@@ -51,6 +52,8 @@ export class AppConnection extends EventEmitter {
   version?: number;
   /** Upper-case methods this connection asked to receive new requests for. */
   readonly verbs = new Set<string>();
+  /** What this connection's requests leave to the application (the JSON protocol: nothing). */
+  readonly requestOptions: RequestOptions = {};
   private authenticated = false;
   private closed = false;
   private readonly reader: MessageReader;

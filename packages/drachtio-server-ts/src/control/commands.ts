@@ -139,7 +139,7 @@ export class CommandExecutor {
     const early: EngineResponse[] = [];
     const onResponse = (response: EngineResponse) =>
       replied ? this.deliverResponse(connection, response) : early.push(response);
-    const result = await engine.request(data, onResponse);
+    const result = await engine.request(data, onResponse, connection.requestOptions);
     affinity.addClientTransaction(result.transactionId, connection, result.callId);
     connection.reply<'request'>(rid, result);
     replied = true;

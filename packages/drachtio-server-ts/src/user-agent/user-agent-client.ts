@@ -6,7 +6,7 @@
  */
 import type { AckData, CancelData, SendRequestData, SendRequestResult } from 'drachtio-protocol';
 import type { SipResponse } from 'drachtio-sip';
-import { EngineError, type EngineResponse } from '../engine-api';
+import { EngineError, type EngineResponse, type RequestOptions } from '../engine-api';
 import { clientKey } from '../transaction/matching';
 import { essentials } from '../transaction/message-essentials';
 import type { InboundMessage } from '../transport/transport';
@@ -16,6 +16,7 @@ import type { ClientEvents } from './client/client-transactions';
 import type { RequestSender } from './client/request-sender';
 import type { UserAgentCore } from './core';
 import type { InviteClient } from './invite/invite-client';
+import { applicationRack } from './reliable-provisional/app-prack';
 import type { SessionTimers } from './session-timer/session-timers';
 import { isTerminated, type Subscriptions } from './subscription/subscriptions';
 
@@ -41,6 +42,7 @@ export class UserAgentClient implements ClientEvents {
   async request(
     data: SendRequestData,
     onResponse: (response: EngineResponse) => void,
+    options: RequestOptions = {},
   ): Promise<SendRequestResult> {
     const method = (data.method ?? '').toUpperCase();
     if (!/^[A-Z]+$/.test(method))
@@ -63,6 +65,8 @@ export class UserAgentClient implements ClientEvents {
       if (!dialog) throw new EngineError('unknown-dialog', `no dialog ${data.dialogId}`);
       const headers = applicationHeaders(this.core.logger, data.headers, 'dialog');
       addContentType(headers, data.body);
+      if (method === 'PRACK' && options.appOwnsPrack)
+        headers.lines.push(applicationRack(dialog, data.headers));
       request = await this.sender.sendInDialog(dialog, method, headers, data.body, onResponse);
       if (method === 'BYE') dialogs.end(dialog, 'normal near end release');
       const state = headers.values.get('subscription-state');
@@ -71,7 +75,7 @@ export class UserAgentClient implements ClientEvents {
     } else {
       if (!data.uri)
         throw new EngineError('invalid-argument', 'a request outside a dialog needs a uri');
-      request = await this.sender.sendNew(data, method, data.uri, onResponse);
+      request = await this.sender.sendNew(data, method, data.uri, onResponse, options);
     }
     return {
       transactionId: request.id,

@@ -76,6 +76,32 @@ describe('as UAC', () => {
     expect(transport.matching(/^ACK /)).toHaveLength(2);
   });
 
+  test('appOwnsAck: a 2xx to an INVITE with a body is not ACKed until the application ACKs, with its headers', async () => {
+    const { ua, transport, receive } = fakeUserAgent();
+    const sent = await ua.client.request(
+      { method: 'INVITE', uri: 'sip:peer@127.0.0.1:5099', body: 'v=0\r\n' },
+      () => undefined,
+      { appOwnsAck: true },
+    );
+    receive(answer(sent.raw, '200 OK'));
+    await tick(0);
+    expect(transport.matching(/^ACK /)).toHaveLength(0);
+    // A retransmitted 2xx before the application's ACK: still nothing of the engine's own.
+    receive(answer(sent.raw, '200 OK'));
+    await tick(0);
+    expect(transport.matching(/^ACK /)).toHaveLength(0);
+    await ua.client.ack({ transactionId: sent.transactionId, headers: { 'X-App': 'mine' } });
+    await tick(0);
+    const acks = transport.matching(/^ACK /);
+    expect(acks).toHaveLength(1);
+    expect(acks[0]).toMatch(/^X-App: mine$/m);
+    expect(acks[0]).toMatch(/^CSeq: 1 ACK$/m);
+    // From now on a retransmitted 2xx gets the application's ACK again.
+    receive(answer(sent.raw, '200 OK'));
+    await tick(0);
+    expect(transport.matching(/^ACK /)).toEqual([acks[0], acks[0]]);
+  });
+
   test('a 422 is retried once with its Min-SE under the same transaction id (RFC 4028 7.4)', async () => {
     const { ua, transport, receive } = fakeUserAgent();
     const statuses: number[] = [];

@@ -55,3 +55,47 @@ test('UAC: a reliable provisional is PRACKed once; its retransmission is dropped
   expect(pracks[0]).toMatch(/^RAck: 7 1 INVITE$/m);
   expect(statuses).toEqual([183]);
 });
+
+/** An INVITE sent with appOwnsPrack, answered by a reliable 183 (RSeq 7): its early dialog. */
+async function reliable183ToAppOwnedInvite() {
+  const agent = fakeUserAgent();
+  const dialogIds: Array<string | undefined> = [];
+  const sent = await agent.ua.client.request(
+    { method: 'INVITE', uri: 'sip:peer@127.0.0.1:5099', headers: { Supported: '100rel' } },
+    (response) => dialogIds.push(response.dialogId),
+    { appOwnsPrack: true },
+  );
+  agent.receive(answer(sent.raw, '183 Session Progress', ['Require: 100rel', 'RSeq: 7']));
+  return { ...agent, dialogId: dialogIds[0] ?? '' };
+}
+
+test('UAC, appOwnsPrack: no PRACK of the engine; the application PRACKs with its RAck in the early dialog', async () => {
+  const { ua, transport, dialogId } = await reliable183ToAppOwnedInvite();
+  await tick(0);
+  expect(transport.matching(/^PRACK /)).toHaveLength(0);
+  await ua.client.request(
+    { method: 'PRACK', dialogId, headers: { RAck: '7 1 INVITE', 'X-App': 'prack' } },
+    () => undefined,
+    { appOwnsPrack: true },
+  );
+  const pracks = transport.matching(/^PRACK /);
+  expect(pracks).toHaveLength(1);
+  expect(pracks[0]).toMatch(/^RAck: 7 1 INVITE$/m);
+  expect(pracks[0]).toMatch(/^X-App: prack$/m);
+  expect(pracks[0]).toMatch(/^CSeq: 2 PRACK$/m);
+});
+
+test('UAC, appOwnsPrack: a PRACK without RAck, with a malformed one or for an RSeq never received is refused', async () => {
+  const { ua, transport, dialogId } = await reliable183ToAppOwnedInvite();
+  const prack = (headers: Record<string, string>) =>
+    ua.client.request({ method: 'PRACK', dialogId, headers }, () => undefined, {
+      appOwnsPrack: true,
+    });
+  await expect(prack({})).rejects.toMatchObject({
+    code: 'invalid-argument',
+    message: 'a PRACK needs a RAck header',
+  });
+  await expect(prack({ RAck: 'seven' })).rejects.toMatchObject({ code: 'invalid-argument' });
+  await expect(prack({ RAck: '8 1 INVITE' })).rejects.toMatchObject({ code: 'invalid-state' });
+  expect(transport.matching(/^PRACK /)).toHaveLength(0);
+});

@@ -23,6 +23,6 @@ export function metaTokens(
 }
 
 /** `HH:MM:SS.mmmmmm` (UTC), the shape of the C++ server's time token. */
-function timeOfDay(time: number): string {
+export function timeOfDay(time: number): string {
   return `${new Date(time).toISOString().slice(11, 23)}000`;
 }

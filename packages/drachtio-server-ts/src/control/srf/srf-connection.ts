@@ -9,8 +9,10 @@ import {
   type OutgoingMessage,
   type RequestEnvelope,
 } from 'drachtio-protocol';
+import type { RequestOptions } from '../../engine-api';
 import { AppConnection, type AppConnectionOptions } from '../app-connection';
 import type { RoundRobin } from '../round-robin';
+import { CDR_TYPES, CdrObserver, cdrFrame, type CdrRecord, type CdrType } from './cdr';
 import { encodeNotice } from './notices';
 import { encodeFailure, encodeSuccess, type PendingReply } from './replies';
 import { sipCommand } from './sip-command';
@@ -31,6 +33,9 @@ export class SrfConnection extends AppConnection {
   private readonly decoder: FrameDecoder;
   private readonly state = new SrfState();
   private readonly pending = new Map<string, PendingReply>();
+  private readonly cdrs = new CdrObserver();
+  /** srf sends its own ACK for every 2xx and its own PRACK, as the C++ server lets it. */
+  override readonly requestOptions: RequestOptions = { appOwnsAck: true, appOwnsPrack: true };
 
   constructor(
     socket: Socket,
@@ -66,8 +71,22 @@ export class SrfConnection extends AppConnection {
   }
 
   protected override deliver(message: OutgoingMessage): void {
-    const frame = this.encode(message);
-    if (frame) this.socket.write(frame);
+    const { envelope } = message;
+    const pending = envelope.type === 'response' ? this.pending.get(envelope.rid) : undefined;
+    const sip = sipText(message);
+    const frame = this.encode(message, sip);
+    if (!frame) return;
+    this.socket.write(frame);
+    for (const record of this.cdrs.observe(message, sip ?? '', pending)) this.publishCdr(record);
+  }
+
+  /**
+   * As the C++ server: a record goes to one of the connections subscribed to its type (in turn),
+   * whichever connection's call it is about.
+   */
+  private publishCdr(record: CdrRecord): void {
+    const subscriber = this.routes.next(record.type);
+    if (subscriber instanceof SrfConnection) subscriber.send(cdrFrame(record));
   }
 
   private onFrame(frame: SrfFrame): void {
@@ -100,15 +119,21 @@ export class SrfConnection extends AppConnection {
   }
 
   private route(msgId: string, verb: string): void {
-    if (!/^[A-Za-z]+$|^cdr:(attempt|start|stop)$/.test(verb))
+    if (isCdrType(verb)) {
+      // Kept in the verbs table under its own (lower-case) name, which no SIP method can take.
+      this.routes.add(verb, this);
+      return this.send(srfFrame(['response', msgId, 'OK']));
+    }
+    if (!/^[A-Za-z]+$/.test(verb))
       return this.refuse(msgId, 'NO', 'Route request includes unsupported verb');
-    // CDRs are produced by the C++ server for every call; this server has no CDR source yet
-    // (docs/protocol.md): the subscription is accepted so srf apps start, and stays silent.
-    if (verb.startsWith('cdr:')) return this.send(srfFrame(['response', msgId, 'OK']));
     this.command(msgId, { kind: 'route' }, 'route', { verbs: [verb] });
   }
 
   private removeRoute(msgId: string, verb: string): void {
+    if (isCdrType(verb)) {
+      this.routes.remove(this, verb);
+      return this.send(srfFrame(['response', msgId, 'OK']));
+    }
     const upper = verb.toUpperCase();
     this.verbs.delete(upper);
     this.routes.remove(this, upper);
@@ -138,12 +163,8 @@ export class SrfConnection extends AppConnection {
     this.onEnvelope({ type: 'request', rid: msgId, command, data } as RequestEnvelope);
   }
 
-  private encode(message: OutgoingMessage): Buffer | undefined {
+  private encode(message: OutgoingMessage, sip: string | undefined): Buffer | undefined {
     const { envelope } = message;
-    const sip =
-      typeof message.sip === 'string' || message.sip === undefined
-        ? message.sip
-        : Buffer.from(message.sip).toString('utf8');
     if (envelope.type === 'notify')
       return encodeNotice(envelope.command, envelope.data, sip, this.state);
     if (envelope.type !== 'response') return undefined;
@@ -167,4 +188,14 @@ export class SrfConnection extends AppConnection {
   private send(frame: Buffer): void {
     if (this.isOpen) this.socket.write(frame);
   }
+}
+
+function sipText(message: OutgoingMessage): string | undefined {
+  return typeof message.sip === 'string' || message.sip === undefined
+    ? message.sip
+    : Buffer.from(message.sip).toString('utf8');
+}
+
+function isCdrType(verb: string): verb is CdrType {
+  return (CDR_TYPES as readonly string[]).includes(verb);
 }

@@ -4,7 +4,7 @@
  * (forks, CANCEL, the 422 retry) keeps its own state in `invite`.
  */
 import { SipResponse } from 'drachtio-sip';
-import type { EngineResponse } from '../../engine-api';
+import type { EngineResponse, RequestOptions } from '../../engine-api';
 import { newTransactionId } from '../../transaction/identifiers';
 import { clientKey } from '../../transaction/matching';
 import { writeRequest, type RequestParts } from '../../transaction/outgoing-message';
@@ -51,6 +51,8 @@ export class ClientRequest {
     readonly dialog: Dialog | undefined,
     /** RFC 3262: the request offered 100rel, so reliable provisionals are PRACKed. */
     readonly offered100rel: boolean,
+    /** The ACK and PRACK the application sends itself instead of the engine. */
+    readonly owns: RequestOptions = {},
   ) {
     this.sentParts = parts;
     this.sentWire = wire;

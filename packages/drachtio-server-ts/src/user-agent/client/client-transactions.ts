@@ -4,7 +4,7 @@
  * (17.1.1.3), a CANCEL's own transaction (9.1), and the transaction table's entries.
  */
 import type { SipResponse } from 'drachtio-sip';
-import type { EngineResponse } from '../../engine-api';
+import type { EngineResponse, RequestOptions } from '../../engine-api';
 import { newBranch } from '../../transaction/identifiers';
 import { InviteClientTransaction } from '../../transaction/invite-client-transaction';
 import { clientKey } from '../../transaction/matching';
@@ -47,6 +47,7 @@ export class ClientTransactions {
     dialog: Dialog | undefined,
     deliver: ((response: EngineResponse) => void) | undefined,
     offered100rel: boolean,
+    owns: RequestOptions = {},
   ): ClientRequest {
     const branch = newBranch();
     const { destination, wire } = this.written(parts, requested, branch);
@@ -63,6 +64,7 @@ export class ClientTransactions {
       deliver,
       dialog,
       offered100rel,
+      owns,
     );
     this.core.transactions.addClient(request);
     this.launch(request);

@@ -6,7 +6,7 @@
  */
 import type { SendRequestData } from 'drachtio-protocol';
 import { parseNameAddr, splitList } from 'drachtio-sip';
-import { EngineError, type EngineResponse } from '../../engine-api';
+import { EngineError, type EngineResponse, type RequestOptions } from '../../engine-api';
 import { newCallId, newTag } from '../../transaction/identifiers';
 import { transactionTimeout } from '../../transaction/timer-settings';
 import { withTag, type RequestParts } from '../../transaction/outgoing-message';
@@ -48,6 +48,7 @@ export class RequestSender {
     method: string,
     uri: string,
     deliver: Deliver,
+    owns: RequestOptions = {},
   ): Promise<ClientRequest> {
     const headers = applicationHeaders(this.core.logger, data.headers, 'new-request');
     addContentType(headers, data.body);
@@ -93,7 +94,7 @@ export class RequestSender {
     };
     const offered = `${headers.values.get('supported') ?? ''},${headers.values.get('require') ?? ''}`;
     const offered100rel = method === 'INVITE' && hasOptionTag(offered, '100rel');
-    const request = this.startNew(parts, destination, deliver, offered100rel);
+    const request = this.startNew(parts, destination, deliver, offered100rel, owns);
     // Set after the first send: a delivery failure is only ever reported asynchronously.
     request.targets = new Targets(destinations);
     return request;
@@ -189,7 +190,13 @@ export class RequestSender {
     };
     if (dialog) return this.startInDialog(retried, challenged.destination, dialog, deliver);
     retried.cseq = parts.cseq + 1;
-    return this.startNew(retried, challenged.destination, deliver, challenged.offered100rel);
+    return this.startNew(
+      retried,
+      challenged.destination,
+      deliver,
+      challenged.offered100rel,
+      challenged.owns,
+    );
   }
 
   /** The application was answered 401/407: its request is kept for a `retryOf`. */
@@ -213,8 +220,9 @@ export class RequestSender {
     destination: Destination,
     deliver: Deliver,
     offered100rel: boolean,
+    owns: RequestOptions,
   ): ClientRequest {
-    const request = this.clients.start(parts, destination, undefined, deliver, offered100rel);
+    const request = this.clients.start(parts, destination, undefined, deliver, offered100rel, owns);
     if (parts.method === 'SUBSCRIBE') this.subscriptions.sent(request);
     return request;
   }

@@ -56,7 +56,8 @@ export class InviteClient {
         return false;
       }
       const dialog = this.confirmDialog(request, response, fields);
-      if (request.parts.body) this.sendAck(request, dialog, [], undefined);
+      if (request.parts.body && !request.owns.appOwnsAck)
+        this.sendAck(request, dialog, [], undefined);
       return dialog;
     }
     if (status === 422 && this.retryWithLongerSession(request, response)) return false;

@@ -50,6 +50,11 @@ export class ProvisionalSequence {
     return true;
   }
 
+  /** Whether the peer sent a reliable provisional with this RSeq (what a PRACK may name). */
+  receivedRemote(rseq: number): boolean {
+    return this.remote !== undefined && rseq >= 1 && rseq <= this.remote;
+  }
+
   stop(): void {
     this.stopRetransmissions();
     this.unacknowledged.clear();

@@ -70,7 +70,7 @@ export class ReliableProvisionals {
     const rseq = typedHeader(response, 'rseq');
     if (rseq === undefined || rseq <= 0) return false;
     if (!dialog.provisionals.acceptRemote(rseq)) return true;
-    if (request.offered100rel)
+    if (request.offered100rel && !request.owns.appOwnsPrack)
       this.host.sendInternal(dialog, 'PRACK', [`RAck: ${rseq} ${request.parts.cseq} INVITE`]);
     return false;
   }
