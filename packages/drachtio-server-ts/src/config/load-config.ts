@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { parseListenContact } from '../transport/contact';
 import type { HomerTarget } from '../observability/hep-sender';
 import { ConfigError } from './config-error';
 import { hostPort, optionalHostPort, portNumber, type HostPort } from './endpoints';
+import { readPem } from './pem-file';
 import { LOG_LEVELS, type LogLevel, type ServerOptions } from './server-options';
+import { transportSettings, type TransportFile, type TransportFlags } from './transport-config';
 import { configProblems } from './validate-config';
 
 export { ConfigError };
@@ -15,7 +18,7 @@ export { ConfigError };
 export const DEFAULT_CONFIG_PATHS: readonly string[] = ['/etc/drachtio-server-ts.json'];
 
 /** The daemon's flags, as commander hands them over. */
-export interface CliFlags {
+export interface CliFlags extends TransportFlags {
   file?: string;
   port?: string;
   address?: string;
@@ -59,7 +62,7 @@ interface ConfigFile {
   admin?: { address?: string; port?: number; tls?: { certFile?: string; keyFile?: string } };
   requests?: ServerOptions['requests'];
   limits?: ServerOptions['limits'];
-  sip?: ServerOptions['sip'];
+  sip?: Omit<NonNullable<ServerOptions['sip']>, keyof TransportFile> & TransportFile;
   log?: { level?: LogLevel; file?: string; sipTrace?: boolean };
   homer?: { address: string; port: number; id?: number };
   prometheus?: { address?: string; port: number };
@@ -125,7 +128,7 @@ export function loadConfig(
       }),
     },
     limits: file.limits,
-    sip: file.sip,
+    sip: sipOptions(flags, env, file.sip),
     logLevel: logLevel(flags.loglevel ?? env.DRACHTIO_LOGLEVEL ?? file.log?.level ?? 'info'),
     logFile: env.DRACHTIO_LOGFILE ?? file.log?.file,
     sipTrace: flags.sipTrace ?? file.log?.sipTrace ?? false,
@@ -136,6 +139,16 @@ export function loadConfig(
     pidFile: flags.pidfile ?? file.pidFile,
     configFile: path,
   };
+}
+
+/** The file's engine settings, the transport files read and their flags applied. */
+function sipOptions(
+  flags: CliFlags,
+  env: NodeJS.ProcessEnv,
+  sip: ConfigFile['sip'] = {},
+): ServerOptions['sip'] {
+  const { tls, websocket, tcpKeepaliveInterval, ...engine } = sip;
+  return { ...engine, ...transportSettings(flags, env, { tls, websocket, tcpKeepaliveInterval }) };
 }
 
 function readConfigFile(path: string): ConfigFile {
@@ -197,16 +210,6 @@ function prometheus(
   );
 }
 
-function readPem(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(
-      `cannot read TLS file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
-}
-
 const CONTACT = /^sips?:(\[[0-9a-fA-F:.]+\]|[^:;\s[\]]+)(:\d{1,5})?(;[^\s]*)?$/;
 
 function checkContacts(contacts: string[]): void {
@@ -219,11 +222,10 @@ function checkContacts(contacts: string[]): void {
         `invalid SIP contact '${contact}': expected e.g. sip:127.0.0.1:5060;transport=udp,tcp`,
       );
     }
-    const transport = /;transport=([^;]*)/i.exec(match[3] ?? '')?.[1];
-    if (transport && !transport.split(',').every((t) => ['udp', 'tcp'].includes(t.toLowerCase()))) {
-      throw new ConfigError(
-        `invalid SIP contact '${contact}': transport must be udp, tcp or udp,tcp`,
-      );
+    try {
+      parseListenContact(contact);
+    } catch (err) {
+      throw new ConfigError(`invalid SIP contact '${contact}': ${(err as Error).message}`);
     }
   }
 }

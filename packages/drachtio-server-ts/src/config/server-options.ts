@@ -55,6 +55,9 @@ export interface ServerOptions {
     | 'maxDialogs'
     | 'sessionTimers'
     | 'drainTimeout'
+    | 'tls'
+    | 'websocket'
+    | 'tcpKeepaliveInterval'
   >;
   /** A pino logger; when absent, one is created at `logLevel`. */
   logger?: Logger;

@@ -1,13 +1,16 @@
 /**
- * TCP listener plus a pool of connections keyed by remote address and port, shared by inbound
- * and outbound traffic so a response or an in-dialog request reuses an open connection
- * (RFC 3261 18). Idle connections are closed after `idleTimeout`; a connection whose stream
+ * TCP (or TLS: the StreamSockets given) listener plus a pool of connections keyed by remote
+ * address and port, shared by inbound and outbound traffic so a response or an in-dialog
+ * request reuses an open connection (RFC 3261 18). Idle connections are closed after `idleTimeout`; a connection whose stream
  * does not frame is closed on its own, leaving every other connection untouched.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Endpoint } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { StreamFramer } from 'drachtio-sip';
+import { CRLF_PING, CRLF_PONG } from './keepalive';
+import { TCP_SOCKETS, type StreamSockets } from './stream-sockets';
+import { poolKey, stripV4Mapped } from './remote-address';
 import type { Connection, InboundMessage, SendFailure } from './transport';
 
 let nextConnectionId = 1;
@@ -15,7 +18,8 @@ let nextConnectionId = 1;
 class TcpConnection implements Connection {
   readonly id = nextConnectionId++;
   closed = false;
-  private readonly framer = new StreamFramer();
+  // RFC 5626 4.4.1: a CRLFCRLF ping between messages is answered with a CRLF pong.
+  private readonly framer = new StreamFramer({ onPing: () => this.write(CRLF_PONG) });
 
   constructor(
     readonly socket: Socket,
@@ -24,6 +28,11 @@ class TcpConnection implements Connection {
 
   write(data: Buffer): void {
     if (!this.closed) this.socket.write(data);
+  }
+
+  /** RFC 5626 4.4.1 keepalive (see keepalive.ts). */
+  ping(): void {
+    this.write(CRLF_PING);
   }
 
   /** Returns the complete messages in `chunk`; throws when the stream is malformed. */
@@ -44,15 +53,21 @@ export class TcpTransport {
     private readonly maxConnections: number,
     private readonly logger: Logger,
     private readonly onMessage: (message: InboundMessage) => void,
+    private readonly sockets: StreamSockets = TCP_SOCKETS,
   ) {}
 
   get port(): number {
     return this.boundPort;
   }
 
+  /** The open connections, for keepalives. */
+  get openConnections(): Iterable<TcpConnection> {
+    return this.connections.values();
+  }
+
   listen(port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const server = createServer((socket) => this.adopt(socket));
+      const server = this.sockets.createServer((socket) => this.adopt(socket));
       server.maxConnections = this.maxConnections;
       server.once('error', reject);
       server.listen({ port, host: this.host, ipv6Only: this.ipv6, exclusive: true }, () => {
@@ -75,15 +90,15 @@ export class TcpTransport {
     onFailure?: SendFailure,
   ): void {
     if (via && !via.closed) return via.write(data);
-    let connection = this.connections.get(key(address, port));
+    let connection = this.connections.get(poolKey(address, port));
     if (!connection) {
       if (!this.server) return onFailure?.(new Error('TCP transport is closed'));
-      const socket = connect({ host: address, port });
-      connection = this.adopt(socket, { address, port, transport: 'tcp' });
+      const socket = this.sockets.connect(address, port);
+      connection = this.adopt(socket, { address, port, transport: this.sockets.transport });
       if (onFailure) {
         const failed = onFailure;
         socket.once('error', failed);
-        socket.once('connect', () => socket.off('error', failed));
+        socket.once(this.sockets.readyEvent, () => socket.off('error', failed));
       }
     }
     connection.write(data);
@@ -101,11 +116,11 @@ export class TcpTransport {
     const endpoint = remote ?? {
       address: stripV4Mapped(socket.remoteAddress ?? ''),
       port: socket.remotePort ?? 0,
-      transport: 'tcp' as const,
+      transport: this.sockets.transport,
     };
     const connection = new TcpConnection(socket, endpoint);
-    const poolKey = key(endpoint.address, endpoint.port);
-    this.connections.set(poolKey, connection);
+    const pooledAs = poolKey(endpoint.address, endpoint.port);
+    this.connections.set(pooledAs, connection);
     socket.setNoDelay(true);
     socket.setTimeout(this.idleTimeout);
     socket.on('timeout', () => socket.destroy());
@@ -114,7 +129,7 @@ export class TcpTransport {
     );
     socket.on('close', () => {
       connection.closed = true;
-      if (this.connections.get(poolKey) === connection) this.connections.delete(poolKey);
+      if (this.connections.get(pooledAs) === connection) this.connections.delete(pooledAs);
     });
     socket.on('data', (chunk: Buffer) => {
       let messages: Buffer[];
@@ -134,12 +149,4 @@ export class TcpTransport {
     });
     return connection;
   }
-}
-
-function key(address: string, port: number): string {
-  return `${address}|${port}`;
-}
-
-function stripV4Mapped(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

@@ -6,7 +6,12 @@ import { networkInterfaces } from 'node:os';
 import type { Transport } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { formatContact, hostport, parseListenContact, type ListenSpec } from './contact';
+import { FlowTable } from './flows';
 import { TcpTransport } from './tcp-transport';
+import { Keepalive } from './keepalive';
+import { tlsSockets } from './stream-sockets';
+import { serverTlsOptions, type TlsSettings } from './tls-settings';
+import { WsTransport, type WebSocketSettings } from './ws-transport';
 import type { MessageTap } from './tap';
 import type {
   Connection,
@@ -24,8 +29,11 @@ interface ListenPoint {
   advertised: string;
   udp?: UdpTransport;
   tcp?: TcpTransport;
+  tls?: TcpTransport;
+  ws?: WsTransport;
+  wss?: WsTransport;
   /** What the tap reports as the local end, per bound transport (built once, after binding). */
-  local: { udp?: LocalAddress; tcp?: LocalAddress };
+  local: Partial<Record<Transport, LocalAddress>>;
 }
 
 const BIND_ATTEMPTS = 20;
@@ -34,28 +42,56 @@ export class TransportLayer implements SipTransport {
   private readonly points: ListenPoint[];
   /** Sees every message in and out when set (SIP trace, HEP, metrics); undefined costs nothing. */
   tap: MessageTap | undefined;
+  /** Contacts of TLS and WebSocket clients, reached over their own connection (flows.ts). */
+  private readonly flows: FlowTable;
+  private keepalive: Keepalive | undefined;
 
   constructor(
     contacts: readonly string[],
     private readonly options: {
       tcpIdleTimeout: number;
       maxTcpConnections: number;
+      /** Needed by tls and wss contacts. */
+      tls?: TlsSettings;
+      websocket?: WebSocketSettings;
+      /** ms between RFC 5626 CRLF pings on TCP and TLS connections (and WebSocket pings); 0: none. */
+      keepaliveInterval?: number;
       logger: Logger;
       onMessage: (message: InboundMessage) => void;
     },
   ) {
     this.points = contacts.map((contact) => {
       const spec = parseListenContact(contact);
+      if (!options.tls && spec.transports.some((t) => t === 'tls' || t === 'wss'))
+        throw new Error(`${contact} needs a TLS certificate and key (--cert-file, --key-file)`);
       return { spec, advertised: advertisedAddress(spec), local: {} };
     });
+    this.flows = new FlowTable(options.maxTcpConnections * 4);
   }
 
   async start(): Promise<void> {
     for (const point of this.points) await this.bind(point);
+    const interval = this.options.keepaliveInterval ?? 0;
+    if (interval > 0)
+      this.keepalive = new Keepalive(interval, () =>
+        this.points.flatMap((point) => [
+          ...(point.tcp?.openConnections ?? []),
+          ...(point.tls?.openConnections ?? []),
+        ]),
+      );
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.points.flatMap((point) => [point.udp?.close(), point.tcp?.close()]));
+    this.keepalive?.stop();
+    await Promise.all(
+      this.points.flatMap((point) => [
+        point.udp?.close(),
+        point.tcp?.close(),
+        point.tls?.close(),
+        point.ws?.close(),
+        point.wss?.close(),
+      ]),
+    );
   }
 
   /** One contact per bound transport, with the real port. */
@@ -78,31 +114,32 @@ export class TransportLayer implements SipTransport {
   }
 
   /** Our Via value for a request to `destination` (RFC 3581 rport asked for). */
-  viaFor(destination: Destination, branch: string): string {
+  viaFor(requested: Destination, branch: string): string {
+    const destination = this.routeOf(requested);
     const local = this.localFor(destination);
     return `SIP/2.0/${destination.transport.toUpperCase()} ${hostport(local.host, local.port)};rport;branch=${branch}`;
   }
 
   /** Our Contact header line for a dialog with `peer`. */
-  contactFor(peer: Destination): string {
+  contactFor(requested: Destination): string {
+    const peer = this.routeOf(requested);
     const local = this.localFor(peer);
     const transport = peer.transport === 'udp' ? '' : `;transport=${peer.transport}`;
     return `Contact: <sip:${hostport(local.host, local.port)}${transport}>`;
   }
 
   /** Where we are reached by `peer`; throws when no transport of its kind and family is bound. */
-  localFor(peer: Destination): LocalAddress {
+  localFor(requested: Destination): LocalAddress {
+    const peer = this.routeOf(requested);
     const local = this.local(peer.transport, isIPv6Address(peer.address));
     if (!local) throw new Error(`no ${peer.transport} transport for ${peer.address}`);
     return local;
   }
 
-  send(
-    data: Buffer,
-    destination: Destination,
-    connection?: Connection,
-    onFailure?: SendFailure,
-  ): void {
+  send(data: Buffer, requested: Destination, given?: Connection, onFailure?: SendFailure): void {
+    const flow = given && !given.closed ? undefined : this.flows.lookup(requested);
+    const connection = flow ?? given;
+    const destination = flow ? flow.remote : requested;
     const point = this.pointFor(destination.transport, isIPv6Address(destination.address));
     if (!point) {
       onFailure?.(new Error(`no ${destination.transport} transport for ${destination.address}`));
@@ -112,9 +149,22 @@ export class TransportLayer implements SipTransport {
       const local = point.local[destination.transport];
       if (local) this.tap('out', data, destination, local);
     }
-    if (destination.transport === 'udp')
-      point.udp?.send(data, destination.address, destination.port, onFailure);
-    else point.tcp?.send(data, destination.address, destination.port, connection, onFailure);
+    const { address, port } = destination;
+    switch (destination.transport) {
+      case 'udp':
+        return point.udp?.send(data, address, port, onFailure);
+      case 'tcp':
+      case 'tls':
+      case 'ws':
+      case 'wss':
+        return point[destination.transport]?.send(data, address, port, connection, onFailure);
+    }
+  }
+
+  /** Where a request to `destination` really goes: over a learned flow's connection, if any. */
+  private routeOf(destination: Destination): Destination {
+    const flow = this.flows.lookup(destination);
+    return flow ? { ...destination, ...flow.remote } : destination;
   }
 
   private pointFor(transport: Transport, ipv6: boolean): ListenPoint | undefined {
@@ -127,7 +177,7 @@ export class TransportLayer implements SipTransport {
   }
 
   private portOf(point: ListenPoint, transport: Transport): number {
-    return (transport === 'udp' ? point.udp?.port : point.tcp?.port) ?? point.spec.port;
+    return point[transport]?.port ?? point.spec.port;
   }
 
   /** UDP and TCP of one contact share a port, so an ephemeral port is retried until both bind. */
@@ -139,8 +189,14 @@ export class TransportLayer implements SipTransport {
         const local = point.local[message.source.transport];
         if (local) this.tap('in', message.data, message.source, local);
       }
+      const { transport } = message.source;
+      if (message.connection && transport !== 'udp' && transport !== 'tcp')
+        this.flows.learn(message.data, transport, message.connection);
       this.options.onMessage(message);
     };
+    const [only] = spec.transports;
+    if (only === 'tls' || only === 'ws' || only === 'wss')
+      return this.bindOwnPort(point, only, onMessage);
     for (let attempt = 0; ; attempt++) {
       const tcp = spec.transports.includes('tcp')
         ? new TcpTransport(
@@ -183,6 +239,53 @@ export class TransportLayer implements SipTransport {
       }
     }
   }
+
+  /** TLS, WS and WSS each have a port of their own (a contact names one of them alone). */
+  private async bindOwnPort(
+    point: ListenPoint,
+    transport: 'tls' | 'ws' | 'wss',
+    onMessage: (message: InboundMessage) => void,
+  ): Promise<void> {
+    const { spec } = point;
+    const { logger, tcpIdleTimeout, maxTcpConnections, tls, websocket } = this.options;
+    if (transport === 'tls') {
+      const sockets = tlsSockets(certificate(tls), logger);
+      const listener = new TcpTransport(
+        spec.host,
+        spec.ipv6,
+        tcpIdleTimeout,
+        maxTcpConnections,
+        logger,
+        onMessage,
+        sockets,
+      );
+      await listener.listen(spec.port);
+      point.tls = listener;
+    } else {
+      const listener = new WsTransport(spec.host, spec.ipv6, {
+        ...websocket,
+        tls: transport === 'wss' ? serverTlsOptions(certificate(tls)) : undefined,
+        maxConnections: maxTcpConnections,
+        // Browsers rarely send keepalives: WebSocket pings find the dead ones (idle timeout by default).
+        pingInterval: this.options.keepaliveInterval || tcpIdleTimeout,
+        logger,
+        onMessage,
+      });
+      await listener.listen(spec.port);
+      point[transport] = listener;
+    }
+    point.local[transport] = {
+      host: point.advertised,
+      port: this.portOf(point, transport),
+      transport,
+    };
+  }
+}
+
+/** The constructor refused tls and wss contacts without TLS settings; this says so to the compiler. */
+function certificate(tls: TlsSettings | undefined): TlsSettings {
+  if (!tls) throw new Error('TLS contact without a certificate');
+  return tls;
 }
 
 function advertisedAddress(spec: ListenSpec): string {

@@ -13,6 +13,7 @@ import { NonInviteClientTransaction } from '../../transaction/non-invite-client-
 import type { Channel, Transaction } from '../../transaction/transaction';
 import { isIPv6Address } from '../../transport/transport-layer';
 import type { Destination, InboundMessage } from '../../transport/transport';
+import { isReliable } from '../../transport/transport-kinds';
 import type { UserAgentCore } from '../core';
 import type { Dialog } from '../dialog/dialog';
 import { ClientRequest, type ReceivedResponse } from './client-request';
@@ -65,7 +66,7 @@ export class ClientTransactions {
       wire = writeRequest(parts);
     }
     const connection =
-      dialog?.connection && !dialog.connection.closed && destination.transport === 'tcp'
+      dialog?.connection && !dialog.connection.closed && isReliable(destination.transport)
         ? dialog.connection
         : undefined;
     const request = new ClientRequest(
@@ -145,7 +146,7 @@ export class ClientTransactions {
     const { destination, connection } = request;
     const { transport, logger } = this.core;
     return {
-      reliable: destination.transport === 'tcp',
+      reliable: isReliable(destination.transport),
       send: (data) =>
         transport.send(data, destination, connection, (error) => {
           logger.info({ err: error, destination }, 'request not delivered');
