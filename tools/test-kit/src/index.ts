@@ -17,3 +17,4 @@ export {
   type RedisNodeAddress,
   type RedisServerHandle,
 } from './redis-cluster';
+export { createTestCa, type TestCa } from './test-ca';
