@@ -14,11 +14,20 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 /**
  * @param {{cert: Buffer, key: Buffer, host?: string, wssPort?: number, pagePort?: number, logLevel?: string}} options
  */
-async function startDemo({ cert, key, host = '127.0.0.1', wssPort = 8443, pagePort = 8080, logLevel = 'warn' }) {
+async function startDemo({
+  cert,
+  key,
+  host = '127.0.0.1',
+  wssPort = 8443,
+  pagePort = 8080,
+  logLevel = 'warn',
+}) {
   const pages = createHttpsServer({ cert, key }, (req, res) => {
     const name = new URL(req.url, 'https://x').pathname.replace(/^\/$/, '/index.html').slice(1);
     if (!['index.html', 'phone.bundle.js'].includes(name)) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(name)] }).end(readFileSync(join(PAGE, name)));
+    res
+      .writeHead(200, { 'content-type': TYPES[extname(name)] })
+      .end(readFileSync(join(PAGE, name)));
   });
   await new Promise((resolve) => pages.listen(pagePort, host, resolve));
   const origin = `https://${host.includes(':') ? `[${host}]` : host}:${pages.address().port}`;
@@ -36,7 +45,9 @@ async function startDemo({ cert, key, host = '127.0.0.1', wssPort = 8443, pagePo
   process.env.DRACHTIO_SECRET = SECRET;
   const example = require('./app');
   await new Promise((resolve, reject) =>
-    example.app.connected ? resolve() : example.app.once('connect', (err) => (err ? reject(err) : resolve())),
+    example.app.connected
+      ? resolve()
+      : example.app.once('connect', (err) => (err ? reject(err) : resolve())),
   );
   return {
     ...example,

@@ -5,7 +5,12 @@
 'use strict';
 const { createHash, randomBytes } = require('node:crypto');
 
-const FINGERPRINT = createHash('sha256').update('drachtio webrtc example').digest('hex').toUpperCase().match(/../g).join(':');
+const FINGERPRINT = createHash('sha256')
+  .update('drachtio webrtc example')
+  .digest('hex')
+  .toUpperCase()
+  .match(/../g)
+  .join(':');
 
 function audioSection(mid, payload, setup) {
   return [
@@ -25,7 +30,15 @@ function audioSection(mid, payload, setup) {
 
 function session(mid, lines) {
   const id = Date.now();
-  return ['v=0', `o=drachtio ${id} ${id} IN IP4 127.0.0.1`, 's=-', 't=0 0', `a=group:BUNDLE ${mid}`, ...lines, ''].join('\r\n');
+  return [
+    'v=0',
+    `o=drachtio ${id} ${id} IN IP4 127.0.0.1`,
+    's=-',
+    't=0 0',
+    `a=group:BUNDLE ${mid}`,
+    ...lines,
+    '',
+  ].join('\r\n');
 }
 
 /** The answer to a browser's offer: its first audio section, answered as DTLS server. */

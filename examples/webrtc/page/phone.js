@@ -33,20 +33,31 @@ ua.on('disconnected', () => show({ registration: 'disconnected' }));
 
 ua.on('newRTCSession', ({ session: s, originator }) => {
   session = s;
-  show({ call: originator === 'remote' ? 'ringing' : 'calling', direction: originator === 'remote' ? 'incoming' : 'outgoing', cause: '' });
+  show({
+    call: originator === 'remote' ? 'ringing' : 'calling',
+    direction: originator === 'remote' ? 'incoming' : 'outgoing',
+    cause: '',
+  });
   s.on('progress', () => show({ call: 'progress' }));
   s.on('confirmed', () => show({ call: 'confirmed' }));
   s.on('ended', (e) => show({ call: 'ended', cause: e.cause }));
   s.on('failed', (e) => show({ call: 'failed', cause: e.cause }));
   s.on('peerconnection', ({ peerconnection }) => {
-    peerconnection.addEventListener('track', (e) => (document.getElementById('remote').srcObject = e.streams[0]));
+    peerconnection.addEventListener(
+      'track',
+      (e) => (document.getElementById('remote').srcObject = e.streams[0]),
+    );
   });
-  if (originator === 'remote' && autoAnswer) s.answer({ mediaConstraints: { audio: true, video: false } });
+  if (originator === 'remote' && autoAnswer)
+    s.answer({ mediaConstraints: { audio: true, video: false } });
 });
 
 function call() {
   const target = document.getElementById('target').value;
-  ua.call(`sip:${target}@${domain}`, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
+  ua.call(`sip:${target}@${domain}`, {
+    mediaConstraints: { audio: true, video: false },
+    pcConfig: { iceServers: [] },
+  });
 }
 
 function hangup() {

@@ -14,7 +14,9 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const STEP = 60_000;
 
 if (!existsSync(CHROMIUM)) {
-  console.log(`SKIP examples/webrtc browser test: no chromium at ${CHROMIUM} (apt-get install chromium)`);
+  console.log(
+    `SKIP examples/webrtc browser test: no chromium at ${CHROMIUM} (apt-get install chromium)`,
+  );
   process.exit(0);
 }
 
@@ -42,14 +44,22 @@ const check = (ok, what) => {
   if (!ok) failed = true;
 };
 const stateIs = (page, key, value) =>
-  page.waitForFunction((k, v) => window.phone?.state[k] === v, { timeout: STEP, polling: 50 }, key, value);
+  page.waitForFunction(
+    (k, v) => window.phone?.state[k] === v,
+    { timeout: STEP, polling: 50 },
+    key,
+    value,
+  );
 
 try {
   const page = await browser.newPage();
   await page.goto(`${demo.pageUrl}&user=alice&autoanswer=1`);
   await stateIs(page, 'registration', 'registered');
   check(true, 'the page registered over WSS');
-  check(/\.invalid;transport=ws/.test(demo.contacts.get('alice') ?? ''), `the app saw a .invalid contact: ${demo.contacts.get('alice')}`);
+  check(
+    /\.invalid;transport=ws/.test(demo.contacts.get('alice') ?? ''),
+    `the app saw a .invalid contact: ${demo.contacts.get('alice')}`,
+  );
 
   // The browser calls the app's "echo" number.
   await page.evaluate(() => window.phone.call());
@@ -63,7 +73,10 @@ try {
   // The app calls the browser at its registered contact: back over the browser's WebSocket.
   const dialogId = await demo.callBrowser('alice');
   await stateIs(page, 'call', 'confirmed');
-  check((await page.evaluate(() => window.phone.state.direction)) === 'incoming', 'incoming call from the app confirmed');
+  check(
+    (await page.evaluate(() => window.phone.state.direction)) === 'incoming',
+    'incoming call from the app confirmed',
+  );
   await demo.hangUp(dialogId);
   await stateIs(page, 'call', 'ended');
   check(true, 'the app hung up and the page ended the call');
