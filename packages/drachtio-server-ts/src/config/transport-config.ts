@@ -49,7 +49,9 @@ export function transportSettings(
   const keyFile = flags.keyFile ?? env.DRACHTIO_TLS_KEY_FILE ?? file.tls?.keyFile;
   const chainFile = flags.chainFile ?? env.DRACHTIO_TLS_CHAIN_FILE ?? file.tls?.chainFile;
   const caFile = flags.tlsCaFile ?? env.DRACHTIO_TLS_CA_FILE ?? file.tls?.caFile;
-  const minVersion = flags.minTlsVersion ?? env.DRACHTIO_MIN_TLS_VERSION ?? file.tls?.minVersion;
+  const rawVersion = flags.minTlsVersion ?? env.DRACHTIO_MIN_TLS_VERSION ?? file.tls?.minVersion;
+  // Checked even without a certificate: a typo is reported before it matters.
+  const minVersion = rawVersion === undefined ? undefined : tlsVersion(rawVersion);
   if ((certFile === undefined) !== (keyFile === undefined))
     throw new ConfigError('SIP over TLS needs both --cert-file and --key-file');
   const interval =
@@ -63,7 +65,7 @@ export function transportSettings(
             key: readPem(keyFile),
             chain: chainFile === undefined ? undefined : readPem(chainFile),
             ca: caFile === undefined ? undefined : readPem(caFile),
-            minVersion: minVersion === undefined ? undefined : tlsVersion(minVersion),
+            minVersion,
             verifyClient: flags.tlsVerifyClient ?? file.tls?.verifyClient,
           }
         : undefined,
