@@ -9,6 +9,7 @@ import type { Endpoint } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { StreamFramer } from 'drachtio-sip';
 import { CRLF_PING, CRLF_PONG } from './keepalive';
+import { listenOn } from './listen';
 import { TCP_SOCKETS, type StreamSockets } from './stream-sockets';
 import { poolKey, stripV4Mapped } from './remote-address';
 import type { Connection, InboundMessage, SendFailure } from './transport';
@@ -65,20 +66,17 @@ export class TcpTransport {
     return this.connections.values();
   }
 
-  listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const server = this.sockets.createServer((socket) => this.adopt(socket));
-      server.maxConnections = this.maxConnections;
-      server.once('error', reject);
-      server.listen({ port, host: this.host, ipv6Only: this.ipv6, exclusive: true }, () => {
-        server.off('error', reject);
-        server.on('error', (error) => this.logger.error({ err: error }, 'TCP listener error'));
-        this.server = server;
-        const address = server.address();
-        this.boundPort = typeof address === 'object' && address ? address.port : 0;
-        resolve();
-      });
-    });
+  async listen(port: number): Promise<void> {
+    const server = this.sockets.createServer((socket) => this.adopt(socket));
+    server.maxConnections = this.maxConnections;
+    const where = { port, host: this.host, ipv6: this.ipv6 };
+    this.boundPort = await listenOn(
+      server,
+      where,
+      this.logger,
+      this.sockets.transport.toUpperCase(),
+    );
+    this.server = server;
   }
 
   /** Send over the given connection if still open, else over a pooled or new one to the address. */

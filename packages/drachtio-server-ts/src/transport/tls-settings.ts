@@ -3,7 +3,12 @@
  * speak, and whether a client must present a certificate our CA file vouches for.
  */
 import { isIP } from 'node:net';
-import { rootCertificates, type ConnectionOptions, type TlsOptions } from 'node:tls';
+import {
+  rootCertificates,
+  type ConnectionOptions,
+  type SecureContextOptions,
+  type TlsOptions,
+} from 'node:tls';
 
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
@@ -26,26 +31,26 @@ export interface TlsSettings {
 /** For the TLS and WSS listeners. */
 export function serverTlsOptions(settings: TlsSettings): TlsOptions {
   const verify = settings.verifyClient === true;
-  return {
-    cert: withChain(settings),
-    key: settings.key,
-    ca: trusted(settings),
-    minVersion: settings.minVersion ?? 'TLSv1.2',
-    requestCert: verify,
-    rejectUnauthorized: verify,
-  };
+  return { ...ourSide(settings), requestCert: verify, rejectUnauthorized: verify };
 }
 
 /** For connections we open: the peer's certificate is always checked; ours is offered for mutual TLS. */
 export function clientTlsOptions(settings: TlsSettings, host: string): ConnectionOptions {
   return {
+    ...ourSide(settings),
+    rejectUnauthorized: true,
+    // SNI carries names only (RFC 6066 3).
+    servername: isIP(host) ? undefined : host,
+  };
+}
+
+/** What both directions share: our certificate and key, whom we trust, the lowest version. */
+function ourSide(settings: TlsSettings): SecureContextOptions {
+  return {
     cert: withChain(settings),
     key: settings.key,
     ca: trusted(settings),
     minVersion: settings.minVersion ?? 'TLSv1.2',
-    rejectUnauthorized: true,
-    // SNI carries names only (RFC 6066 3).
-    servername: isIP(host) ? undefined : host,
   };
 }
 

@@ -9,7 +9,7 @@ import { formatContact, hostport, parseListenContact, type ListenSpec } from './
 import { FlowTable } from './flows';
 import { TcpTransport } from './tcp-transport';
 import { Keepalive } from './keepalive';
-import { tlsSockets } from './stream-sockets';
+import { tlsSockets, type StreamSockets } from './stream-sockets';
 import { serverTlsOptions, type TlsSettings } from './tls-settings';
 import { WsTransport, type WebSocketSettings } from './ws-transport';
 import type { MessageTap } from './tap';
@@ -155,9 +155,10 @@ export class TransportLayer implements SipTransport {
         return point.udp?.send(data, address, port, onFailure);
       case 'tcp':
       case 'tls':
+        return point[destination.transport]?.send(data, address, port, connection, onFailure);
       case 'ws':
       case 'wss':
-        return point[destination.transport]?.send(data, address, port, connection, onFailure);
+        return point[destination.transport]?.send(data, destination, connection, onFailure);
     }
   }
 
@@ -183,7 +184,7 @@ export class TransportLayer implements SipTransport {
   /** UDP and TCP of one contact share a port, so an ephemeral port is retried until both bind. */
   private async bind(point: ListenPoint): Promise<void> {
     const { spec } = point;
-    const { logger, tcpIdleTimeout, maxTcpConnections } = this.options;
+    const { logger } = this.options;
     const onMessage = (message: InboundMessage): void => {
       if (this.tap !== undefined) {
         const local = point.local[message.source.transport];
@@ -198,16 +199,7 @@ export class TransportLayer implements SipTransport {
     if (only === 'tls' || only === 'ws' || only === 'wss')
       return this.bindOwnPort(point, only, onMessage);
     for (let attempt = 0; ; attempt++) {
-      const tcp = spec.transports.includes('tcp')
-        ? new TcpTransport(
-            spec.host,
-            spec.ipv6,
-            tcpIdleTimeout,
-            maxTcpConnections,
-            logger,
-            onMessage,
-          )
-        : undefined;
+      const tcp = spec.transports.includes('tcp') ? this.stream(spec, onMessage) : undefined;
       const udp = spec.transports.includes('udp')
         ? new UdpTransport(spec.host, spec.ipv6, onMessage, (error) =>
             logger.error({ err: error }, 'UDP socket error'),
@@ -221,12 +213,7 @@ export class TransportLayer implements SipTransport {
         }
         if (udp) await udp.bind(port);
         Object.assign(point, { tcp, udp });
-        for (const transport of spec.transports)
-          point.local[transport] = {
-            host: point.advertised,
-            port: this.portOf(point, transport),
-            transport,
-          };
+        this.recordLocal(point);
         return;
       } catch (error) {
         await tcp?.close();
@@ -249,16 +236,7 @@ export class TransportLayer implements SipTransport {
     const { spec } = point;
     const { logger, tcpIdleTimeout, maxTcpConnections, tls, websocket } = this.options;
     if (transport === 'tls') {
-      const sockets = tlsSockets(certificate(tls), logger);
-      const listener = new TcpTransport(
-        spec.host,
-        spec.ipv6,
-        tcpIdleTimeout,
-        maxTcpConnections,
-        logger,
-        onMessage,
-        sockets,
-      );
+      const listener = this.stream(spec, onMessage, tlsSockets(certificate(tls), logger));
       await listener.listen(spec.port);
       point.tls = listener;
     } else {
@@ -274,11 +252,35 @@ export class TransportLayer implements SipTransport {
       await listener.listen(spec.port);
       point[transport] = listener;
     }
-    point.local[transport] = {
-      host: point.advertised,
-      port: this.portOf(point, transport),
-      transport,
-    };
+    this.recordLocal(point);
+  }
+
+  /** A TCP listener, or a TLS one with TLS sockets. */
+  private stream(
+    spec: ListenSpec,
+    onMessage: (message: InboundMessage) => void,
+    sockets?: StreamSockets,
+  ): TcpTransport {
+    const { tcpIdleTimeout, maxTcpConnections, logger } = this.options;
+    return new TcpTransport(
+      spec.host,
+      spec.ipv6,
+      tcpIdleTimeout,
+      maxTcpConnections,
+      logger,
+      onMessage,
+      sockets,
+    );
+  }
+
+  /** What the tap reports as the local end, per transport, once the ports are bound. */
+  private recordLocal(point: ListenPoint): void {
+    for (const transport of point.spec.transports)
+      point.local[transport] = {
+        host: point.advertised,
+        port: this.portOf(point, transport),
+        transport,
+      };
   }
 }
 

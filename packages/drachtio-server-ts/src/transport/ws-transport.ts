@@ -13,10 +13,16 @@ import type { Endpoint } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CRLF_PONG, Keepalive, crlfOnly } from './keepalive';
+import { listenOn } from './listen';
 import { poolKey, stripV4Mapped } from './remote-address';
 import type { Connection, InboundMessage, SendFailure } from './transport';
 
 let nextConnectionId = 1_000_000_000;
+
+interface HostPort {
+  address: string;
+  port: number;
+}
 
 export interface WebSocketSettings {
   /** Origins allowed to connect (exact match, e.g. 'https://phone.example.com'); empty or absent: any. */
@@ -84,7 +90,7 @@ export class WsTransport {
     return this.boundPort;
   }
 
-  listen(port: number): Promise<void> {
+  async listen(port: number): Promise<void> {
     const { tls, maxConnections, maxMessageSize, logger } = this.options;
     // A plain HTTP request gets 426: only the upgrade is served here.
     const refuse = (_req: IncomingMessage, res: ServerResponse): void => {
@@ -100,33 +106,19 @@ export class WsTransport {
     });
     wss.on('connection', (socket, req) => this.adopt(socket, req));
     wss.on('error', (error) => logger.error({ err: error }, 'WebSocket listener error'));
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host: this.host, ipv6Only: this.ipv6, exclusive: true }, () => {
-        server.off('error', reject);
-        server.on('error', (error) => logger.error({ err: error }, 'WebSocket listener error'));
-        const address = server.address();
-        this.boundPort = typeof address === 'object' && address ? address.port : 0;
-        this.server = server;
-        this.wss = wss;
-        this.keepalive = new Keepalive(this.options.pingInterval, () => this.connections.values());
-        resolve();
-      });
-    });
+    const where = { port, host: this.host, ipv6: this.ipv6 };
+    this.boundPort = await listenOn(server, where, logger, 'WebSocket');
+    this.server = server;
+    this.wss = wss;
+    this.keepalive = new Keepalive(this.options.pingInterval, () => this.connections.values());
   }
 
-  /** Over the given connection if open, else over the one from that address and port. */
-  send(
-    data: Buffer,
-    address: string,
-    port: number,
-    via?: Connection,
-    onFailure?: SendFailure,
-  ): void {
-    if (via && !via.closed) return via.write(data);
-    const connection = this.connections.get(poolKey(address, port));
+  /** Over the given connection if open, else over the one from `to` (never a new one). */
+  send(data: Buffer, to: HostPort, via: Connection | undefined, onFailure?: SendFailure): void {
+    const connection =
+      via && !via.closed ? via : this.connections.get(poolKey(to.address, to.port));
     if (connection) return connection.write(data);
-    onFailure?.(new Error(`no ${this.transport} connection from ${address}:${port}`));
+    onFailure?.(new Error(`no ${this.transport} connection from ${to.address}:${to.port}`));
   }
 
   async close(): Promise<void> {
