@@ -11,13 +11,11 @@ import { StreamFramer } from 'drachtio-sip';
 import { CRLF_PING, CRLF_PONG } from './keepalive';
 import { listenOn } from './listen';
 import { TCP_SOCKETS, type StreamSockets } from './stream-sockets';
-import { poolKey, stripV4Mapped } from './remote-address';
+import { newConnectionId, poolKey, stripV4Mapped } from './remote-address';
 import type { Connection, InboundMessage, SendFailure } from './transport';
 
-let nextConnectionId = 1;
-
 class TcpConnection implements Connection {
-  readonly id = nextConnectionId++;
+  readonly id = newConnectionId();
   closed = false;
   // RFC 5626 4.4.1: a CRLFCRLF ping between messages is answered with a CRLF pong.
   private readonly framer = new StreamFramer({ onPing: () => this.write(CRLF_PONG) });

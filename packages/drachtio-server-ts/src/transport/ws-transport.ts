@@ -14,10 +14,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CRLF_PONG, Keepalive, crlfOnly } from './keepalive';
 import { listenOn } from './listen';
-import { poolKey, stripV4Mapped } from './remote-address';
+import { newConnectionId, poolKey, stripV4Mapped } from './remote-address';
 import type { Connection, InboundMessage, SendFailure } from './transport';
-
-let nextConnectionId = 1_000_000_000;
 
 interface HostPort {
   address: string;
@@ -42,7 +40,7 @@ export interface WsTransportOptions extends WebSocketSettings {
 }
 
 class WsConnection implements Connection {
-  readonly id = nextConnectionId++;
+  readonly id = newConnectionId();
   closed = false;
   private answered = true;
 
