@@ -83,6 +83,22 @@ describe('SIP over TLS', () => {
     socket.destroy();
   });
 
+  it('reuses the connection for the Via sent-by a client marked alias (RFC 5923)', async () => {
+    const socket = await dial(tlsPort(engine));
+    const peer = SipPeer.overStream(socket);
+    // Nothing listens on this port: only the aliased connection reaches "it".
+    const aliased = `127.0.0.1:${await freePort('tcp')}`;
+    peer.send(register('tls', `${aliased};alias`, 'sip:alice@198.51.100.9:5061;transport=tls'));
+    await peer.next(/^SIP\/2\.0 200/);
+    const responses: EngineResponse[] = [];
+    await engine.request({ method: 'OPTIONS', uri: `sip:alice@${aliased};transport=tls` }, (r) =>
+      responses.push(r),
+    );
+    expect(await peer.next(/^OPTIONS /)).toContain(`OPTIONS sip:alice@${aliased};transport=tls`);
+    expect((await waitFor(() => responses.find((r) => r.status === 200))).status).toBe(200);
+    socket.destroy();
+  });
+
   it('pings every connection with CRLFCRLF at the keepalive interval (RFC 5626 4.4.1)', async () => {
     const socket = await dial(tlsPort(engine));
     const peer = SipPeer.overStream(socket);
