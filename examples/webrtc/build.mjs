@@ -1,12 +1,12 @@
-// Bundles page/phone.js and JsSIP into page/phone.bundle.js for the browser.
+// Bundles page/phone.js and JsSIP into dist/phone.bundle.js for the browser (dist/: built, not source).
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const page = join(dirname(fileURLToPath(import.meta.url)), 'page');
+const here = dirname(fileURLToPath(import.meta.url));
 await build({
-  entryPoints: [join(page, 'phone.js')],
-  outfile: join(page, 'phone.bundle.js'),
+  entryPoints: [join(here, 'page', 'phone.js')],
+  outfile: join(here, 'dist', 'phone.bundle.js'),
   bundle: true,
   format: 'iife',
   target: 'es2020',

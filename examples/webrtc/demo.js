@@ -8,7 +8,10 @@ const { extname, join } = require('node:path');
 const { createServer } = require('drachtio-server-ts');
 
 const SECRET = 'cymru';
-const PAGE = join(__dirname, 'page');
+const FILES = {
+  'index.html': join(__dirname, 'page', 'index.html'),
+  'phone.bundle.js': join(__dirname, 'dist', 'phone.bundle.js'),
+};
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
 /**
@@ -24,10 +27,8 @@ async function startDemo({
 }) {
   const pages = createHttpsServer({ cert, key }, (req, res) => {
     const name = new URL(req.url, 'https://x').pathname.replace(/^\/$/, '/index.html').slice(1);
-    if (!['index.html', 'phone.bundle.js'].includes(name)) return res.writeHead(404).end();
-    res
-      .writeHead(200, { 'content-type': TYPES[extname(name)] })
-      .end(readFileSync(join(PAGE, name)));
+    if (!Object.hasOwn(FILES, name)) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(name)] }).end(readFileSync(FILES[name]));
   });
   await new Promise((resolve) => pages.listen(pagePort, host, resolve));
   const origin = `https://${host.includes(':') ? `[${host}]` : host}:${pages.address().port}`;
