@@ -10,7 +10,8 @@
 export const PROTOCOL_VERSION = 1 as const;
 export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
 
-export type Transport = 'udp' | 'tcp';
+/** SIP transports: UDP, TCP, TLS (RFC 3261 26) and WebSocket / secure WebSocket (RFC 7118). */
+export type Transport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
 
 /** Header values as an application writes them: a header may repeat (array). */
 export type HeaderMap = Record<string, string | number | readonly string[]>;

@@ -35,7 +35,7 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
     .option('--secret <secret>', 'shared secret applications authenticate with')
     .option(
       '-c, --contact <uri>',
-      'SIP contact to listen on, repeatable (default sip:*:5060;transport=udp,tcp)',
+      'SIP contact to listen on, repeatable (default sip:*:5060;transport=udp,tcp; also ;transport=tls, ws or wss)',
       (uri) => contacts.contact(uri),
     )
     .option('--external-ip <address>', 'public address of the preceding --contact (1:1 NAT)', (v) =>
@@ -55,6 +55,21 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
     .option(
       '-l, --loglevel <level>',
       'fatal, error, warn, info, debug, trace or silent (default info)',
+    )
+    .option('--cert-file <path>', 'PEM certificate for tls and wss contacts')
+    .option('--key-file <path>', 'PEM private key for tls and wss contacts')
+    .option('--chain-file <path>', 'PEM intermediate certificates sent after the certificate')
+    .option('--tls-ca-file <path>', 'PEM CAs trusted for client certificates and TLS servers')
+    .option('--tls-verify-client', 'require a client certificate the CA file vouches for')
+    .option('--min-tls-version <version>', 'lowest TLS version accepted: 1.0 to 1.3 (default 1.2)')
+    .option(
+      '--tcp-keepalive-interval <seconds>',
+      'send a CRLF keepalive on every SIP TCP and TLS connection this often (default 0: none)',
+    )
+    .option(
+      '--ws-allowed-origin <origin>',
+      'Origin allowed on ws/wss contacts, repeatable',
+      collect,
     )
     .option('--sip-trace', 'log every SIP message in and out')
     .option('--homer <host:port>', 'send every SIP message to this Homer collector as HEP v3 (UDP)')

@@ -37,7 +37,9 @@ import { TransactionQuota } from './transport/limits/transaction-quota';
 import { rejectMalformed } from './transport/malformed';
 import type { MessageTap } from './transport/tap';
 import type { InboundMessage } from './transport/transport';
+import type { TlsSettings } from './transport/tls-settings';
 import { TransportLayer } from './transport/transport-layer';
+import type { WebSocketSettings } from './transport/ws-transport';
 import { DEFAULT_CONTACTS } from './transport/contact';
 import type { ContactAddressing } from './transport/advertised-address';
 import { DEFAULT_MTU } from './transport/dns/outbound';
@@ -54,6 +56,12 @@ export interface EngineOptions {
   tcpIdleTimeout?: number;
   /** Inbound TCP connections accepted at once. Default 10000. */
   maxTcpConnections?: number;
+  /** Certificate, key, chain, CAs and minimum version for tls and wss contacts. */
+  tls?: TlsSettings;
+  /** WebSocket listeners: Origin allow-list, largest message. */
+  websocket?: WebSocketSettings;
+  /** Seconds between RFC 5626 CRLF keepalives on TCP and TLS connections (0 or absent: none). */
+  tcpKeepaliveInterval?: number;
   /** A pino logger; silent by default. */
   logger?: Logger;
   /** RFC 4028: the smallest session interval accepted, in seconds (default 90). */
@@ -102,6 +110,9 @@ export class Engine extends EventEmitter implements SipEngine {
     this.transport = new TransportLayer(options.contacts ?? [...DEFAULT_CONTACTS], {
       tcpIdleTimeout: options.tcpIdleTimeout ?? 60_000,
       maxTcpConnections: options.maxTcpConnections ?? 10_000,
+      tls: options.tls,
+      websocket: options.websocket,
+      keepaliveInterval: (options.tcpKeepaliveInterval ?? 0) * 1000,
       logger: this.logger,
       onMessage: (message) => this.receive(message),
       guard: this.guard,

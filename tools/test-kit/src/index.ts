@@ -18,3 +18,4 @@ export {
   type RedisServerHandle,
 } from './redis-cluster';
 export { FAST_TIMERS, SDP } from './sip-fixtures';
+export { createTestCa, type TestCa } from './test-ca';

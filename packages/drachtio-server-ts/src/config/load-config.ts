@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { parseListenContact } from '../transport/contact';
 import type { HomerTarget } from '../observability/hep-sender';
 import { ConfigError } from './config-error';
 import { hostPort, optionalHostPort, portNumber, type HostPort } from './endpoints';
+import { readPem } from './pem-file';
 import { LOG_LEVELS, type LogLevel, type ServerOptions } from './server-options';
+import { transportSettings, type TransportFile, type TransportFlags } from './transport-config';
 import { configProblems } from './validate-config';
 import { withBlacklistFlags, type BlacklistFlags } from './blacklist-flags';
 import { outboundSettings } from './outbound-settings';
@@ -18,7 +21,7 @@ export { ConfigError };
 export const DEFAULT_CONFIG_PATHS: readonly string[] = ['/etc/drachtio-server-ts.json'];
 
 /** The daemon's flags, as commander hands them over. */
-export interface CliFlags extends BlacklistFlags {
+export interface CliFlags extends BlacklistFlags, TransportFlags {
   file?: string;
   port?: string;
   address?: string;
@@ -67,7 +70,7 @@ interface ConfigFile {
   admin?: { address?: string; port?: number; tls?: { certFile?: string; keyFile?: string } };
   requests?: ServerOptions['requests'];
   limits?: ServerOptions['limits'];
-  sip?: ServerOptions['sip'];
+  sip?: Omit<NonNullable<ServerOptions['sip']>, keyof TransportFile> & TransportFile;
   log?: { level?: LogLevel; file?: string; sipTrace?: boolean };
   homer?: { address: string; port: number; id?: number };
   prometheus?: { address?: string; port: number };
@@ -133,7 +136,7 @@ export function loadConfig(
       }),
     },
     limits: file.limits,
-    sip: { ...withBlacklistFlags(file.sip, flags), ...outboundSettings(flags, file.sip, contacts) },
+    sip: sipOptions(flags, env, file.sip, contacts),
     logLevel: logLevel(flags.loglevel ?? env.DRACHTIO_LOGLEVEL ?? file.log?.level ?? 'info'),
     logFile: env.DRACHTIO_LOGFILE ?? file.log?.file,
     sipTrace: flags.sipTrace ?? file.log?.sipTrace ?? false,
@@ -143,6 +146,21 @@ export function loadConfig(
     user: flags.user ?? file.user,
     pidFile: flags.pidfile ?? file.pidFile,
     configFile: path,
+  };
+}
+
+/** The file's engine settings with the flags applied: blocklist, addressing, transports. */
+function sipOptions(
+  flags: CliFlags,
+  env: NodeJS.ProcessEnv,
+  sip: ConfigFile['sip'] = {},
+  contacts: readonly string[] | undefined,
+): ServerOptions['sip'] {
+  const { tls, websocket, tcpKeepaliveInterval, ...engine } = sip;
+  return {
+    ...withBlacklistFlags(engine, flags),
+    ...outboundSettings(flags, sip, contacts),
+    ...transportSettings(flags, env, { tls, websocket, tcpKeepaliveInterval }),
   };
 }
 
@@ -205,16 +223,6 @@ function prometheus(
   );
 }
 
-function readPem(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(
-      `cannot read TLS file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
-}
-
 const CONTACT = /^sips?:(\[[0-9a-fA-F:.]+\]|[^:;\s[\]]+)(:\d{1,5})?(;[^\s]*)?$/;
 
 function checkContacts(contacts: string[]): void {
@@ -227,11 +235,10 @@ function checkContacts(contacts: string[]): void {
         `invalid SIP contact '${contact}': expected e.g. sip:127.0.0.1:5060;transport=udp,tcp`,
       );
     }
-    const transport = /;transport=([^;]*)/i.exec(match[3] ?? '')?.[1];
-    if (transport && !transport.split(',').every((t) => ['udp', 'tcp'].includes(t.toLowerCase()))) {
-      throw new ConfigError(
-        `invalid SIP contact '${contact}': transport must be udp, tcp or udp,tcp`,
-      );
+    try {
+      parseListenContact(contact);
+    } catch (err) {
+      throw new ConfigError(`invalid SIP contact '${contact}': ${(err as Error).message}`);
     }
   }
 }

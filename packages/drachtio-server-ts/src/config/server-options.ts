@@ -62,6 +62,9 @@ export interface ServerOptions {
     | 'dnsServers'
     | 'outboundProxy'
     | 'mtu'
+    | 'tls'
+    | 'websocket'
+    | 'tcpKeepaliveInterval'
   >;
   /** A pino logger; when absent, one is created at `logLevel`. */
   logger?: Logger;

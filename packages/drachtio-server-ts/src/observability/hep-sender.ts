@@ -54,7 +54,8 @@ export class HepSender {
     const localEnd = { address: local.host, port: local.port };
     const packet = encodeHep3({
       ipv6: remote.address.includes(':'),
-      protocol: local.transport,
+      // HEP's IP protocol: TLS and WebSocket ride on TCP.
+      protocol: local.transport === 'udp' ? 'udp' : 'tcp',
       source: direction === 'in' ? remote : localEnd,
       destination: direction === 'in' ? localEnd : remote,
       time: performance.timeOrigin + performance.now(),

@@ -31,8 +31,10 @@ export class AdvertisedAddress {
   /** The host a message to `peer` (a literal address) advertises. */
   hostFor(peer: string): string {
     if (this.external === undefined) return this.privateHost;
-    const family = isIP(peer) === 6 ? 'ipv6' : 'ipv4';
-    return this.local.check(peer, family) ? this.privateHost : this.external;
+    const version = isIP(peer);
+    // A name (a WebSocket client's .invalid host) is on no local network.
+    if (version === 0) return this.external;
+    return this.local.check(peer, version === 6 ? 'ipv6' : 'ipv4') ? this.privateHost : this.external;
   }
 }
 

@@ -1,13 +1,17 @@
 /**
- * TCP listener plus a pool of connections keyed by remote address and port, shared by inbound
- * and outbound traffic so a response or an in-dialog request reuses an open connection
- * (RFC 3261 18). Idle connections are closed after `idleTimeout`; a connection whose stream
+ * TCP (or TLS: the StreamSockets given) listener plus a pool of connections keyed by remote
+ * address and port, shared by inbound and outbound traffic so a response or an in-dialog
+ * request reuses an open connection (RFC 3261 18). Idle connections are closed after `idleTimeout`; a connection whose stream
  * does not frame is closed on its own, leaving every other connection untouched.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Endpoint } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { StreamFramer } from 'drachtio-sip';
+import { CRLF_PING, CRLF_PONG } from './keepalive';
+import { listenOn } from './listen';
+import { TCP_SOCKETS, type StreamSockets } from './stream-sockets';
+import { newConnectionId, poolKey, stripV4Mapped } from './remote-address';
 import type { Connection, InboundMessage, SendFailure } from './transport';
 
 /** What the abuse limits decide about inbound connections (SipGuard in limits/). */
@@ -23,12 +27,11 @@ export interface ConnectionGuard {
  */
 const JUNK_LINGER_MS = 32_000;
 
-let nextConnectionId = 1;
-
 class TcpConnection implements Connection {
-  readonly id = nextConnectionId++;
+  readonly id = newConnectionId();
   closed = false;
-  private readonly framer = new StreamFramer();
+  // RFC 5626 4.4.1: a CRLFCRLF ping between messages is answered with a CRLF pong.
+  private readonly framer = new StreamFramer({ onPing: () => this.write(CRLF_PONG) });
 
   constructor(
     readonly socket: Socket,
@@ -37,6 +40,11 @@ class TcpConnection implements Connection {
 
   write(data: Buffer): void {
     if (!this.closed) this.socket.write(data);
+  }
+
+  /** RFC 5626 4.4.1 keepalive (see keepalive.ts). */
+  ping(): void {
+    this.write(CRLF_PING);
   }
 
   /** Returns the complete messages in `chunk`; throws when the stream is malformed. */
@@ -62,6 +70,7 @@ export class TcpTransport {
     private readonly maxConnections: number,
     private readonly logger: Logger,
     private readonly onMessage: (message: InboundMessage) => void,
+    private readonly sockets: StreamSockets = TCP_SOCKETS,
     private readonly guard?: ConnectionGuard,
   ) {
     guard?.onBan((address) => this.closeFrom(address));
@@ -71,20 +80,22 @@ export class TcpTransport {
     return this.boundPort;
   }
 
-  listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const server = createServer((socket) => this.accept(socket));
-      server.maxConnections = this.maxConnections;
-      server.once('error', reject);
-      server.listen({ port, host: this.host, ipv6Only: this.ipv6, exclusive: true }, () => {
-        server.off('error', reject);
-        server.on('error', (error) => this.logger.error({ err: error }, 'TCP listener error'));
-        this.server = server;
-        const address = server.address();
-        this.boundPort = typeof address === 'object' && address ? address.port : 0;
-        resolve();
-      });
-    });
+  /** The open connections, for keepalives. */
+  get openConnections(): Iterable<TcpConnection> {
+    return this.connections.values();
+  }
+
+  async listen(port: number): Promise<void> {
+    const server = this.sockets.createServer((socket) => this.accept(socket));
+    server.maxConnections = this.maxConnections;
+    const where = { port, host: this.host, ipv6: this.ipv6 };
+    this.boundPort = await listenOn(
+      server,
+      where,
+      this.logger,
+      this.sockets.transport.toUpperCase(),
+    );
+    this.server = server;
   }
 
   /** Send over the given connection if still open, else over a pooled or new one to the address. */
@@ -96,15 +107,15 @@ export class TcpTransport {
     onFailure?: SendFailure,
   ): void {
     if (via && !via.closed) return via.write(data);
-    let connection = this.connections.get(key(address, port));
+    let connection = this.connections.get(poolKey(address, port));
     if (!connection) {
       if (!this.server) return onFailure?.(new Error('TCP transport is closed'));
-      const socket = connect({ host: address, port });
-      connection = this.adopt(socket, { address, port, transport: 'tcp' });
+      const socket = this.sockets.connect(address, port);
+      connection = this.adopt(socket, { address, port, transport: this.sockets.transport });
       if (onFailure) {
         const failed = onFailure;
         socket.once('error', failed);
-        socket.once('connect', () => socket.off('error', failed));
+        socket.once(this.sockets.readyEvent, () => socket.off('error', failed));
       }
     }
     connection.write(data);
@@ -139,11 +150,11 @@ export class TcpTransport {
     const endpoint = remote ?? {
       address: stripV4Mapped(socket.remoteAddress ?? ''),
       port: socket.remotePort ?? 0,
-      transport: 'tcp' as const,
+      transport: this.sockets.transport,
     };
     const connection = new TcpConnection(socket, endpoint);
-    const poolKey = key(endpoint.address, endpoint.port);
-    this.connections.set(poolKey, connection);
+    const pooledAs = poolKey(endpoint.address, endpoint.port);
+    this.connections.set(pooledAs, connection);
     socket.setNoDelay(true);
     socket.setTimeout(this.idleTimeout);
     socket.on('timeout', () => socket.destroy());
@@ -152,7 +163,7 @@ export class TcpTransport {
     );
     socket.on('close', () => {
       connection.closed = true;
-      if (this.connections.get(poolKey) === connection) this.connections.delete(poolKey);
+      if (this.connections.get(pooledAs) === connection) this.connections.delete(pooledAs);
     });
     socket.on('data', (chunk: Buffer) => {
       let messages: Buffer[];
@@ -181,12 +192,4 @@ export class TcpTransport {
     });
     return connection;
   }
-}
-
-function key(address: string, port: number): string {
-  return `${address}|${port}`;
-}
-
-function stripV4Mapped(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

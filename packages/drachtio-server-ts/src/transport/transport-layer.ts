@@ -7,8 +7,13 @@ import type { Transport } from 'drachtio-protocol';
 import type { Logger } from 'pino';
 import { AdvertisedAddress, type ContactAddressing } from './advertised-address';
 import { formatContact, hostport, parseListenContact, type ListenSpec } from './contact';
+import { FlowTable } from './flows';
 import type { SipGuard } from './limits/sip-guard';
 import { TcpTransport } from './tcp-transport';
+import { Keepalive } from './keepalive';
+import { tlsSockets, type StreamSockets } from './stream-sockets';
+import { serverTlsOptions, type TlsSettings } from './tls-settings';
+import { WsTransport, type WebSocketSettings } from './ws-transport';
 import type { MessageTap } from './tap';
 import type {
   Connection,
@@ -28,8 +33,11 @@ interface ListenPoint {
   nat: AdvertisedAddress;
   udp?: UdpTransport;
   tcp?: TcpTransport;
+  tls?: TcpTransport;
+  ws?: WsTransport;
+  wss?: WsTransport;
   /** What the tap reports as the local end, per bound transport (built once, after binding). */
-  local: { udp?: LocalAddress; tcp?: LocalAddress };
+  local: Partial<Record<Transport, LocalAddress>>;
 }
 
 const BIND_ATTEMPTS = 20;
@@ -38,12 +46,20 @@ export class TransportLayer implements SipTransport {
   private readonly points: ListenPoint[];
   /** Sees every message in and out when set (SIP trace, HEP, metrics); undefined costs nothing. */
   tap: MessageTap | undefined;
+  /** Contacts of TLS and WebSocket clients, reached over their own connection (flows.ts). */
+  private readonly flows: FlowTable;
+  private keepalive: Keepalive | undefined;
 
   constructor(
     contacts: readonly string[],
     private readonly options: {
       tcpIdleTimeout: number;
       maxTcpConnections: number;
+      /** Needed by tls and wss contacts. */
+      tls?: TlsSettings;
+      websocket?: WebSocketSettings;
+      /** ms between RFC 5626 CRLF pings on TCP and TLS connections (and WebSocket pings); 0: none. */
+      keepaliveInterval?: number;
       logger: Logger;
       onMessage: (message: InboundMessage) => void;
       /** The abuse limits, checked before anything else sees a message or a connection. */
@@ -58,18 +74,38 @@ export class TransportLayer implements SipTransport {
         throw new Error(`NAT settings for "${contact}", which is not a listening contact`);
     this.points = contacts.map((contact) => {
       const spec = parseListenContact(contact);
+      if (!options.tls && spec.transports.some((t) => t === 'tls' || t === 'wss'))
+        throw new Error(`${contact} needs a TLS certificate and key (--cert-file, --key-file)`);
       const advertised = advertisedAddress(spec);
       const nat = new AdvertisedAddress(advertised, addressing[contact]);
       return { spec, advertised, nat, local: {} };
     });
+    this.flows = new FlowTable(options.maxTcpConnections * 4);
   }
 
   async start(): Promise<void> {
     for (const point of this.points) await this.bind(point);
+    const interval = this.options.keepaliveInterval ?? 0;
+    if (interval > 0)
+      this.keepalive = new Keepalive(interval, () =>
+        this.points.flatMap((point) => [
+          ...(point.tcp?.openConnections ?? []),
+          ...(point.tls?.openConnections ?? []),
+        ]),
+      );
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.points.flatMap((point) => [point.udp?.close(), point.tcp?.close()]));
+    this.keepalive?.stop();
+    await Promise.all(
+      this.points.flatMap((point) => [
+        point.udp?.close(),
+        point.tcp?.close(),
+        point.tls?.close(),
+        point.ws?.close(),
+        point.wss?.close(),
+      ]),
+    );
   }
 
   /** One contact per bound transport, with the real port. */
@@ -92,23 +128,27 @@ export class TransportLayer implements SipTransport {
   }
 
   /** Our Via value for a request to `destination` (RFC 3581 rport asked for). */
-  viaFor(destination: Destination, branch: string): string {
+  viaFor(requested: Destination, branch: string): string {
+    const destination = this.routeOf(requested);
     const local = this.localFor(destination);
     return `SIP/2.0/${destination.transport.toUpperCase()} ${hostport(local.host, local.port)};rport;branch=${branch}`;
   }
 
   /** Our Contact header line for a dialog with `peer`. */
-  contactFor(peer: Destination): string {
+  contactFor(requested: Destination): string {
+    const peer = this.routeOf(requested);
     const local = this.localFor(peer);
     const transport = peer.transport === 'udp' ? '' : `;transport=${peer.transport}`;
     return `Contact: <sip:${hostport(local.host, local.port)}${transport}>`;
   }
 
   /**
-   * Where we are reached by `peer`: the external address behind NAT unless `peer` is on a
-   * local network. Throws when no transport of its kind and family is bound.
+   * Where we are reached by `peer` (over its flow's connection, if it has one): the external
+   * address behind NAT unless `peer` is on a local network. Throws when no transport of its
+   * kind and family is bound.
    */
-  localFor(peer: Destination): LocalAddress {
+  localFor(requested: Destination): LocalAddress {
+    const peer = this.routeOf(requested);
     const point = this.pointFor(peer.transport, isIPv6Address(peer.address));
     if (!point) throw new Error(`no ${peer.transport} transport for ${peer.address}`);
     const host = point.nat.hostFor(peer.address);
@@ -122,12 +162,10 @@ export class TransportLayer implements SipTransport {
     return `<sip:${hostport(local.host, local.port)}${transport};lr>`;
   }
 
-  send(
-    data: Buffer,
-    destination: Destination,
-    connection?: Connection,
-    onFailure?: SendFailure,
-  ): void {
+  send(data: Buffer, requested: Destination, given?: Connection, onFailure?: SendFailure): void {
+    const flow = given && !given.closed ? undefined : this.flows.lookup(requested);
+    const connection = flow ?? given;
+    const destination = flow ? flow.remote : requested;
     const point = this.pointFor(destination.transport, isIPv6Address(destination.address));
     if (!point) {
       onFailure?.(new Error(`no ${destination.transport} transport for ${destination.address}`));
@@ -137,9 +175,23 @@ export class TransportLayer implements SipTransport {
       const local = point.local[destination.transport];
       if (local) this.tap('out', data, destination, local);
     }
-    if (destination.transport === 'udp')
-      point.udp?.send(data, destination.address, destination.port, onFailure);
-    else point.tcp?.send(data, destination.address, destination.port, connection, onFailure);
+    const { address, port } = destination;
+    switch (destination.transport) {
+      case 'udp':
+        return point.udp?.send(data, address, port, onFailure);
+      case 'tcp':
+      case 'tls':
+        return point[destination.transport]?.send(data, address, port, connection, onFailure);
+      case 'ws':
+      case 'wss':
+        return point[destination.transport]?.send(data, destination, connection, onFailure);
+    }
+  }
+
+  /** Where a request to `destination` really goes: over a learned flow's connection, if any. */
+  private routeOf(destination: Destination): Destination {
+    const flow = this.flows.lookup(destination);
+    return flow ? { ...destination, ...flow.remote } : destination;
   }
 
   private pointFor(transport: Transport, ipv6: boolean): ListenPoint | undefined {
@@ -152,13 +204,13 @@ export class TransportLayer implements SipTransport {
   }
 
   private portOf(point: ListenPoint, transport: Transport): number {
-    return (transport === 'udp' ? point.udp?.port : point.tcp?.port) ?? point.spec.port;
+    return point[transport]?.port ?? point.spec.port;
   }
 
   /** UDP and TCP of one contact share a port, so an ephemeral port is retried until both bind. */
   private async bind(point: ListenPoint): Promise<void> {
     const { spec } = point;
-    const { logger, tcpIdleTimeout, maxTcpConnections, guard } = this.options;
+    const { logger, guard } = this.options;
     const onMessage = (message: InboundMessage): void => {
       const reply = (data: Buffer) => this.send(data, message.source, message.connection);
       if (guard && !guard.admit(message, reply)) return;
@@ -166,20 +218,16 @@ export class TransportLayer implements SipTransport {
         const local = point.local[message.source.transport];
         if (local) this.tap('in', message.data, message.source, local);
       }
+      const { transport } = message.source;
+      if (message.connection && transport !== 'udp' && transport !== 'tcp')
+        this.flows.learn(message.data, transport, message.connection);
       this.options.onMessage(message);
     };
+    const [only] = spec.transports;
+    if (only === 'tls' || only === 'ws' || only === 'wss')
+      return this.bindOwnPort(point, only, onMessage);
     for (let attempt = 0; ; attempt++) {
-      const tcp = spec.transports.includes('tcp')
-        ? new TcpTransport(
-            spec.host,
-            spec.ipv6,
-            tcpIdleTimeout,
-            maxTcpConnections,
-            logger,
-            onMessage,
-            guard,
-          )
-        : undefined;
+      const tcp = spec.transports.includes('tcp') ? this.stream(spec, onMessage) : undefined;
       const udp = spec.transports.includes('udp')
         ? new UdpTransport(spec.host, spec.ipv6, onMessage, (error) =>
             logger.error({ err: error }, 'UDP socket error'),
@@ -193,12 +241,7 @@ export class TransportLayer implements SipTransport {
         }
         if (udp) await udp.bind(port);
         Object.assign(point, { tcp, udp });
-        for (const transport of spec.transports)
-          point.local[transport] = {
-            host: point.advertised,
-            port: this.portOf(point, transport),
-            transport,
-          };
+        this.recordLocal(point);
         return;
       } catch (error) {
         await tcp?.close();
@@ -211,6 +254,69 @@ export class TransportLayer implements SipTransport {
       }
     }
   }
+
+  /** TLS, WS and WSS each have a port of their own (a contact names one of them alone). */
+  private async bindOwnPort(
+    point: ListenPoint,
+    transport: 'tls' | 'ws' | 'wss',
+    onMessage: (message: InboundMessage) => void,
+  ): Promise<void> {
+    const { spec } = point;
+    const { logger, tcpIdleTimeout, maxTcpConnections, tls, websocket } = this.options;
+    if (transport === 'tls') {
+      const listener = this.stream(spec, onMessage, tlsSockets(certificate(tls), logger));
+      await listener.listen(spec.port);
+      point.tls = listener;
+    } else {
+      const listener = new WsTransport(spec.host, spec.ipv6, {
+        ...websocket,
+        tls: transport === 'wss' ? serverTlsOptions(certificate(tls)) : undefined,
+        maxConnections: maxTcpConnections,
+        // Browsers rarely send keepalives: WebSocket pings find the dead ones (idle timeout by default).
+        pingInterval: this.options.keepaliveInterval || tcpIdleTimeout,
+        logger,
+        onMessage,
+      });
+      await listener.listen(spec.port);
+      point[transport] = listener;
+    }
+    this.recordLocal(point);
+  }
+
+  /** A TCP listener, or a TLS one with TLS sockets. */
+  private stream(
+    spec: ListenSpec,
+    onMessage: (message: InboundMessage) => void,
+    sockets?: StreamSockets,
+  ): TcpTransport {
+    const { tcpIdleTimeout, maxTcpConnections, logger } = this.options;
+    return new TcpTransport(
+      spec.host,
+      spec.ipv6,
+      tcpIdleTimeout,
+      maxTcpConnections,
+      logger,
+      onMessage,
+      sockets,
+      this.options.guard,
+    );
+  }
+
+  /** What the tap reports as the local end, per transport, once the ports are bound. */
+  private recordLocal(point: ListenPoint): void {
+    for (const transport of point.spec.transports)
+      point.local[transport] = {
+        host: point.advertised,
+        port: this.portOf(point, transport),
+        transport,
+      };
+  }
+}
+
+/** The constructor refused tls and wss contacts without TLS settings; this says so to the compiler. */
+function certificate(tls: TlsSettings | undefined): TlsSettings {
+  if (!tls) throw new Error('TLS contact without a certificate');
+  return tls;
 }
 
 function advertisedAddress(spec: ListenSpec): string {

@@ -14,6 +14,7 @@ import { essentials, type Essentials } from '../transaction/message-essentials';
 import type { Channel } from '../transaction/transaction';
 import { responseDestination, responseVias } from '../transport/response-route';
 import type { InboundMessage } from '../transport/transport';
+import { isReliable } from '../transport/transport-kinds';
 import {
   addContentType,
   applicationHeaders,
@@ -302,7 +303,7 @@ export class UserAgentServer {
     const { connection } = inbound;
     const { transport, logger } = this.core;
     return {
-      reliable: inbound.source.transport === 'tcp',
+      reliable: isReliable(inbound.source.transport),
       send: (data) =>
         transport.send(data, destination, connection, (error) =>
           logger.info({ err: error, destination }, 'response not delivered'),

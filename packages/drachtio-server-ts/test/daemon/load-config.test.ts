@@ -78,7 +78,7 @@ describe('loadConfig', () => {
     [{ secret: 's', port: '80a' }, /invalid admin port '80a'/],
     [{ secret: 's', port: '65536' }, /invalid admin port/],
     [{ secret: 's', contact: ['sip:host:70000'] }, /invalid SIP contact/],
-    [{ secret: 's', contact: ['sip:host;transport=ws'] }, /transport must be udp, tcp/],
+    [{ secret: 's', contact: ['sip:host;transport=sctp'] }, /unsupported transport "sctp"/],
     [{ secret: 's', loglevel: 'loud' }, /invalid log level 'loud'/],
   ])('rejects bad flags %#', (flags, message) => {
     expect(() => loadConfig(flags, {})).toThrow(message);

@@ -8,7 +8,8 @@ import { lookup, Resolver } from 'node:dns/promises';
 import type { Transport } from 'drachtio-protocol';
 import type { Destination } from '../transport';
 import { orderSrv, type SrvTarget } from './srv-order';
-import { targetUri } from './target-uri';
+import { defaultPort } from '../transport-kinds';
+import { secureOf, targetUri } from './target-uri';
 import { TtlCache } from './ttl-cache';
 
 export interface ResolverOptions {
@@ -23,8 +24,18 @@ export interface ResolverOptions {
 /** Which transports (and address families) this engine can send on. */
 export type TransportFilter = (transport: Transport, ipv6: boolean) => boolean;
 
-/** RFC 3263 4.1: the NAPTR services for the transports this engine has (no TLS: no SIPS+D2T). */
-const NAPTR_SERVICES: Readonly<Record<string, Transport>> = { 'SIP+D2U': 'udp', 'SIP+D2T': 'tcp' };
+/** RFC 3263 4.1: the NAPTR services of the transports this engine has. */
+const NAPTR_SERVICES: Readonly<Record<string, Transport>> = {
+  'SIP+D2U': 'udp',
+  'SIP+D2T': 'tcp',
+  'SIPS+D2T': 'tls',
+};
+/** RFC 3263 4.1: the SRV service names; WebSocket has none (RFC 7118), its hosts are looked up. */
+const SRV_PREFIX: Partial<Record<Transport, string>> = {
+  udp: '_sip._udp',
+  tcp: '_sip._tcp',
+  tls: '_sips._tcp',
+};
 /** Node's resolver gives no TTL for NAPTR and SRV answers, so they are kept this long. */
 const RECORD_TTL = 30;
 /** Nothing found (NXDOMAIN, NODATA) is remembered briefly, so a bad name does not flood DNS. */
@@ -54,20 +65,24 @@ export class SipResolver {
    */
   async resolve(uri: string, fallback?: Transport): Promise<Destination[]> {
     const target = targetUri(uri);
-    const { host, port } = target;
-    const transport = target.transport ?? fallback;
-    if (target.numeric)
-      return [{ address: host, port: port ?? 5060, transport: transport ?? 'udp' }];
+    const { host, port, secure } = target;
+    const transport =
+      target.transport ?? (secure ? secureOf(fallback ?? 'tls') : fallback);
+    if (target.literal) {
+      const chosen = transport ?? 'udp';
+      return [{ address: host, port: port ?? defaultPort(chosen), transport: chosen }];
+    }
     let targets: Destination[];
     if (port !== undefined) {
       // RFC 3263 4.2: an explicit port means an A/AAAA lookup of the host itself.
       targets = await this.addresses(host, port, transport ?? 'udp');
     } else {
-      targets = transport
-        ? await this.srv(`_sip._${transport}.${host}`, transport)
-        : await this.naptrOrSrv(host);
+      targets = transport ? await this.srv(host, transport) : await this.naptrOrSrv(host);
       // RFC 3263 4.2: no SRV records: the host's addresses at the default port.
-      if (targets.length === 0) targets = await this.addresses(host, 5060, transport ?? 'udp');
+      if (targets.length === 0) {
+        const chosen = transport ?? 'udp';
+        targets = await this.addresses(host, defaultPort(chosen), chosen);
+      }
     }
     if (targets.length === 0) throw new Error(`no address found for ${host}`);
     return targets.slice(0, MAX_TARGETS);
@@ -89,17 +104,22 @@ export class SipResolver {
     const found: Destination[] = [];
     for (const record of naptr) {
       const transport = NAPTR_SERVICES[record.service.toUpperCase()] ?? 'udp';
-      found.push(...(await this.srv(record.replacement, transport)));
+      found.push(...(await this.srvRecords(record.replacement, transport)));
     }
     if (naptr.length > 0) return found;
-    for (const transport of ['udp', 'tcp'] as const) {
-      if (this.usable(transport))
-        found.push(...(await this.srv(`_sip._${transport}.${host}`, transport)));
+    for (const transport of ['udp', 'tcp', 'tls'] as const) {
+      if (this.usable(transport)) found.push(...(await this.srv(host, transport)));
     }
     return found;
   }
 
-  private async srv(name: string, transport: Transport): Promise<Destination[]> {
+  /** The SRV targets of `host` for `transport` (none for a transport without an SRV name). */
+  private async srv(host: string, transport: Transport): Promise<Destination[]> {
+    const prefix = SRV_PREFIX[transport];
+    return prefix ? this.srvRecords(`${prefix}.${host}`, transport) : [];
+  }
+
+  private async srvRecords(name: string, transport: Transport): Promise<Destination[]> {
     const records = await this.query('SRV', name, () => this.dns.resolveSrv(name));
     const found: Destination[] = [];
     for (const record of orderSrv(records as SrvTarget[]))

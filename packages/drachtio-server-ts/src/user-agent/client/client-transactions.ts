@@ -14,6 +14,7 @@ import type { Channel, Transaction } from '../../transaction/transaction';
 import { isIPv6Address } from '../../transport/transport-layer';
 import type { Outcome } from '../../transport/dns/failover';
 import type { Destination, InboundMessage } from '../../transport/transport';
+import { isReliable } from '../../transport/transport-kinds';
 import type { UserAgentCore } from '../core';
 import type { Dialog } from '../dialog/dialog';
 import { ClientRequest, type ReceivedResponse } from './client-request';
@@ -52,7 +53,7 @@ export class ClientTransactions {
     const branch = newBranch();
     const { destination, wire } = this.written(parts, requested, branch);
     const connection =
-      dialog?.connection && !dialog.connection.closed && destination.transport === 'tcp'
+      dialog?.connection && !dialog.connection.closed && isReliable(destination.transport)
         ? dialog.connection
         : undefined;
     const request = new ClientRequest(
@@ -182,7 +183,7 @@ export class ClientTransactions {
     const { destination, connection } = request;
     const { transport, logger } = this.core;
     return {
-      reliable: destination.transport === 'tcp',
+      reliable: isReliable(destination.transport),
       send: (data) =>
         transport.send(data, destination, connection, (error) => {
           logger.info({ err: error, destination }, 'request not delivered');
