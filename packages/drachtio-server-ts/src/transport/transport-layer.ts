@@ -121,6 +121,11 @@ export class TransportLayer implements SipTransport {
     return this.pointFor(transport, ipv6) !== undefined;
   }
 
+  reaches(destination: Destination): boolean {
+    const peer = this.routeOf(destination);
+    return this.supports(peer.transport, isIPv6Address(peer.address));
+  }
+
   /** The address and port to advertise (Via sent-by, Contact) for traffic to `destination`. */
   local(transport: Transport, ipv6: boolean): LocalAddress | undefined {
     const point = this.pointFor(transport, ipv6);

@@ -36,6 +36,8 @@ export type SendFailure = (error: Error) => void;
 export interface SipTransport {
   /** Whether a transport of this kind and address family is bound. */
   supports(transport: Transport, ipv6: boolean): boolean;
+  /** Whether `destination` can be sent to: over a client's own connection (a flow), or a bound transport. */
+  reaches(destination: Destination): boolean;
   /** Our Via value for a request to `destination` (RFC 3581 rport asked for). */
   viaFor(destination: Destination, branch: string): string;
   /** Our Contact header line for a dialog with `peer`. */

@@ -23,6 +23,10 @@ export class FakeTransport implements SipTransport {
     return true;
   }
 
+  reaches(): boolean {
+    return true;
+  }
+
   viaFor(destination: Destination, branch: string): string {
     return `SIP/2.0/${destination.transport.toUpperCase()} 127.0.0.1:5060;rport;branch=${branch}`;
   }

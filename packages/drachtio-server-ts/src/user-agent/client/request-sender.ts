@@ -12,7 +12,6 @@ import { transactionTimeout } from '../../transaction/timer-settings';
 import { withTag, type RequestParts } from '../../transaction/outgoing-message';
 import { hostport } from '../../transport/contact';
 import { Targets, type Outcome } from '../../transport/dns/failover';
-import { isIPv6Address } from '../../transport/transport-layer';
 import type { Destination, LocalAddress } from '../../transport/transport';
 import { addContentType, applicationHeaders, TARGET_REFRESH_METHODS } from '../application-headers';
 import type { UserAgentCore } from '../core';
@@ -64,10 +63,9 @@ export class RequestSender {
     let local: LocalAddress;
     try {
       destinations = await this.core.outbound.resolver.resolve(target);
-      // Only targets over a transport and address family we have (RFC 3263 4.1).
-      destinations = destinations.filter((d) =>
-        this.core.transport.supports(d.transport, isIPv6Address(d.address)),
-      );
+      // Only targets over a transport and address family we have (RFC 3263 4.1), or over a
+      // registered client's own connection (a WebSocket client's .invalid host).
+      destinations = destinations.filter((d) => this.core.transport.reaches(d));
       const [first] = destinations;
       if (!first) throw new Error('no target over a transport this server listens on');
       destination = first;
