@@ -16,6 +16,7 @@ import type { ClientEvents } from './client/client-transactions';
 import type { RequestSender } from './client/request-sender';
 import type { UserAgentCore } from './core';
 import type { InviteClient } from './invite/invite-client';
+import type { ProxyCore } from './proxy/proxy-core';
 import type { SessionTimers } from './session-timer/session-timers';
 import { isTerminated, type Subscriptions } from './subscription/subscriptions';
 
@@ -24,6 +25,7 @@ export interface ClientUsages {
   invites: InviteClient;
   subscriptions: Subscriptions;
   sessions: SessionTimers;
+  proxy: ProxyCore;
 }
 
 export class UserAgentClient implements ClientEvents {
@@ -100,6 +102,7 @@ export class UserAgentClient implements ClientEvents {
     const transaction = this.core.transactions.clientTransaction(key);
     if (transaction)
       return transaction.receiveResponse({ status: response.status, message: response, inbound });
+    if (this.usages.proxy.stray(response, fields, inbound)) return;
     if (
       fields.cseq.method === 'INVITE' &&
       response.status >= 200 &&
