@@ -23,6 +23,8 @@ import { makeUac, type Uac } from './uac/uac';
 import { IncomingRequests } from './uas/incoming-requests';
 import type { Request } from './uas/request';
 import type { Response } from './uas/response';
+import { ProxiedRequests, type ProxyCallback, type ProxyResult } from './proxy/proxied-requests';
+import type { ProxyOptions } from './proxy/proxy-options';
 import { Agent } from './wire/agent';
 import type { ConnectOptions } from './wire/connect-options';
 
@@ -75,6 +77,7 @@ export class Application extends EventEmitter {
   private readonly internals: ApplicationInternals;
   private readonly earlyDialogs: EarlyDialogs;
   private readonly incoming: IncomingRequests;
+  private readonly proxied: ProxiedRequests;
 
   constructor() {
     super();
@@ -93,11 +96,13 @@ export class Application extends EventEmitter {
     this.internals = { agent, clientTransactions, links, hooks, reportError };
     attachInternals(this, this.internals);
     this.incoming = new IncomingRequests(this, agent, this.earlyDialogs, links, reportError);
+    this.proxied = new ProxiedRequests(agent, reportError);
 
     agent.on('ready', (result) => this.emit('connect', null, result.hostport));
     agent.on('failed', (error) => this.onConnectFailed(error));
     agent.on('disconnect', (error) => {
       clientTransactions.abandonAll();
+      this.proxied.abandonAll();
       this.emit('disconnect', error);
     });
     agent.on('reconnecting', (info) => this.emit('reconnecting', info));
@@ -106,6 +111,7 @@ export class Application extends EventEmitter {
     agent.on('cancel', (notice, sip) => this.incoming.onCancel(notice, sip));
     agent.on('response', (notice, sip) => clientTransactions.onResponse(notice, sip));
     agent.on('dialog', (notice) => this.onDialog(notice));
+    agent.on('proxy', (notice) => this.proxied.onNotice(notice));
   }
 
   /** The `app[verb]` routes as a middleware, for `app.use(app.router)`; mounted at the end otherwise. */
@@ -136,6 +142,7 @@ export class Application extends EventEmitter {
     this.internals.agent.close();
     this.incoming.clear();
     this.internals.clientTransactions.abandonAll();
+    this.proxied.abandonAll();
     this.earlyDialogs.clear();
     this.internals.links.clear();
     if (callback) setImmediate(callback);
@@ -191,6 +198,24 @@ export class Application extends EventEmitter {
   /** Send any request: outside a dialog with `uri`, inside one with `dialogId`. */
   request(options: RequestOptions, callback?: RequestCallback): ClientRequest {
     return new ClientRequest(this, options, callback);
+  }
+
+  /**
+   * Has drachtio-server-ts proxy `req` (RFC 3261 section 16) to one or more destinations; the
+   * server answers the caller, forks, CANCELs, ACKs and retransmits. Resolves (and calls back)
+   * with the outcome once the final response has gone to the caller.
+   */
+  proxyRequest(req: Request, destinations: string | readonly string[], callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxyRequest(req: Request, destinations: string | readonly string[], options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxyRequest(
+    req: Request,
+    destinations: string | readonly string[],
+    optionsOrCallback?: ProxyOptions | ProxyCallback,
+    maybeCallback?: ProxyCallback,
+  ): PromiseLike<ProxyResult> {
+    const options = typeof optionsOrCallback === 'object' ? optionsOrCallback : {};
+    const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
+    return this.proxied.proxy(req, destinations, options, callback);
   }
 
   /** 'response' middleware observes; the request gets its response whatever they do. */

@@ -12,6 +12,8 @@ import * as incomingResponse from './uac/incoming-response';
 import * as methods from './methods';
 import type * as middleware from './middleware/stack';
 import { loadCompanion } from './optional-packages';
+import type * as proxiedRequests from './proxy/proxied-requests';
+import type * as proxyOptions from './proxy/proxy-options';
 import * as request from './uas/request';
 import * as response from './uas/response';
 import type * as uac from './uac/uac';
@@ -84,6 +86,9 @@ namespace drachtio {
   export type NextFunction = middleware.NextFunction;
   export type Verb = methods.Verb;
   export type DigestAuthOptions = digest.DigestAuthOptions;
+  export type ProxyOptions = proxyOptions.ProxyOptions;
+  export type ProxyResult = proxiedRequests.ProxyResult;
+  export type ProxyCallback = proxiedRequests.ProxyCallback;
   export type PasswordLookup = digest.PasswordLookup;
   export type MiddlewareFactory = (options?: object) => middleware.Middleware;
 }
@@ -111,6 +116,8 @@ export { METHODS } from './methods';
 export type { Verb } from './methods';
 export { digestAuth } from './middleware/digest-auth';
 export type { DigestAuthOptions, PasswordLookup } from './middleware/digest-auth';
+export type { ProxyOptions } from './proxy/proxy-options';
+export type { ProxyResult, ProxyCallback } from './proxy/proxied-requests';
 export type { ConnectOptions, BackoffOptions, ReconnectInfo } from './wire/connect-options';
 export type { MessageOptions } from './headers';
 export type { Middleware, ErrorMiddleware, ResponseMiddleware, ResponseErrorMiddleware, NextFunction } from './middleware/stack';

@@ -4,7 +4,7 @@ import {
   MessageReader,
   DEFAULT_ADMIN_PORT,
   MessageWriter,
-  PROTOCOL_VERSION,
+  SUPPORTED_VERSIONS,
   decodeResult,
   type AuthenticateResult,
   type CancelNotice,
@@ -13,6 +13,7 @@ import {
   type DialogNotice,
   type Envelope,
   type Frame,
+  type ProxyNotice,
   type RequestNotice,
   type ResponseNotice,
 } from 'drachtio-protocol';
@@ -30,6 +31,8 @@ export interface AgentEvents {
   response: [notice: ResponseNotice, sip: string];
   cancel: [notice: CancelNotice, sip: string];
   dialog: [notice: DialogNotice];
+  /** Version 2: the outcome of a request this application had the server proxy. */
+  proxy: [notice: ProxyNotice];
   /** A problem on the wire that concerns no particular command. */
   warning: [error: Error];
 }
@@ -143,7 +146,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.state = 'authenticating';
     try {
       const result = await new Promise<AuthenticateResult>((resolve, reject) => {
-        const data = { secret: options.secret, versions: [PROTOCOL_VERSION], ...(options.appName ? { appName: options.appName } : {}) };
+        const data = { secret: options.secret, versions: [...SUPPORTED_VERSIONS], ...(options.appName ? { appName: options.appName } : {}) };
         this.write('authenticate', data, resolve as (value: unknown) => void, reject);
       });
       this.server = result;
@@ -240,6 +243,9 @@ export class Agent extends EventEmitter<AgentEvents> {
         return;
       case 'dialog':
         this.emit('dialog', data as DialogNotice);
+        return;
+      case 'proxy':
+        this.emit('proxy', data as ProxyNotice);
         return;
     }
   }
