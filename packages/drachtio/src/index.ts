@@ -116,6 +116,7 @@ export { METHODS } from './methods';
 export type { Verb } from './methods';
 export { digestAuth } from './middleware/digest-auth';
 export type { DigestAuthOptions, PasswordLookup } from './middleware/digest-auth';
+export type { NonceStore } from './middleware/nonce-counts';
 export type { ProxyOptions } from './proxy/proxy-options';
 export type { ProxyResult, ProxyCallback } from './proxy/proxied-requests';
 export type { ConnectOptions, BackoffOptions, ReconnectInfo } from './wire/connect-options';

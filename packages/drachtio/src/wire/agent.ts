@@ -78,6 +78,11 @@ export class Agent extends EventEmitter<AgentEvents> {
     return this.state === 'ready';
   }
 
+  /** The secret this app connects with: what every instance of one app shares (digestAuth signs nonces with it). */
+  get secret(): string | undefined {
+    return this.options?.secret;
+  }
+
   connect(options: ConnectOptions): void {
     if (this.state !== 'idle' && this.state !== 'closed') {
       throw new Error('app.connect() was already called; call app.disconnect() first');
