@@ -19,6 +19,7 @@ const EXAMPLES = [
   'digest-auth',
   'header-parsing',
   'session-state',
+  'registrar-proxy',
 ];
 
 function run(name) {
