@@ -9,14 +9,14 @@ import { SYSTEMS } from '../lib/systems.mjs';
 
 const SETTLE_MS = 2000;
 
-export async function runCallRate({ systems, steps, stepSeconds, log }) {
+export async function runCallRate({ systems, registry = SYSTEMS, steps, stepSeconds, log }) {
   const results = [];
   for (const kind of systems) {
-    const { label, description } = SYSTEMS[kind];
+    const { label, description } = registry[kind];
     log(`call rate: ${label}`);
     let system;
     try {
-      system = await SYSTEMS[kind].start();
+      system = await registry[kind].start();
     } catch (error) {
       log(`  could not start: ${error.message}`);
       if (error.detail) log(error.detail.replace(/^/gm, '    '));
@@ -61,6 +61,7 @@ async function runStep(system, rate, stepSeconds, log) {
     remote: system.remote,
     rate,
     calls,
+    scenario: system.uacScenario,
     onStart: (pid) => (stopMeter = startCpuMeter([{ name: 'sipp-uac', pid }, ...system.processes])),
   });
   const cpu = stopMeter();
