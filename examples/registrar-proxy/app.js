@@ -9,7 +9,10 @@ function store() {
   if (!process.env.REDIS_HOST) return new MemoryStore();
   const drachtio = require('drachtio');
   const RedisStore = require('drachtio-redis')(drachtio);
-  return new RedisStore({ host: process.env.REDIS_HOST, port: Number(process.env.REDIS_PORT || 6379) });
+  return new RedisStore({
+    host: process.env.REDIS_HOST,
+    port: Number(process.env.REDIS_PORT || 6379),
+  });
 }
 
 module.exports = createRegistrar({

@@ -9,14 +9,12 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { say, startTwoInstances } from './two-instances.mjs';
 
 const require = createRequire(import.meta.url);
-const { createServer } = require('drachtio-server-ts');
 const { freePort } = require('drachtio-test-kit');
 const { MemoryStore } = require('drachtio-session');
-const { createRegistrar } = require('./registrar.js');
 
-const say = (who, text) => console.log(`${who.padEnd(7)}| ${text}`);
 const STEP_TIMEOUT = 10_000;
 
 if (spawnSync('baresip', ['-h']).error) {
@@ -133,37 +131,17 @@ async function startBaresip(name, user, password, serverHostport) {
   };
 }
 
-const server = await createServer({
-  secret: 'cymru',
-  contacts: ['sip:127.0.0.1:0;transport=udp,tcp'],
-  admin: { address: '127.0.0.1', port: 0 },
-  logLevel: 'warn',
-});
-const hostport = /^sip:([^;]+)/.exec(server.sipContacts[0])[1];
-say('server', `drachtio-server-ts: SIP on ${hostport}`);
 const store = new MemoryStore();
 const proxied = [];
-const apps = [0, 1].map(() =>
-  createRegistrar({
-    store,
-    users: { alice: 'wonderland', bob: 'builder' },
-    connect: {
-      host: '127.0.0.1',
-      port: server.adminAddress.port,
-      secret: 'cymru',
-      appName: 'registrar',
-    },
-    onProxy: (_req, result) => proxied.push(result),
-  }),
-);
+const stack = await startTwoInstances(() => ({
+  store,
+  users: { alice: 'wonderland', bob: 'builder' },
+  onProxy: (_req, result) => proxied.push(result),
+}));
+const { hostport } = stack;
 const phones = [];
 let ok = false;
 try {
-  await Promise.all(
-    apps.map(
-      (app) => new Promise((resolve) => (app.connected ? resolve() : app.once('connect', resolve))),
-    ),
-  );
   const alice = await startBaresip('alice', 'alice', 'wonderland', hostport);
   const bob = await startBaresip('bob', 'bob', 'builder', hostport);
   phones.push(alice, bob);
@@ -188,7 +166,6 @@ try {
   for (const phone of phones) console.log(`--- ${phone.name}'s log ---\n${phone.log()}`);
 } finally {
   for (const phone of phones) await phone.stop();
-  for (const app of apps) app.disconnect();
-  await server.close();
+  await stack.close();
 }
 process.exit(ok ? 0 : 1);

@@ -10,16 +10,14 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { say, startTwoInstances } from './two-instances.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { createServer } = require('drachtio-server-ts');
 const { startSipp, runSipp } = require('drachtio-test-kit');
 const { MemoryStore } = require('drachtio-session');
 const drachtio = require('drachtio');
-const { createRegistrar } = require('./registrar.js');
 
-const say = (who, text) => console.log(`${who.padEnd(7)}| ${text}`);
 const SHARED = join(here, '..', '..', 'packages', 'drachtio', 'test', 'scenarios');
 const scenario = (name, values = {}) => {
   const file = [join(here, 'scenarios', `${name}.xml`), join(SHARED, `${name}.xml`)].find((f) => {
@@ -62,39 +60,16 @@ const verdict = (what, result) => {
   );
 };
 
-const server = await createServer({
-  secret: 'cymru',
-  contacts: ['sip:127.0.0.1:0;transport=udp,tcp'],
-  admin: { address: '127.0.0.1', port: 0 },
-  logLevel: 'warn',
-});
-const sipHostport = /^sip:([^;]+)/.exec(server.sipContacts[0])[1];
-say(
-  'server',
-  `drachtio-server-ts: SIP on ${sipHostport}, applications on 127.0.0.1:${server.adminAddress.port}`,
-);
 const { kind, make } = await stores();
 const registered = [0, 0];
-const apps = [0, 1].map((instance) =>
-  createRegistrar({
-    store: make(),
-    users: { bob: 'builder', dhorton: 'foobar' },
-    connect: {
-      host: '127.0.0.1',
-      port: server.adminAddress.port,
-      secret: 'cymru',
-      appName: 'registrar',
-    },
-    onRegister: (_req, answer) => answer.status === 200 && registered[instance]++,
-  }),
-);
+const stack = await startTwoInstances((instance) => ({
+  store: make(),
+  users: { bob: 'builder', dhorton: 'foobar' },
+  onRegister: (_req, answer) => answer.status === 200 && registered[instance]++,
+}));
+const sipHostport = stack.hostport;
 const callees = [];
 try {
-  await Promise.all(
-    apps.map(
-      (app) => new Promise((resolve) => (app.connected ? resolve() : app.once('connect', resolve))),
-    ),
-  );
   say('app', `two registrar instances connected (bindings in ${kind})`);
 
   const registers = await runSipp({
@@ -143,8 +118,7 @@ try {
   verdict('caller: INVITE sip:bob proxied to his binding, BYE along the Record-Route', caller);
   verdict('bob: answered, got the BYE through the proxy', await bob.done);
 } finally {
-  for (const app of apps) app.disconnect();
   for (const sipp of callees) await sipp.kill();
-  await server.close();
+  await stack.close();
 }
 process.exit(ok ? 0 : 1);

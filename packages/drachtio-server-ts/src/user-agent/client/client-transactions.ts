@@ -16,6 +16,7 @@ import type { Destination, InboundMessage } from '../../transport/transport';
 import type { UserAgentCore } from '../core';
 import type { Dialog } from '../dialog/dialog';
 import { ClientRequest, type ReceivedResponse } from './client-request';
+import { requestChannel } from './request-channel';
 
 /** RFC 3261 18.1.1: a request within 200 bytes of a 1500-byte path MTU goes over TCP. */
 const UDP_SIZE_LIMIT = 1300;
@@ -142,16 +143,7 @@ export class ClientTransactions {
   }
 
   private channel(request: ClientRequest, onFailure: () => void): Channel {
-    const { destination, connection } = request;
-    const { transport, logger } = this.core;
-    return {
-      reliable: destination.transport === 'tcp',
-      send: (data) =>
-        transport.send(data, destination, connection, (error) => {
-          logger.info({ err: error, destination }, 'request not delivered');
-          onFailure();
-        }),
-    };
+    return requestChannel(this.core, request.destination, request.connection, onFailure);
   }
 }
 

@@ -13,6 +13,7 @@ import type { Channel } from '../../transaction/transaction';
 import { resolveTarget } from '../../transport/resolve';
 import type { Destination } from '../../transport/transport';
 import type { ReceivedResponse } from '../client/client-request';
+import { requestChannel } from '../client/request-channel';
 import type { UserAgentCore } from '../core';
 import { reasonPhrase } from '../server/reason-phrases';
 import { proxyBranch } from './loop-detection';
@@ -187,14 +188,6 @@ export class ProxyBranch {
   }
 
   private channel(destination: Destination, onFailure: () => void): Channel {
-    const { transport, logger } = this.core;
-    return {
-      reliable: destination.transport === 'tcp',
-      send: (data) =>
-        transport.send(data, destination, undefined, (error) => {
-          logger.info({ err: error, destination }, 'proxied request not delivered');
-          onFailure();
-        }),
-    };
+    return requestChannel(this.core, destination, undefined, onFailure);
   }
 }
