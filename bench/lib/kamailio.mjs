@@ -21,7 +21,26 @@ export async function startKamailio(destination) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-kamailio-'));
   const child = spawn(
     KAMAILIO,
-    ['-f', CONFIG, '-DD', '-E', '-l', `udp:127.0.0.1:${port}`, '-A', `DESTINATION="sip:${destination}"`, '-m', '256', '-M', '16', '-P', join(dir, 'pid'), '-Y', dir, '-w', dir],
+    [
+      '-f',
+      CONFIG,
+      '-DD',
+      '-E',
+      '-l',
+      `udp:127.0.0.1:${port}`,
+      '-A',
+      `DESTINATION="sip:${destination}"`,
+      '-m',
+      '256',
+      '-M',
+      '16',
+      '-P',
+      join(dir, 'pid'),
+      '-Y',
+      dir,
+      '-w',
+      dir,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -60,7 +79,8 @@ function children(pid) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(entry));
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid)
+        found.push(Number(entry));
     } catch {
       // gone meanwhile
     }

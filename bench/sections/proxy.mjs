@@ -8,6 +8,12 @@ import { runCallRate } from './call-rate.mjs';
 export async function runProxy({ steps, stepSeconds, log }) {
   const peer = kamailioInstalled();
   if (!peer) log('proxy: kamailio not installed: (f) is not run (apt-get install kamailio)');
-  const systems = await runCallRate({ systems: peer ? ['proxy', 'kamailio'] : ['proxy'], registry: PROXIES, steps, stepSeconds, log });
+  const systems = await runCallRate({
+    systems: peer ? ['proxy', 'kamailio'] : ['proxy'],
+    registry: PROXIES,
+    steps,
+    stepSeconds,
+    log,
+  });
   return { systems, peer: peer ? 'kamailio' : 'not installed' };
 }

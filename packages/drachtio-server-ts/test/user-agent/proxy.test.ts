@@ -184,6 +184,31 @@ describe('proxying an INVITE', () => {
   });
 });
 
+describe('Record-Route and Max-Forwards', () => {
+  test('out over TCP after coming in over UDP: two Record-Route entries, the outbound one on top', async () => {
+    const { invites } = proxied('sequential', {
+      destinations: ['sip:b@127.0.0.1:5072;transport=tcp'],
+    });
+    await tick(10);
+    expect(invites()[0]).toMatch(
+      /Record-Route: <sip:127.0.0.1:5060;transport=tcp;lr;dpx>\r\nRecord-Route: <sip:127.0.0.1:5060;transport=udp;lr;dpx>\r\nRecord-Route: <sip:upstream;lr>/,
+    );
+    expect(invites()[0]).toMatch(/^Via: SIP\/2.0\/TCP /m);
+  });
+
+  test('a routed request whose Max-Forwards reached 0 gets 483 and goes no further', async () => {
+    const ua = fakeUserAgent();
+    ua.receive(
+      incoming('BYE', ['Route: <sip:127.0.0.1:5060;transport=udp;lr;dpx>'], {
+        toTag: 'callee',
+      }).replace('Max-Forwards: 70', 'Max-Forwards: 0'),
+    );
+    await tick(10);
+    expect(ua.transport.matching(/^SIP\/2.0 483/)).toHaveLength(1);
+    expect(ua.transport.matching(/^BYE /)).toHaveLength(0);
+  });
+});
+
 describe('a dialog we record-routed', () => {
   test('its BYE and the ACK of its 2xx go to the next hop without the application', async () => {
     const ua = fakeUserAgent();
