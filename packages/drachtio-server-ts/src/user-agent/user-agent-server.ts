@@ -101,7 +101,8 @@ export class UserAgentServer {
 
     if (message.method === 'INVITE') {
       const mergeKey = `${fields.callId}|${fields.fromTag ?? ''}|${fields.cseq.seq}`;
-      if (transactions.isMerged(mergeKey))
+      // A copy that went through our proxy core is a spiral (or a loop, which the proxy catches).
+      if (transactions.isMerged(mergeKey) && !this.usages.proxy.forwardedBefore(fields.viaLines))
         return request.answerLocally({ status: 482, reason: 'Loop Detected' });
       if (dialogs.size >= limits.maxDialogs) {
         this.dialogBound.refused503();

@@ -156,10 +156,13 @@ describe('proxying an INVITE', () => {
     );
     expect(outcomes[0]?.finalStatus).toBe(482);
     expect(loop.transport.matching(/^SIP\/2.0 482/)).toHaveLength(1);
-    // Re-targeted (a spiral): forwarded.
-    const spiral = fakeUserAgent();
-    spiral.receive(forwarded);
-    const spiralId = spiral.requests[0]?.transactionId ?? '';
+    // Re-targeted (a spiral) back through the same server: no merged-request 482 (RFC 3261
+    // 8.2.2.2 is a UAS rule), it reaches the application and is forwarded again.
+    first.receive(forwarded);
+    expect(first.transport.matching(/^SIP\/2.0 482/)).toHaveLength(0);
+    expect(first.requests).toHaveLength(2);
+    const spiral = first;
+    const spiralId = first.requests[1]?.transactionId ?? '';
     spiral.ua.proxy.proxy(
       { transactionId: spiralId, destinations: ['sip:x@127.0.0.1:5079'] },
       () => undefined,

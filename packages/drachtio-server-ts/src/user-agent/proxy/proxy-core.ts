@@ -143,6 +143,11 @@ export class ProxyCore {
     return true;
   }
 
+  /** The request passed through this proxy before (one of its Vias is ours): a spiral, not a merge. */
+  forwardedBefore(viaLines: readonly string[]): boolean {
+    return viaLines.flatMap((line) => splitList(line)).some((via) => isProxyBranch(branchOf(via)));
+  }
+
   /** A response to one of our branches that matches no transaction: a 2xx to INVITE goes up. */
   stray(response: SipResponse, fields: Essentials, inbound: InboundMessage): boolean {
     if (!isProxyBranch(fields.topVia.branch)) return false;
@@ -191,7 +196,7 @@ export class ProxyCore {
     return message
       .getHeaders('via')
       .flatMap((line) => splitList(line))
-      .map((via) => /;\s*branch=([^;\s,]+)/i.exec(via)?.[1]);
+      .map(branchOf);
   }
 
   /** Our addresses, for a preloaded Route that names this server (16.4). */
@@ -206,4 +211,8 @@ export class ProxyCore {
           );
     return locals;
   }
+}
+
+function branchOf(via: string): string | undefined {
+  return /;\s*branch=([^;\s,]+)/i.exec(via)?.[1];
 }
