@@ -72,7 +72,8 @@ export const PROXIES = {
       }).then((parts) => {
         const workers = parts.kamailio.pids().map((pid, index) => ({ name: index === 0 ? 'kamailio' : `kamailio-${index}`, pid }));
         const processes = [{ name: 'sipp-uas', pid: parts['sipp-uas'].pid }, ...workers];
-        return { ...system(parts.kamailio.hostport, parts), processes, uacScenario: ROUTED_UAC };
+        const socketOwners = processes.slice(0, 2);
+        return { ...system(parts.kamailio.hostport, parts), processes, socketOwners, uacScenario: ROUTED_UAC };
       }),
   },
 };

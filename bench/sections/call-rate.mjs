@@ -56,7 +56,9 @@ async function climb(system, steps, stepSeconds, log) {
 async function runStep(system, rate, stepSeconds, log) {
   const calls = Math.max(1, Math.round(rate * stepSeconds));
   let stopMeter;
-  const dropsBefore = system.processes.map(({ pid }) => udpDrops(pid));
+  // Processes sharing one socket (Kamailio's workers) list it once here.
+  const socketOwners = system.socketOwners ?? system.processes;
+  const dropsBefore = socketOwners.map(({ pid }) => udpDrops(pid));
   const sipp = await runSippUac({
     remote: system.remote,
     rate,
@@ -65,7 +67,7 @@ async function runStep(system, rate, stepSeconds, log) {
     onStart: (pid) => (stopMeter = startCpuMeter([{ name: 'sipp-uac', pid }, ...system.processes])),
   });
   const cpu = stopMeter();
-  const drops = droppedDatagrams(system.processes, dropsBefore);
+  const drops = droppedDatagrams(socketOwners, dropsBefore);
   const problems = [];
   if (sipp.failedCalls > 0) problems.push(`${sipp.failedCalls} failed`);
   if (sipp.successfulCalls < calls) problems.push(`${calls - sipp.successfulCalls} not completed`);
