@@ -34,8 +34,9 @@ function createRegistrar({ store, users, realm = 'dracht.io', connect, onRegiste
     const aor = LocationService.aorOf(req.uri);
     const bindings = aor ? await location.lookup(aor) : [];
     if (bindings.length === 0) return res.send(480);
+    // RFC 3327 5.3: a binding registered through a Path is reached along it.
     const result = await req.proxy(
-      bindings.map((b) => b.contact),
+      bindings.map((b) => (b.path ? { uri: b.contact, route: pathEntries(b.path) } : b.contact)),
       { forking: 'simultaneous', recordRoute: true },
     );
     onProxy?.(req, result);
@@ -44,6 +45,11 @@ function createRegistrar({ store, users, realm = 'dracht.io', connect, onRegiste
   app.on('error', (err) => console.error(`registrar: ${err.message}`));
   app.connect(connect);
   return app;
+}
+
+/** The entries of a Path header value: name-addrs separated by commas outside <...>. */
+function pathEntries(path) {
+  return path.split(/,(?=\s*<)/).map((entry) => entry.trim()).filter(Boolean);
 }
 
 module.exports = { createRegistrar };

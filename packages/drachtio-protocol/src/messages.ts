@@ -108,12 +108,18 @@ export type PingData = Record<string, never>;
 
 export type ForkingMode = 'sequential' | 'simultaneous';
 
+/** A proxy destination: a SIP URI, or a URI and the route (name-addrs, top first) to it. */
+export type ProxyDestination = string | { uri: string; route?: string[] };
+
 /** Version 2: proxy a received request (RFC 3261 section 16); the server owns it from then on. */
 export interface ProxyData {
   /** The server transaction of the request to proxy (from its `request` notification). */
   transactionId: string;
-  /** SIP URIs to try, at most 16; each becomes the Request-URI of one branch. */
-  destinations: string[];
+  /**
+   * Where to try, at most 16: a SIP URI (the branch's Request-URI), or one with a route set to
+   * reach it by (a registered contact's Path, RFC 3327), sent as its Route headers.
+   */
+  destinations: ProxyDestination[];
   /** One branch after the other until one succeeds (default), or all at once. */
   forking?: ForkingMode;
   /** Insert Record-Route so that the dialog's later requests come through this server. */

@@ -195,9 +195,14 @@ const validators: { [C in CommandName]: (data: Json, check: Checker) => CommandM
   proxy(data, check) {
     check.nonEmptyString(data, 'transactionId', LIMITS.idLength);
     const destinations = check.array(data, 'destinations', LIMITS.proxyDestinations);
+    const isUri = (value: unknown) => typeof value === 'string' && value.length > 0 && value.length <= LIMITS.uriLength;
     for (const destination of destinations) {
-      if (typeof destination !== 'string' || destination.length === 0 || destination.length > LIMITS.uriLength) {
-        check.fail(`'destinations' must contain SIP URIs of at most ${LIMITS.uriLength} characters`);
+      if (isUri(destination)) continue;
+      const entry = destination as Json;
+      const route = isObject(destination) ? entry.route : undefined;
+      const routeOk = route === undefined || (Array.isArray(route) && route.length <= LIMITS.proxyDestinations && route.every(isUri));
+      if (!isObject(destination) || !isUri(entry.uri) || !routeOk) {
+        check.fail(`'destinations' must contain SIP URIs, or {uri, route} with at most ${LIMITS.proxyDestinations} route entries, each at most ${LIMITS.uriLength} characters`);
       }
     }
     if (data.forking !== undefined && !FORKING_MODES.includes(data.forking as string)) check.fail(`'forking' must be one of ${FORKING_MODES.join(', ')}`);

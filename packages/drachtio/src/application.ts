@@ -24,7 +24,7 @@ import { IncomingRequests } from './uas/incoming-requests';
 import type { Request } from './uas/request';
 import type { Response } from './uas/response';
 import { ProxiedRequests, type ProxyCallback, type ProxyResult } from './proxy/proxied-requests';
-import type { ProxyOptions } from './proxy/proxy-options';
+import type { Destinations, ProxyOptions } from './proxy/proxy-options';
 import { Agent } from './wire/agent';
 import type { ConnectOptions } from './wire/connect-options';
 
@@ -205,11 +205,11 @@ export class Application extends EventEmitter {
    * server answers the caller, forks, CANCELs, ACKs and retransmits. Resolves (and calls back)
    * with the outcome once the final response has gone to the caller.
    */
-  proxyRequest(req: Request, destinations: string | readonly string[], callback?: ProxyCallback): PromiseLike<ProxyResult>;
-  proxyRequest(req: Request, destinations: string | readonly string[], options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxyRequest(req: Request, destinations: Destinations, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxyRequest(req: Request, destinations: Destinations, options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
   proxyRequest(
     req: Request,
-    destinations: string | readonly string[],
+    destinations: Destinations,
     optionsOrCallback?: ProxyOptions | ProxyCallback,
     maybeCallback?: ProxyCallback,
   ): PromiseLike<ProxyResult> {

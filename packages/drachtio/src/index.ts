@@ -87,6 +87,7 @@ namespace drachtio {
   export type Verb = methods.Verb;
   export type DigestAuthOptions = digest.DigestAuthOptions;
   export type ProxyOptions = proxyOptions.ProxyOptions;
+  export type Destinations = proxyOptions.Destinations;
   export type ProxyResult = proxiedRequests.ProxyResult;
   export type ProxyCallback = proxiedRequests.ProxyCallback;
   export type PasswordLookup = digest.PasswordLookup;
@@ -117,7 +118,7 @@ export type { Verb } from './methods';
 export { digestAuth } from './middleware/digest-auth';
 export type { DigestAuthOptions, PasswordLookup } from './middleware/digest-auth';
 export type { NonceStore } from './middleware/nonce-counts';
-export type { ProxyOptions } from './proxy/proxy-options';
+export type { ProxyOptions, Destinations } from './proxy/proxy-options';
 export type { ProxyResult, ProxyCallback } from './proxy/proxied-requests';
 export type { ConnectOptions, BackoffOptions, ReconnectInfo } from './wire/connect-options';
 export type { MessageOptions } from './headers';

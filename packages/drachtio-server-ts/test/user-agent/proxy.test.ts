@@ -199,6 +199,15 @@ describe('Record-Route and Max-Forwards', () => {
     expect(invites()[0]).toMatch(/^Via: SIP\/2.0\/TCP /m);
   });
 
+  test('a destination with a route (a Path, RFC 3327) is sent to its first hop with Route headers', async () => {
+    const { invites } = proxied('sequential', {
+      destinations: [{ uri: 'sip:b@10.9.9.9:5072', route: ['<sip:127.0.0.1:5077;lr>'] }],
+    });
+    await tick(10);
+    expect(invites()[0]).toMatch(/^INVITE sip:b@10.9.9.9:5072 SIP\/2.0\r\n/);
+    expect(invites()[0]).toContain('Route: <sip:127.0.0.1:5077;lr>');
+  });
+
   test('a routed request whose Max-Forwards reached 0 gets 483 and goes no further', async () => {
     const ua = fakeUserAgent();
     ua.receive(

@@ -3,7 +3,7 @@ import { NotConnectedError } from '../errors';
 import { Outcome } from '../outcome';
 import type { Request } from '../uas/request';
 import type { Agent } from '../wire/agent';
-import { proxyCommand, type ProxyOptions } from './proxy-options';
+import { proxyCommand, type Destinations, type ProxyOptions } from './proxy-options';
 
 /** What became of a proxied request. */
 export interface ProxyResult {
@@ -34,7 +34,7 @@ export class ProxiedRequests {
 
   proxy(
     req: Request,
-    destinations: string | readonly string[],
+    destinations: Destinations,
     options: ProxyOptions,
     callback?: ProxyCallback,
   ): PromiseLike<ProxyResult> {

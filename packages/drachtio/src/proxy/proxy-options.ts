@@ -1,4 +1,4 @@
-import type { ForkingMode, HeaderMap, ProxyData } from 'drachtio-protocol';
+import type { ForkingMode, HeaderMap, ProxyData, ProxyDestination } from 'drachtio-protocol';
 
 /** How `req.proxy()` / `app.proxyRequest()` proxies (drachtio-srf's option names). */
 export interface ProxyOptions {
@@ -18,6 +18,9 @@ export interface ProxyOptions {
   headers?: HeaderMap;
 }
 
+/** One destination or several: a SIP URI, or `{ uri, route }` to reach it by a route set (a Path, RFC 3327). */
+export type Destinations = ProxyDestination | readonly ProxyDestination[];
+
 /** A duration as drachtio-srf writes it: ms as a number, or '<n>s' / '<n>ms'. */
 export function durationMs(value: number | string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -36,12 +39,18 @@ export function durationMs(value: number | string | undefined, name: string): nu
 /** The wire's `proxy` command for a request and its destinations. */
 export function proxyCommand(
   transactionId: string,
-  destinations: string | readonly string[],
+  destinations: Destinations,
   options: ProxyOptions,
 ): ProxyData {
-  const list = typeof destinations === 'string' ? [destinations] : [...destinations];
-  if (list.length === 0 || list.some((uri) => typeof uri !== 'string' || uri === '')) {
-    throw new TypeError('proxy: destinations must be a SIP URI or a non-empty array of them');
+  const list: ProxyDestination[] =
+    typeof destinations === 'string' || !Array.isArray(destinations)
+      ? [destinations as ProxyDestination]
+      : [...(destinations as readonly ProxyDestination[])];
+  const uriOf = (d: ProxyDestination) => (typeof d === 'string' ? d : d?.uri);
+  if (list.length === 0 || list.some((d) => typeof uriOf(d) !== 'string' || uriOf(d) === '')) {
+    throw new TypeError(
+      'proxy: destinations must be a SIP URI, { uri, route }, or a non-empty array of them',
+    );
   }
   const provisionalTimeout = durationMs(options.provisionalTimeout, 'provisionalTimeout');
   const finalTimeout = durationMs(options.finalTimeout, 'finalTimeout');

@@ -4,7 +4,7 @@ import type { SipRequest } from 'drachtio-sip';
 import type { Application } from '../application';
 import type { AuthorizedUser } from '../middleware/digest-auth';
 import type { ProxyCallback, ProxyResult } from '../proxy/proxied-requests';
-import type { ProxyOptions } from '../proxy/proxy-options';
+import type { Destinations, ProxyOptions } from '../proxy/proxy-options';
 import type { Response } from './response';
 
 export interface RequestEvents {
@@ -89,10 +89,10 @@ export class Request extends EventEmitter<RequestEvents> {
   }
 
   /** Has the server proxy this request: `app.proxyRequest(req, ...)` (see there). */
-  proxy(destinations: string | readonly string[], callback?: ProxyCallback): PromiseLike<ProxyResult>;
-  proxy(destinations: string | readonly string[], options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxy(destinations: Destinations, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxy(destinations: Destinations, options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
   proxy(
-    destinations: string | readonly string[],
+    destinations: Destinations,
     optionsOrCallback?: ProxyOptions | ProxyCallback,
     callback?: ProxyCallback,
   ): PromiseLike<ProxyResult> {

@@ -42,7 +42,10 @@ export class ProxyCore {
     const headers = applicationHeaders(this.core.logger, data.headers, 'dialog');
     const message = open.request;
     const routed = this.routed(message);
-    const targets = data.destinations.map((uri) => {
+    const targets = data.destinations.map((destination) => {
+      const uri = typeof destination === 'string' ? destination : destination.uri;
+      // RFC 3327 5.3: a contact registered with a Path is reached through it.
+      const route = typeof destination === 'string' ? [] : (destination.route ?? []);
       let scheme = '';
       try {
         scheme = parseUri(uri).scheme;
@@ -54,7 +57,7 @@ export class ProxyCore {
           'invalid-argument',
           `destination "${uri.slice(0, 80)}" is not a sip: URI`,
         );
-      return { uri, hop: nextHop(uri, routed.routes) };
+      return { uri, hop: nextHop(uri, [...route, ...routed.routes]) };
     });
     const hash = this.hashOf(message, open);
     if (isLoop(this.viaBranches(message), hash)) {
