@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The benchmark runner: parser throughput, call rate against four systems, calls held, soak.
+// The benchmark runner: parser throughput, call rate against four systems, calls held, soak,
+// and a proxy beside Kamailio.
 // Writes results/<out>.json and results/<out>.md. See README.md for what each number means.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,7 @@ import { runCallRate } from './sections/call-rate.mjs';
 import { runCallsHeld } from './sections/calls-held.mjs';
 import { runParser } from './sections/parser.mjs';
 import { runProfile } from './sections/profile.mjs';
+import { runProxy } from './sections/proxy.mjs';
 import { runSoak } from './sections/soak.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,6 +75,7 @@ async function main() {
       runSoak({ seconds: options.soakSeconds, rate, sampleSeconds: options.soakSampleSeconds, log }),
     );
   }
+  if (has('proxy')) results.proxy = await attempt('proxy', () => runProxy({ ...options, log }));
   if (options.profile) {
     results.profile = await attempt('profile', () => runProfile({ ...options, results, resultsDir, profileDir, log }));
   }
@@ -99,9 +102,10 @@ function smokeProblems(results) {
   for (const [name, section] of Object.entries({ parser: results.parser, 'call rate': results.callRate, 'calls held': results.callsHeld, soak: results.soak })) {
     if (section?.error) problems.push(`${name} failed: ${section.error}`);
   }
-  if (Array.isArray(results.callRate)) {
-    for (const system of results.callRate) if (!system.maxCleanRate) problems.push(`${system.label}: ${system.limitedBy}`);
+  for (const list of [results.callRate, results.proxy?.systems]) {
+    if (Array.isArray(list)) for (const system of list) if (!system.maxCleanRate) problems.push(`${system.label}: ${system.error ?? system.limitedBy}`);
   }
+  if (results.proxy?.error) problems.push(`proxy failed: ${results.proxy.error}`);
   const held = results.callsHeld;
   if (held && !held.error && (held.established < held.calls || held.sipp.failedCalls > 0)) {
     problems.push(`calls held: ${held.established} of ${held.calls} established, ${held.sipp.failedCalls} failed`);

@@ -3,7 +3,7 @@
 
 export const USAGE = `usage: node run.mjs [options]
   --smoke               every section for a few seconds at low rate (CI); writes results/smoke.*
-  --only <sections>     comma list of: parser, rate, held, soak (default: all)
+  --only <sections>     comma list of: parser, rate, held, soak, proxy (default: all)
   --systems <list>      call-rate systems, comma list of: app, b2bua, engine, sipp (default: all)
   --steps <rates>       call-rate steps in calls/s, comma list
   --step-seconds <s>    length of each call-rate step (default 20)
@@ -60,9 +60,9 @@ export function parseOptions(argv) {
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
     return value;
   };
-  const sections = list('only', ['parser', 'rate', 'held', 'soak']);
+  const sections = list('only', ['parser', 'rate', 'held', 'soak', 'proxy']);
   const systems = list('systems', ['app', 'b2bua', 'engine', 'sipp']);
-  for (const s of sections) if (!['parser', 'rate', 'held', 'soak'].includes(s)) throw new Error(`unknown section '${s}'`);
+  for (const s of sections) if (!['parser', 'rate', 'held', 'soak', 'proxy'].includes(s)) throw new Error(`unknown section '${s}'`);
   for (const s of systems) if (!['app', 'b2bua', 'engine', 'sipp'].includes(s)) throw new Error(`unknown system '${s}'`);
   const steps = list('steps', base.steps).map(Number);
   if (steps.some((s) => !(s > 0))) throw new Error('--steps must be positive rates');

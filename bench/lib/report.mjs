@@ -35,39 +35,20 @@ export function renderMarkdown(results) {
         'CPU: percent of one core, per process, over that step; CPU µs per call: that CPU time divided by the calls completed.',
       '',
     );
-    table(
-      ['system', 'max clean cps', 'setup p50 ms', 'setup p99 ms', 'CPU % at max', 'CPU µs per call at max', 'machine busy %', 'next step failed with'],
-      results.callRate.map((r) =>
-        r.error
-          ? [r.label, 'error', '', '', '', '', '', r.error.split('\n')[0]]
-          : [
-              r.label,
-              r.maxCleanRate,
-              r.atMax?.setupMs.p50,
-              r.atMax?.setupMs.p99,
-              r.atMax ? cpuText(r.atMax.cpuPercent) : '',
-              r.atMax?.cpuMicrosPerCall ? cpuText(r.atMax.cpuMicrosPerCall) : '',
-              r.atMax?.machineBusyPercent,
-              r.limitedBy,
-            ],
-      ),
-    );
-    lines.push('Every step:', '');
-    table(
-      ['system', 'offered cps', 'achieved cps', 'result', 'p50 ms', 'p99 ms', 'CPU %', 'machine %'],
-      results.callRate.flatMap((r) =>
-        r.steps.map((s) => [
-          r.label,
-          s.rate,
-          s.achievedRate,
-          s.clean ? 'clean' : s.problems.join(', '),
-          s.setupMs.p50,
-          s.setupMs.p99,
-          cpuText(s.cpuPercent),
-          s.machineBusyPercent,
-        ]),
-      ),
-    );
+    rateTables(results.callRate);
+  }
+
+  if (results.proxy) {
+    lines.push('## Proxy (sipp UAC -> proxy -> sipp -sn uas; ACK and BYE along the Record-Route)', '');
+    if (results.proxy.error) lines.push(`Error: ${results.proxy.error}`, '');
+    else {
+      lines.push(
+        'The call-rate climb of section 1 through a proxy, in the same run: (e) drachtio-server-ts with a drachtio app that proxies every INVITE ' +
+          `(req.proxy with recordRoute), beside (f) Kamailio's t_relay (bench/kamailio/t_relay.cfg)${results.proxy.peer === 'kamailio' ? '' : ': **not run, kamailio is not installed**'}.`,
+        '',
+      );
+      rateTables(results.proxy.systems);
+    }
   }
 
   if (results.callsHeld) {
@@ -138,6 +119,43 @@ export function renderMarkdown(results) {
     else lines.push(...renderParser(results.parser.results), '');
   }
   return lines.join('\n');
+
+  /** A call-rate climb's summary and every step, for section 1 and the proxy section. */
+  function rateTables(list) {
+    table(
+      ['system', 'max clean cps', 'setup p50 ms', 'setup p99 ms', 'CPU % at max', 'CPU µs per call at max', 'machine busy %', 'next step failed with'],
+      list.map((r) =>
+        r.error
+          ? [r.label, 'error', '', '', '', '', '', r.error.split('\n')[0]]
+          : [
+              r.label,
+              r.maxCleanRate,
+              r.atMax?.setupMs.p50,
+              r.atMax?.setupMs.p99,
+              r.atMax ? cpuText(r.atMax.cpuPercent) : '',
+              r.atMax?.cpuMicrosPerCall ? cpuText(r.atMax.cpuMicrosPerCall) : '',
+              r.atMax?.machineBusyPercent,
+              r.limitedBy,
+            ],
+      ),
+    );
+    lines.push('Every step:', '');
+    table(
+      ['system', 'offered cps', 'achieved cps', 'result', 'p50 ms', 'p99 ms', 'CPU %', 'machine %'],
+      list.flatMap((r) =>
+        r.steps.map((s) => [
+          r.label,
+          s.rate,
+          s.achievedRate,
+          s.clean ? 'clean' : s.problems.join(', '),
+          s.setupMs.p50,
+          s.setupMs.p99,
+          cpuText(s.cpuPercent),
+          s.machineBusyPercent,
+        ]),
+      ),
+    );
+    }
 }
 
 /** The parser bench's result shape belongs to its owner; known shapes become a table, others JSON. */

@@ -33,13 +33,15 @@ function spawnSipp(args, dir) {
 }
 
 /**
- * Start sipp's built-in UAS (`-sn uas`): answers INVITE with 180 and 200, BYE with 200.
+ * Start sipp's built-in UAS (`-sn uas`), or `scenario` (an XML file): answers INVITE with 180
+ * and 200, BYE with 200.
  * Resolves once it is bound; `stop()` ends it.
  */
-export async function startSippUas() {
+export async function startSippUas(scenario) {
   const port = await freeUdpPort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-sipp-uas-'));
-  const child = spawnSipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-t', 'u1', '-nostdin'], dir);
+  const builtIn = scenario ? ['-sf', scenario] : ['-sn', 'uas'];
+  const child = spawnSipp([...builtIn, '-i', '127.0.0.1', '-p', String(port), '-t', 'u1', '-nostdin'], dir);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await waitUntilBound(port, exited);
   return {
@@ -58,14 +60,15 @@ export async function startSippUas() {
 /**
  * Run sipp's built-in UAC (`-sn uac`: INVITE, 100/180, 200, ACK, pause, BYE, 200) against
  * `remote` at `rate` calls per second until `calls` calls were placed.
- * `onStart(pid)` runs once sipp is spawned (to measure its CPU); `pauseMs` holds each call.
+ * `onStart(pid)` runs once sipp is spawned (to measure its CPU); `pauseMs` holds each call;
+ * `scenario`, an XML file, replaces the built-in one.
  */
-export async function runSippUac({ remote, rate, calls, pauseMs = 0, limit, timeoutSeconds, onStart }) {
+export async function runSippUac({ remote, rate, calls, pauseMs = 0, limit, timeoutSeconds, onStart, scenario }) {
   const port = await freeUdpPort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-sipp-uac-'));
   const timeout = timeoutSeconds ?? Math.ceil(calls / rate + pauseMs / 1000 + 30);
   const args = [
-    '-sn', 'uac', remote,
+    ...(scenario ? ['-sf', scenario] : ['-sn', 'uac']), remote,
     '-i', '127.0.0.1', '-p', String(port), '-t', 'u1',
     '-r', String(rate), '-m', String(calls), '-d', String(pauseMs),
     '-nostdin', '-timeout', `${timeout}s`, '-timeout_error',

@@ -1,7 +1,16 @@
 // The systems a call-rate run is pointed at. Each one is a set of processes with one SIP
 // address for sipp's UAC to call; `processes` lists every pid whose CPU is reported.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startKamailio } from './kamailio.mjs';
 import { startTarget } from './node-process.mjs';
 import { startSippUas } from './sipp.mjs';
+
+/** The proxies' load: sipp's UAC call with ACK and BYE along the recorded route. */
+const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+const ROUTED_UAC = join(SCENARIOS, 'uac-routed.xml');
+/** Their far end: sipp -sn uas's answers with the Record-Route copied. */
+const ROUTED_UAS = join(SCENARIOS, 'uas-rr.xml');
 
 const SECRET = 'bench';
 
@@ -38,6 +47,34 @@ export const SYSTEMS = {
     description: "sipp's own UAS (-sn uas): what this machine and sipp's UAC can do at all",
     start: () =>
       startInOrder({ 'sipp-uas': () => startSippUas() }).then((parts) => system(parts['sipp-uas'].hostport, parts)),
+  },
+};
+
+/** The proxy section's systems: the same call through a proxy to sipp -sn uas. */
+export const PROXIES = {
+  proxy: {
+    label: '(e) server + proxying app',
+    description: "drachtio-server-ts and a drachtio app that proxies each INVITE to sipp -sn uas with req.proxy(uri, { recordRoute: true }); ACK and BYE go through the server's Record-Route",
+    start: () =>
+      startInOrder({
+        'sipp-uas': () => startSippUas(ROUTED_UAS),
+        server: () => startServer(),
+        app: ({ server, 'sipp-uas': uas }) => startApp('app', server, ['--mode', 'proxy', '--far-end', uas.hostport]),
+      }).then((parts) => ({ ...system(parts.server.info.sip, parts), uacScenario: ROUTED_UAC })),
+  },
+  kamailio: {
+    label: '(f) Kamailio t_relay',
+    description: 'Kamailio (kamailio/t_relay.cfg: record_route, t_relay, loose_route) proxying to sipp -sn uas, every worker process measured',
+    start: () =>
+      startInOrder({
+        'sipp-uas': () => startSippUas(ROUTED_UAS),
+        kamailio: ({ 'sipp-uas': uas }) => startKamailio(uas.hostport),
+      }).then((parts) => {
+        const workers = parts.kamailio.pids().map((pid, index) => ({ name: index === 0 ? 'kamailio' : `kamailio-${index}`, pid }));
+        const processes = [{ name: 'sipp-uas', pid: parts['sipp-uas'].pid }, ...workers];
+        const socketOwners = processes.slice(0, 2);
+        return { ...system(parts.kamailio.hostport, parts), processes, socketOwners, uacScenario: ROUTED_UAC };
+      }),
   },
 };
 

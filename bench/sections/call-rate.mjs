@@ -9,14 +9,14 @@ import { SYSTEMS } from '../lib/systems.mjs';
 
 const SETTLE_MS = 2000;
 
-export async function runCallRate({ systems, steps, stepSeconds, log }) {
+export async function runCallRate({ systems, registry = SYSTEMS, steps, stepSeconds, log }) {
   const results = [];
   for (const kind of systems) {
-    const { label, description } = SYSTEMS[kind];
+    const { label, description } = registry[kind];
     log(`call rate: ${label}`);
     let system;
     try {
-      system = await SYSTEMS[kind].start();
+      system = await registry[kind].start();
     } catch (error) {
       log(`  could not start: ${error.message}`);
       if (error.detail) log(error.detail.replace(/^/gm, '    '));
@@ -56,15 +56,18 @@ async function climb(system, steps, stepSeconds, log) {
 async function runStep(system, rate, stepSeconds, log) {
   const calls = Math.max(1, Math.round(rate * stepSeconds));
   let stopMeter;
-  const dropsBefore = system.processes.map(({ pid }) => udpDrops(pid));
+  // Processes sharing one socket (Kamailio's workers) list it once here.
+  const socketOwners = system.socketOwners ?? system.processes;
+  const dropsBefore = socketOwners.map(({ pid }) => udpDrops(pid));
   const sipp = await runSippUac({
     remote: system.remote,
     rate,
     calls,
+    scenario: system.uacScenario,
     onStart: (pid) => (stopMeter = startCpuMeter([{ name: 'sipp-uac', pid }, ...system.processes])),
   });
   const cpu = stopMeter();
-  const drops = droppedDatagrams(system.processes, dropsBefore);
+  const drops = droppedDatagrams(socketOwners, dropsBefore);
   const problems = [];
   if (sipp.failedCalls > 0) problems.push(`${sipp.failedCalls} failed`);
   if (sipp.successfulCalls < calls) problems.push(`${calls - sipp.successfulCalls} not completed`);

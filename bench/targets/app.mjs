@@ -1,6 +1,7 @@
 // The drachtio application under test, in its own process, connected to the server's admin port.
 //   --mode uas    the seed's simplest app: INVITE -> 200 with SDP, BYE -> 200
 //   --mode b2bua  every INVITE goes on to --far-end as a new call, bridged with uac().pipe(res)
+//   --mode proxy  every INVITE is proxied to --far-end by the server (req.proxy, Record-Route)
 import drachtio from 'drachtio';
 import { ANSWER_SDP, argValue, reportReady, serveRunner } from './control.mjs';
 
@@ -11,7 +12,16 @@ const counted = { invites: 0, answered: 0, byes: 0, failures: 0 };
 
 const app = drachtio();
 
-if (mode === 'b2bua') {
+if (mode === 'proxy') {
+  // The server proxies, forks nothing (one destination), retransmits and routes the BYE itself.
+  app.invite((req) => {
+    counted.invites++;
+    req.proxy(`sip:service@${farEnd}`, { recordRoute: true }).then(
+      (result) => (result.connected ? counted.answered++ : counted.failures++),
+      () => counted.failures++,
+    );
+  });
+} else if (mode === 'b2bua') {
   app.invite((req, res) => {
     counted.invites++;
     const outbound = app.uac(`sip:service@${farEnd}`, {

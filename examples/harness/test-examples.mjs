@@ -19,10 +19,14 @@ const EXAMPLES = [
   'digest-auth',
   'header-parsing',
   'session-state',
+  'registrar-proxy',
+  // A real SIP client besides sipp: baresip registers and calls through the registrar-proxy example.
+  'registrar-proxy/baresip.mjs',
 ];
 
 function run(name) {
-  const child = spawn(process.execPath, [join(examples, name, 'run.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const script = name.endsWith('.mjs') ? join(examples, name) : join(examples, name, 'run.mjs');
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

@@ -23,4 +23,8 @@ export const LIMITS = {
   headerValues: 64,
   headerNameLength: 128,
   headerValueLength: 8192,
+  /** Destinations of one proxy command. */
+  proxyDestinations: 16,
+  /** A proxy timeout, in ms (one hour). */
+  proxyTimeout: 3_600_000,
 } as const;

@@ -1,5 +1,6 @@
 /**
- * The wire contract between drachtio-server-ts and applications, version 1.
+ * The wire contract between drachtio-server-ts and applications, versions 1 and 2 (2 adds the
+ * `proxy` command and notification; everything of version 1 is unchanged in it).
  * docs/protocol.md is the normative description; these types mirror it.
  *
  * Every frame is `<byte length>#<payload>`. The payload is one JSON envelope, optionally
@@ -7,8 +8,11 @@
  * first LF always ends the JSON). SIP therefore travels as-is, never escaped into JSON.
  */
 
-export const PROTOCOL_VERSION = 1 as const;
-export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
+export const PROTOCOL_VERSION = 2 as const;
+/** Version 1 is version 2 without `proxy`: a connection that negotiated 1 is refused that command. */
+export const SUPPORTED_VERSIONS: readonly number[] = [1, PROTOCOL_VERSION];
+/** The first version with the `proxy` command and notification. */
+export const PROXY_VERSION = 2 as const;
 
 /** SIP transports: UDP, TCP, TLS (RFC 3261 26) and WebSocket / secure WebSocket (RFC 7118). */
 export type Transport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
@@ -103,6 +107,34 @@ export interface CancelData {
 
 export type PingData = Record<string, never>;
 
+export type ForkingMode = 'sequential' | 'simultaneous';
+
+/** A proxy destination: a SIP URI, or a URI and the route (name-addrs, top first) to it. */
+export type ProxyDestination = string | { uri: string; route?: string[] };
+
+/** Version 2: proxy a received request (RFC 3261 section 16); the server owns it from then on. */
+export interface ProxyData {
+  /** The server transaction of the request to proxy (from its `request` notification). */
+  transactionId: string;
+  /**
+   * Where to try, at most 16: a SIP URI (the branch's Request-URI), or one with a route set to
+   * reach it by (a registered contact's Path, RFC 3327), sent as its Route headers.
+   */
+  destinations: ProxyDestination[];
+  /** One branch after the other until one succeeds (default), or all at once. */
+  forking?: ForkingMode;
+  /** Insert Record-Route so that the dialog's later requests come through this server. */
+  recordRoute?: boolean;
+  /** A 3xx adds its Contacts as further destinations instead of ending the branch. */
+  followRedirects?: boolean;
+  /** ms without a provisional response after which a branch is given up (sequential: the next one is tried). */
+  provisionalTimeout?: number;
+  /** ms without a final response after which a branch is canceled. */
+  finalTimeout?: number;
+  /** Headers added to every forwarded request. */
+  headers?: HeaderMap;
+}
+
 /**
  * The result of a command that put a SIP message on the wire: the message exactly as it went
  * out. `raw` is not a JSON field: it travels as the frame's raw SIP after the LF, and a reader
@@ -121,6 +153,7 @@ export interface CommandMap {
   ack: [AckData, SentMessage];
   cancel: [CancelData, SentMessage];
   ping: [PingData, Record<string, never>];
+  proxy: [ProxyData, Record<string, never>];
 }
 export type CommandName = keyof CommandMap;
 
@@ -162,6 +195,27 @@ export interface CancelNotice {
   source: Endpoint;
 }
 
+/** One branch of a proxied request: where it went and how it ended. */
+export interface ProxyBranchOutcome {
+  uri: string;
+  /** Its final response; 408 when it timed out, 487 when canceled, 503 when unreachable. */
+  status: number;
+  reason: string;
+  /** Whether the status came from the network (false: generated here). */
+  received: boolean;
+}
+
+/** Version 2: a request proxied with `proxy` has its final response upstream. */
+export interface ProxyNotice {
+  transactionId: string;
+  /** The final response sent upstream (the first 2xx, or the best of the branches'). */
+  finalStatus: number;
+  finalReason: string;
+  /** Index in `branches` of the branch whose response was sent upstream; absent when none was. */
+  winner?: number;
+  branches: ProxyBranchOutcome[];
+}
+
 export type DialogEvent = 'early' | 'confirmed' | 'terminated';
 
 /** Why a dialog ended, as the 'terminated' dialog notice names it (docs/protocol.md 7.4). */
@@ -198,6 +252,7 @@ export interface NotifyMap {
   response: ResponseNotice;
   cancel: CancelNotice;
   dialog: DialogNotice;
+  proxy: ProxyNotice;
 }
 export type NotifyName = keyof NotifyMap;
 

@@ -22,8 +22,9 @@ import type {
 
 type Json = Record<string, unknown>;
 
-const COMMANDS: readonly CommandName[] = ['authenticate', 'route', 'respond', 'request', 'ack', 'cancel', 'ping'];
-const NOTIFICATIONS: readonly NotifyName[] = ['request', 'response', 'cancel', 'dialog'];
+const COMMANDS: readonly CommandName[] = ['authenticate', 'route', 'respond', 'request', 'ack', 'cancel', 'ping', 'proxy'];
+const NOTIFICATIONS: readonly NotifyName[] = ['request', 'response', 'cancel', 'dialog', 'proxy'];
+const FORKING_MODES: readonly string[] = ['sequential', 'simultaneous'];
 const DIALOG_EVENTS: readonly DialogEvent[] = ['early', 'confirmed', 'terminated'];
 const ERROR_CODES: readonly ErrorCode[] = [
   'bad-frame',
@@ -190,6 +191,29 @@ const validators: { [C in CommandName]: (data: Json, check: Checker) => CommandM
   },
   ping(_data) {
     return {} as CommandMap['ping'][0];
+  },
+  proxy(data, check) {
+    check.nonEmptyString(data, 'transactionId', LIMITS.idLength);
+    const destinations = check.array(data, 'destinations', LIMITS.proxyDestinations);
+    const isUri = (value: unknown) => typeof value === 'string' && value.length > 0 && value.length <= LIMITS.uriLength;
+    for (const destination of destinations) {
+      if (isUri(destination)) continue;
+      const entry = destination as Json;
+      const route = isObject(destination) ? entry.route : undefined;
+      const routeOk = route === undefined || (Array.isArray(route) && route.length <= LIMITS.proxyDestinations && route.every(isUri));
+      if (!isObject(destination) || !isUri(entry.uri) || !routeOk) {
+        check.fail(`'destinations' must contain SIP URIs, or {uri, route} with at most ${LIMITS.proxyDestinations} route entries, each at most ${LIMITS.uriLength} characters`);
+      }
+    }
+    if (data.forking !== undefined && !FORKING_MODES.includes(data.forking as string)) check.fail(`'forking' must be one of ${FORKING_MODES.join(', ')}`);
+    for (const flag of ['recordRoute', 'followRedirects']) {
+      if (data[flag] !== undefined && typeof data[flag] !== 'boolean') check.fail(`'${flag}' must be a boolean`);
+    }
+    for (const timeout of ['provisionalTimeout', 'finalTimeout']) {
+      if (data[timeout] !== undefined) check.integer(data, timeout, 1, LIMITS.proxyTimeout);
+    }
+    check.headers(data);
+    return data as unknown as CommandMap['proxy'][0];
   },
 };
 

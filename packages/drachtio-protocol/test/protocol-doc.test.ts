@@ -19,10 +19,10 @@ function toWire(example: string): Buffer {
 describe('docs/protocol.md example frames', () => {
   it('has an example for every command and notification', () => {
     expect(examples.length).toBeGreaterThanOrEqual(20);
-    for (const command of ['authenticate', 'route', 'respond', 'request', 'ack', 'cancel', 'ping']) {
+    for (const command of ['authenticate', 'route', 'respond', 'request', 'ack', 'cancel', 'ping', 'proxy']) {
       expect(examples.some((e) => e.includes(`"type":"request","rid":"`) && e.includes(`"command":"${command}"`))).toBe(true);
     }
-    for (const notice of ['request', 'response', 'cancel', 'dialog']) {
+    for (const notice of ['request', 'response', 'cancel', 'dialog', 'proxy']) {
       expect(examples.some((e) => e.includes(`"type":"notify","command":"${notice}"`))).toBe(true);
     }
   });

@@ -9,6 +9,8 @@ import type {
   CancelData,
   DialogNotice,
   Endpoint,
+  ProxyData,
+  ProxyNotice,
   RespondData,
   RespondResult,
   SendRequestData,
@@ -96,6 +98,11 @@ export interface SipEngine {
   ack(data: AckData): Promise<{ raw: string }>;
   /** CANCEL an INVITE client transaction. */
   cancel(data: CancelData): Promise<{ raw: string }>;
+  /**
+   * Proxy a request delivered by the 'request' event (RFC 3261 section 16): resolves once the
+   * proxying has started; `onOutcome` hears once, when the final response has gone upstream.
+   */
+  proxy(data: ProxyData, onOutcome: (notice: ProxyNotice) => void): Promise<void>;
 
   start(): Promise<void>;
   /** Stop taking new requests, let transactions finish briefly, close sockets. */

@@ -12,6 +12,8 @@ import { EventEmitter } from 'node:events';
 import type {
   AckData,
   CancelData,
+  ProxyData,
+  ProxyNotice,
   RespondData,
   RespondResult,
   SendRequestData,
@@ -218,6 +220,10 @@ export class Engine extends EventEmitter implements SipEngine {
 
   cancel(data: CancelData): Promise<{ raw: string }> {
     return this.ua.client.cancel(data);
+  }
+
+  async proxy(data: ProxyData, onOutcome: (notice: ProxyNotice) => void): Promise<void> {
+    this.ua.proxy.proxy(data, onOutcome);
   }
 
   /** Every message from the network: never throws, whatever the bytes. */

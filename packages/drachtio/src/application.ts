@@ -29,6 +29,8 @@ import { IncomingRequests } from './uas/incoming-requests';
 import type { Request } from './uas/request';
 import type { Response } from './uas/response';
 import { componentLogger, debugLogger, type Logger } from './logger';
+import { ProxiedRequests, type ProxyCallback, type ProxyResult } from './proxy/proxied-requests';
+import type { Destinations, ProxyOptions } from './proxy/proxy-options';
 import { Agent } from './wire/agent';
 import type { ConnectOptions } from './wire/connect-options';
 
@@ -77,6 +79,7 @@ export class Application extends EventEmitter {
   private readonly earlyDialogs: EarlyDialogs;
   private readonly incoming: IncomingRequests;
   private readonly logger: Logger;
+  private readonly proxied: ProxiedRequests;
 
   constructor(options: ApplicationOptions = {}) {
     super();
@@ -103,11 +106,13 @@ export class Application extends EventEmitter {
       logger: componentLogger(this.logger, 'uas'),
       report: reportError,
     });
+    this.proxied = new ProxiedRequests(agent, reportError);
 
     agent.on('ready', (result) => this.emit('connect', null, result.hostport));
     agent.on('failed', (error) => this.onConnectFailed(error));
     agent.on('disconnect', (error) => {
       clientTransactions.abandonAll();
+      this.proxied.abandonAll();
       this.emit('disconnect', error);
     });
     agent.on('reconnecting', (info) => this.emit('reconnecting', info));
@@ -116,6 +121,7 @@ export class Application extends EventEmitter {
     agent.on('cancel', (notice, sip) => this.incoming.onCancel(notice, sip));
     agent.on('response', (notice, sip) => clientTransactions.onResponse(notice, sip));
     agent.on('dialog', (notice) => this.onDialog(notice));
+    agent.on('proxy', (notice) => this.proxied.onNotice(notice));
   }
 
   /** The `app[verb]` routes as a middleware, for `app.use(app.router)`; mounted at the end otherwise. */
@@ -146,6 +152,7 @@ export class Application extends EventEmitter {
     this.internals.agent.close();
     this.incoming.clear();
     this.internals.clientTransactions.abandonAll();
+    this.proxied.abandonAll();
     this.earlyDialogs.clear();
     this.internals.links.clear();
     if (callback) setImmediate(callback);
@@ -201,6 +208,24 @@ export class Application extends EventEmitter {
   /** Send any request: outside a dialog with `uri`, inside one with `dialogId`. */
   request(options: RequestOptions, callback?: RequestCallback): ClientRequest {
     return new ClientRequest(this, options, callback);
+  }
+
+  /**
+   * Has drachtio-server-ts proxy `req` (RFC 3261 section 16) to one or more destinations; the
+   * server answers the caller, forks, CANCELs, ACKs and retransmits. Resolves (and calls back)
+   * with the outcome once the final response has gone to the caller.
+   */
+  proxyRequest(req: Request, destinations: Destinations, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxyRequest(req: Request, destinations: Destinations, options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxyRequest(
+    req: Request,
+    destinations: Destinations,
+    optionsOrCallback?: ProxyOptions | ProxyCallback,
+    maybeCallback?: ProxyCallback,
+  ): PromiseLike<ProxyResult> {
+    const options = typeof optionsOrCallback === 'object' ? optionsOrCallback : {};
+    const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
+    return this.proxied.proxy(req, destinations, options, callback);
   }
 
   /** 'response' middleware observes; the request gets its response whatever they do. */

@@ -105,4 +105,45 @@ describe('drachtio.digestAuth', () => {
     await tick();
     expect(wire.statuses()).toEqual([401, 200]);
   });
+
+  describe('scaled out: several instances of one app', () => {
+    /** A Store as drachtio-session's are: string values with a time to live. */
+    const sharedStore = () => {
+      const values = new Map<string, string>();
+      return { get: async (id: string) => values.get(id), set: async (id: string, value: string) => void values.set(id, value) };
+    };
+
+    it("an instance accepts the credentials for another instance's challenge (same nonceSecret)", async () => {
+      const [one, two] = [registrar({ nonceSecret: 'shared' }), registrar({ nonceSecret: 'shared' })];
+      two.deliver(authorized(await challenge(one), 'foobar'));
+      await tick();
+      expect(two.statuses()).toEqual([200]);
+    });
+
+    it('a nonce signed with another secret, or tampered with, gets a new challenge', async () => {
+      const [one, other] = [registrar({ nonceSecret: 'shared' }), registrar({ nonceSecret: 'not shared' })];
+      const c = await challenge(one);
+      other.deliver(authorized(c, 'foobar'));
+      const tampered = { ...c, params: { ...c.params, nonce: c.params.nonce.replace(/^./, (d) => (d === '0' ? '1' : '0')) } };
+      one.deliver(authorized(tampered, 'foobar'));
+      await tick();
+      expect(other.statuses()).toEqual([401]);
+      expect(one.statuses()).toEqual([401, 401]);
+      expect(String(other.responseHeaders(0)['WWW-Authenticate'])).not.toMatch(/stale/);
+    });
+
+    it('with a shared store, a nonce-count replayed to the other instance is refused', async () => {
+      const store = sharedStore();
+      const [one, two] = [registrar({ nonceSecret: 's', store }), registrar({ nonceSecret: 's', store })];
+      const c = await challenge(one);
+      one.deliver(authorized(c, 'foobar', 1));
+      await tick();
+      two.deliver(authorized(c, 'foobar', 1));
+      await tick();
+      two.deliver(authorized(c, 'foobar', 2));
+      await tick();
+      expect(one.statuses()).toEqual([401, 200]);
+      expect(two.statuses()).toEqual([401, 200]);
+    });
+  });
 });

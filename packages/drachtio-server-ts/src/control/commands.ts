@@ -1,10 +1,12 @@
 import {
   LIMITS,
+  PROXY_VERSION,
   ProtocolError,
   SUPPORTED_VERSIONS,
   negotiateVersion,
   type CommandMap,
   type CommandName,
+  type ProxyNotice,
   type RequestEnvelope,
 } from 'drachtio-protocol';
 import type { EngineResponse } from '../engine-api';
@@ -36,6 +38,7 @@ export class CommandExecutor {
       ack: (c, d) => this.ack(c, d),
       cancel: (c, d) => this.cancel(c, d),
       ping: async () => ({}),
+      proxy: (c, d, rid) => this.proxy(c, d, rid),
     };
   }
 
@@ -155,6 +158,34 @@ export class CommandExecutor {
   private async cancel(connection: AppConnection, data: CommandMap['cancel'][0]) {
     this.checkClientTransaction(connection, data.transactionId);
     return this.context.engine.cancel(data);
+  }
+
+  /** Version 2: the engine proxies the request; its outcome comes back as a `proxy` notice. */
+  private async proxy(
+    connection: AppConnection,
+    data: CommandMap['proxy'][0],
+    rid: string,
+  ): Promise<undefined> {
+    if ((connection.version ?? 1) < PROXY_VERSION)
+      throw new ProtocolError('unknown-command', `'proxy' needs protocol version ${PROXY_VERSION}`);
+    const { affinity, engine } = this.context;
+    if (affinity.serverTransactionOwner(data.transactionId) !== connection) {
+      throw new ProtocolError(
+        'unknown-transaction',
+        `no request with transactionId '${data.transactionId}' is waiting for this application`,
+      );
+    }
+    // The outcome may be known at once (a loop gets 482): it waits for the reply, as responses do.
+    let replied = false;
+    let early: ProxyNotice | undefined;
+    const deliver = (notice: ProxyNotice) => connection.isOpen && connection.notify('proxy', notice);
+    await engine.proxy(data, (notice) => (replied ? deliver(notice) : (early = notice)));
+    // The engine answers it from now on: nothing about it is routed to the application any more.
+    affinity.responded(data.transactionId, 200);
+    connection.reply<'proxy'>(rid, {});
+    replied = true;
+    if (early) deliver(early);
+    return undefined;
   }
 
   private deliverResponse(connection: AppConnection, response: EngineResponse): void {

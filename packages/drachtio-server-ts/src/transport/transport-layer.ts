@@ -160,12 +160,6 @@ export class TransportLayer implements SipTransport {
     return { host, port: this.portOf(point, peer.transport), transport: peer.transport };
   }
 
-  /** Our Record-Route value for a request forwarded to `peer` (RFC 3261 16.6 step 4). */
-  recordRouteFor(peer: Destination): string {
-    const local = this.localFor(peer);
-    const transport = peer.transport === 'udp' ? '' : `;transport=${peer.transport}`;
-    return `<sip:${hostport(local.host, local.port)}${transport};lr>`;
-  }
 
   send(data: Buffer, requested: Destination, given?: Connection, onFailure?: SendFailure): void {
     const flow = given && !given.closed ? undefined : this.flows.lookup(requested);

@@ -17,6 +17,7 @@ import type { RequestSender } from './client/request-sender';
 import type { UserAgentCore } from './core';
 import type { InviteClient } from './invite/invite-client';
 import { applicationRack } from './reliable-provisional/app-prack';
+import type { ProxyCore } from './proxy/proxy-core';
 import type { SessionTimers } from './session-timer/session-timers';
 import { isTerminated, type Subscriptions } from './subscription/subscriptions';
 
@@ -25,6 +26,7 @@ export interface ClientUsages {
   invites: InviteClient;
   subscriptions: Subscriptions;
   sessions: SessionTimers;
+  proxy: ProxyCore;
 }
 
 export class UserAgentClient implements ClientEvents {
@@ -104,6 +106,7 @@ export class UserAgentClient implements ClientEvents {
     const transaction = this.core.transactions.clientTransaction(key);
     if (transaction)
       return transaction.receiveResponse({ status: response.status, message: response, inbound });
+    if (this.usages.proxy.stray(response, fields, inbound)) return;
     if (
       fields.cseq.method === 'INVITE' &&
       response.status >= 200 &&

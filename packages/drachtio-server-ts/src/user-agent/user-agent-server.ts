@@ -28,6 +28,7 @@ import type { InviteServer } from './invite/invite-server';
 import type { ReliableProvisionals } from './reliable-provisional/reliable-provisionals';
 import { BoundWarning } from './server/bound-warning';
 import { reasonPhrase } from './server/reason-phrases';
+import type { ProxyCore } from './proxy/proxy-core';
 import { checkRequest, type Rejection } from './server/request-checks';
 import { ServerRequest, type OpenRequest } from './server/server-request';
 import type { SessionTimers } from './session-timer/session-timers';
@@ -54,6 +55,7 @@ export interface ServerUsages {
   reliable: ReliableProvisionals;
   subscriptions: Subscriptions;
   sessions: SessionTimers;
+  proxy: ProxyCore;
 }
 
 export class UserAgentServer {
@@ -77,8 +79,12 @@ export class UserAgentServer {
     if (fields.cseq.method !== message.method)
       throw new SipParseError('cseq', 'CSeq method does not match the request method');
     const key = serverKey(fields, message.method);
-    if (message.method === 'ACK') return this.usages.invites.receiveAck(fields, key, inbound);
     const { transactions, limits, dialogs } = this.core;
+    if (message.method === 'ACK') {
+      if (!transactions.serverByKey(key) && this.usages.proxy.forwardAck(message, fields, inbound))
+        return;
+      return this.usages.invites.receiveAck(fields, key, inbound);
+    }
     const existing = transactions.serverByKey(key);
     if (existing) return existing.transaction.receiveRetransmission();
 
@@ -103,6 +109,9 @@ export class UserAgentServer {
     if (dialogId(fields.callId, open.localTag, fields.fromTag ?? '').length > LIMITS.idLength)
       return request.answerLocally(IDENTIFIERS_TOO_LONG);
     if (message.method === 'CANCEL') return this.usages.invites.receiveCancel(request, open);
+    // A request of a dialog we record-routed is the proxy's, before any UAS rule (RFC 3261 16.3).
+    if (this.usages.proxy.routesThrough(message, fields))
+      return this.usages.proxy.forwardInDialog(request, open);
 
     const rejection = checkRequest(message) ?? this.usages.sessions.check(message);
     if (rejection) return request.answerLocally(rejection);
@@ -112,7 +121,8 @@ export class UserAgentServer {
 
     if (message.method === 'INVITE') {
       const mergeKey = `${fields.callId}|${fields.fromTag ?? ''}|${fields.cseq.seq}`;
-      if (transactions.isMerged(mergeKey))
+      // A copy that went through our proxy core is a spiral (or a loop, which the proxy catches).
+      if (transactions.isMerged(mergeKey) && !this.usages.proxy.forwardedBefore(fields.viaLines))
         return request.answerLocally({ status: 482, reason: 'Loop Detected' });
       if (dialogs.size >= limits.maxDialogs) {
         this.dialogBound.refused503();
@@ -133,6 +143,8 @@ export class UserAgentServer {
     if (!Number.isInteger(status) || status < 100 || status > 699)
       throw new EngineError('invalid-argument', `invalid status ${status}`);
     const { open } = request;
+    if (request.proxy)
+      throw new EngineError('invalid-state', `${data.transactionId} is being proxied`);
     if (!open) {
       const why = request.canceled
         ? 'the request was canceled'

@@ -9,6 +9,7 @@ import { RequestSender } from './client/request-sender';
 import type { Dialog } from './dialog/dialog';
 import { InviteClient } from './invite/invite-client';
 import { InviteServer } from './invite/invite-server';
+import { ProxyCore } from './proxy/proxy-core';
 import { ReliableProvisionals } from './reliable-provisional/reliable-provisionals';
 import { SessionTimers } from './session-timer/session-timers';
 import { Subscriptions } from './subscription/subscriptions';
@@ -18,6 +19,7 @@ import { UserAgentServer } from './user-agent-server';
 export class UserAgent {
   readonly client: UserAgentClient;
   readonly server: UserAgentServer;
+  readonly proxy: ProxyCore;
   private readonly sender: RequestSender;
 
   constructor(private readonly core: UserAgentCore) {
@@ -26,6 +28,7 @@ export class UserAgent {
         void this.sender.sendInternal(dialog, method, lines, body),
     };
     this.client = new UserAgentClient(core);
+    this.proxy = new ProxyCore(core);
     const clients = new ClientTransactions(core, this.client);
     const subscriptions = new Subscriptions(core);
     this.sender = new RequestSender(core, clients, subscriptions);
@@ -39,12 +42,13 @@ export class UserAgent {
       core.limits.minSE,
     );
     const invites = new InviteClient(core, clients, reliable, internal);
-    this.client.attach(this.sender, { invites, subscriptions, sessions });
+    this.client.attach(this.sender, { invites, subscriptions, sessions, proxy: this.proxy });
     this.server = new UserAgentServer(core, {
       invites: new InviteServer(core, internal),
       reliable,
       subscriptions,
       sessions,
+      proxy: this.proxy,
     });
   }
 

@@ -49,7 +49,7 @@ describe('control plane (fake engine)', () => {
       const reply = await client.authenticate(SECRET, 'app');
       expect(reply).toMatchObject({
         ok: true,
-        data: { version: 1, hostport: '127.0.0.1:5070', contacts: engine.contacts },
+        data: { version: 2, hostport: '127.0.0.1:5070', contacts: engine.contacts },
       });
       expect(reply.ok && typeof reply.data.serverVersion).toBe('string');
     });
@@ -318,6 +318,32 @@ describe('control plane (fake engine)', () => {
       await a.call('request', { method: 'OPTIONS', uri: 'sip:instant@127.0.0.1' });
       // The fake engine answered inside engine.request(): the reply must still come first.
       expect((await a.notification('response')).envelope.data).toMatchObject({ transactionId: 'ct1' });
+    });
+
+    it('proxy (version 2): the reply first, then the outcome as a proxy notice; the request is no longer the app\'s to answer', async () => {
+      const a = await app();
+      const transactionId = engine.receive('INVITE');
+      await a.notification('request');
+      const reply = await a.call('proxy', { transactionId, destinations: ['sip:b@127.0.0.1:5072'], forking: 'simultaneous' });
+      expect(reply).toMatchObject({ ok: true, data: {} });
+      // The fake engine reports the outcome inside engine.proxy(): it still follows the reply.
+      expect((await a.notification('proxy')).envelope.data).toEqual({ transactionId, finalStatus: 408, finalReason: 'Request Timeout', branches: [] });
+      expect(await a.call('respond', { transactionId, status: 200 })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+      expect(await a.call('proxy', { transactionId: 'nobody', destinations: ['sip:b@x'] })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+    });
+
+    it('proxy is refused on a connection that negotiated version 1, and its bounds are checked', async () => {
+      const old = await WireClient.connect(port);
+      clients.push(old);
+      expect(await old.call('authenticate', { secret: SECRET, versions: [1] })).toMatchObject({ ok: true, data: { version: 1 } });
+      await old.call('route', { verbs: ['INVITE'] });
+      const transactionId = engine.receive('INVITE');
+      await old.notification('request');
+      expect(await old.call('proxy', { transactionId, destinations: ['sip:b@x'] })).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
+      const destinations = Array.from({ length: 17 }, (_, i) => `sip:b${i}@x`);
+      expect(await old.call('proxy', { transactionId, destinations })).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+      expect(await old.call('proxy', { transactionId, destinations: ['sip:b@x'], forking: 'random' as 'sequential' })).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+      expect(engine.proxied).toEqual([]);
     });
 
     it('answers pings', async () => {

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import type {
   AckData,
   CancelData,
+  ProxyData,
+  ProxyNotice,
   RespondData,
   RespondResult,
   SendRequestData,
@@ -86,6 +88,13 @@ export class FakeEngine extends EventEmitter implements SipEngine {
   async cancel(data: CancelData): Promise<{ raw: string }> {
     this.canceled.push(data);
     return { raw: 'CANCEL' };
+  }
+
+  /** Proxies nothing: the outcome is a 408 with no branch, at once. */
+  readonly proxied: ProxyData[] = [];
+  async proxy(data: ProxyData, onOutcome: (notice: ProxyNotice) => void): Promise<void> {
+    this.proxied.push(data);
+    onOutcome({ transactionId: data.transactionId, finalStatus: 408, finalReason: 'Request Timeout', branches: [] });
   }
 
   async start(): Promise<void> {}

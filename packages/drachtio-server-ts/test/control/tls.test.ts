@@ -34,7 +34,7 @@ describe('admin listener over TLS', () => {
 
   it('authenticates an application over TLS', async () => {
     const client = await WireClient.connectTls(port);
-    expect(await client.authenticate('tls-secret')).toMatchObject({ ok: true, data: { version: 1 } });
+    expect(await client.authenticate('tls-secret')).toMatchObject({ ok: true, data: { version: 2 } });
     expect(await client.call('ping', {})).toMatchObject({ ok: true });
     await client.close();
   });

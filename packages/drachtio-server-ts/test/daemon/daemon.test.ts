@@ -90,7 +90,7 @@ describe('drachtio-server-ts daemon', () => {
     const admin = started.admin as { port: number };
     const app = await WireClient.connect(admin.port);
     const auth = await app.authenticate('flag-secret', 'probe');
-    expect(auth).toMatchObject({ ok: true, data: { version: 1, contacts: started.contacts } });
+    expect(auth).toMatchObject({ ok: true, data: { version: 2, contacts: started.contacts } });
     daemon.child.kill('SIGTERM');
     const result = await daemon.exited;
     await app.closed;

@@ -7,6 +7,7 @@ import type { Engine } from '../../src/engine';
 import type { EngineResponse } from '../../src/engine-api';
 import { TransportLayer } from '../../src/transport/transport-layer';
 import pino from 'pino';
+import { recordRouteValue } from '../../src/user-agent/proxy/proxy-routing';
 import { TcpPeer } from '../dns/tcp-peer';
 import { SDP, startEngine, TestApp, udpPortOf, waitFor } from './helpers';
 import { headerValues, requestText, UdpPeer } from './udp-client';
@@ -104,7 +105,7 @@ describe('behind 1:1 NAT, to a peer outside the local networks', () => {
     ]);
   });
 
-  test('Record-Route names the external address to a peer outside the local nets', async () => {
+  test("the proxy's Record-Route names the external address to a peer outside the local nets", async () => {
     const layer = new TransportLayer([CONTACT], {
       tcpIdleTimeout: 1000,
       maxTcpConnections: 10,
@@ -115,12 +116,10 @@ describe('behind 1:1 NAT, to a peer outside the local networks', () => {
     await layer.start();
     try {
       const port = Number(/:(\d+);/.exec(layer.contacts[0] ?? '')?.[1]);
-      expect(layer.recordRouteFor({ address: '127.0.0.1', port: 5060, transport: 'udp' })).toBe(
-        `<sip:${EXTERNAL}:${port};lr>`,
-      );
-      expect(layer.recordRouteFor({ address: '192.168.4.4', port: 5060, transport: 'tcp' })).toBe(
-        `<sip:127.0.0.1:${port};transport=tcp;lr>`,
-      );
+      const outside = layer.localFor({ address: '127.0.0.1', port: 5060, transport: 'udp' });
+      expect(recordRouteValue(outside)).toBe(`<sip:${EXTERNAL}:${port};transport=udp;lr;dpx>`);
+      const inside = layer.localFor({ address: '192.168.4.4', port: 5060, transport: 'tcp' });
+      expect(recordRouteValue(inside)).toBe(`<sip:127.0.0.1:${port};transport=tcp;lr;dpx>`);
     } finally {
       await layer.stop();
     }

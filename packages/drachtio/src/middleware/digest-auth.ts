@@ -1,4 +1,7 @@
 import { createChallenge, isSupportedAlgorithm, serializeChallenge, verifyDigest, type AuthHeader } from 'drachtio-sip';
+import { internalsOf } from '../internals';
+import { DigestNonces, nonceKey, PROCESS_NONCE_KEY } from './digest-nonce';
+import { NonceCounts, type NonceStore } from './nonce-counts';
 import type { Middleware, NextFunction } from './stack';
 import type { Request } from '../uas/request';
 import type { Response } from '../uas/response';
@@ -23,8 +26,18 @@ export interface DigestAuthOptions {
   algorithm?: string;
   /** Challenge as a proxy (407 + Proxy-Authenticate) instead of a registrar (401 + WWW-Authenticate). */
   proxy?: boolean;
-  /** Nonces remembered at once; the oldest is forgotten beyond this (default 10000). */
+  /** Nonce-counts remembered at once without a `store`; the oldest is forgotten beyond this (default 10000). */
   maxNonces?: number;
+  /**
+   * Signs the nonces, so that any instance of the app verifies them. Default: derived from the
+   * secret the app connects to drachtio-server-ts with (the same for every instance of an app).
+   */
+  nonceSecret?: string;
+  /**
+   * Where nonce-counts are kept so that a replayed request is refused whichever instance gets it:
+   * a drachtio-session Store (`new MemoryStore()`, `new RedisStore(...)`). Default: each instance's memory.
+   */
+  store?: NonceStore;
 }
 
 /** Who authenticated, available to later middleware as `req.authorization`. */
@@ -33,17 +46,12 @@ export interface AuthorizedUser {
   realm: string;
 }
 
-interface NonceState {
-  issuedAt: number;
-  /** Highest nonce-count seen: a request must count up, so a replayed one is refused. */
-  lastCount: number;
-}
-
 /**
  * Digest authentication middleware (RFC 2617 / RFC 7616 through drachtio-sip): challenges
  * requests without credentials, verifies the response against the password or HA1 that
  * `lookup` finds, refuses replayed nonce-counts, and marks expired nonces stale so clients
- * retry without asking their user. Unknown users and wrong passwords get 403.
+ * retry without asking their user. Unknown users and wrong passwords get 403. Nonces verify on
+ * any instance of the app (see DigestNonces), so it scales out like the rest of the app.
  */
 export function digestAuth(realm: string, lookup: PasswordLookup, options: DigestAuthOptions = {}): Middleware {
   if (typeof realm !== 'string' || realm.length === 0) throw new TypeError('digestAuth(realm, fn): realm must be a non-empty string');
@@ -55,36 +63,27 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
   const status = options.proxy ? 407 : 401;
   const challengeHeader = options.proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate';
   const credentialsHeader = options.proxy ? 'proxy-authorization' : 'authorization';
-  const nonces = new Map<string, NonceState>();
+  const counts = new NonceCounts(options.store, Math.ceil(ttlMs / 1000), maxNonces);
+  let key: Buffer | undefined;
+  // Known once the app is connected (the first request comes after that): its connect secret.
+  const nonceKeyOf = (req: Request) => (): Buffer => {
+    if (!key) {
+      const secret = options.nonceSecret ?? connectSecret(req);
+      key = secret ? nonceKey(secret) : PROCESS_NONCE_KEY;
+    }
+    return key;
+  };
+  const noncesFor = (req: Request) => new DigestNonces(nonceKeyOf(req), realm);
 
-  function challenge(res: Response, stale: boolean): void {
-    const header = createChallenge({ realm, algorithm, qop: 'auth', stale });
-    if (nonces.size >= maxNonces) nonces.delete(nonces.keys().next().value as string);
-    nonces.set(header.params.nonce, { issuedAt: Date.now(), lastCount: 0 });
+  function challenge(req: Request, res: Response, stale: boolean): void {
+    const header = createChallenge({ realm, algorithm, qop: 'auth', stale, nonce: noncesFor(req).issue() });
     res.send(status, { headers: { [challengeHeader]: serializeChallenge(header) } });
   }
 
-  /** Checks the nonce and its count; answers with a new challenge and returns false when they do not hold. */
-  function nonceAcceptable(p: Record<string, string>, res: Response): boolean {
-    const state = nonces.get(p.nonce);
-    // Unknown nonces are most likely ours from before a restart: stale, so the client retries silently.
-    if (!state || Date.now() - state.issuedAt > ttlMs) {
-      nonces.delete(p.nonce);
-      challenge(res, true);
-      return false;
-    }
-    if (p.qop === undefined) {
-      // RFC 2069 style (no qop, no count): the nonce is good for one request only.
-      nonces.delete(p.nonce);
-      return true;
-    }
-    const count = /^[0-9a-fA-F]{8}$/.test(p.nc ?? '') ? parseInt(p.nc, 16) : NaN;
-    if (!(count > state.lastCount)) {
-      challenge(res, false);
-      return false;
-    }
-    state.lastCount = count;
-    return true;
+  /** The request's nonce-count, or 1 for a nonce used without qop (RFC 2069: good once). */
+  function countOf(p: Record<string, string>): number {
+    if (p.qop === undefined) return 1;
+    return /^[0-9a-fA-F]{8}$/.test(p.nc ?? '') ? parseInt(p.nc, 16) : NaN;
   }
 
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -97,14 +96,18 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
       res.send(400, `Malformed ${credentialsHeader} header`);
       return;
     }
-    if (!credentials) return challenge(res, false);
+    if (!credentials) return challenge(req, res, false);
     const p = credentials.params;
     if (!p.username || !p.nonce || !p.uri || !p.response) {
       res.send(400, `Incomplete ${credentialsHeader} header`);
       return;
     }
-    if ((p.algorithm ?? 'MD5').toUpperCase() !== algorithm.toUpperCase()) return challenge(res, false);
-    if (!nonceAcceptable(p, res)) return;
+    if ((p.algorithm ?? 'MD5').toUpperCase() !== algorithm.toUpperCase()) return challenge(req, res, false);
+    const freshness = noncesFor(req).check(p.nonce, ttlMs);
+    // Ours but old: stale, so the client retries at once without asking its user.
+    if (freshness !== 'valid') return challenge(req, res, freshness === 'expired');
+    const count = countOf(p);
+    if (!(count > 0)) return challenge(req, res, false);
 
     const verify = (result: PasswordResult): void => {
       const secret = typeof result === 'string' ? { password: result } : result?.ha1 ? { ha1: result.ha1 } : undefined;
@@ -112,8 +115,14 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
         res.send(403);
         return;
       }
-      req.authorization = { username: p.username, realm };
-      next();
+      counts.advance(p.nonce, count).then(
+        (fresh) => {
+          if (!fresh) return challenge(req, res, false);
+          req.authorization = { username: p.username, realm };
+          next();
+        },
+        (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+      );
     };
 
     let settled = false;
@@ -126,6 +135,14 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
     const returned = lookup(realm, p.username, callback);
     if (isPromise(returned)) returned.then((result) => callback(null, result), (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
   };
+}
+
+function connectSecret(req: Request): string | undefined {
+  try {
+    return internalsOf(req.app).agent.secret;
+  } catch {
+    return undefined;
+  }
 }
 
 function isPromise(value: unknown): value is PromiseLike<PasswordResult> {

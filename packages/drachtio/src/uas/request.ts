@@ -3,6 +3,8 @@ import type { RequestNotice, Transport } from 'drachtio-protocol';
 import type { SipRequest } from 'drachtio-sip';
 import type { Application } from '../application';
 import type { AuthorizedUser } from '../middleware/digest-auth';
+import type { ProxyCallback, ProxyResult } from '../proxy/proxied-requests';
+import type { Destinations, ProxyOptions } from '../proxy/proxy-options';
 import type { Response } from './response';
 
 export interface RequestEvents {
@@ -84,6 +86,19 @@ export class Request extends EventEmitter<RequestEvents> {
 
   has(name: string): boolean {
     return this.msg.has(name);
+  }
+
+  /** Has the server proxy this request: `app.proxyRequest(req, ...)` (see there). */
+  proxy(destinations: Destinations, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxy(destinations: Destinations, options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxy(
+    destinations: Destinations,
+    optionsOrCallback?: ProxyOptions | ProxyCallback,
+    callback?: ProxyCallback,
+  ): PromiseLike<ProxyResult> {
+    return typeof optionsOrCallback === 'function'
+      ? this.app.proxyRequest(this, destinations, optionsOrCallback)
+      : this.app.proxyRequest(this, destinations, optionsOrCallback ?? {}, callback);
   }
 
   /** Call `fn` when the caller cancels this INVITE. */

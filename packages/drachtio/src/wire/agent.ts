@@ -4,7 +4,7 @@ import {
   MessageReader,
   DEFAULT_ADMIN_PORT,
   MessageWriter,
-  PROTOCOL_VERSION,
+  SUPPORTED_VERSIONS,
   decodeResult,
   type AuthenticateResult,
   type CancelNotice,
@@ -13,6 +13,7 @@ import {
   type DialogNotice,
   type Envelope,
   type Frame,
+  type ProxyNotice,
   type RequestNotice,
   type ResponseNotice,
 } from 'drachtio-protocol';
@@ -31,6 +32,8 @@ export interface AgentEvents {
   response: [notice: ResponseNotice, sip: string];
   cancel: [notice: CancelNotice, sip: string];
   dialog: [notice: DialogNotice];
+  /** Version 2: the outcome of a request this application had the server proxy. */
+  proxy: [notice: ProxyNotice];
   /** A problem on the wire that concerns no particular command. */
   warning: [error: Error];
 }
@@ -78,6 +81,11 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   get ready(): boolean {
     return this.state === 'ready';
+  }
+
+  /** The secret this app connects with: what every instance of one app shares (digestAuth signs nonces with it). */
+  get secret(): string | undefined {
+    return this.options?.secret;
   }
 
   connect(options: ConnectOptions): void {
@@ -150,7 +158,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.state = 'authenticating';
     try {
       const result = await new Promise<AuthenticateResult>((resolve, reject) => {
-        const data = { secret: options.secret, versions: [PROTOCOL_VERSION], ...(options.appName ? { appName: options.appName } : {}) };
+        const data = { secret: options.secret, versions: [...SUPPORTED_VERSIONS], ...(options.appName ? { appName: options.appName } : {}) };
         this.write('authenticate', data, resolve as (value: unknown) => void, reject);
       });
       this.server = result;
@@ -250,6 +258,9 @@ export class Agent extends EventEmitter<AgentEvents> {
         return;
       case 'dialog':
         this.emit('dialog', data as DialogNotice);
+        return;
+      case 'proxy':
+        this.emit('proxy', data as ProxyNotice);
         return;
     }
   }

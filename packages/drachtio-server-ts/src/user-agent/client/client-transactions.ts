@@ -18,6 +18,7 @@ import { isReliable } from '../../transport/transport-kinds';
 import type { UserAgentCore } from '../core';
 import type { Dialog } from '../dialog/dialog';
 import { ClientRequest, type ReceivedResponse } from './client-request';
+import { requestChannel } from './request-channel';
 
 /** What the user agent hears from its client transactions. */
 export interface ClientEvents {
@@ -180,16 +181,7 @@ export class ClientTransactions {
   }
 
   private channel(request: ClientRequest, onFailure: () => void): Channel {
-    const { destination, connection } = request;
-    const { transport, logger } = this.core;
-    return {
-      reliable: isReliable(destination.transport),
-      send: (data) =>
-        transport.send(data, destination, connection, (error) => {
-          logger.info({ err: error, destination }, 'request not delivered');
-          onFailure();
-        }),
-    };
+    return requestChannel(this.core, request.destination, request.connection, onFailure);
   }
 }
 

@@ -82,6 +82,7 @@ export class InviteServer {
     const invite = this.core.transactions.serverByKey(serverKey(open.essentials, 'INVITE'));
     if (!invite) return cancel.answerLocally({ status: 481 });
     cancel.answerLocally({ status: 200 });
+    if (invite.proxy) return invite.proxy.cancel();
     if (!invite.open) return;
     const { dialog } = invite.open;
     invite.canceled = true;

@@ -46,6 +46,8 @@ export class ServerRequest implements ServerEntry {
   mergeKey: string | undefined;
   canceled = false;
   open: OpenRequest | undefined;
+  /** Set once the request is proxied: the proxy core answers it, and takes its CANCEL. */
+  proxy: { cancel(): void } | undefined;
 
   constructor(
     open: OpenRequest,

@@ -1,0 +1,89 @@
+// Kamailio as the proxy section's peer: started with kamailio/t_relay.cfg in the foreground
+// (-DD), measured with all its worker processes. Missing binary: the caller reports the peer
+// as not run, and the section carries on.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from './ports.mjs';
+
+const CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'kamailio', 't_relay.cfg');
+export const KAMAILIO = process.env.KAMAILIO_BINARY ?? 'kamailio';
+
+export function kamailioInstalled() {
+  return !spawnSync(KAMAILIO, ['-v']).error;
+}
+
+/** Kamailio proxying every new INVITE to `destination` (host:port); resolves once it answers. */
+export async function startKamailio(destination) {
+  const port = await freeUdpPort();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-kamailio-'));
+  const child = spawn(
+    KAMAILIO,
+    [
+      '-f',
+      CONFIG,
+      '-DD',
+      '-E',
+      '-l',
+      `udp:127.0.0.1:${port}`,
+      '-A',
+      `DESTINATION="sip:${destination}"`,
+      '-m',
+      '256',
+      '-M',
+      '16',
+      '-P',
+      join(dir, 'pid'),
+      '-Y',
+      dir,
+      '-w',
+      dir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const keep = (chunk) => (output = (output + chunk).slice(-8000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // Ready once its workers are forked and the UDP socket is bound.
+  for (let i = 0; i < 100 && children(child.pid).length < 2; i++) {
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (child.exitCode !== null || children(child.pid).length === 0) {
+    child.kill('SIGKILL');
+    throw Object.assign(new Error('kamailio did not start'), { detail: output });
+  }
+  return {
+    pid: child.pid,
+    hostport: `127.0.0.1:${port}`,
+    /** The main process and its workers (the CPU of all of them is Kamailio's). */
+    pids: () => [child.pid, ...children(child.pid)],
+    async stop() {
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(force);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Pids whose parent is `pid`, from /proc. */
+function children(pid) {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid)
+        found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
