@@ -69,7 +69,10 @@ export function transportSettings(
             verifyClient: flags.tlsVerifyClient ?? file.tls?.verifyClient,
           }
         : undefined,
-    websocket: { allowedOrigins: origins, maxMessageSize: file.websocket?.maxMessageSize },
+    websocket:
+      origins === undefined && file.websocket?.maxMessageSize === undefined
+        ? undefined
+        : { allowedOrigins: origins, maxMessageSize: file.websocket?.maxMessageSize },
     tcpKeepaliveInterval: interval === undefined ? undefined : seconds(interval),
   };
 }
