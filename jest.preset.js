@@ -6,7 +6,12 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/src'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2022', sourceMap: true, isolatedModules: true } }],
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        tsconfig: { module: 'commonjs', target: 'ES2022', sourceMap: true, isolatedModules: true },
+      },
+    ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,

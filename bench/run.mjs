@@ -20,7 +20,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
 
 const startedAt = Date.now();
-const log = (line) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line) =>
+  console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
@@ -52,10 +53,14 @@ async function main() {
     }
   };
 
-  if (has('parser')) results.parser = await attempt('parser', () => runParser({ smoke: options.smoke, log }));
-  if (has('rate')) results.callRate = await attempt('call rate', () => runCallRate({ ...options, log }));
+  if (has('parser'))
+    results.parser = await attempt('parser', () => runParser({ smoke: options.smoke, log }));
+  if (has('rate'))
+    results.callRate = await attempt('call rate', () => runCallRate({ ...options, log }));
   // Later sections run at rates (a) is known to carry cleanly.
-  const maxA = Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === 'app')?.maxCleanRate : undefined;
+  const maxA = Array.isArray(results.callRate)
+    ? results.callRate.find((r) => r.kind === 'app')?.maxCleanRate
+    : undefined;
   if (has('held') && options.heldCalls > 0) {
     if (!options.heldRateGiven && maxA) options.heldRate = Math.min(options.heldRate, maxA);
     results.settings.heldRate = options.heldRate;
@@ -72,12 +77,19 @@ async function main() {
     const rate = options.soakRate ?? (maxA ? Math.max(10, Math.round(maxA / 2)) : options.steps[0]);
     results.settings.soakRate = rate;
     results.soak = await attempt('soak', () =>
-      runSoak({ seconds: options.soakSeconds, rate, sampleSeconds: options.soakSampleSeconds, log }),
+      runSoak({
+        seconds: options.soakSeconds,
+        rate,
+        sampleSeconds: options.soakSampleSeconds,
+        log,
+      }),
     );
   }
   if (has('proxy')) results.proxy = await attempt('proxy', () => runProxy({ ...options, log }));
   if (options.profile) {
-    results.profile = await attempt('profile', () => runProfile({ ...options, results, resultsDir, profileDir, log }));
+    results.profile = await attempt('profile', () =>
+      runProfile({ ...options, results, resultsDir, profileDir, log }),
+    );
   }
 
   results.durationSeconds = Math.round((Date.now() - startedAt) / 1000);
@@ -85,7 +97,10 @@ async function main() {
   writeFileSync(join(resultsDir, `${options.out}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(resultsDir, `${options.out}.md`), renderMarkdown(results));
   log(`wrote results/${options.out}.json and results/${options.out}.md`);
-  for (const t of results.targets) log(`target ${t.target}: ${t.measured} (${t.holds === null ? 'not measured' : t.holds ? 'holds' : 'does not hold'})`);
+  for (const t of results.targets)
+    log(
+      `target ${t.target}: ${t.measured} (${t.holds === null ? 'not measured' : t.holds ? 'holds' : 'does not hold'})`,
+    );
   if (options.smoke) {
     const problems = smokeProblems(results);
     for (const problem of problems) log(`smoke: ${problem}`);
@@ -99,18 +114,29 @@ async function main() {
  */
 function smokeProblems(results) {
   const problems = [];
-  for (const [name, section] of Object.entries({ parser: results.parser, 'call rate': results.callRate, 'calls held': results.callsHeld, soak: results.soak })) {
+  for (const [name, section] of Object.entries({
+    parser: results.parser,
+    'call rate': results.callRate,
+    'calls held': results.callsHeld,
+    soak: results.soak,
+  })) {
     if (section?.error) problems.push(`${name} failed: ${section.error}`);
   }
   for (const list of [results.callRate, results.proxy?.systems]) {
-    if (Array.isArray(list)) for (const system of list) if (!system.maxCleanRate) problems.push(`${system.label}: ${system.error ?? system.limitedBy}`);
+    if (Array.isArray(list))
+      for (const system of list)
+        if (!system.maxCleanRate)
+          problems.push(`${system.label}: ${system.error ?? system.limitedBy}`);
   }
   if (results.proxy?.error) problems.push(`proxy failed: ${results.proxy.error}`);
   const held = results.callsHeld;
   if (held && !held.error && (held.established < held.calls || held.sipp.failedCalls > 0)) {
-    problems.push(`calls held: ${held.established} of ${held.calls} established, ${held.sipp.failedCalls} failed`);
+    problems.push(
+      `calls held: ${held.established} of ${held.calls} established, ${held.sipp.failedCalls} failed`,
+    );
   }
-  if (results.soak && !results.soak.error && results.soak.sipp.failedCalls > 0) problems.push(`soak: ${results.soak.sipp.failedCalls} failed calls`);
+  if (results.soak && !results.soak.error && results.soak.sipp.failedCalls > 0)
+    problems.push(`soak: ${results.soak.sipp.failedCalls} failed calls`);
   return problems;
 }
 

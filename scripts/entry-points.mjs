@@ -29,17 +29,22 @@ function writeEntries(compiled) {
     .filter((key) => key !== 'default')
     .sort();
   for (const name of names) {
-    if (!IDENTIFIER.test(name)) throw new Error(`${compiled}: export '${name}' is not an identifier`);
+    if (!IDENTIFIER.test(name))
+      throw new Error(`${compiled}: export '${name}' is not an identifier`);
   }
 
   const callable = typeof module.default === 'function';
   // The default's own name among the named exports lets its ES-module type be written exactly.
   const defaultName = callable ? names.find((name) => module[name] === module.default) : undefined;
   if (module.default !== undefined && !callable) {
-    throw new Error(`${compiled}: a default export must be the package's function, not a ${typeof module.default}`);
+    throw new Error(
+      `${compiled}: a default export must be the package's function, not a ${typeof module.default}`,
+    );
   }
   if (callable && defaultName === undefined) {
-    throw new Error(`${compiled}: the default export must also be exported by name (export { factory as default, factory })`);
+    throw new Error(
+      `${compiled}: the default export must also be exported by name (export { factory as default, factory })`,
+    );
   }
 
   const cjs = callable

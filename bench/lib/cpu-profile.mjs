@@ -10,7 +10,8 @@ export function summarizeCpuProfile(file, { root, top = 15 } = {}) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
 
   const self = new Map();
   const inclusive = new Map();
@@ -62,8 +63,13 @@ function moduleOf({ functionName, url }, root) {
   const path = shortPath(url, root);
   if (path.startsWith('node:')) return path.split('/').slice(0, 2).join('/');
   const packageMatch = /(?:packages|tools)\/([^/]+)\/dist\/(?:([^/]+)\/)?/.exec(path);
-  if (packageMatch) return packageMatch[2] && !packageMatch[2].endsWith('.js') ? `${packageMatch[1]}/${packageMatch[2]}` : packageMatch[1];
-  const nodeModule = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path);
+  if (packageMatch)
+    return packageMatch[2] && !packageMatch[2].endsWith('.js')
+      ? `${packageMatch[1]}/${packageMatch[2]}`
+      : packageMatch[1];
+  const nodeModule = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(
+    path,
+  );
   if (nodeModule) return nodeModule[1];
   return path;
 }

@@ -13,11 +13,21 @@ export function diffHeapSnapshots(beforeFile, afterFile, { per = 1, top = 20 } =
     const was = before.get(name) ?? { count: 0, size: 0 };
     const addedSize = size - was.size;
     if (addedSize <= 0) continue;
-    rows.push({ name, addedCount: count - was.count, addedBytes: addedSize, perCallCount: round((count - was.count) / per), perCallBytes: round(addedSize / per) });
+    rows.push({
+      name,
+      addedCount: count - was.count,
+      addedBytes: addedSize,
+      perCallCount: round((count - was.count) / per),
+      perCallBytes: round(addedSize / per),
+    });
   }
   rows.sort((a, b) => b.addedBytes - a.addedBytes);
   const totalAdded = rows.reduce((sum, row) => sum + row.addedBytes, 0);
-  return { perCallBytes: round(totalAdded / per), top: rows.slice(0, top), bufferOwners: bufferOwners(afterSnapshot) };
+  return {
+    perCallBytes: round(totalAdded / per),
+    top: rows.slice(0, top),
+    bufferOwners: bufferOwners(afterSnapshot),
+  };
 }
 
 function load(file) {
@@ -67,10 +77,12 @@ export function bufferOwners(snapshot, top = 8) {
   const nameOf = (n) => strings[nodes[n * nodeWidth + at.name]];
   // Reverse edges (who points at whom), skipping weak ones, as flat arrays.
   const firstEdge = new Uint32Array(count + 1);
-  for (let n = 0; n < count; n++) firstEdge[n + 1] = firstEdge[n] + nodes[n * nodeWidth + at.edges] * edgeWidth;
+  for (let n = 0; n < count; n++)
+    firstEdge[n + 1] = firstEdge[n] + nodes[n * nodeWidth + at.edges] * edgeWidth;
   const inDegree = new Uint32Array(count + 1);
   for (let e = 0; e < edges.length; e += edgeWidth) {
-    if (edgeTypes[edges[e + at.edgeType]] !== 'weak') inDegree[edges[e + at.edgeTo] / nodeWidth + 1]++;
+    if (edgeTypes[edges[e + at.edgeType]] !== 'weak')
+      inDegree[edges[e + at.edgeTo] / nodeWidth + 1]++;
   }
   for (let n = 0; n < count; n++) inDegree[n + 1] += inDegree[n];
   const fill = inDegree.slice(0, count);
@@ -89,16 +101,23 @@ export function bufferOwners(snapshot, top = 8) {
   };
   const edgeName = (e) => {
     const type = edgeTypes[edges[e + at.edgeType]];
-    return type === 'element' || type === 'hidden' ? `[${edges[e + at.edgeName]}]` : strings[edges[e + at.edgeName]];
+    return type === 'element' || type === 'hidden'
+      ? `[${edges[e + at.edgeName]}]`
+      : strings[edges[e + at.edgeName]];
   };
 
   const owners = new Map();
   for (let n = 0; n < count; n++) {
-    if (nodeTypes[nodes[n * nodeWidth + at.type]] !== 'native' || !nameOf(n).includes('JSArrayBufferData')) continue;
+    if (
+      nodeTypes[nodes[n * nodeWidth + at.type]] !== 'native' ||
+      !nameOf(n).includes('JSArrayBufferData')
+    )
+      continue;
     const size = nodes[n * nodeWidth + at.size];
     for (const [arrayBuffer] of retainersOf(n)) {
       for (const [view] of retainersOf(arrayBuffer)) {
-        if (view === arrayBuffer || !/^(Buffer|Uint8Array|FastBuffer)$/.test(nameOf(view))) continue;
+        if (view === arrayBuffer || !/^(Buffer|Uint8Array|FastBuffer)$/.test(nameOf(view)))
+          continue;
         for (const [owner, edge] of retainersOf(view)) {
           const key = `${nameOf(owner) || '(closure context)'}.${edgeName(edge)}`;
           const entry = owners.get(key) ?? { owner: key, stores: 0, bytes: 0, slabs: 0 };

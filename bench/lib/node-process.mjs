@@ -14,7 +14,10 @@ const REPLY_TIMEOUT_MS = 120000;
 export async function startTarget(name, script, args = []) {
   // BENCH_NODE_FLAGS: more node/V8 flags for every target (e.g. --trace-gc, with BENCH_LOG_DIR).
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = fork(join(targets, script), args, { execArgv: ['--expose-gc', ...flags], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(join(targets, script), args, {
+    execArgv: ['--expose-gc', ...flags],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let output = '';
   const keep = (chunk) => (output = (output + chunk).slice(-8000));
   child.stdout.setEncoding('utf8').on('data', keep);
@@ -25,7 +28,9 @@ export async function startTarget(name, script, args = []) {
     child.stdout.pipe(file);
     child.stderr.pipe(file);
   }
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
 
   const pending = new Map();
   let nextId = 1;
@@ -44,9 +49,16 @@ export async function startTarget(name, script, args = []) {
   const failure = (what) => () => {
     const tail = output.trim().split('\n').slice(-15);
     const reason = tail.filter((line) => /error/i.test(line)).pop() ?? tail.pop() ?? '';
-    return Object.assign(new Error(`${name}: ${what}${reason ? `: ${reason.trim()}` : ''}`), { detail: tail.join('\n') });
+    return Object.assign(new Error(`${name}: ${what}${reason ? `: ${reason.trim()}` : ''}`), {
+      detail: tail.join('\n'),
+    });
   };
-  const info = await raceWith(readyReport, exited, READY_TIMEOUT_MS, failure('exited or timed out before it was ready'));
+  const info = await raceWith(
+    readyReport,
+    exited,
+    READY_TIMEOUT_MS,
+    failure('exited or timed out before it was ready'),
+  );
 
   /** Send a command and wait for the reply carrying the same id. */
   function ask(type, payload = {}) {

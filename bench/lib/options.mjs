@@ -53,17 +53,28 @@ export function parseOptions(argv) {
   if (flags.has('help')) return { help: true };
   const smoke = flags.has('smoke');
   const base = smoke ? SMOKE : FULL;
-  const list = (name, fallback) => (flags.has(name) ? flags.get(name).split(',').map((s) => s.trim()).filter(Boolean) : fallback);
+  const list = (name, fallback) =>
+    flags.has(name)
+      ? flags
+          .get(name)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : fallback;
   const number = (name, fallback) => {
     if (!flags.has(name)) return fallback;
     const value = Number(flags.get(name));
-    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`--${name} must be a non-negative number`);
     return value;
   };
   const sections = list('only', ['parser', 'rate', 'held', 'soak', 'proxy']);
   const systems = list('systems', ['app', 'b2bua', 'engine', 'sipp']);
-  for (const s of sections) if (!['parser', 'rate', 'held', 'soak', 'proxy'].includes(s)) throw new Error(`unknown section '${s}'`);
-  for (const s of systems) if (!['app', 'b2bua', 'engine', 'sipp'].includes(s)) throw new Error(`unknown system '${s}'`);
+  for (const s of sections)
+    if (!['parser', 'rate', 'held', 'soak', 'proxy'].includes(s))
+      throw new Error(`unknown section '${s}'`);
+  for (const s of systems)
+    if (!['app', 'b2bua', 'engine', 'sipp'].includes(s)) throw new Error(`unknown system '${s}'`);
   const steps = list('steps', base.steps).map(Number);
   if (steps.some((s) => !(s > 0))) throw new Error('--steps must be positive rates');
   return {

@@ -75,7 +75,11 @@ export function startCpuMeter(processes, pollMs = 200) {
     });
     const busyTicks = machine.busy - machineAtStart.busy;
     const machineBusy = (100 * busyTicks) / Math.max(1, machine.total - machineAtStart.total);
-    return { seconds: round(seconds, 2), processes: perProcess, machineBusyPercent: round(machineBusy, 1) };
+    return {
+      seconds: round(seconds, 2),
+      processes: perProcess,
+      machineBusyPercent: round(machineBusy, 1),
+    };
   };
 }
 

@@ -5,11 +5,15 @@ export function renderMarkdown(results) {
   const lines = [];
   const table = (header, rows) => {
     lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
-    for (const row of rows) lines.push(`| ${row.map((cell) => String(cell ?? '').replace(/\|/g, '/')).join(' | ')} |`);
+    for (const row of rows)
+      lines.push(`| ${row.map((cell) => String(cell ?? '').replace(/\|/g, '/')).join(' | ')} |`);
     lines.push('');
   };
 
-  lines.push(`# drachtio-ts benchmark${settings.smoke ? ' (smoke run: low rates, not a measurement)' : ''}`, '');
+  lines.push(
+    `# drachtio-ts benchmark${settings.smoke ? ' (smoke run: low rates, not a measurement)' : ''}`,
+    '',
+  );
   lines.push(
     `Machine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}; ` +
       `Node ${machine.node}; ${machine.sipp}. Date: ${machine.date}. Run took ${results.durationSeconds} s.`,
@@ -23,10 +27,22 @@ export function renderMarkdown(results) {
   lines.push('## Targets', '');
   table(
     ['target', 'required', 'measured', 'holds'],
-    results.targets.map((t) => [t.target, t.required, t.measured, t.holds === null ? (settings.smoke ? 'n/a (smoke)' : 'not measured') : t.holds ? 'yes' : '**no**']),
+    results.targets.map((t) => [
+      t.target,
+      t.required,
+      t.measured,
+      t.holds === null
+        ? settings.smoke
+          ? 'n/a (smoke)'
+          : 'not measured'
+        : t.holds
+          ? 'yes'
+          : '**no**',
+    ]),
   );
 
-  if (results.callRate?.error) lines.push('## 1. Call rate', '', `Error: ${results.callRate.error}`, '');
+  if (results.callRate?.error)
+    lines.push('## 1. Call rate', '', `Error: ${results.callRate.error}`, '');
   else if (results.callRate) {
     lines.push('## 1. Call rate (sipp -sn uac: INVITE, 100/180, 200, ACK, BYE, 200)', '');
     lines.push(
@@ -39,7 +55,10 @@ export function renderMarkdown(results) {
   }
 
   if (results.proxy) {
-    lines.push('## Proxy (sipp UAC -> proxy -> sipp -sn uas; ACK and BYE along the Record-Route)', '');
+    lines.push(
+      '## Proxy (sipp UAC -> proxy -> sipp -sn uas; ACK and BYE along the Record-Route)',
+      '',
+    );
     if (results.proxy.error) lines.push(`Error: ${results.proxy.error}`, '');
     else {
       lines.push(
@@ -64,7 +83,16 @@ export function renderMarkdown(results) {
       );
       const names = Object.keys(held.memory.baseline);
       table(
-        ['process', 'baseline RSS MiB', 'in flight RSS MiB', 'steady RSS MiB', 'after BYEs RSS MiB', 'B/dialog RSS (steady)', 'B/dialog heap (steady)', 'B/call RSS (in flight)'],
+        [
+          'process',
+          'baseline RSS MiB',
+          'in flight RSS MiB',
+          'steady RSS MiB',
+          'after BYEs RSS MiB',
+          'B/dialog RSS (steady)',
+          'B/dialog heap (steady)',
+          'B/call RSS (in flight)',
+        ],
         names.map((name) => [
           name,
           mib(held.memory.baseline[name].rss),
@@ -76,7 +104,10 @@ export function renderMarkdown(results) {
           held.bytesPerCall.inFlight[name].rss,
         ]),
       );
-      lines.push(`sipp: ${held.sipp.successfulCalls} successful, ${held.sipp.failedCalls} failed, ${held.sipp.retransmissions} retransmissions.`, '');
+      lines.push(
+        `sipp: ${held.sipp.successfulCalls} successful, ${held.sipp.failedCalls} failed, ${held.sipp.retransmissions} retransmissions.`,
+        '',
+      );
     }
   }
 
@@ -92,7 +123,17 @@ export function renderMarkdown(results) {
     if (soak.error) lines.push(`Error: ${soak.error}`, '');
     else {
       table(
-        ['process', 'RSS peak, 1st half MiB', 'RSS peak, 2nd half MiB', 'RSS growth', 'full GCs', 'live heap, first MiB', 'live heap, last MiB', 'live heap slope KiB/min', 'holds'],
+        [
+          'process',
+          'RSS peak, 1st half MiB',
+          'RSS peak, 2nd half MiB',
+          'RSS growth',
+          'full GCs',
+          'live heap, first MiB',
+          'live heap, last MiB',
+          'live heap slope KiB/min',
+          'holds',
+        ],
         Object.entries(soak.growth).map(([name, g]) => [
           name,
           mib(g.rssStart),
@@ -123,7 +164,16 @@ export function renderMarkdown(results) {
   /** A call-rate climb's summary and every step, for section 1 and the proxy section. */
   function rateTables(list) {
     table(
-      ['system', 'max clean cps', 'setup p50 ms', 'setup p99 ms', 'CPU % at max', 'CPU µs per call at max', 'machine busy %', 'next step failed with'],
+      [
+        'system',
+        'max clean cps',
+        'setup p50 ms',
+        'setup p99 ms',
+        'CPU % at max',
+        'CPU µs per call at max',
+        'machine busy %',
+        'next step failed with',
+      ],
       list.map((r) =>
         r.error
           ? [r.label, 'error', '', '', '', '', '', r.error.split('\n')[0]]
@@ -155,26 +205,41 @@ export function renderMarkdown(results) {
         ]),
       ),
     );
-    }
+  }
 }
 
 /** The parser bench's result shape belongs to its owner; known shapes become a table, others JSON. */
 function renderParser(value) {
   if (value?.parsers) {
-    const rows = Object.entries(value.parsers).map(([name, r]) => `| ${name} | ${thousands(r.startLine)} | ${thousands(r.allHeaders)} |`);
+    const rows = Object.entries(value.parsers).map(
+      ([name, r]) => `| ${name} | ${thousands(r.startLine)} | ${thousands(r.allHeaders)} |`,
+    );
     return [
       `${value.messageBytes}-byte INVITE, median of ${value.rounds} rounds, messages per second, one core.`,
       '',
       '| parser | start line only | all headers read |',
       '|---|---|---|',
       ...rows,
-      value.speedup ? `| speedup (drachtio-sip / sip) | ${value.speedup.startLine}x | ${value.speedup.allHeaders}x |` : '',
+      value.speedup
+        ? `| speedup (drachtio-sip / sip) | ${value.speedup.startLine}x | ${value.speedup.allHeaders}x |`
+        : '',
     ];
   }
-  const rows = Array.isArray(value) ? value : Array.isArray(value?.results) ? value.results : undefined;
+  const rows = Array.isArray(value)
+    ? value
+    : Array.isArray(value?.results)
+      ? value.results
+      : undefined;
   if (rows && rows.length && rows.every((row) => row && typeof row === 'object')) {
     const header = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-    const format = (cell) => (typeof cell === 'number' ? (Number.isInteger(cell) ? cell : cell.toFixed(2)) : typeof cell === 'object' ? JSON.stringify(cell) : cell);
+    const format = (cell) =>
+      typeof cell === 'number'
+        ? Number.isInteger(cell)
+          ? cell
+          : cell.toFixed(2)
+        : typeof cell === 'object'
+          ? JSON.stringify(cell)
+          : cell;
     return [
       `| ${header.join(' | ')} |`,
       `|${header.map(() => '---').join('|')}|`,

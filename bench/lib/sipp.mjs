@@ -25,8 +25,12 @@ process.once('exit', () => {
 const SOCKET_BUFFER = ['-buff_size', '4194304'];
 
 function spawnSipp(args, dir) {
-  if (!existsSync(SIPP)) throw new Error(`sipp not found at ${SIPP}: apt-get install sip-tester, or set SIPP_BINARY`);
-  const child = spawn(SIPP, [...args, ...SOCKET_BUFFER], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (!existsSync(SIPP))
+    throw new Error(`sipp not found at ${SIPP}: apt-get install sip-tester, or set SIPP_BINARY`);
+  const child = spawn(SIPP, [...args, ...SOCKET_BUFFER], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   return child;
@@ -41,7 +45,10 @@ export async function startSippUas(scenario) {
   const port = await freeUdpPort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-sipp-uas-'));
   const builtIn = scenario ? ['-sf', scenario] : ['-sn', 'uas'];
-  const child = spawnSipp([...builtIn, '-i', '127.0.0.1', '-p', String(port), '-t', 'u1', '-nostdin'], dir);
+  const child = spawnSipp(
+    [...builtIn, '-i', '127.0.0.1', '-p', String(port), '-t', 'u1', '-nostdin'],
+    dir,
+  );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await waitUntilBound(port, exited);
   return {
@@ -63,19 +70,52 @@ export async function startSippUas(scenario) {
  * `onStart(pid)` runs once sipp is spawned (to measure its CPU); `pauseMs` holds each call;
  * `scenario`, an XML file, replaces the built-in one.
  */
-export async function runSippUac({ remote, rate, calls, pauseMs = 0, limit, timeoutSeconds, onStart, scenario }) {
+export async function runSippUac({
+  remote,
+  rate,
+  calls,
+  pauseMs = 0,
+  limit,
+  timeoutSeconds,
+  onStart,
+  scenario,
+}) {
   const port = await freeUdpPort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-sipp-uac-'));
   const timeout = timeoutSeconds ?? Math.ceil(calls / rate + pauseMs / 1000 + 30);
   const args = [
-    ...(scenario ? ['-sf', scenario] : ['-sn', 'uac']), remote,
-    '-i', '127.0.0.1', '-p', String(port), '-t', 'u1',
-    '-r', String(rate), '-m', String(calls), '-d', String(pauseMs),
-    '-nostdin', '-timeout', `${timeout}s`, '-timeout_error',
-    '-trace_stat', '-stf', 'stat.csv', '-fd', '1',
-    '-trace_rtt', '-rtt_freq', '1', // sipp drops a batch not yet full at exit
-    '-trace_screen', '-screen_file', 'screen.log',
-    '-trace_err', '-error_file', 'errors.log',
+    ...(scenario ? ['-sf', scenario] : ['-sn', 'uac']),
+    remote,
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-t',
+    'u1',
+    '-r',
+    String(rate),
+    '-m',
+    String(calls),
+    '-d',
+    String(pauseMs),
+    '-nostdin',
+    '-timeout',
+    `${timeout}s`,
+    '-timeout_error',
+    '-trace_stat',
+    '-stf',
+    'stat.csv',
+    '-fd',
+    '1',
+    '-trace_rtt',
+    '-rtt_freq',
+    '1', // sipp drops a batch not yet full at exit
+    '-trace_screen',
+    '-screen_file',
+    'screen.log',
+    '-trace_err',
+    '-error_file',
+    'errors.log',
   ];
   if (limit !== undefined) args.push('-l', String(limit));
   const child = spawnSipp(args, dir);
@@ -137,7 +177,8 @@ function readResults(dir) {
  */
 function unexpectedStatuses(errors) {
   const counts = {};
-  for (const match of errors.matchAll(/received 'SIP\/2\.0 (\d{3})/g)) counts[match[1]] = (counts[match[1]] ?? 0) + 1;
+  for (const match of errors.matchAll(/received 'SIP\/2\.0 (\d{3})/g))
+    counts[match[1]] = (counts[match[1]] ?? 0) + 1;
   return counts;
 }
 
@@ -192,7 +233,10 @@ function screenColumnTotal(screen, column) {
 }
 
 function screenUnexpected(screen) {
-  return screenRows(screen).reduce((sum, row) => sum + (row.incoming ? row.numbers[3] ?? 0 : 0), 0);
+  return screenRows(screen).reduce(
+    (sum, row) => sum + (row.incoming ? (row.numbers[3] ?? 0) : 0),
+    0,
+  );
 }
 
 /** sipp gives no readiness signal: watch the kernel's UDP table for its port. */
@@ -203,7 +247,8 @@ async function waitUntilBound(port, exited) {
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && !gone) {
     const table = readFileSync('/proc/net/udp', 'utf8');
-    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.concat(' ').endsWith(needle))) return;
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.concat(' ').endsWith(needle)))
+      return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`sipp UAS did not bind 127.0.0.1:${port}`);

@@ -17,7 +17,8 @@ const SECRET = 'bench';
 export const SYSTEMS = {
   app: {
     label: '(a) server + app (UAS)',
-    description: 'drachtio-server-ts and a drachtio app answering INVITE 200+SDP, BYE 200, each in its own process',
+    description:
+      'drachtio-server-ts and a drachtio app answering INVITE 200+SDP, BYE 200, each in its own process',
     start: () =>
       startInOrder({
         server: () => startServer(),
@@ -31,12 +32,14 @@ export const SYSTEMS = {
       startInOrder({
         'sipp-uas': () => startSippUas(),
         server: () => startServer(),
-        app: ({ server, 'sipp-uas': uas }) => startApp('app', server, ['--mode', 'b2bua', '--far-end', uas.hostport]),
+        app: ({ server, 'sipp-uas': uas }) =>
+          startApp('app', server, ['--mode', 'b2bua', '--far-end', uas.hostport]),
       }).then((parts) => system(parts.server.info.sip, parts)),
   },
   engine: {
     label: '(c) engine only (internal API)',
-    description: 'the SIP engine answering from its SipEngine control API in one process, no wire, no app',
+    description:
+      'the SIP engine answering from its SipEngine control API in one process, no wire, no app',
     start: () =>
       startInOrder({ engine: () => startTarget('engine', 'engine.mjs') }).then((parts) =>
         system(parts.engine.info.sip, parts),
@@ -46,7 +49,9 @@ export const SYSTEMS = {
     label: '(d) sipp UAS (ceiling)',
     description: "sipp's own UAS (-sn uas): what this machine and sipp's UAC can do at all",
     start: () =>
-      startInOrder({ 'sipp-uas': () => startSippUas() }).then((parts) => system(parts['sipp-uas'].hostport, parts)),
+      startInOrder({ 'sipp-uas': () => startSippUas() }).then((parts) =>
+        system(parts['sipp-uas'].hostport, parts),
+      ),
   },
 };
 
@@ -54,32 +59,48 @@ export const SYSTEMS = {
 export const PROXIES = {
   proxy: {
     label: '(e) server + proxying app',
-    description: "drachtio-server-ts and a drachtio app that proxies each INVITE to sipp -sn uas with req.proxy(uri, { recordRoute: true }); ACK and BYE go through the server's Record-Route",
+    description:
+      "drachtio-server-ts and a drachtio app that proxies each INVITE to sipp -sn uas with req.proxy(uri, { recordRoute: true }); ACK and BYE go through the server's Record-Route",
     start: () =>
       startInOrder({
         'sipp-uas': () => startSippUas(ROUTED_UAS),
         server: () => startServer(),
-        app: ({ server, 'sipp-uas': uas }) => startApp('app', server, ['--mode', 'proxy', '--far-end', uas.hostport]),
+        app: ({ server, 'sipp-uas': uas }) =>
+          startApp('app', server, ['--mode', 'proxy', '--far-end', uas.hostport]),
       }).then((parts) => ({ ...system(parts.server.info.sip, parts), uacScenario: ROUTED_UAC })),
   },
   kamailio: {
     label: '(f) Kamailio t_relay',
-    description: 'Kamailio (kamailio/t_relay.cfg: record_route, t_relay, loose_route) proxying to sipp -sn uas, every worker process measured',
+    description:
+      'Kamailio (kamailio/t_relay.cfg: record_route, t_relay, loose_route) proxying to sipp -sn uas, every worker process measured',
     start: () =>
       startInOrder({
         'sipp-uas': () => startSippUas(ROUTED_UAS),
         kamailio: ({ 'sipp-uas': uas }) => startKamailio(uas.hostport),
       }).then((parts) => {
-        const workers = parts.kamailio.pids().map((pid, index) => ({ name: index === 0 ? 'kamailio' : `kamailio-${index}`, pid }));
+        const workers = parts.kamailio
+          .pids()
+          .map((pid, index) => ({ name: index === 0 ? 'kamailio' : `kamailio-${index}`, pid }));
         const processes = [{ name: 'sipp-uas', pid: parts['sipp-uas'].pid }, ...workers];
         const socketOwners = processes.slice(0, 2);
-        return { ...system(parts.kamailio.hostport, parts), processes, socketOwners, uacScenario: ROUTED_UAC };
+        return {
+          ...system(parts.kamailio.hostport, parts),
+          processes,
+          socketOwners,
+          uacScenario: ROUTED_UAC,
+        };
       }),
   },
 };
 
 export function startServer() {
-  return startTarget('server', 'server.mjs', ['--secret', SECRET, ...(process.env.BENCH_SERVER_LOG_LEVEL ? ['--log-level', process.env.BENCH_SERVER_LOG_LEVEL] : [])]);
+  return startTarget('server', 'server.mjs', [
+    '--secret',
+    SECRET,
+    ...(process.env.BENCH_SERVER_LOG_LEVEL
+      ? ['--log-level', process.env.BENCH_SERVER_LOG_LEVEL]
+      : []),
+  ]);
 }
 
 export function startApp(name, server, args) {

@@ -10,7 +10,8 @@ export function judgeTargets(results) {
 }
 
 function judge(results) {
-  const rate = (kind) => (Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === kind) : undefined);
+  const rate = (kind) =>
+    Array.isArray(results.callRate) ? results.callRate.find((r) => r.kind === kind) : undefined;
   const perDialog = results.callsHeld?.bytesPerCall?.steady;
   const soak = results.soak?.growth ? results.soak : undefined; // a failed soak has none
   const worstPerDialog = perDialog
@@ -23,7 +24,9 @@ function judge(results) {
       target: 'bytes per established dialog, server and app (larger of RSS and heap delta)',
       required: `<= ${4 * KIB}`,
       measured: perDialog
-        ? Object.entries(perDialog).map(([name, { rss, heap }]) => `${name} ${rss} RSS / ${heap} heap`).join('; ')
+        ? Object.entries(perDialog)
+            .map(([name, { rss, heap }]) => `${name} ${rss} RSS / ${heap} heap`)
+            .join('; ')
         : 'not run',
       holds: worstPerDialog === undefined ? null : worstPerDialog <= 4 * KIB,
     },
@@ -32,7 +35,10 @@ function judge(results) {
       required: 'RSS peak +<= 5 %, live heap slope <= 512 KiB/min',
       measured: soak
         ? Object.entries(soak.growth)
-            .map(([name, g]) => `${name} RSS ${(g.rssGrowth * 100).toFixed(1)} %, heap ${(g.heapSlopePerMinute / KIB).toFixed(0)} KiB/min`)
+            .map(
+              ([name, g]) =>
+                `${name} RSS ${(g.rssGrowth * 100).toFixed(1)} %, heap ${(g.heapSlopePerMinute / KIB).toFixed(0)} KiB/min`,
+            )
             .join('; ')
         : 'not run',
       holds: soak ? soak.holds : null,
@@ -44,7 +50,11 @@ function rateTarget(target, result, required) {
   return {
     target,
     required: `>= ${required}`,
-    measured: result ? (result.error ? `error: ${result.error}` : String(result.maxCleanRate)) : 'not run',
+    measured: result
+      ? result.error
+        ? `error: ${result.error}`
+        : String(result.maxCleanRate)
+      : 'not run',
     holds: result && !result.error ? result.maxCleanRate >= required : null,
   };
 }

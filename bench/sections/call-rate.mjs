@@ -20,7 +20,14 @@ export async function runCallRate({ systems, registry = SYSTEMS, steps, stepSeco
     } catch (error) {
       log(`  could not start: ${error.message}`);
       if (error.detail) log(error.detail.replace(/^/gm, '    '));
-      results.push({ kind, label, description, error: error.message, detail: error.detail, steps: [] });
+      results.push({
+        kind,
+        label,
+        description,
+        error: error.message,
+        detail: error.detail,
+        steps: [],
+      });
       continue;
     }
     try {
@@ -76,7 +83,8 @@ async function runStep(system, rate, stepSeconds, log) {
   for (const [name, count] of Object.entries(drops)) {
     if (count > 0) problems.push(`${name} dropped ${count} datagrams (receive buffer full)`);
   }
-  if (sipp.unexpectedMessages > 0) problems.push(`${sipp.unexpectedMessages} unexpected${statusList(sipp.unexpectedStatuses)}`);
+  if (sipp.unexpectedMessages > 0)
+    problems.push(`${sipp.unexpectedMessages} unexpected${statusList(sipp.unexpectedStatuses)}`);
   if (sipp.exitCode !== 0 && problems.length === 0) problems.push(`sipp exit ${sipp.exitCode}`);
   // sipp's offered rate falls short when sipp itself (or the whole machine) is saturated.
   if (sipp.callRate < rate * 0.9) problems.push(`offered only ${sipp.callRate.toFixed(0)}/s`);
@@ -97,7 +105,9 @@ async function runStep(system, rate, stepSeconds, log) {
     seconds: cpu.seconds,
     errorLog: sipp.errorLog || undefined,
   };
-  const cpuText = Object.entries(cpu.processes).map(([name, value]) => `${name} ${value}%`).join(', ');
+  const cpuText = Object.entries(cpu.processes)
+    .map(([name, value]) => `${name} ${value}%`)
+    .join(', ');
   log(
     `  ${String(rate).padStart(5)} cps: ${step.clean ? 'clean' : problems.join(', ')}; ` +
       `setup p50 ${sipp.setupMs.p50} ms p99 ${sipp.setupMs.p99} ms; CPU ${cpuText}; machine ${cpu.machineBusyPercent}%`,
@@ -114,7 +124,9 @@ function summarize(steps) {
   return {
     maxCleanRate: best?.rate ?? 0,
     atMax: best,
-    limitedBy: firstFailure ? `${firstFailure.rate} cps: ${firstFailure.problems.join(', ')}` : 'highest step tried',
+    limitedBy: firstFailure
+      ? `${firstFailure.rate} cps: ${firstFailure.problems.join(', ')}`
+      : 'highest step tried',
     steps,
   };
 }
@@ -140,7 +152,9 @@ function perCall(cpuPercent, callsPerSecond) {
   return Object.fromEntries(
     Object.entries(cpuPercent).map(([name, percent]) => [
       name,
-      percent === null || !callsPerSecond ? null : Math.round((percent / 100) * (1e6 / callsPerSecond)),
+      percent === null || !callsPerSecond
+        ? null
+        : Math.round((percent / 100) * (1e6 / callsPerSecond)),
     ]),
   );
 }

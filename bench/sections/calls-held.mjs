@@ -19,7 +19,11 @@ export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDi
   const parts = { server, app };
   try {
     // Warm up first, so code, JIT and pools are in the baseline and only per-call state is counted.
-    const warmUp = await runSippUac({ remote: server.info.sip, rate: Math.min(rate, 200), calls: Math.min(calls, 400) });
+    const warmUp = await runSippUac({
+      remote: server.info.sip,
+      rate: Math.min(rate, 200),
+      calls: Math.min(calls, 400),
+    });
     if (warmUp.failedCalls > 0) throw new Error(`warm-up calls failed: ${warmUp.errorLog}`);
     await sleep(lingerMs);
     const baseline = await readAll(parts);
@@ -35,7 +39,8 @@ export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDi
       // + time for the readings (and the heap snapshots, which stop each process for seconds)
       pauseMs: Math.ceil(establishMs + lingerMs + (snapshotDir ? 45000 : 5000)),
     });
-    const established = (await waitForAnswered(app, answeredBefore + calls, establishMs + 60000)) - answeredBefore;
+    const established =
+      (await waitForAnswered(app, answeredBefore + calls, establishMs + 60000)) - answeredBefore;
     await sleep(2000); // the last ACKs
     const inFlight = await readAll(parts);
     if (snapshotDir) await snapshotAll(parts, snapshotDir, 'inflight');
@@ -54,7 +59,13 @@ export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDi
           name,
           {
             rss: Math.round((reading[name].rss - baseline[name].rss) / calls),
-            heap: Math.round((reading[name].heapUsed + reading[name].external - baseline[name].heapUsed - baseline[name].external) / calls),
+            heap: Math.round(
+              (reading[name].heapUsed +
+                reading[name].external -
+                baseline[name].heapUsed -
+                baseline[name].external) /
+                calls,
+            ),
           },
         ]),
       );
@@ -62,13 +73,19 @@ export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDi
       calls,
       rate,
       established,
-      sipp: { successfulCalls: result.successfulCalls, failedCalls: result.failedCalls, retransmissions: result.retransmissions },
+      sipp: {
+        successfulCalls: result.successfulCalls,
+        failedCalls: result.failedCalls,
+        retransmissions: result.retransmissions,
+      },
       memory: { baseline, inFlight, steady, released },
       bytesPerCall: { inFlight: perDialog(inFlight), steady: perDialog(steady) },
     };
     for (const name of Object.keys(parts)) {
       const { rss, heap } = summary.bytesPerCall.steady[name];
-      log(`  ${name}: ${rss} B RSS / ${heap} B heap per dialog (steady); in flight ${summary.bytesPerCall.inFlight[name].rss} B RSS`);
+      log(
+        `  ${name}: ${rss} B RSS / ${heap} B heap per dialog (steady); in flight ${summary.bytesPerCall.inFlight[name].rss} B RSS`,
+      );
     }
     return summary;
   } finally {
@@ -78,12 +95,20 @@ export async function runCallsHeld({ calls, rate, lingerSeconds, log, snapshotDi
 }
 
 async function readAll(parts) {
-  const entries = await Promise.all(Object.entries(parts).map(async ([name, part]) => [name, await part.memory()]));
-  return Object.fromEntries(entries.map(([name, { rss, heapUsed, heapTotal, external }]) => [name, { rss, heapUsed, heapTotal, external }]));
+  const entries = await Promise.all(
+    Object.entries(parts).map(async ([name, part]) => [name, await part.memory()]),
+  );
+  return Object.fromEntries(
+    entries.map(([name, { rss, heapUsed, heapTotal, external }]) => [
+      name,
+      { rss, heapUsed, heapTotal, external },
+    ]),
+  );
 }
 
 async function snapshotAll(parts, dir, label) {
-  for (const [name, part] of Object.entries(parts)) await part.heapSnapshot(join(dir, `${name}-${label}.heapsnapshot`));
+  for (const [name, part] of Object.entries(parts))
+    await part.heapSnapshot(join(dir, `${name}-${label}.heapsnapshot`));
 }
 
 async function waitForAnswered(app, target, timeoutMs) {

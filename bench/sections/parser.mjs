@@ -14,7 +14,8 @@ export async function runParser({ smoke, log }) {
     return { error: 'bench/parser/ has no entry point exporting runParserBench()' };
   }
   const { runParserBench } = await import(pathToFileURL(entry).href);
-  if (typeof runParserBench !== 'function') return { error: `${entry} does not export runParserBench()` };
+  if (typeof runParserBench !== 'function')
+    return { error: `${entry} does not export runParserBench()` };
   log('parser: runParserBench()');
   // A smoke run takes one round per case instead of the median of seven.
   return { results: await runParserBench(smoke ? { rounds: 1 } : {}) };

@@ -26,8 +26,16 @@ export async function runSoak({ seconds, rate, sampleSeconds, log }) {
   const app = await startApp('app', server, ['--mode', 'uas']);
   const parts = { server, app };
   try {
-    const sipp = await startSippUac({ remote: server.info.sip, rate, calls: Math.round(rate * seconds) });
-    const stopMeter = startCpuMeter([{ name: 'sipp-uac', pid: sipp.pid }, { name: 'server', pid: server.pid }, { name: 'app', pid: app.pid }]);
+    const sipp = await startSippUac({
+      remote: server.info.sip,
+      rate,
+      calls: Math.round(rate * seconds),
+    });
+    const stopMeter = startCpuMeter([
+      { name: 'sipp-uac', pid: sipp.pid },
+      { name: 'server', pid: server.pid },
+      { name: 'app', pid: app.pid },
+    ]);
     const startedAt = Date.now();
     const samples = [];
     let finished = false;
@@ -47,16 +55,25 @@ export async function runSoak({ seconds, rate, sampleSeconds, log }) {
     const result = await sipp.done;
     const warmUpSeconds = Math.round(Math.min(WARM_UP_SECONDS, seconds / 3));
     const steadySamples = samples.filter((sample) => sample.at >= warmUpSeconds);
-    const growth = Object.fromEntries(Object.keys(parts).map((name) => [name, judge(steadySamples, name)]));
+    const growth = Object.fromEntries(
+      Object.keys(parts).map((name) => [name, judge(steadySamples, name)]),
+    );
     for (const [name, g] of Object.entries(growth)) {
-      log(`  ${name}: RSS peak ${mib(g.rssStart)} -> ${mib(g.rssEnd)} MiB (${(g.rssGrowth * 100).toFixed(1)} %), live heap slope ${(g.heapSlopePerMinute / 1024).toFixed(0)} KiB/min over ${g.fullGcs} full GCs`);
+      log(
+        `  ${name}: RSS peak ${mib(g.rssStart)} -> ${mib(g.rssEnd)} MiB (${(g.rssGrowth * 100).toFixed(1)} %), live heap slope ${(g.heapSlopePerMinute / 1024).toFixed(0)} KiB/min over ${g.fullGcs} full GCs`,
+      );
     }
     return {
       seconds,
       rate,
       sampleSeconds,
       warmUpSeconds,
-      sipp: { successfulCalls: result.successfulCalls, failedCalls: result.failedCalls, retransmissions: result.retransmissions, setupMs: result.setupMs },
+      sipp: {
+        successfulCalls: result.successfulCalls,
+        failedCalls: result.failedCalls,
+        retransmissions: result.retransmissions,
+        setupMs: result.setupMs,
+      },
       cpuPercent: cpu.processes,
       machineBusyPercent: cpu.machineBusyPercent,
       growth,
@@ -71,11 +88,23 @@ export async function runSoak({ seconds, rate, sampleSeconds, log }) {
 
 function judge(samples, name) {
   const half = Math.floor(samples.length / 2);
-  const live = samples.filter((s) => s[name].heapAfterFullGc !== undefined).map((s) => ({ x: s.at / 60, y: s[name].heapAfterFullGc }));
+  const live = samples
+    .filter((s) => s[name].heapAfterFullGc !== undefined)
+    .map((s) => ({ x: s.at / 60, y: s[name].heapAfterFullGc }));
   if (half < 2 || live.length < 2) {
-    return { holds: false, reason: 'too few samples or full GCs', rssStart: 0, rssEnd: 0, rssGrowth: 0, fullGcs: live.length, heapSlopePerMinute: 0 };
+    return {
+      holds: false,
+      reason: 'too few samples or full GCs',
+      rssStart: 0,
+      rssEnd: 0,
+      rssGrowth: 0,
+      fullGcs: live.length,
+      heapSlopePerMinute: 0,
+    };
   }
-  const [rssStart, rssEnd] = [samples.slice(0, half), samples.slice(half)].map((h) => Math.max(...h.map((s) => s[name].rss)));
+  const [rssStart, rssEnd] = [samples.slice(0, half), samples.slice(half)].map((h) =>
+    Math.max(...h.map((s) => s[name].rss)),
+  );
   const rssGrowth = (rssEnd - rssStart) / rssStart;
   const heapSlopePerMinute = slope(live);
   return {

@@ -46,7 +46,9 @@ if (mode === 'proxy') {
 
 // A lost wire connection turns every call after it into a failure: say when and why.
 // (Wire warnings, such as an unanswered ping, go to stderr by themselves.)
-app.on('disconnect', (err) => console.error(`app: ${new Date().toISOString()} disconnected: ${err?.message ?? 'closed'}`));
+app.on('disconnect', (err) =>
+  console.error(`app: ${new Date().toISOString()} disconnected: ${err?.message ?? 'closed'}`),
+);
 app.on('reconnecting', () => console.error(`app: ${new Date().toISOString()} reconnecting`));
 
 app.connect({ host, port: Number(port), secret: argValue('secret', 'bench') }, (err) => {

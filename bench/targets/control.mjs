@@ -52,7 +52,9 @@ process.once('disconnect', () => process.exit(0));
  * profile covers the load only, not start-up and warm-up.
  */
 function post(method) {
-  return new Promise((resolve, reject) => profiler.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    profiler.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 }
 
 export function reportReady(info) {
@@ -71,7 +73,14 @@ function measureMemory(collect) {
     global.gc?.();
   }
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-  const reading = { rss, heapUsed, heapTotal, external, arrayBuffers, gc: typeof global.gc === 'function' };
+  const reading = {
+    rss,
+    heapUsed,
+    heapTotal,
+    external,
+    arrayBuffers,
+    gc: typeof global.gc === 'function',
+  };
   return collect ? reading : { ...reading, heapAfterFullGc: heapAfterLastFullGc() };
 }
 

@@ -17,7 +17,11 @@ engine.on('request', (request) => {
   switch (request.method) {
     case 'INVITE':
       counted.invites++;
-      answer(request, { status: 200, headers: { 'content-type': 'application/sdp' }, body: ANSWER_SDP });
+      answer(request, {
+        status: 200,
+        headers: { 'content-type': 'application/sdp' },
+        body: ANSWER_SDP,
+      });
       break;
     case 'BYE':
       counted.byes++;
@@ -46,7 +50,11 @@ async function loadEngine() {
   const { default: pkg } = await import('drachtio-server-ts');
   if (pkg.Engine) return pkg.Engine;
   const require = createRequire(import.meta.url);
-  const dist = join(dirname(require.resolve('drachtio-server-ts/package.json')), 'dist', 'engine.js');
+  const dist = join(
+    dirname(require.resolve('drachtio-server-ts/package.json')),
+    'dist',
+    'engine.js',
+  );
   const mod = await import(dist);
   return mod.Engine ?? mod.default.Engine;
 }

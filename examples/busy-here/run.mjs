@@ -6,5 +6,8 @@ import { fileURLToPath } from 'node:url';
 const { main } = createRequire(import.meta.url)('drachtio-example-harness');
 main({
   dir: dirname(fileURLToPath(import.meta.url)),
-  calls: { name: 'uac-invite-rejected', values: { status: 486, expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!" } },
+  calls: {
+    name: 'uac-invite-rejected',
+    values: { status: 486, expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!" },
+  },
 });

@@ -6,5 +6,8 @@ import { fileURLToPath } from 'node:url';
 const { main } = createRequire(import.meta.url)('drachtio-example-harness');
 main({
   dir: dirname(fileURLToPath(import.meta.url)),
-  calls: { name: 'uac-invite-rejected', values: { status: 500, expect: 'X-My-Special-thingy: isnt my custom header shiny pretty[?]' } },
+  calls: {
+    name: 'uac-invite-rejected',
+    values: { status: 500, expect: 'X-My-Special-thingy: isnt my custom header shiny pretty[?]' },
+  },
 });

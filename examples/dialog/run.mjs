@@ -15,11 +15,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const { createServer } = require('drachtio-server-ts');
 const { ensureRedis, startSipp } = require('drachtio-test-kit');
-const CALLER = join(dirname(require.resolve('drachtio-dialog/package.json')), 'test', 'scenarios', 'caller-hangs-up.xml');
+const CALLER = join(
+  dirname(require.resolve('drachtio-dialog/package.json')),
+  'test',
+  'scenarios',
+  'caller-hangs-up.xml',
+);
 const EXPECTED = 'dialog was terminated due to normal far end release';
 
 const say = (source) => (text) => {
-  for (const line of String(text).trimEnd().split('\n')) console.log(`${source.padEnd(6)}| ${line}`);
+  for (const line of String(text).trimEnd().split('\n'))
+    console.log(`${source.padEnd(6)}| ${line}`);
 };
 
 const cleanup = [];
@@ -41,7 +47,9 @@ try {
   });
   cleanup.push(() => server.close());
   const sipHostport = /^sip:([^;]+)/.exec(server.sipContacts[0])[1];
-  say('server')(`drachtio-server-ts: SIP on ${sipHostport}, applications on 127.0.0.1:${server.adminAddress.port}`);
+  say('server')(
+    `drachtio-server-ts: SIP on ${sipHostport}, applications on 127.0.0.1:${server.adminAddress.port}`,
+  );
 
   const app = spawn(process.execPath, [join(here, 'app.js')], {
     cwd: here,
@@ -80,9 +88,14 @@ try {
   const sipp = await startSipp({ scenario: CALLER, remote: sipHostport, service: 'bob' });
   say('sipp')(`sipp calls sip:bob@${sipHostport} from ${sipp.hostport}, then hangs up`);
   const result = await sipp.done;
-  say('sipp')(`${result.successfulCalls} successful call(s), ${result.failedCalls} failed${result.errors ? `\n${result.errors}` : ''}`);
+  say('sipp')(
+    `${result.successfulCalls} successful call(s), ${result.failedCalls} failed${result.errors ? `\n${result.errors}` : ''}`,
+  );
 
-  const ended = await appSays((line) => line.startsWith('dialog was terminated due to '), 'why the dialog ended');
+  const ended = await appSays(
+    (line) => line.startsWith('dialog was terminated due to '),
+    'why the dialog ended',
+  );
   const ok = result.exitCode === 0 && ended === EXPECTED;
   say('run')(ok ? `OK: ${ended}` : `FAILED: expected "${EXPECTED}"`);
   await finish(ok ? 0 : 1);

@@ -6,5 +6,10 @@ import { fileURLToPath } from 'node:url';
 const { main } = createRequire(import.meta.url)('drachtio-example-harness');
 main({
   dir: dirname(fileURLToPath(import.meta.url)),
-  calls: { name: 'uac-register-auth', values: { final: 200 }, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'foobar'] },
+  calls: {
+    name: 'uac-register-auth',
+    values: { final: 200 },
+    service: 'dhorton',
+    args: ['-au', 'dhorton', '-ap', 'foobar'],
+  },
 });

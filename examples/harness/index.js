@@ -30,13 +30,20 @@ async function runExample(example) {
     logLevel: 'warn',
   });
   const sipHostport = /^sip:([^;]+)/.exec(server.sipContacts[0])[1];
-  say('server', `drachtio-server-ts: SIP on ${sipHostport}, applications on 127.0.0.1:${server.adminAddress.port}`);
+  say(
+    'server',
+    `drachtio-server-ts: SIP on ${sipHostport}, applications on 127.0.0.1:${server.adminAddress.port}`,
+  );
 
   const sipps = [];
   let app;
   try {
     if (example.answers) {
-      const callee = await startSipp({ scenario: scenario(example.answers), service: 'bob', args: example.answers.args });
+      const callee = await startSipp({
+        scenario: scenario(example.answers),
+        service: 'bob',
+        args: example.answers.args,
+      });
       say('sipp', `answering on ${callee.hostport} (${example.answers.name})`);
       process.env.FAR_END = callee.uri('bob');
       sipps.push(['callee', callee]);
@@ -44,18 +51,28 @@ async function runExample(example) {
     process.env.DRACHTIO_HOST = '127.0.0.1';
     process.env.DRACHTIO_PORT = String(server.adminAddress.port);
     app = require(join(example.dir, 'app.js'));
-    await new Promise((resolve, reject) => (app.connected ? resolve() : app.once('connect', (err) => (err ? reject(err) : resolve()))));
+    await new Promise((resolve, reject) =>
+      app.connected ? resolve() : app.once('connect', (err) => (err ? reject(err) : resolve())),
+    );
     say('app', 'connected');
     let ok = true;
     const verdict = async (role, sipp) => {
       const result = await sipp.done;
       const passed = result.exitCode === 0 && result.errors === '';
       ok = ok && passed;
-      say('sipp', `${role}: ${passed ? 'call completed as scripted' : `FAILED (exit ${result.exitCode})\n${result.errors}`}`);
+      say(
+        'sipp',
+        `${role}: ${passed ? 'call completed as scripted' : `FAILED (exit ${result.exitCode})\n${result.errors}`}`,
+      );
     };
     for (const call of [].concat(example.calls ?? [])) {
       say('sipp', `calling ${sipHostport} (${call.name})`);
-      const caller = await startSipp({ scenario: scenario(call), remote: sipHostport, service: call.service ?? 'drachtio', args: call.args });
+      const caller = await startSipp({
+        scenario: scenario(call),
+        remote: sipHostport,
+        service: call.service ?? 'drachtio',
+        args: call.args,
+      });
       sipps.push(['caller', caller]);
       await verdict('caller', caller);
     }
@@ -70,7 +87,9 @@ async function runExample(example) {
 
 function scenario({ name, values = {} }) {
   const xml = readFileSync(join(SCENARIOS, `${name}.xml`), 'utf8');
-  return xml.replace(/\{\{(\w+)\}\}/g, (_, key) => String(values[key]).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;'));
+  return xml.replace(/\{\{(\w+)\}\}/g, (_, key) =>
+    String(values[key]).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;'),
+  );
 }
 
 /** For run.mjs: run, report, exit. */

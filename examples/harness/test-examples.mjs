@@ -36,7 +36,8 @@ function run(name) {
 let failed = 0;
 for (const name of EXAMPLES) {
   const { code, output } = await run(name);
-  const passed = code === 0 && output.includes('call completed as scripted') && !output.includes('FAILED');
+  const passed =
+    code === 0 && output.includes('call completed as scripted') && !output.includes('FAILED');
   console.log(`${passed ? 'ok  ' : 'FAIL'} examples/${name}`);
   if (!passed) {
     failed++;

@@ -18,36 +18,47 @@ function start({ drachtio: server, mediaServer, log = console.log }) {
   app.invite((req, res) => {
     log(`ivr: call from ${req.get('from').uri}`);
     // 3pcc: offer the caller's SDP to the media server, answer the caller with the media server's.
-    media.makeConnection(mediaServer, { remote: { sdp: req.body } }).pipe(res, async (err, conn) => {
-      if (err) return log(`ivr: could not connect the call to the media server: ${err.message}`);
-      log(`ivr: call connected to the media server as ${conn.id}`);
-      try {
-        const dialog = await conn.makeDialog([
-          moml.play({
-            audio: 'file://prompts/enter-account-number.wav',
-            barge: true,
-            playexit: [moml.send({ target: 'source', event: 'app.playDone', namelist: 'play.end play.amt' })],
-          }),
-          moml.dtmf({
-            fdt: '10s',
-            idt: '3s',
-            patterns: [{ digits: 'min=1;max=10;rtk=#' }],
-            noinput: { actions: [moml.exit({ namelist: 'dtmf.end' })] },
-            exit: [moml.exit({ namelist: 'dtmf.digits dtmf.end' })],
-          }),
-        ]);
-        dialog.on('playDone', (e) => log(`ivr: prompt finished (${e.data['play.end']}, ${e.data['play.amt']})`));
-        dialog.on('terminate', (e) => {
-          if (e.data['dtmf.end'] === 'dtmf.match') log(`ivr: caller entered ${e.data['dtmf.digits']}`);
-          else log(`ivr: no digits (${e.data['dtmf.end']})`);
-          // Hanging up the caller releases the media server leg too: the two are linked.
+    media
+      .makeConnection(mediaServer, { remote: { sdp: req.body } })
+      .pipe(res, async (err, conn) => {
+        if (err) return log(`ivr: could not connect the call to the media server: ${err.message}`);
+        log(`ivr: call connected to the media server as ${conn.id}`);
+        try {
+          const dialog = await conn.makeDialog([
+            moml.play({
+              audio: 'file://prompts/enter-account-number.wav',
+              barge: true,
+              playexit: [
+                moml.send({
+                  target: 'source',
+                  event: 'app.playDone',
+                  namelist: 'play.end play.amt',
+                }),
+              ],
+            }),
+            moml.dtmf({
+              fdt: '10s',
+              idt: '3s',
+              patterns: [{ digits: 'min=1;max=10;rtk=#' }],
+              noinput: { actions: [moml.exit({ namelist: 'dtmf.end' })] },
+              exit: [moml.exit({ namelist: 'dtmf.digits dtmf.end' })],
+            }),
+          ]);
+          dialog.on('playDone', (e) =>
+            log(`ivr: prompt finished (${e.data['play.end']}, ${e.data['play.amt']})`),
+          );
+          dialog.on('terminate', (e) => {
+            if (e.data['dtmf.end'] === 'dtmf.match')
+              log(`ivr: caller entered ${e.data['dtmf.digits']}`);
+            else log(`ivr: no digits (${e.data['dtmf.end']})`);
+            // Hanging up the caller releases the media server leg too: the two are linked.
+            app.request({ method: 'BYE', dialogId: res.dialogId });
+          });
+        } catch (error) {
+          log(`ivr: the media server refused the dialog: ${error.message}`);
           app.request({ method: 'BYE', dialogId: res.dialogId });
-        });
-      } catch (error) {
-        log(`ivr: the media server refused the dialog: ${error.message}`);
-        app.request({ method: 'BYE', dialogId: res.dialogId });
-      }
-    });
+        }
+      });
   });
 
   app.connect(server, (err, hostport) => {

@@ -19,12 +19,18 @@ const require = createRequire(import.meta.url);
 const { createServer } = require('drachtio-server-ts');
 const { startSipp } = require('drachtio-test-kit');
 const ivr = require('./app.js');
-const simulatorCli = join(dirname(require.resolve('drachtio-msml/package.json')), 'dist', 'simulator', 'cli.js');
+const simulatorCli = join(
+  dirname(require.resolve('drachtio-msml/package.json')),
+  'dist',
+  'simulator',
+  'cli.js',
+);
 
 const DIGITS = process.env.IVR_DIGITS ?? '4711#';
 const SECRET = 'cymru';
 const say = (source) => (text) => {
-  for (const line of String(text).trimEnd().split('\n')) console.log(`${source.padEnd(6)}| ${line}`);
+  for (const line of String(text).trimEnd().split('\n'))
+    console.log(`${source.padEnd(6)}| ${line}`);
 };
 
 const cleanup = [];
@@ -43,7 +49,9 @@ try {
   });
   cleanup.push(() => server.close());
   const sipHostport = /^sip:([^;]+)/.exec(server.sipContacts[0])[1];
-  say('server')(`drachtio-server-ts: SIP on ${sipHostport} (udp), applications on 127.0.0.1:${server.adminAddress.port}`);
+  say('server')(
+    `drachtio-server-ts: SIP on ${sipHostport} (udp), applications on 127.0.0.1:${server.adminAddress.port}`,
+  );
 
   const { hostport: mediaServer, released } = await startSimulator();
   const heard = [];
@@ -56,7 +64,9 @@ try {
     },
   });
   cleanup.push(async () => app.disconnect());
-  await new Promise((resolve, reject) => app.once('connect', (err) => (err ? reject(err) : resolve())));
+  await new Promise((resolve, reject) =>
+    app.once('connect', (err) => (err ? reject(err) : resolve())),
+  );
 
   const trace = join(tmpdir(), `ivr-sipp-${process.pid}.log`);
   cleanup.push(async () => rmSync(trace, { force: true }));
@@ -70,7 +80,9 @@ try {
   say('sipp')(`sipp calls sip:ivr@${sipHostport} from ${sipp.hostport}`);
   const result = await sipp.done;
   say('sipp')(readFileSync(trace, 'utf8').replace(/\r/g, ''));
-  say('sipp')(`sipp: ${result.successfulCalls} successful call(s), ${result.failedCalls} failed${result.errors ? `\n${result.errors}` : ''}`);
+  say('sipp')(
+    `sipp: ${result.successfulCalls} successful call(s), ${result.failedCalls} failed${result.errors ? `\n${result.errors}` : ''}`,
+  );
 
   // sipp is done once its own leg is hung up; the media server's leg is released right after.
   const mediaLegReleased = await Promise.race([released, delay(5000).then(() => false)]);
@@ -78,7 +90,11 @@ try {
 
   const expected = `ivr: caller entered ${DIGITS.replace(/#$/, '')}`;
   const ok = result.exitCode === 0 && heard.includes(expected) && mediaLegReleased;
-  say('run')(ok ? `OK: ${expected.slice(5)}` : `FAILED: expected "${expected}" and the media server leg released`);
+  say('run')(
+    ok
+      ? `OK: ${expected.slice(5)}`
+      : `FAILED: expected "${expected}" and the media server leg released`,
+  );
   await shutdown(ok ? 0 : 1);
 } catch (error) {
   say('run')(`FAILED: ${error.stack ?? error}`);
@@ -90,9 +106,13 @@ try {
  * that resolves (true) when the simulator's SIP trace shows the BYE releasing its leg.
  */
 function startSimulator() {
-  const child = spawn(process.execPath, [simulatorCli, '--port', '0', '--digits', DIGITS, '--play-ms', '300', '--sip-trace', '--quiet'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [simulatorCli, '--port', '0', '--digits', DIGITS, '--play-ms', '300', '--sip-trace', '--quiet'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   cleanup.push(
     () =>
       new Promise((resolve) => {
@@ -118,6 +138,8 @@ function startSimulator() {
         if (/^BYE sip:msml@/.test(line)) onBye();
       }
     });
-    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it listened`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the simulator exited (${code}) before it listened`)),
+    );
   });
 }

@@ -28,10 +28,13 @@ app.connect({ host: '127.0.0.1', port: adminPort, secret, appName: 'example' }, 
 });
 
 app.use(drachtio.session());
-app.use('register', drachtio.digestAuth('drachtio.example', (realm, user, fn) => {
-  if (users[user]) fn(null, users[user]);
-  else fn(new Error(`unknown user ${user}`));
-}));
+app.use(
+  'register',
+  drachtio.digestAuth('drachtio.example', (realm, user, fn) => {
+    if (users[user]) fn(null, users[user]);
+    else fn(new Error(`unknown user ${user}`));
+  }),
+);
 
 app.invite((req, res) => {
   req.session.caller = req.get('from').url.user;
@@ -49,7 +52,9 @@ app.register((req, res) => {
   res.send(200, { headers: { expires: 1800 } });
 });
 
-app.options((req, res) => res.send(200, { headers: { allow: 'INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER' } }));
+app.options((req, res) =>
+  res.send(200, { headers: { allow: 'INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER' } }),
+);
 
 function stop() {
   app.disconnect();

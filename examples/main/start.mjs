@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const serverCli = join(dirname(require.resolve('drachtio-server-ts/package.json')), 'dist', 'cli.js');
+const serverCli = join(
+  dirname(require.resolve('drachtio-server-ts/package.json')),
+  'dist',
+  'cli.js',
+);
 
 const adminPort = process.env.DRACHTIO_ADMIN_PORT || '8022';
 const sipPort = process.env.DRACHTIO_SIP_PORT || '5060';
@@ -36,9 +40,9 @@ function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(
-    () => process.exit(code),
-  );
+  Promise.all(
+    children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))),
+  ).then(() => process.exit(code));
 }
 
 process.on('SIGINT', () => shutdown(0));
@@ -47,11 +51,16 @@ process.on('SIGTERM', () => shutdown(0));
 run('server', [
   serverCli,
   '--noconfig',
-  '--address', '127.0.0.1',
-  '--port', adminPort,
-  '--secret', secret,
-  '--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`,
-  '--loglevel', process.env.DRACHTIO_LOGLEVEL || 'info',
+  '--address',
+  '127.0.0.1',
+  '--port',
+  adminPort,
+  '--secret',
+  secret,
+  '--contact',
+  `sip:127.0.0.1:${sipPort};transport=udp,tcp`,
+  '--loglevel',
+  process.env.DRACHTIO_LOGLEVEL || 'info',
 ]);
 
 // Start the app once the daemon's admin port accepts connections.

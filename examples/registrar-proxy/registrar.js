@@ -49,7 +49,10 @@ function createRegistrar({ store, users, realm = 'dracht.io', connect, onRegiste
 
 /** The entries of a Path header value: name-addrs separated by commas outside <...>. */
 function pathEntries(path) {
-  return path.split(/,(?=\s*<)/).map((entry) => entry.trim()).filter(Boolean);
+  return path
+    .split(/,(?=\s*<)/)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 module.exports = { createRegistrar };

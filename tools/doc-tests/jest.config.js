@@ -1,1 +1,5 @@
-module.exports = { ...require('../../jest.preset.js'), roots: ['<rootDir>/test'], testTimeout: 60000 };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  roots: ['<rootDir>/test'],
+  testTimeout: 60000,
+};

@@ -4,7 +4,16 @@
  * SipDialogs and `sipdialog:*` events, and keeps them in the call's session so another
  * instance of the app can carry on after this one is gone.
  */
-import { internalsOf, type Application, type ClientRequest, type EarlyDialog, type IncomingResponse, type NextFunction, type Request, type Response } from 'drachtio';
+import {
+  internalsOf,
+  type Application,
+  type ClientRequest,
+  type EarlyDialog,
+  type IncomingResponse,
+  type NextFunction,
+  type Request,
+  type Response,
+} from 'drachtio';
 import type { DialogNotice, TerminationReason as WireTerminationReason } from 'drachtio-protocol';
 import type { DialogBook } from './dialog-book';
 import { uasDialog, targetOf } from './dialog-factory';
@@ -13,7 +22,13 @@ import type { DialogHost } from './dialog-host';
 import { B2buaLegs } from './b2bua-legs';
 import { LiveDialogs } from './live-dialogs';
 import { deliverInDialog } from './in-dialog-requests';
-import { dialogsIn, findInSession, removeFromSession, sessionOf, type DialogSession } from './session-dialogs';
+import {
+  dialogsIn,
+  findInSession,
+  removeFromSession,
+  sessionOf,
+  type DialogSession,
+} from './session-dialogs';
 import { SipDialog } from './sip-dialog';
 import { TerminationReason } from './termination-reasons';
 import { UacDialogs } from './uac-dialogs';
@@ -54,9 +69,15 @@ export class DialogController implements DialogBook {
     this.live = new LiveDialogs(options.maxLiveDialogs);
     this.host = { request: (request) => app.request(request) };
     app.addHook('onDialog', (notice) => this.guard('dialog notice', () => this.onNotice(notice)));
-    this.legs = new B2buaLegs(app, (dialogId) => this.live.get(dialogId)?.dialog, (err, context) => this.report(err, context));
+    this.legs = new B2buaLegs(
+      app,
+      (dialogId) => this.live.get(dialogId)?.dialog,
+      (err, context) => this.report(err, context),
+    );
     // Our 'sipdialog:create-early' carries a SipDialog, in place of the core's plain one.
-    app.addHook('onEarlyDialog', (early) => this.guard('early dialog', () => this.onEarlyDialog(early)));
+    app.addHook('onEarlyDialog', (early) =>
+      this.guard('early dialog', () => this.onEarlyDialog(early)),
+    );
     app.use('response', (req: ClientRequest, res: IncomingResponse, next: NextFunction) => {
       this.guard('response', () => this.uac.onResponse(req, res));
       next();
@@ -80,7 +101,9 @@ export class DialogController implements DialogBook {
   // ---- UAS: INVITEs we answer ----
 
   private watchUas(invite: Request, res: Response): void {
-    invite.once('cancel', () => this.guard('CANCEL', () => this.endEarly(invite, TerminationReason.canceled)));
+    invite.once('cancel', () =>
+      this.guard('CANCEL', () => this.endEarly(invite, TerminationReason.canceled)),
+    );
     res.once('finish', () => this.guard('final response', () => this.finalUas(invite, res)));
   }
 
@@ -100,7 +123,11 @@ export class DialogController implements DialogBook {
     });
     this.dialogOf.set(invite, dialog);
     // An early UAS dialog is abandoned with a final error response to its INVITE.
-    this.adopt(dialog, sessionOf(invite), async () => void (res.headersSent || (await res.send(480, 'Temporarily Unavailable'))));
+    this.adopt(
+      dialog,
+      sessionOf(invite),
+      async () => void (res.headersSent || (await res.send(480, 'Temporarily Unavailable'))),
+    );
     this.store(dialog, sessionOf(invite));
     this.announce('sipdialog:create-early', dialog, prack, prack.res);
   }
@@ -110,7 +137,8 @@ export class DialogController implements DialogBook {
     const early = this.dialogOf.get(invite);
     const sent = res.msg;
     if (status < 200 || status >= 300 || res.dialogId === undefined || sent === undefined) {
-      if (early) early.end(invite.active ? TerminationReason.callRejected : TerminationReason.canceled);
+      if (early)
+        early.end(invite.active ? TerminationReason.callRejected : TerminationReason.canceled);
       return;
     }
     const session = sessionOf(invite);
@@ -206,20 +234,31 @@ export class DialogController implements DialogBook {
       dialog.end(reason);
       return;
     }
-    setTimeout(() => this.guard('far end release', () => dialog.end(reason)), FAR_END_BYE_GRACE_MS).unref();
+    setTimeout(
+      () => this.guard('far end release', () => dialog.end(reason)),
+      FAR_END_BYE_GRACE_MS,
+    ).unref();
   }
 
   // ---- bookkeeping ----
 
   /** Bind a dialog to this app and follow its end. */
-  adopt(dialog: SipDialog, session: DialogSession | undefined, abandonEarly?: () => Promise<void>): void {
+  adopt(
+    dialog: SipDialog,
+    session: DialogSession | undefined,
+    abandonEarly?: () => Promise<void>,
+  ): void {
     this.live.set(dialog, session);
     if (this.adopted.has(dialog)) return;
     this.adopted.add(dialog);
     dialog.attach(this.host, abandonEarly);
-    dialog.once('terminate', (reason: string) => this.guard('termination', () => this.onTerminated(dialog, reason)));
+    dialog.once('terminate', (reason: string) =>
+      this.guard('termination', () => this.onTerminated(dialog, reason)),
+    );
     // Its SDP changed (re-INVITE, UPDATE, hold): the request's own save may already be done.
-    dialog.on('modified', () => this.guard('SDP change', () => this.store(dialog, this.live.get(dialog.id)?.session)));
+    dialog.on('modified', () =>
+      this.guard('SDP change', () => this.store(dialog, this.live.get(dialog.id)?.session)),
+    );
   }
 
   private onTerminated(dialog: SipDialog, reason: string): void {
@@ -229,7 +268,10 @@ export class DialogController implements DialogBook {
     removeFromSession(session, dialog.id);
     this.legs.ended(dialog);
     const cause = this.ending;
-    this.app.emit('sipdialog:terminate', new SipDialogEvent('sipdialog:terminate', dialog, session, reason, cause?.req, cause?.res));
+    this.app.emit(
+      'sipdialog:terminate',
+      new SipDialogEvent('sipdialog:terminate', dialog, session, reason, cause?.req, cause?.res),
+    );
   }
 
   /** Put the dialog in its session and write the session now (the end of the request may be long gone). */

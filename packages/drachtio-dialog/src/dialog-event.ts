@@ -4,7 +4,8 @@
  */
 import type { SipDialog } from './sip-dialog';
 
-export type SipDialogEventName = 'sipdialog:create' | 'sipdialog:create-early' | 'sipdialog:terminate';
+export type SipDialogEventName =
+  'sipdialog:create' | 'sipdialog:create-early' | 'sipdialog:terminate';
 
 export class SipDialogEvent<S = unknown, Req = unknown, Res = unknown> {
   constructor(

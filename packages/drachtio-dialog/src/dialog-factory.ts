@@ -83,7 +83,12 @@ export function targetOf(msg: MessageView): Pick<DialogEndpoint, 'contact' | 'sd
  * of `tagMsg` (the To tag exists only once the response is made), its Contact and SDP from
  * `targetMsg`.
  */
-function endpoint(addressMsg: MessageView, header: 'from' | 'to', tagMsg: MessageView, targetMsg: MessageView): DialogEndpoint {
+function endpoint(
+  addressMsg: MessageView,
+  header: 'from' | 'to',
+  tagMsg: MessageView,
+  targetMsg: MessageView,
+): DialogEndpoint {
   const { uri } = parseNameAddr(required(addressMsg, header));
   const { tag } = parseNameAddr(required(tagMsg, header));
   return { uri, ...(tag !== undefined && { tag }), ...targetOf(targetMsg) };

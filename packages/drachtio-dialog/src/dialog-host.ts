@@ -16,5 +16,7 @@ export interface DialogRequestOptions {
 export type DialogResponse = IncomingResponse;
 
 export interface DialogHost {
-  request(options: { method: string; dialogId: string } & DialogRequestOptions): PromiseLike<DialogResponse>;
+  request(
+    options: { method: string; dialogId: string } & DialogRequestOptions,
+  ): PromiseLike<DialogResponse>;
 }

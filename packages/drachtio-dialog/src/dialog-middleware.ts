@@ -29,7 +29,11 @@ export function dialog(options: DialogOptions = {}): DialogMiddleware {
 
   return function dialogMiddleware(req: Request, res: Response, next: NextFunction): void {
     if (!('session' in req) || req.session === undefined) {
-      next(new Error('drachtio.dialog() needs drachtio.session() installed before it: app.use(drachtio.session(...)) first'));
+      next(
+        new Error(
+          'drachtio.dialog() needs drachtio.session() installed before it: app.use(drachtio.session(...)) first',
+        ),
+      );
       return;
     }
     controllerFor(req.app, options).onRequest(req, res);

@@ -13,7 +13,14 @@ export { dialog };
 export type { DialogOptions, DialogMiddleware } from './dialog-middleware';
 export { SipDialog } from './sip-dialog';
 export { IN_DIALOG_METHODS } from 'drachtio-sip';
-export type { DialogRole, DialogState, DialogEndpoint, DialogTimes, SipDialogData, DialogCallback } from './sip-dialog';
+export type {
+  DialogRole,
+  DialogState,
+  DialogEndpoint,
+  DialogTimes,
+  SipDialogData,
+  DialogCallback,
+} from './sip-dialog';
 export type { Party, PartySource } from './parties';
 export type { DialogRequestOptions, DialogResponse, HeaderMap } from './dialog-host';
 export { SipDialogEvent } from './dialog-event';

@@ -17,7 +17,9 @@ export class LiveDialogs<S> {
 
   constructor(private readonly maxEntries: number = DEFAULT_MAX_LIVE_DIALOGS) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new TypeError(`dialog(): maxLiveDialogs must be a positive integer, got ${String(maxEntries)}`);
+      throw new TypeError(
+        `dialog(): maxLiveDialogs must be a positive integer, got ${String(maxEntries)}`,
+      );
     }
   }
 
@@ -42,5 +44,4 @@ export class LiveDialogs<S> {
   delete(dialogId: string): void {
     this.byId.delete(dialogId);
   }
-
 }

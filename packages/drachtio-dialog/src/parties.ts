@@ -23,7 +23,11 @@ export interface HeaderSource {
   getHeader(name: string): string | undefined;
 }
 
-const CALLING_PARTY_SOURCES: readonly PartySource[] = ['p-asserted-identity', 'remote-party-id', 'from'];
+const CALLING_PARTY_SOURCES: readonly PartySource[] = [
+  'p-asserted-identity',
+  'remote-party-id',
+  'from',
+];
 
 export function callingParty(invite: HeaderSource): Party {
   for (const source of CALLING_PARTY_SOURCES) {

@@ -21,13 +21,17 @@ type SessionBag = Record<string, unknown>;
 export function dialogsIn(session: object): Record<string, SipDialog> {
   const bag = session as SessionBag;
   const existing = bag[SESSION_KEY];
-  if (existing !== null && typeof existing === 'object') return existing as Record<string, SipDialog>;
+  if (existing !== null && typeof existing === 'object')
+    return existing as Record<string, SipDialog>;
   const created: Record<string, SipDialog> = {};
   bag[SESSION_KEY] = created;
   return created;
 }
 
-export function findInSession(session: object | undefined, dialogId: string): SipDialog | undefined {
+export function findInSession(
+  session: object | undefined,
+  dialogId: string,
+): SipDialog | undefined {
   if (!session) return undefined;
   const dialogs = (session as SessionBag)[SESSION_KEY] as Record<string, SipDialog> | undefined;
   return dialogs?.[dialogId];

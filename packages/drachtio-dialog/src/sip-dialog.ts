@@ -64,7 +64,6 @@ export interface SipDialogData {
   peerId?: string;
 }
 
-
 export type DialogCallback = (err: Error | null, res?: DialogResponse) => void;
 
 export class SipDialog extends EventEmitter {
@@ -135,7 +134,10 @@ export class SipDialog extends EventEmitter {
   // ---- state transitions (driven by the middleware from what it sees on the wire) ----
 
   /** The 2xx confirmed an early dialog. Returns false when it already was. */
-  confirm(at: Date = new Date(), update: { local?: Partial<DialogEndpoint>; remote?: Partial<DialogEndpoint> } = {}): boolean {
+  confirm(
+    at: Date = new Date(),
+    update: { local?: Partial<DialogEndpoint>; remote?: Partial<DialogEndpoint> } = {},
+  ): boolean {
     if (this.currentState !== 'early') return false;
     Object.assign(this.local, update.local);
     Object.assign(this.remote, update.remote);
@@ -266,9 +268,12 @@ export class SipDialog extends EventEmitter {
 
   private async send(method: string, opts: DialogRequestOptions): Promise<DialogResponse> {
     const upper = method.toUpperCase();
-    if (!(IN_DIALOG_METHODS as readonly string[]).includes(upper)) throw new DialogMethodError(upper);
+    if (!(IN_DIALOG_METHODS as readonly string[]).includes(upper))
+      throw new DialogMethodError(upper);
     if (this.currentState === 'terminated') {
-      throw new DialogStateError(`dialog ${this.id} is terminated (${this.reason}): cannot send ${upper}`);
+      throw new DialogStateError(
+        `dialog ${this.id} is terminated (${this.reason}): cannot send ${upper}`,
+      );
     }
     if (upper === 'BYE') {
       if (this.#byeSent) throw new DialogStateError(`dialog ${this.id}: BYE already sent`);
@@ -313,14 +318,20 @@ export class SipDialog extends EventEmitter {
       if (this.#abandonEarly) return this.#abandonEarly();
       // Only a UAC may end an early dialog with BYE (RFC 3261 section 15); a UAS must answer the INVITE.
       if (this.role === 'uas') {
-        throw new DialogStateError(`early dialog ${this.id} can only be ended by the process that created it`);
+        throw new DialogStateError(
+          `early dialog ${this.id} can only be ended by the process that created it`,
+        );
       }
     }
     await this.send('BYE', {});
   }
 
-  private async reoffer(direction: 'sendonly' | 'sendrecv', opts: Omit<DialogRequestOptions, 'body'>): Promise<DialogResponse> {
-    if (!this.local.sdp) throw new DialogStateError(`dialog ${this.id} has no local SDP to re-offer`);
+  private async reoffer(
+    direction: 'sendonly' | 'sendrecv',
+    opts: Omit<DialogRequestOptions, 'body'>,
+  ): Promise<DialogResponse> {
+    if (!this.local.sdp)
+      throw new DialogStateError(`dialog ${this.id} has no local SDP to re-offer`);
     return this.send('INVITE', { ...opts, body: withMediaDirection(this.local.sdp, direction) });
   }
 
@@ -348,7 +359,10 @@ function asDialogData(stored: unknown): SipDialogData {
     typeof data.callingParty?.uri === 'string' &&
     typeof data.calledParty?.uri === 'string' &&
     typeof data.times?.start === 'string';
-  if (!valid) throw new TypeError('not a stored SipDialog (id, role, state, callId, local, remote, parties and times required)');
+  if (!valid)
+    throw new TypeError(
+      'not a stored SipDialog (id, role, state, callId, local, remote, parties and times required)',
+    );
   return data as SipDialogData;
 }
 

@@ -4,7 +4,16 @@
  */
 import type { Application, Request, Response } from 'drachtio';
 import { startSipp } from 'drachtio-test-kit';
-import { nextDialogEvent, scenario, sdp, SDP_HEADERS, startApp, startServer, stopApp, type TestServer } from './support/harness';
+import {
+  nextDialogEvent,
+  scenario,
+  sdp,
+  SDP_HEADERS,
+  startApp,
+  startServer,
+  stopApp,
+  type TestServer,
+} from './support/harness';
 
 let server: TestServer;
 let app: Application;
@@ -12,7 +21,10 @@ let app: Application;
 beforeEach(async () => {
   server = await startServer({ sip: { timers: { t1: 20, t2: 160 } } });
   app = await startApp(server, {
-    setup: (a) => a.invite((_req: Request, res: Response) => res.send(200, { headers: SDP_HEADERS, body: sdp(7000) })),
+    setup: (a) =>
+      a.invite((_req: Request, res: Response) =>
+        res.send(200, { headers: SDP_HEADERS, body: sdp(7000) }),
+      ),
   });
 });
 
@@ -24,7 +36,11 @@ afterEach(async () => {
 it("reports a dialog whose 2xx was never acknowledged as 'ack timeout'", async () => {
   const created = nextDialogEvent(app, 'sipdialog:create');
   const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-  const sipp = await startSipp({ scenario: scenario('caller-never-acks.xml'), remote: server.sipHostport, service: 'bob' });
+  const sipp = await startSipp({
+    scenario: scenario('caller-never-acks.xml'),
+    remote: server.sipHostport,
+    service: 'bob',
+  });
 
   const dialog = (await created).target;
   const end = await terminated;

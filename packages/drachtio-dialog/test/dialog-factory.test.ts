@@ -2,8 +2,10 @@ import { parseMessage, type SipRequest, type SipResponse } from 'drachtio-sip';
 import { uacDialog, uasDialog } from '../src/dialog-factory';
 import { calledParty, callingParty } from '../src/parties';
 
-const offer = 'v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n';
-const answer = 'v=0\r\no=- 2 1 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n';
+const offer =
+  'v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n';
+const answer =
+  'v=0\r\no=- 2 1 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n';
 
 function invite(extraHeaders: string[] = []): SipRequest {
   return parseMessage(
@@ -58,17 +60,37 @@ describe('parties', () => {
   });
 
   it('falls back to Remote-Party-ID, then to From', () => {
-    const rpid = invite(['Remote-Party-ID: "Alice RPID" <sip:5551230000@pbx.example.com>;party=calling']);
-    expect(callingParty(rpid)).toMatchObject({ source: 'remote-party-id', user: '5551230000', displayName: 'Alice RPID' });
-    expect(callingParty(invite())).toMatchObject({ source: 'from', user: 'alice', host: 'example.com', displayName: 'Alice' });
+    const rpid = invite([
+      'Remote-Party-ID: "Alice RPID" <sip:5551230000@pbx.example.com>;party=calling',
+    ]);
+    expect(callingParty(rpid)).toMatchObject({
+      source: 'remote-party-id',
+      user: '5551230000',
+      displayName: 'Alice RPID',
+    });
+    expect(callingParty(invite())).toMatchObject({
+      source: 'from',
+      user: 'alice',
+      host: 'example.com',
+      displayName: 'Alice',
+    });
   });
 
   it('skips an unreadable identity instead of failing the call', () => {
-    expect(callingParty(invite(['P-Asserted-Identity: <<garbage']))).toMatchObject({ source: 'from', user: 'alice' });
+    expect(callingParty(invite(['P-Asserted-Identity: <<garbage']))).toMatchObject({
+      source: 'from',
+      user: 'alice',
+    });
   });
 
   it('takes the called party from To', () => {
-    expect(calledParty(invite())).toEqual({ source: 'to', uri: 'sip:bob@example.com', user: 'bob', host: 'example.com', displayName: 'Bob' });
+    expect(calledParty(invite())).toEqual({
+      source: 'to',
+      uri: 'sip:bob@example.com',
+      user: 'bob',
+      host: 'example.com',
+      displayName: 'Bob',
+    });
   });
 });
 
@@ -89,10 +111,32 @@ describe('dialog factory', () => {
       role: 'uas',
       state: 'confirmed',
       callId: 'call-1@10.0.0.1',
-      local: { uri: 'sip:bob@example.com', tag: 'to-tag', contact: 'sip:bob@10.0.0.2:5070', sdp: answer },
-      remote: { uri: 'sip:alice@example.com', tag: 'from-tag', contact: 'sip:alice@10.0.0.1:5060', sdp: offer },
-      callingParty: { source: 'from', uri: 'sip:alice@example.com', user: 'alice', host: 'example.com', displayName: 'Alice' },
-      calledParty: { source: 'to', uri: 'sip:bob@example.com', user: 'bob', host: 'example.com', displayName: 'Bob' },
+      local: {
+        uri: 'sip:bob@example.com',
+        tag: 'to-tag',
+        contact: 'sip:bob@10.0.0.2:5070',
+        sdp: answer,
+      },
+      remote: {
+        uri: 'sip:alice@example.com',
+        tag: 'from-tag',
+        contact: 'sip:alice@10.0.0.1:5060',
+        sdp: offer,
+      },
+      callingParty: {
+        source: 'from',
+        uri: 'sip:alice@example.com',
+        user: 'alice',
+        host: 'example.com',
+        displayName: 'Alice',
+      },
+      calledParty: {
+        source: 'to',
+        uri: 'sip:bob@example.com',
+        user: 'bob',
+        host: 'example.com',
+        displayName: 'Bob',
+      },
       times: { start: '2026-01-01T00:00:00.000Z', connect: '2026-01-01T00:00:02.000Z' },
     });
   });
@@ -109,15 +153,43 @@ describe('dialog factory', () => {
     expect(dialog.role).toBe('uac');
     expect(dialog.state).toBe('early');
     expect(dialog.times.connect).toBeUndefined();
-    expect(dialog.local).toEqual({ uri: 'sip:alice@example.com', tag: 'from-tag', contact: 'sip:alice@10.0.0.1:5060', sdp: offer });
-    expect(dialog.remote).toEqual({ uri: 'sip:bob@example.com', tag: 'to-tag', contact: 'sip:bob@10.0.0.2:5070', sdp: answer });
+    expect(dialog.local).toEqual({
+      uri: 'sip:alice@example.com',
+      tag: 'from-tag',
+      contact: 'sip:alice@10.0.0.1:5060',
+      sdp: offer,
+    });
+    expect(dialog.remote).toEqual({
+      uri: 'sip:bob@example.com',
+      tag: 'to-tag',
+      contact: 'sip:bob@10.0.0.2:5070',
+      sdp: answer,
+    });
   });
 
   it('keeps a non-SDP body out of the dialog SDP', () => {
     const msg = parseMessage(
-      ['INFO sip:x@y SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK2', 'From: <sip:a@b>;tag=1', 'To: <sip:x@y>', 'Call-ID: c', 'CSeq: 1 INVITE', 'Content-Type: text/plain', 'Content-Length: 2', '', 'hi'].join('\r\n'),
+      [
+        'INFO sip:x@y SIP/2.0',
+        'Via: SIP/2.0/UDP h;branch=z9hG4bK2',
+        'From: <sip:a@b>;tag=1',
+        'To: <sip:x@y>',
+        'Call-ID: c',
+        'CSeq: 1 INVITE',
+        'Content-Type: text/plain',
+        'Content-Length: 2',
+        '',
+        'hi',
+      ].join('\r\n'),
     ) as SipRequest;
-    const dialog = uasDialog({ dialogId: 'd3', state: 'confirmed', invite: msg, response: ok(), receivedAt: new Date(), ...times });
+    const dialog = uasDialog({
+      dialogId: 'd3',
+      state: 'confirmed',
+      invite: msg,
+      response: ok(),
+      receivedAt: new Date(),
+      ...times,
+    });
     expect(dialog.remote.sdp).toBeUndefined();
     expect(dialog.remote.contact).toBeUndefined();
   });

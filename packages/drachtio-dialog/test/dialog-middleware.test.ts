@@ -13,6 +13,8 @@ describe('dialog() middleware', () => {
 
   it('rejects a nonsensical bound on tracked dialogs', () => {
     const app = { locals: {}, on: () => app, use: () => app } as unknown as Application;
-    expect(() => dialog({ app, maxLiveDialogs: 0 })).toThrow(/maxLiveDialogs must be a positive integer/);
+    expect(() => dialog({ app, maxLiveDialogs: 0 })).toThrow(
+      /maxLiveDialogs must be a positive integer/,
+    );
   });
 });

@@ -33,13 +33,25 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await server.close();
 });
 
 /** Start one instance; resolves with it and its reports once it is connected. */
-function startInstance(name: string, reports: Report[], b2buaTarget?: string): Promise<ChildProcess> {
-  const args = [String(server.adminPort), SECRET, 'failover-app', prefix, name, ...(b2buaTarget ? [b2buaTarget] : [])];
+function startInstance(
+  name: string,
+  reports: Report[],
+  b2buaTarget?: string,
+): Promise<ChildProcess> {
+  const args = [
+    String(server.adminPort),
+    SECRET,
+    'failover-app',
+    prefix,
+    name,
+    ...(b2buaTarget ? [b2buaTarget] : []),
+  ];
   const child = fork(join(__dirname, 'support', 'failover-app.js'), args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -50,17 +62,24 @@ function startInstance(name: string, reports: Report[], b2buaTarget?: string): P
       if (message.event === 'ready') resolve(child);
       if (message.event === 'error') reject(new Error(`${name}: ${String(message.message)}`));
     });
-    child.once('exit', (code) => reject(new Error(`instance ${name} exited (${code}) before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`instance ${name} exited (${code}) before it was ready`)),
+    );
   });
 }
 
-function waitFor(reports: Report[], match: (r: Report) => boolean, timeoutMs = 15_000): Promise<Report> {
+function waitFor(
+  reports: Report[],
+  match: (r: Report) => boolean,
+  timeoutMs = 15_000,
+): Promise<Report> {
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const poll = (): void => {
       const found = reports.find(match);
       if (found) return resolve(found);
-      if (Date.now() > deadline) return reject(new Error(`timed out; reports so far: ${JSON.stringify(reports)}`));
+      if (Date.now() > deadline)
+        return reject(new Error(`timed out; reports so far: ${JSON.stringify(reports)}`));
       setTimeout(poll, 20);
     };
     poll();
@@ -104,8 +123,18 @@ describe('failover', () => {
     const info = await waitFor(reports, (r) => r.event === 'info');
     const ended = await waitFor(reports, (r) => r.event === 'terminate');
     expect(info).toMatchObject({ instance: 'B', dialogId: dialog.id, sessionUser: 'DaveH' });
-    expect(ended).toMatchObject({ instance: 'B', reason: 'normal near end release', sessionUser: 'DaveH' });
-    expect(ended.dialog).toMatchObject({ id: dialog.id, callId: dialog.callId, role: 'uas', state: 'terminated', local: { sdp: dialog.local.sdp } });
+    expect(ended).toMatchObject({
+      instance: 'B',
+      reason: 'normal near end release',
+      sessionUser: 'DaveH',
+    });
+    expect(ended.dialog).toMatchObject({
+      id: dialog.id,
+      callId: dialog.callId,
+      role: 'uas',
+      state: 'terminated',
+      local: { sdp: dialog.local.sdp },
+    });
     expect((await sipp.done).exitCode).toBe(0);
   });
 
@@ -121,9 +150,16 @@ describe('failover', () => {
     });
 
     const legs = await Promise.all(
-      ['uas', 'uac'].map((role) => waitFor(reports, (r) => r.event === 'create' && (r.dialog as { role: string }).role === role)),
+      ['uas', 'uac'].map((role) =>
+        waitFor(
+          reports,
+          (r) => r.event === 'create' && (r.dialog as { role: string }).role === role,
+        ),
+      ),
     );
-    const [uas, uac] = legs.map((leg) => leg.dialog as { id: string; callId: string; peerId: string });
+    const [uas, uac] = legs.map(
+      (leg) => leg.dialog as { id: string; callId: string; peerId: string },
+    );
     expect(uas.peerId).toBe(uac.id);
     // Both legs share the caller's session; wait until both are written. The survivor is up
     // before A dies (as in a real deployment): the caller hangs up 3 s after its ACK, and a
@@ -133,7 +169,9 @@ describe('failover', () => {
     first.kill('SIGKILL');
 
     const ends = await Promise.all(
-      [uas.id, uac.id].map((id) => waitFor(reports, (r) => r.event === 'terminate' && (r.dialog as { id: string }).id === id)),
+      [uas.id, uac.id].map((id) =>
+        waitFor(reports, (r) => r.event === 'terminate' && (r.dialog as { id: string }).id === id),
+      ),
     );
     expect(ends.map((e) => [e.instance, e.reason])).toEqual([
       ['B', 'normal far end release'],

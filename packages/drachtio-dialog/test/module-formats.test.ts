@@ -13,12 +13,16 @@ function node(args: string[]): string {
 
 describe('module formats', () => {
   it('require() returns the middleware factory with the named exports on it', () => {
-    const out = node(['-e', "const d = require('drachtio-dialog'); console.log(typeof d, d.default === d, typeof d.SipDialog, d.TerminationReason.sessionExpired)"]);
+    const out = node([
+      '-e',
+      "const d = require('drachtio-dialog'); console.log(typeof d, d.default === d, typeof d.SipDialog, d.TerminationReason.sessionExpired)",
+    ]);
     expect(out).toBe('function true function session expired');
   });
 
   it('an ES module imports the factory as default and the rest by name', () => {
-    const source = "import dialog, { SipDialog } from 'drachtio-dialog'; import drachtio from 'drachtio'; console.log(typeof dialog, typeof SipDialog, typeof drachtio.dialog())";
+    const source =
+      "import dialog, { SipDialog } from 'drachtio-dialog'; import drachtio from 'drachtio'; console.log(typeof dialog, typeof SipDialog, typeof drachtio.dialog())";
     expect(node(['--input-type=module', '-e', source])).toBe('function function function');
   });
 });

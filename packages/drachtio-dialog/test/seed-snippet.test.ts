@@ -22,7 +22,9 @@ describe('the seed dialog snippet', () => {
   it('prints the termination reason of a call the caller hung up', async () => {
     const { code, output } = await run(RUN);
     expect(output).toContain('app   | dialog was terminated due to normal far end release');
-    expect(output).toMatch(/app {3}\| dialog \S+ created: sip:\+15551230000@example\.com -> sip:bob@/);
+    expect(output).toMatch(
+      /app {3}\| dialog \S+ created: sip:\+15551230000@example\.com -> sip:bob@/,
+    );
     expect(code).toBe(0);
   });
 });

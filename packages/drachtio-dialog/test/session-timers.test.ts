@@ -5,7 +5,16 @@
 import type { Application, Request, Response } from 'drachtio';
 import { startSipp } from 'drachtio-test-kit';
 import type { SipDialogEvent } from '../src';
-import { nextDialogEvent, scenario, sdp, SDP_HEADERS, startApp, startServer, stopApp, type TestServer } from './support/harness';
+import {
+  nextDialogEvent,
+  scenario,
+  sdp,
+  SDP_HEADERS,
+  startApp,
+  startServer,
+  stopApp,
+  type TestServer,
+} from './support/harness';
 
 let server: TestServer;
 let app: Application;
@@ -28,7 +37,11 @@ afterEach(async () => {
 describe('session timers', () => {
   it("reports an expired session (the far end never refreshed) as 'session expired'", async () => {
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-session-expires.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-session-expires.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const end = await terminated;
     expect(end.reason).toBe('session expired');
@@ -41,7 +54,11 @@ describe('session timers', () => {
     const states: string[] = [];
     app.on('sipdialog:create', (e: SipDialogEvent) => states.push(e.target.state));
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-session-refreshed.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-session-refreshed.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const end = await terminated;
     const result = await sipp.done;

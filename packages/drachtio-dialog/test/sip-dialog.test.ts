@@ -2,8 +2,10 @@ import { DialogMethodError, DialogStateError } from '../src/dialog-errors';
 import type { DialogHost, DialogResponse } from '../src/dialog-host';
 import { SipDialog, type SipDialogInit } from '../src/sip-dialog';
 
-const offer = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n';
-const answer = 'v=0\r\no=- 2 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n';
+const offer =
+  'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n';
+const answer =
+  'v=0\r\no=- 2 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n';
 
 function init(overrides: Partial<SipDialogInit> = {}): SipDialogInit {
   return {
@@ -12,8 +14,18 @@ function init(overrides: Partial<SipDialogInit> = {}): SipDialogInit {
     state: 'confirmed',
     callId: 'call-1@test',
     local: { uri: 'sip:bob@example.com', tag: 'lt', contact: 'sip:127.0.0.1:5060', sdp: answer },
-    remote: { uri: 'sip:alice@example.com', tag: 'rt', contact: 'sip:alice@127.0.0.2:5070', sdp: offer },
-    callingParty: { source: 'from', uri: 'sip:alice@example.com', user: 'alice', host: 'example.com' },
+    remote: {
+      uri: 'sip:alice@example.com',
+      tag: 'rt',
+      contact: 'sip:alice@127.0.0.2:5070',
+      sdp: offer,
+    },
+    callingParty: {
+      source: 'from',
+      uri: 'sip:alice@example.com',
+      user: 'alice',
+      host: 'example.com',
+    },
     calledParty: { source: 'to', uri: 'sip:bob@example.com', user: 'bob', host: 'example.com' },
     times: { start: new Date('2026-01-01T00:00:00Z'), connect: new Date('2026-01-01T00:00:01Z') },
     ...overrides,
@@ -24,22 +36,33 @@ function init(overrides: Partial<SipDialogInit> = {}): SipDialogInit {
 class RecordingHost implements DialogHost {
   readonly sent: Array<{ method: string; dialogId: string; body?: string; headers?: object }> = [];
   constructor(private readonly answer: (method: string) => DialogResponse) {}
-  async request(options: { method: string; dialogId: string; body?: string }): Promise<DialogResponse> {
+  async request(options: {
+    method: string;
+    dialogId: string;
+    body?: string;
+  }): Promise<DialogResponse> {
     this.sent.push(options);
     return this.answer(options.method);
   }
 }
 
 /** Only the fields a dialog reads from a response. */
-const response = (status: number, reason: string, body = ''): DialogResponse => ({ status, reason, body }) as unknown as DialogResponse;
+const response = (status: number, reason: string, body = ''): DialogResponse =>
+  ({ status, reason, body }) as unknown as DialogResponse;
 const ok = (body = ''): DialogResponse => response(200, 'OK', body);
 
 describe('SipDialog', () => {
   it('goes early -> confirmed -> terminated exactly once each', () => {
     const dialog = new SipDialog(init({ state: 'early', times: { start: new Date() } }));
     const seen: string[] = [];
-    dialog.on('confirmed', () => seen.push('confirmed')).on('terminate', (reason: string) => seen.push(reason));
-    expect(dialog.confirm(new Date('2026-01-01T00:00:05Z'), { local: { uri: 'sip:bob@example.com', tag: 'new' } })).toBe(true);
+    dialog
+      .on('confirmed', () => seen.push('confirmed'))
+      .on('terminate', (reason: string) => seen.push(reason));
+    expect(
+      dialog.confirm(new Date('2026-01-01T00:00:05Z'), {
+        local: { uri: 'sip:bob@example.com', tag: 'new' },
+      }),
+    ).toBe(true);
     expect(dialog.confirm()).toBe(false);
     expect(dialog.state).toBe('confirmed');
     expect(dialog.local.tag).toBe('new');
@@ -69,7 +92,17 @@ describe('SipDialog', () => {
     const dialog = new SipDialog(init()).attach(new RecordingHost(() => ok()));
     dialog.on('info', () => undefined);
     expect(Object.keys(JSON.parse(JSON.stringify(dialog))).sort()).toEqual(
-      ['callId', 'calledParty', 'callingParty', 'id', 'local', 'remote', 'role', 'state', 'times'].sort(),
+      [
+        'callId',
+        'calledParty',
+        'callingParty',
+        'id',
+        'local',
+        'remote',
+        'role',
+        'state',
+        'times',
+      ].sort(),
     );
   });
 
@@ -81,9 +114,14 @@ describe('SipDialog', () => {
   it('sends requests through its host and resolves to the final response', async () => {
     const host = new RecordingHost(() => ok());
     const dialog = new SipDialog(init()).attach(host);
-    const res = await dialog.request('info', { headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    const res = await dialog.request('info', {
+      headers: { 'content-type': 'text/plain' },
+      body: 'hi',
+    });
     expect(res.status).toBe(200);
-    expect(host.sent).toEqual([{ method: 'INFO', dialogId: 'dlg-1', headers: { 'content-type': 'text/plain' }, body: 'hi' }]);
+    expect(host.sent).toEqual([
+      { method: 'INFO', dialogId: 'dlg-1', headers: { 'content-type': 'text/plain' }, body: 'hi' },
+    ]);
   });
 
   it('offers the callback form', (done) => {
@@ -98,7 +136,13 @@ describe('SipDialog', () => {
   it('re-INVITE without a body re-offers the local SDP; a 2xx updates both SDPs', async () => {
     const newRemote = answer.replace('7000', '7002');
     const host = new RecordingHost(() => ok(newRemote));
-    const dialog = new SipDialog(init({ role: 'uac', local: { uri: 'sip:a@x', sdp: offer }, remote: { uri: 'sip:b@y', sdp: answer } })).attach(host);
+    const dialog = new SipDialog(
+      init({
+        role: 'uac',
+        local: { uri: 'sip:a@x', sdp: offer },
+        remote: { uri: 'sip:b@y', sdp: answer },
+      }),
+    ).attach(host);
     await dialog.request('INVITE');
     expect(host.sent[0]?.body).toBe(offer);
     expect(dialog.remote.sdp).toBe(newRemote);
@@ -134,7 +178,9 @@ describe('SipDialog', () => {
   });
 
   it('ends the dialog even when the BYE gets an error response', async () => {
-    const dialog = new SipDialog(init()).attach(new RecordingHost(() => response(481, 'No Such Dialog')));
+    const dialog = new SipDialog(init()).attach(
+      new RecordingHost(() => response(481, 'No Such Dialog')),
+    );
     await dialog.terminate();
     expect(dialog.state).toBe('terminated');
   });
@@ -158,9 +204,12 @@ describe('SipDialog', () => {
 
   it('abandons an early dialog with the handler of the process that created it', async () => {
     let abandoned = 0;
-    const dialog = new SipDialog(init({ state: 'early' })).attach(new RecordingHost(() => ok()), async () => {
-      abandoned++;
-    });
+    const dialog = new SipDialog(init({ state: 'early' })).attach(
+      new RecordingHost(() => ok()),
+      async () => {
+        abandoned++;
+      },
+    );
     await dialog.terminate();
     expect(abandoned).toBe(1);
   });

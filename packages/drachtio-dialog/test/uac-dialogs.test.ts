@@ -2,7 +2,16 @@
 import type { Application } from 'drachtio';
 import { startSipp } from 'drachtio-test-kit';
 import { SipDialog, type SipDialogEvent } from '../src';
-import { nextDialogEvent, scenario, sdp, SDP_HEADERS, startApp, startServer, stopApp, type TestServer } from './support/harness';
+import {
+  nextDialogEvent,
+  scenario,
+  sdp,
+  SDP_HEADERS,
+  startApp,
+  startServer,
+  stopApp,
+  type TestServer,
+} from './support/harness';
 
 let server: TestServer;
 let app: Application;
@@ -22,7 +31,10 @@ describe('UAC dialogs', () => {
     app = await startApp(server);
     const created = nextDialogEvent(app, 'sipdialog:create');
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const res = await app.uac(callee.uri('carol'), { headers: { ...SDP_HEADERS, 'p-asserted-identity': '<sip:+15550001111@example.com>' }, body: sdp(7000) });
+    const res = await app.uac(callee.uri('carol'), {
+      headers: { ...SDP_HEADERS, 'p-asserted-identity': '<sip:+15550001111@example.com>' },
+      body: sdp(7000),
+    });
     expect(res.status).toBe(200);
 
     const dialog = (await created).target;
@@ -33,7 +45,10 @@ describe('UAC dialogs', () => {
     expect(dialog.remote.sdp).toContain('m=audio 8000');
     expect(dialog.remote.contact).toBe(`sip:carol@${callee.hostport}`);
     expect(dialog.calledParty).toMatchObject({ source: 'to', user: 'carol' });
-    expect(dialog.callingParty).toMatchObject({ source: 'p-asserted-identity', user: '+15550001111' });
+    expect(dialog.callingParty).toMatchObject({
+      source: 'p-asserted-identity',
+      user: '+15550001111',
+    });
     const end = await terminated;
     expect(end.target).toBe(dialog);
     expect(end.reason).toBe('normal far end release');
@@ -65,14 +80,19 @@ describe('UAC dialogs', () => {
     const callee = await startSipp({ scenario: scenario('callee-100rel.xml') });
     app = await startApp(server);
     const events: string[] = [];
-    app.on('sipdialog:create-early', (e: SipDialogEvent) => events.push(`early ${e.target.state} ${e.target.role}`));
+    app.on('sipdialog:create-early', (e: SipDialogEvent) =>
+      events.push(`early ${e.target.state} ${e.target.role}`),
+    );
     app.on('sipdialog:create', (e: SipDialogEvent) => {
       events.push(`create ${e.target.state}`);
       void e.target.terminate();
     });
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
 
-    const res = await app.uac(callee.uri('carol'), { headers: { ...SDP_HEADERS, supported: '100rel' }, body: sdp(7000) });
+    const res = await app.uac(callee.uri('carol'), {
+      headers: { ...SDP_HEADERS, supported: '100rel' },
+      body: sdp(7000),
+    });
     expect(res.status).toBe(200);
     const end = await terminated;
     expect(events).toEqual(['early early uac', 'create confirmed']);

@@ -5,7 +5,16 @@
 import type { Application, Request, Response } from 'drachtio';
 import { startSipp } from 'drachtio-test-kit';
 import { SipDialog, type SipDialogEvent } from '../src';
-import { nextDialogEvent, scenario, sdp, SDP_HEADERS, startApp, startServer, stopApp, type TestServer } from './support/harness';
+import {
+  nextDialogEvent,
+  scenario,
+  sdp,
+  SDP_HEADERS,
+  startApp,
+  startServer,
+  stopApp,
+  type TestServer,
+} from './support/harness';
 
 let server: TestServer;
 let app: Application;
@@ -33,7 +42,11 @@ describe('UAS dialogs', () => {
     app = await startApp(server, { setup: answerWith(7000) });
     const created = nextDialogEvent(app, 'sipdialog:create');
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-hangs-up.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-hangs-up.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const create = await created;
     const dialog = create.target;
@@ -50,7 +63,11 @@ describe('UAS dialogs', () => {
     expect(dialog.remote.tag).toMatch(/SIPpTag00/);
     expect(dialog.remote.contact).toMatch(/^sip:alice@127\.0\.0\.1:\d+$/);
     expect(dialog.remote.sdp).toContain('m=audio 6000');
-    expect(dialog.callingParty).toMatchObject({ source: 'p-asserted-identity', user: '+15551230000', displayName: 'Alice Asserted' });
+    expect(dialog.callingParty).toMatchObject({
+      source: 'p-asserted-identity',
+      user: '+15551230000',
+      displayName: 'Alice Asserted',
+    });
     expect(dialog.calledParty).toMatchObject({ source: 'to', user: 'bob', displayName: 'Bob' });
     expect(dialog.times.connect!.getTime()).toBeGreaterThanOrEqual(dialog.times.start.getTime());
     expect(create.session).toBeDefined();
@@ -68,7 +85,11 @@ describe('UAS dialogs', () => {
     app = await startApp(server, { setup: answerWith(7000) });
     app.on('sipdialog:create', (e: SipDialogEvent) => void e.target.terminate());
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-waits-for-bye.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-waits-for-bye.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const end = await terminated;
     expect(end.reason).toBe('normal near end release');
@@ -86,7 +107,11 @@ describe('UAS dialogs', () => {
       });
     });
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-reinvites.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-reinvites.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const end = await terminated;
     expect(reinvites).toHaveLength(1);
@@ -102,13 +127,20 @@ describe('UAS dialogs', () => {
     app.on('sipdialog:create', (e: SipDialogEvent) => {
       const dialog = e.target;
       dialog.on('reinvite', (req: Request, res: Response) => {
-        res.send(200, { headers: SDP_HEADERS, body: sdp(7000, req.body.includes('a=sendonly') ? 'recvonly' : 'sendrecv') });
+        res.send(200, {
+          headers: SDP_HEADERS,
+          body: sdp(7000, req.body.includes('a=sendonly') ? 'recvonly' : 'sendrecv'),
+        });
       });
       dialog.on('hold', () => heard.push(`hold ${dialog.heldByFarEnd}`));
       dialog.on('unhold', () => heard.push(`unhold ${dialog.heldByFarEnd}`));
     });
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-holds.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-holds.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     await terminated;
     expect(heard).toEqual(['hold true', 'unhold false']);
@@ -127,7 +159,11 @@ describe('UAS dialogs', () => {
       await dialog.terminate();
     });
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-is-held.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-is-held.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const end = await terminated;
     expect(steps).toEqual(['hold 200 true', 'unhold 200 false']);
@@ -162,7 +198,11 @@ describe('UAS dialogs', () => {
       });
     });
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-info-update.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-info-update.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const end = await terminated;
     expect(infos).toEqual(['dialog Signal=5', 'app with dialog']);
@@ -183,7 +223,17 @@ describe('UAS dialogs', () => {
         ['OPTIONS', {}],
         ['MESSAGE', { headers: { 'content-type': 'text/plain' }, body: 'hello' }],
         ['REFER', { headers: { 'refer-to': '<sip:carol@127.0.0.1>' } }],
-        ['NOTIFY', { headers: { event: 'refer', 'subscription-state': 'terminated;reason=noresource', 'content-type': 'message/sipfrag' }, body: 'SIP/2.0 200 OK\r\n' }],
+        [
+          'NOTIFY',
+          {
+            headers: {
+              event: 'refer',
+              'subscription-state': 'terminated;reason=noresource',
+              'content-type': 'message/sipfrag',
+            },
+            body: 'SIP/2.0 200 OK\r\n',
+          },
+        ],
       ] as const) {
         const res = await dialog.request(method, opts);
         answers.push(`${method} ${res.status}`);
@@ -191,10 +241,20 @@ describe('UAS dialogs', () => {
       await dialog.terminate();
     });
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-answers-requests.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-answers-requests.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const end = await terminated;
-    expect(answers).toEqual(['UPDATE 200', 'OPTIONS 200', 'MESSAGE 200', 'REFER 202', 'NOTIFY 200']);
+    expect(answers).toEqual([
+      'UPDATE 200',
+      'OPTIONS 200',
+      'MESSAGE 200',
+      'REFER 202',
+      'NOTIFY 200',
+    ]);
     expect(end.target.local.sdp).toContain('m=audio 7006');
     expect(end.target.remote.sdp).toContain('m=audio 6006');
     expect(end.reason).toBe('normal near end release');
@@ -206,7 +266,9 @@ describe('UAS dialogs', () => {
       setup: (a) =>
         a.invite((req: Request, res: Response) => {
           res.send(183, { headers: { ...SDP_HEADERS, require: '100rel' }, body: sdp(7000) });
-          req.prack(() => setTimeout(() => res.send(200, { headers: SDP_HEADERS, body: sdp(7000) }), 50));
+          req.prack(() =>
+            setTimeout(() => res.send(200, { headers: SDP_HEADERS, body: sdp(7000) }), 50),
+          );
         }),
     });
     const earlyStates: string[] = [];
@@ -214,7 +276,11 @@ describe('UAS dialogs', () => {
     const early = nextDialogEvent(app, 'sipdialog:create-early');
     const created = nextDialogEvent(app, 'sipdialog:create');
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-100rel.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-100rel.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const e1 = await early;
     expect(e1.target).toBeInstanceOf(SipDialog);
@@ -236,7 +302,11 @@ describe('UAS dialogs', () => {
     });
     const early = nextDialogEvent(app, 'sipdialog:create-early');
     const terminated = nextDialogEvent(app, 'sipdialog:terminate');
-    const sipp = await startSipp({ scenario: scenario('caller-100rel-rejected.xml'), remote: server.sipHostport, service: 'bob' });
+    const sipp = await startSipp({
+      scenario: scenario('caller-100rel-rejected.xml'),
+      remote: server.sipHostport,
+      service: 'bob',
+    });
 
     const dialog = (await early).target;
     const end = await terminated;

@@ -38,7 +38,9 @@ export class MsmlResultError extends Error {
   readonly response: number;
   readonly description?: string;
   constructor(readonly result: MsmlResult) {
-    super(`media server answered ${result.response}${result.description ? `: ${result.description}` : ''}`);
+    super(
+      `media server answered ${result.response}${result.description ? `: ${result.description}` : ''}`,
+    );
     this.name = 'MsmlResultError';
     this.response = result.response;
     this.description = result.description;

@@ -14,13 +14,18 @@ function roundTrips(node: MsmlNode): void {
 describe('MOML builder', () => {
   test('play with several audio URIs, iterations, interval and barge-in', () => {
     const node = moml.play({
-      audio: ['file://welcome.wav', { uri: 'http://ms/menu.wav', format: 'audio/wav', iterations: 2 }],
+      audio: [
+        'file://welcome.wav',
+        { uri: 'http://ms/menu.wav', format: 'audio/wav', iterations: 2 },
+      ],
       iterations: 3,
       interval: 500,
       barge: true,
       cleardb: false,
       maxtime: '30s',
-      playexit: [moml.send({ target: 'source', event: 'app.playDone', namelist: ['play.amt', 'play.end'] })],
+      playexit: [
+        moml.send({ target: 'source', event: 'app.playDone', namelist: ['play.amt', 'play.end'] }),
+      ],
     });
     expect(xml(node)).toBe(
       [
@@ -37,7 +42,9 @@ describe('MOML builder', () => {
   });
 
   test('play with one prompt as a string and no exit actions', () => {
-    expect(xml(moml.play({ audio: 'file://a.wav' }))).toBe('<play>\n  <audio uri="file://a.wav"/>\n</play>');
+    expect(xml(moml.play({ audio: 'file://a.wav' }))).toBe(
+      '<play>\n  <audio uri="file://a.wav"/>\n</play>',
+    );
   });
 
   test('dtmf with a pattern, fdt/idt/edt timers, noinput, nomatch and dtmfexit', () => {
@@ -49,7 +56,9 @@ describe('MOML builder', () => {
       patterns: [{ digits: 'min=1;max=4;rtk=#', format: 'moml+digits' }],
       noinput: { iterations: 2, actions: [moml.send({ target: 'source', event: 'app.noinput' })] },
       nomatch: { actions: [moml.exit({ namelist: 'dtmf.end' })] },
-      exit: [moml.send({ target: 'source', event: 'app.dtmfDone', namelist: 'dtmf.digits dtmf.end' })],
+      exit: [
+        moml.send({ target: 'source', event: 'app.dtmfDone', namelist: 'dtmf.digits dtmf.end' }),
+      ],
     });
     expect(xml(node)).toBe(
       [
@@ -97,7 +106,13 @@ describe('MOML builder', () => {
       maxtime: '60s',
       beep: true,
       termkey: '#',
-      recordexit: [moml.send({ target: 'source', event: 'app.recordDone', namelist: 'record.recordid record.len' })],
+      recordexit: [
+        moml.send({
+          target: 'source',
+          event: 'app.recordDone',
+          namelist: 'record.recordid record.len',
+        }),
+      ],
     });
     expect(xml(node)).toBe(
       [
@@ -114,7 +129,10 @@ describe('MOML builder', () => {
   test('group with a topology keeps its primitives in order', () => {
     const node = moml.group({ topology: 'parallel', id: 'g', groupexit: [moml.exit()] }, [
       moml.play({ audio: 'file://a.wav', id: 'prompt' }),
-      moml.dtmf({ patterns: [{ digits: 'min=1;max=1' }], exit: [moml.send({ target: 'prompt', event: 'terminate' })] }),
+      moml.dtmf({
+        patterns: [{ digits: 'min=1;max=1' }],
+        exit: [moml.send({ target: 'prompt', event: 'terminate' })],
+      }),
     ]);
     expect(xml(node)).toBe(
       [
@@ -139,7 +157,9 @@ describe('MOML builder', () => {
 
   test('exit and disconnect with and without a namelist', () => {
     expect(xml(moml.exit())).toBe('<exit/>');
-    expect(xml(moml.disconnect({ namelist: ['play.end'] }))).toBe('<disconnect namelist="play.end"/>');
+    expect(xml(moml.disconnect({ namelist: ['play.end'] }))).toBe(
+      '<disconnect namelist="play.end"/>',
+    );
   });
 
   test('a negative duration is refused', () => {
@@ -150,9 +170,12 @@ describe('MOML builder', () => {
 describe('MSML command builder', () => {
   test('document wraps commands in <msml version="1.1"> with an XML declaration', () => {
     expect(toXml(document(commands.dialogend({ id: 'conn:a/dialog:b' })))).toBe(
-      ['<?xml version="1.0" encoding="UTF-8"?>', '<msml version="1.1">', '  <dialogend id="conn:a/dialog:b"/>', '</msml>'].join(
-        '\n',
-      ),
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<msml version="1.1">',
+        '  <dialogend id="conn:a/dialog:b"/>',
+        '</msml>',
+      ].join('\n'),
     );
   });
 
@@ -173,8 +196,14 @@ describe('MSML command builder', () => {
   });
 
   test('dialogend and send address a dialog by id', () => {
-    expect(xml(commands.dialogend({ id: 'conn:1/dialog:d', mark: 'x' }))).toBe('<dialogend id="conn:1/dialog:d" mark="x"/>');
-    const node = commands.send({ target: 'conn:1/dialog:d', event: 'terminate', namelist: ['a', 'b'] });
+    expect(xml(commands.dialogend({ id: 'conn:1/dialog:d', mark: 'x' }))).toBe(
+      '<dialogend id="conn:1/dialog:d" mark="x"/>',
+    );
+    const node = commands.send({
+      target: 'conn:1/dialog:d',
+      event: 'terminate',
+      namelist: ['a', 'b'],
+    });
     expect(xml(node)).toBe('<send target="conn:1/dialog:d" event="terminate" namelist="a b"/>');
     roundTrips(node);
   });
@@ -218,17 +247,28 @@ describe('MSML command builder', () => {
   test('modifyconference and destroyconference', () => {
     const modify = commands.modifyconference({ id: 'conf:sales', audiomix: { nloudest: 2 } });
     expect(xml(modify)).toBe(
-      ['<modifyconference id="conf:sales">', '  <audiomix>', '    <n-loudest n="2"/>', '  </audiomix>', '</modifyconference>'].join('\n'),
+      [
+        '<modifyconference id="conf:sales">',
+        '  <audiomix>',
+        '    <n-loudest n="2"/>',
+        '  </audiomix>',
+        '</modifyconference>',
+      ].join('\n'),
     );
     roundTrips(modify);
-    expect(xml(commands.destroyconference({ id: 'conf:sales' }))).toBe('<destroyconference id="conf:sales"/>');
+    expect(xml(commands.destroyconference({ id: 'conf:sales' }))).toBe(
+      '<destroyconference id="conf:sales"/>',
+    );
   });
 
   test('join with streams, direction and gain; unjoin; modifystream', () => {
     const node = commands.join({
       id1: 'conn:a',
       id2: 'conf:sales',
-      streams: [{ media: 'audio', dir: 'from-id1', gain: -3 }, { media: 'video', compressed: false }],
+      streams: [
+        { media: 'audio', dir: 'from-id1', gain: -3 },
+        { media: 'video', compressed: false },
+      ],
     });
     expect(xml(node)).toBe(
       [
@@ -241,12 +281,22 @@ describe('MSML command builder', () => {
       ].join('\n'),
     );
     roundTrips(node);
-    expect(xml(commands.unjoin({ id1: 'conn:a', id2: 'conf:sales' }))).toBe('<unjoin id1="conn:a" id2="conf:sales"/>');
-    const modify = commands.modifystream({ id1: 'conn:a', id2: 'conf:sales', streams: [{ media: 'audio', gain: 6 }] });
+    expect(xml(commands.unjoin({ id1: 'conn:a', id2: 'conf:sales' }))).toBe(
+      '<unjoin id1="conn:a" id2="conf:sales"/>',
+    );
+    const modify = commands.modifystream({
+      id1: 'conn:a',
+      id2: 'conf:sales',
+      streams: [{ media: 'audio', gain: 6 }],
+    });
     expect(xml(modify)).toBe(
-      ['<modifystream id1="conn:a" id2="conf:sales">', '  <stream media="audio">', '    <gain amt="6"/>', '  </stream>', '</modifystream>'].join(
-        '\n',
-      ),
+      [
+        '<modifystream id1="conn:a" id2="conf:sales">',
+        '  <stream media="audio">',
+        '    <gain amt="6"/>',
+        '  </stream>',
+        '</modifystream>',
+      ].join('\n'),
     );
   });
 
@@ -258,13 +308,30 @@ describe('MSML command builder', () => {
 
   test('result and event, as a media server writes them', () => {
     const res = commands.result({ response: 200, dialogid: 'conn:a/dialog:b' });
-    expect(xml(res)).toBe('<result response="200">\n  <dialogid>conn:a/dialog:b</dialogid>\n</result>');
+    expect(xml(res)).toBe(
+      '<result response="200">\n  <dialogid>conn:a/dialog:b</dialogid>\n</result>',
+    );
     roundTrips(res);
-    const failed = commands.result({ response: 408, mark: '2', description: 'missing attribute target' });
-    expect(xml(failed)).toBe('<result response="408" mark="2">\n  <description>missing attribute target</description>\n</result>');
-    const ev = commands.event({ name: 'app.playDone', id: 'conn:a/dialog:b', values: [['play.end', 'play.complete']] });
+    const failed = commands.result({
+      response: 408,
+      mark: '2',
+      description: 'missing attribute target',
+    });
+    expect(xml(failed)).toBe(
+      '<result response="408" mark="2">\n  <description>missing attribute target</description>\n</result>',
+    );
+    const ev = commands.event({
+      name: 'app.playDone',
+      id: 'conn:a/dialog:b',
+      values: [['play.end', 'play.complete']],
+    });
     expect(xml(ev)).toBe(
-      ['<event name="app.playDone" id="conn:a/dialog:b">', '  <name>play.end</name>', '  <value>play.complete</value>', '</event>'].join('\n'),
+      [
+        '<event name="app.playDone" id="conn:a/dialog:b">',
+        '  <name>play.end</name>',
+        '  <value>play.complete</value>',
+        '</event>',
+      ].join('\n'),
     );
     roundTrips(ev);
   });
@@ -272,7 +339,11 @@ describe('MSML command builder', () => {
 
 describe('escaping', () => {
   test('markup characters in attributes and text are escaped and come back unchanged', () => {
-    const node = commands.event({ name: 'app.x', id: 'conn:a"b<c>&d', values: [['k', `<tag attr="v">&amp;'</tag>`]] });
+    const node = commands.event({
+      name: 'app.x',
+      id: 'conn:a"b<c>&d',
+      values: [['k', `<tag attr="v">&amp;'</tag>`]],
+    });
     const written = xml(node);
     expect(written).toContain('id="conn:a&quot;b&lt;c>&amp;d"');
     expect(written).toContain('<value>&lt;tag attr="v"&gt;&amp;amp;\'&lt;/tag&gt;</value>');
@@ -281,7 +352,9 @@ describe('escaping', () => {
 
   test('any printable text survives a round trip (property)', () => {
     // Leading/trailing whitespace is layout in XML, so the property covers trimmed strings.
-    const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s !== '');
+    const text = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+      .filter((s) => s.trim() === s && s !== '');
     fc.assert(
       fc.property(text, text, (uri, value) => {
         const node = commands.event({ name: 'app.e', id: uri, values: [['v', value]] });
@@ -291,6 +364,8 @@ describe('escaping', () => {
   });
 
   test('a character XML cannot carry is a typed build error', () => {
-    expect(() => toXml(document(moml.play({ audio: 'file://\u0001.wav' })))).toThrow(MsmlBuildError);
+    expect(() => toXml(document(moml.play({ audio: 'file://\u0001.wav' })))).toThrow(
+      MsmlBuildError,
+    );
   });
 });

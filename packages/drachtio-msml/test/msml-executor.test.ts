@@ -1,8 +1,24 @@
-import { commands, document, moml, parseEvent, parseResult, ResponseCode, toXml, type MsmlEvent, type MsmlNode } from '../src';
+import {
+  commands,
+  document,
+  moml,
+  parseEvent,
+  parseResult,
+  ResponseCode,
+  toXml,
+  type MsmlEvent,
+  type MsmlNode,
+} from '../src';
 import { MsmlExecutor, type Peer } from '../src/simulator/msml-executor';
 import type { SimulatorScript } from '../src/simulator/script';
 
-const SCRIPT: SimulatorScript = { playMs: 20, digits: ['1234#', '99'], digitDelayMs: 10, recordMs: 30, recordFile: 'rec-0001.wav' };
+const SCRIPT: SimulatorScript = {
+  playMs: 20,
+  digits: ['1234#', '99'],
+  digitDelayMs: 10,
+  recordMs: 30,
+  recordFile: 'rec-0001.wav',
+};
 
 /** A peer that records the events the media server sends it. */
 class RecordingPeer implements Peer {
@@ -34,7 +50,8 @@ function setup(...ids: string[]): { ms: MsmlExecutor; peers: RecordingPeer[] } {
   return { ms, peers };
 }
 
-const run = (ms: MsmlExecutor, from: string, ...nodes: MsmlNode[]) => parseResult(toXml(ms.execute(toXml(document(...nodes)), from)));
+const run = (ms: MsmlExecutor, from: string, ...nodes: MsmlNode[]) =>
+  parseResult(toXml(ms.execute(toXml(document(...nodes)), from)));
 
 describe('dialogs', () => {
   test('play reports playDone with play.end/play.amt, then msml.dialog.exit', async () => {
@@ -46,7 +63,9 @@ describe('dialogs', () => {
         moml.play({
           audio: ['file://a.wav', 'file://b.wav'],
           iterations: 2,
-          playexit: [moml.send({ target: 'source', event: 'app.playDone', namelist: 'play.end play.amt' })],
+          playexit: [
+            moml.send({ target: 'source', event: 'app.playDone', namelist: 'play.end play.amt' }),
+          ],
         }),
       ]),
     );
@@ -70,7 +89,11 @@ describe('dialogs', () => {
       ]);
     run(ms, 'conn:a', collector('first'));
     const first = await peers[0]!.next('msml.dialog.exit');
-    expect(first.data).toEqual({ 'collect.digits': '1234', 'collect.end': 'collect.match', 'collect.len': '4' });
+    expect(first.data).toEqual({
+      'collect.digits': '1234',
+      'collect.end': 'collect.match',
+      'collect.len': '4',
+    });
 
     peers[0]!.events.length = 0;
     run(ms, 'conn:a', collector('second'));
@@ -78,7 +101,11 @@ describe('dialogs', () => {
 
     peers[0]!.events.length = 0;
     run(ms, 'conn:a', collector('third'));
-    expect((await peers[0]!.next('msml.dialog.exit')).data).toEqual({ 'collect.digits': '', 'collect.end': 'collect.noinput', 'collect.len': '0' });
+    expect((await peers[0]!.next('msml.dialog.exit')).data).toEqual({
+      'collect.digits': '',
+      'collect.end': 'collect.noinput',
+      'collect.len': '0',
+    });
   });
 
   test('dtmf runs nomatch actions when the digits do not fit, and noinput actions when there are none', async () => {
@@ -88,7 +115,11 @@ describe('dialogs', () => {
         moml.dtmf({
           patterns: [{ digits: '5555' }],
           noinput: { actions: [moml.send({ target: 'source', event: 'app.noinput' })] },
-          nomatch: { actions: [moml.send({ target: 'source', event: 'app.nomatch', namelist: 'dtmf.digits' })] },
+          nomatch: {
+            actions: [
+              moml.send({ target: 'source', event: 'app.nomatch', namelist: 'dtmf.digits' }),
+            ],
+          },
         }),
       ]);
     run(ms, 'conn:a', start('x'));
@@ -104,7 +135,12 @@ describe('dialogs', () => {
       ms,
       'conn:a',
       commands.dialogstart({ target: 'conn:a', name: 'rec' }, [
-        moml.record({ dest: 'file://rec/', beep: true, maxtime: '10s', recordexit: [moml.exit({ namelist: 'record.recordid record.len record.end' })] }),
+        moml.record({
+          dest: 'file://rec/',
+          beep: true,
+          maxtime: '10s',
+          recordexit: [moml.exit({ namelist: 'record.recordid record.len record.end' })],
+        }),
       ]),
     );
     expect((await peers[0]!.next('msml.dialog.exit')).data).toEqual({
@@ -121,8 +157,18 @@ describe('dialogs', () => {
       'conn:a',
       commands.dialogstart({ target: 'conn:a', name: 'barge' }, [
         moml.group({ topology: 'parallel' }, [
-          moml.play({ id: 'prompt', audio: 'file://long.wav', iterations: 'forever', playexit: [moml.send({ target: 'source', event: 'app.playDone', namelist: 'play.end' })] }),
-          moml.dtmf({ patterns: [{ digits: 'min=1;rtk=#' }], exit: [moml.send({ target: 'prompt', event: 'terminate' })] }),
+          moml.play({
+            id: 'prompt',
+            audio: 'file://long.wav',
+            iterations: 'forever',
+            playexit: [
+              moml.send({ target: 'source', event: 'app.playDone', namelist: 'play.end' }),
+            ],
+          }),
+          moml.dtmf({
+            patterns: [{ digits: 'min=1;rtk=#' }],
+            exit: [moml.send({ target: 'prompt', event: 'terminate' })],
+          }),
         ]),
       ]),
     );
@@ -132,22 +178,42 @@ describe('dialogs', () => {
 
   test('dialogend stops a running dialog and reports its exit; a second dialogend finds nothing', async () => {
     const { ms, peers } = setup('conn:a');
-    run(ms, 'conn:a', commands.dialogstart({ target: 'conn:a', name: 'long' }, [moml.play({ audio: 'file://a.wav', iterations: 'forever' })]));
+    run(
+      ms,
+      'conn:a',
+      commands.dialogstart({ target: 'conn:a', name: 'long' }, [
+        moml.play({ audio: 'file://a.wav', iterations: 'forever' }),
+      ]),
+    );
     expect(run(ms, 'conn:a', commands.dialogend({ id: 'conn:a/dialog:long' })).response).toBe(200);
     await peers[0]!.next('msml.dialog.exit');
-    expect(run(ms, 'conn:a', commands.dialogend({ id: 'conn:a/dialog:long' })).response).toBe(ResponseCode.OBJECT_DOES_NOT_EXIST);
+    expect(run(ms, 'conn:a', commands.dialogend({ id: 'conn:a/dialog:long' })).response).toBe(
+      ResponseCode.OBJECT_DOES_NOT_EXIST,
+    );
   });
 
   test('a disconnect action hangs up the connection', async () => {
     const { ms, peers } = setup('conn:a');
-    run(ms, 'conn:a', commands.dialogstart({ target: 'conn:a' }, [moml.play({ audio: 'file://bye.wav', playexit: [moml.disconnect()] })]));
+    run(
+      ms,
+      'conn:a',
+      commands.dialogstart({ target: 'conn:a' }, [
+        moml.play({ audio: 'file://bye.wav', playexit: [moml.disconnect()] }),
+      ]),
+    );
     await peers[0]!.next('msml.dialog.exit');
     expect(peers[0]!.hungUp).toBe(true);
   });
 
   test('a connection that goes away takes its dialogs with it, silently', async () => {
     const { ms, peers } = setup('conn:a');
-    run(ms, 'conn:a', commands.dialogstart({ target: 'conn:a' }, [moml.play({ audio: 'file://a.wav', iterations: 'forever' })]));
+    run(
+      ms,
+      'conn:a',
+      commands.dialogstart({ target: 'conn:a' }, [
+        moml.play({ audio: 'file://a.wav', iterations: 'forever' }),
+      ]),
+    );
     ms.detach('conn:a');
     expect(ms.dialogIds).toEqual([]);
     await new Promise((r) => setTimeout(r, 50));
@@ -158,13 +224,25 @@ describe('dialogs', () => {
 describe('conferences', () => {
   test('three connections join; the last to leave ends a nomedia conference with msml.conf.nomedia', async () => {
     const { ms, peers } = setup('conn:control', 'conn:1', 'conn:2', 'conn:3');
-    expect(run(ms, 'conn:control', commands.createconference({ name: 'room', audiomix: { nloudest: 3 } }))).toEqual({
+    expect(
+      run(
+        ms,
+        'conn:control',
+        commands.createconference({ name: 'room', audiomix: { nloudest: 3 } }),
+      ),
+    ).toEqual({
       response: 200,
       ok: true,
       confId: 'conf:room',
     });
     for (const id of ['conn:1', 'conn:2', 'conn:3']) {
-      expect(run(ms, 'conn:control', commands.join({ id1: id, id2: 'conf:room', streams: [{ media: 'audio' }] })).ok).toBe(true);
+      expect(
+        run(
+          ms,
+          'conn:control',
+          commands.join({ id1: id, id2: 'conf:room', streams: [{ media: 'audio' }] }),
+        ).ok,
+      ).toBe(true);
     }
     expect(ms.participants('conf:room')).toEqual(['conn:1', 'conn:2', 'conn:3']);
     run(ms, 'conn:control', commands.unjoin({ id1: 'conn:1', id2: 'conf:room' }));
@@ -178,18 +256,36 @@ describe('conferences', () => {
   test('create twice is 432, modify/destroy an unknown conference is 430', () => {
     const { ms } = setup('conn:c');
     run(ms, 'conn:c', commands.createconference({ name: 'x', deletewhen: 'never' }));
-    expect(run(ms, 'conn:c', commands.createconference({ name: 'x' })).response).toBe(ResponseCode.OBJECT_ALREADY_EXISTS);
-    expect(run(ms, 'conn:c', commands.modifyconference({ id: 'conf:y' })).response).toBe(ResponseCode.OBJECT_DOES_NOT_EXIST);
+    expect(run(ms, 'conn:c', commands.createconference({ name: 'x' })).response).toBe(
+      ResponseCode.OBJECT_ALREADY_EXISTS,
+    );
+    expect(run(ms, 'conn:c', commands.modifyconference({ id: 'conf:y' })).response).toBe(
+      ResponseCode.OBJECT_DOES_NOT_EXIST,
+    );
     expect(run(ms, 'conn:c', commands.destroyconference({ id: 'conf:x' })).ok).toBe(true);
-    expect(run(ms, 'conn:c', commands.destroyconference({ id: 'conf:x' })).response).toBe(ResponseCode.OBJECT_DOES_NOT_EXIST);
+    expect(run(ms, 'conn:c', commands.destroyconference({ id: 'conf:x' })).response).toBe(
+      ResponseCode.OBJECT_DOES_NOT_EXIST,
+    );
   });
 
   test('modifystream and monitor need both objects', () => {
     const { ms } = setup('conn:c', 'conn:1');
     run(ms, 'conn:c', commands.createconference({ name: 'x', deletewhen: 'never' }));
     expect(run(ms, 'conn:c', commands.monitor({ id1: 'conn:1', id2: 'conf:x' })).ok).toBe(true);
-    expect(run(ms, 'conn:c', commands.modifystream({ id1: 'conn:1', id2: 'conf:x', streams: [{ media: 'audio', gain: 3 }] })).ok).toBe(true);
-    expect(run(ms, 'conn:c', commands.modifystream({ id1: 'conn:9', id2: 'conf:x' })).response).toBe(ResponseCode.OBJECT_DOES_NOT_EXIST);
+    expect(
+      run(
+        ms,
+        'conn:c',
+        commands.modifystream({
+          id1: 'conn:1',
+          id2: 'conf:x',
+          streams: [{ media: 'audio', gain: 3 }],
+        }),
+      ).ok,
+    ).toBe(true);
+    expect(
+      run(ms, 'conn:c', commands.modifystream({ id1: 'conn:9', id2: 'conf:x' })).response,
+    ).toBe(ResponseCode.OBJECT_DOES_NOT_EXIST);
   });
 });
 
@@ -202,13 +298,41 @@ describe('invalid MSML gets RFC 5707 4xx results', () => {
     ['not MSML', '<foo/>', ResponseCode.BAD_REQUEST],
     ['no command', '<msml version="1.1"/>', ResponseCode.MISSING_ELEMENT_CONTENT],
     ['unknown command', '<msml version="1.1"><dance/></msml>', ResponseCode.UNKNOWN_ELEMENT],
-    ['unknown MOML element', '<msml version="1.1"><dialogstart target="conn:a"><sing/></dialogstart></msml>', ResponseCode.UNKNOWN_ELEMENT],
-    ['missing attribute', '<msml version="1.1"><dialogend/></msml>', ResponseCode.MISSING_ATTRIBUTE],
-    ['unknown attribute', '<msml version="1.1"><dialogend id="x" colour="red"/></msml>', ResponseCode.UNKNOWN_ATTRIBUTE],
-    ['invalid attribute value', '<msml version="1.1"><createconference deletewhen="sometimes"/></msml>', ResponseCode.INVALID_ATTRIBUTE_VALUE],
-    ['play without audio', '<msml version="1.1"><dialogstart target="conn:a"><play/></dialogstart></msml>', ResponseCode.MISSING_ELEMENT_CONTENT],
-    ['element in the wrong place', '<msml version="1.1"><dialogstart target="conn:a"><audio uri="x"/></dialogstart></msml>', ResponseCode.FORBIDDEN_ELEMENT_CONTENT],
-    ['unknown target', '<msml version="1.1"><dialogstart target="conn:zz"><play><audio uri="x"/></play></dialogstart></msml>', ResponseCode.OBJECT_DOES_NOT_EXIST],
+    [
+      'unknown MOML element',
+      '<msml version="1.1"><dialogstart target="conn:a"><sing/></dialogstart></msml>',
+      ResponseCode.UNKNOWN_ELEMENT,
+    ],
+    [
+      'missing attribute',
+      '<msml version="1.1"><dialogend/></msml>',
+      ResponseCode.MISSING_ATTRIBUTE,
+    ],
+    [
+      'unknown attribute',
+      '<msml version="1.1"><dialogend id="x" colour="red"/></msml>',
+      ResponseCode.UNKNOWN_ATTRIBUTE,
+    ],
+    [
+      'invalid attribute value',
+      '<msml version="1.1"><createconference deletewhen="sometimes"/></msml>',
+      ResponseCode.INVALID_ATTRIBUTE_VALUE,
+    ],
+    [
+      'play without audio',
+      '<msml version="1.1"><dialogstart target="conn:a"><play/></dialogstart></msml>',
+      ResponseCode.MISSING_ELEMENT_CONTENT,
+    ],
+    [
+      'element in the wrong place',
+      '<msml version="1.1"><dialogstart target="conn:a"><audio uri="x"/></dialogstart></msml>',
+      ResponseCode.FORBIDDEN_ELEMENT_CONTENT,
+    ],
+    [
+      'unknown target',
+      '<msml version="1.1"><dialogstart target="conn:zz"><play><audio uri="x"/></play></dialogstart></msml>',
+      ResponseCode.OBJECT_DOES_NOT_EXIST,
+    ],
   ])('%s', (_label, body, code) => {
     const result = raw(body);
     expect(result.response).toBe(code);
@@ -222,7 +346,9 @@ describe('invalid MSML gets RFC 5707 4xx results', () => {
       commands.createconference({ name: 'ok', mark: '1', deletewhen: 'never' }),
       commands.join({ id1: 'conn:nope', id2: 'conf:ok', mark: '2' }),
     );
-    expect(result).toEqual(expect.objectContaining({ response: ResponseCode.OBJECT_DOES_NOT_EXIST, mark: '2' }));
+    expect(result).toEqual(
+      expect.objectContaining({ response: ResponseCode.OBJECT_DOES_NOT_EXIST, mark: '2' }),
+    );
     expect(ms.conferenceIds).toContain('conf:ok');
   });
 });
@@ -231,7 +357,8 @@ describe('bounds', () => {
   test('conferences beyond MAX_CONFERENCES are refused, not kept', async () => {
     const { MAX_CONFERENCES } = await import('../src/simulator/msml-executor');
     const { ms } = setup('conn:c');
-    for (let i = 0; i < MAX_CONFERENCES; i++) run(ms, 'conn:c', commands.createconference({ name: `c${i}`, deletewhen: 'never' }));
+    for (let i = 0; i < MAX_CONFERENCES; i++)
+      run(ms, 'conn:c', commands.createconference({ name: `c${i}`, deletewhen: 'never' }));
     const refused = run(ms, 'conn:c', commands.createconference({ name: 'one-too-many' }));
     expect(refused.response).toBe(ResponseCode.INTERNAL_ERROR);
     expect(ms.conferenceIds).toHaveLength(MAX_CONFERENCES);

@@ -1,4 +1,11 @@
-import { MAX_BODY_BYTES, MsmlParseError, parseEvent, parseMessage, parseMsml, parseResult } from '../src';
+import {
+  MAX_BODY_BYTES,
+  MsmlParseError,
+  parseEvent,
+  parseMessage,
+  parseMsml,
+  parseResult,
+} from '../src';
 
 /** Bodies in the form RFC 5707 shows them (its examples section), whitespace and all. */
 const RFC_DIALOG_RESULT = `<?xml version="1.0" encoding="UTF-8"?>
@@ -51,11 +58,19 @@ const RFC_DIALOGSTART = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe('results', () => {
   test('a successful dialogstart result gives the dialog id', () => {
-    expect(parseResult(RFC_DIALOG_RESULT)).toEqual({ response: 200, ok: true, dialogId: 'conn:hd93tg5hdf/dialog:example' });
+    expect(parseResult(RFC_DIALOG_RESULT)).toEqual({
+      response: 200,
+      ok: true,
+      dialogId: 'conn:hd93tg5hdf/dialog:example',
+    });
   });
 
   test('a successful createconference result gives the conference id', () => {
-    expect(parseResult(Buffer.from(RFC_CONFERENCE_RESULT))).toEqual({ response: 200, ok: true, confId: 'conf:example' });
+    expect(parseResult(Buffer.from(RFC_CONFERENCE_RESULT))).toEqual({
+      response: 200,
+      ok: true,
+      confId: 'conf:example',
+    });
   });
 
   test('an error result gives its code, the failed command mark and the description', () => {
@@ -74,7 +89,9 @@ describe('results', () => {
   });
 
   test('asking for a result in an event body is a typed error', () => {
-    expect(() => parseResult(RFC_DTMF_EVENT)).toThrow(expect.objectContaining({ code: 'unexpected' }));
+    expect(() => parseResult(RFC_DTMF_EVENT)).toThrow(
+      expect.objectContaining({ code: 'unexpected' }),
+    );
   });
 });
 
@@ -92,11 +109,17 @@ describe('events', () => {
   });
 
   test('msml.dialog.exit with no values', () => {
-    expect(parseEvent(RFC_DIALOG_EXIT)).toEqual({ name: 'msml.dialog.exit', id: 'conn:hd93tg5hdf/dialog:example', pairs: [], data: {} });
+    expect(parseEvent(RFC_DIALOG_EXIT)).toEqual({
+      name: 'msml.dialog.exit',
+      id: 'conn:hd93tg5hdf/dialog:example',
+      pairs: [],
+      data: {},
+    });
   });
 
   test('a name without a value reads as an empty value; repeated names keep every pair', () => {
-    const body = '<msml version="1.1"><event name="e" id="i"><name>a</name><name>b</name><value>1</value><name>b</name><value>2</value></event></msml>';
+    const body =
+      '<msml version="1.1"><event name="e" id="i"><name>a</name><name>b</name><value>1</value><name>b</name><value>2</value></event></msml>';
     const event = parseEvent(body);
     expect(event.pairs).toEqual([
       ['a', ''],
@@ -107,7 +130,9 @@ describe('events', () => {
   });
 
   test('an event without an id is refused', () => {
-    expect(() => parseEvent('<msml version="1.1"><event name="x"/></msml>')).toThrow(MsmlParseError);
+    expect(() => parseEvent('<msml version="1.1"><event name="x"/></msml>')).toThrow(
+      MsmlParseError,
+    );
   });
 });
 
@@ -119,7 +144,11 @@ describe('requests', () => {
     expect(message.version).toBe('1.1');
     const [start] = message.commands;
     expect(start?.name).toBe('dialogstart');
-    expect(start?.attributes).toEqual({ target: 'conn:hd93tg5hdf', name: 'example', type: 'application/moml+xml' });
+    expect(start?.attributes).toEqual({
+      target: 'conn:hd93tg5hdf',
+      name: 'example',
+      type: 'application/moml+xml',
+    });
     expect(start?.children[0]?.children.map((c) => c.name)).toEqual(['audio', 'playexit']);
   });
 });
@@ -130,12 +159,18 @@ describe('what is not MSML', () => {
     ['plain text', 'hello', 'not-xml'],
     ['unclosed element', '<msml version="1.1"><result response="200">', 'not-xml'],
     ['SDP', 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n', 'not-xml'],
-    ['another XML language', '<?xml version="1.0"?><MediaServerControl version="1.0"/>', 'not-msml'],
+    [
+      'another XML language',
+      '<?xml version="1.0"?><MediaServerControl version="1.0"/>',
+      'not-msml',
+    ],
     ['no version', '<msml><result response="200"/></msml>', 'bad-version'],
     ['unknown version', '<msml version="2.0"/>', 'bad-version'],
     ['a DOCTYPE', '<!DOCTYPE msml [<!ENTITY x "y">]><msml version="1.1"/>', 'not-msml'],
   ])('%s is refused with a typed error', (_label, body, code) => {
-    expect(() => parseMsml(body)).toThrow(expect.objectContaining({ name: 'MsmlParseError', code }));
+    expect(() => parseMsml(body)).toThrow(
+      expect.objectContaining({ name: 'MsmlParseError', code }),
+    );
   });
 
   test('a body above the size limit is refused before parsing', () => {

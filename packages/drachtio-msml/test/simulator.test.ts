@@ -18,7 +18,11 @@ describe('media-server simulator over SIP', () => {
   afterEach(() => ms.stop());
 
   test('sipp as the client: INVITE/200/ACK, MSML play by INFO, playDone and dialog exit by INFO, BYE', async () => {
-    const result = await runSipp({ scenario: join(__dirname, 'scenarios', 'simulator-uac.xml'), remote: ms.hostport, timeoutMs: 15000 });
+    const result = await runSipp({
+      scenario: join(__dirname, 'scenarios', 'simulator-uac.xml'),
+      remote: ms.hostport,
+      timeoutMs: 15000,
+    });
     expect(result.errors).toBe('');
     expect(result.successfulCalls).toBe(1);
     expect(traces.map((t) => t.direction)).toEqual(['received', 'sent', 'sent', 'sent']);
@@ -28,29 +32,79 @@ describe('media-server simulator over SIP', () => {
   test('a raw UAC: retransmitted INFO is answered from the cache, not executed twice; unknown dialog is 481; non-MSML INFO is 415', async () => {
     const client = await udpClient();
     try {
-      const invite = request('INVITE', ms.hostport, client.port, { tag: 'a1', callId: 'c1', cseq: 1, branch: 'z9hG4bK-1' }, 'application/sdp', 'v=0\r\n');
+      const invite = request(
+        'INVITE',
+        ms.hostport,
+        client.port,
+        { tag: 'a1', callId: 'c1', cseq: 1, branch: 'z9hG4bK-1' },
+        'application/sdp',
+        'v=0\r\n',
+      );
       const answer = await client.exchange(invite, ms.hostport);
       expect(answer.status).toBe(200);
       const toTag = answer.get('to').tag as string;
-      client.send(request('ACK', ms.hostport, client.port, { tag: 'a1', callId: 'c1', cseq: 1, branch: 'z9hG4bK-2', toTag }), ms.hostport);
+      client.send(
+        request('ACK', ms.hostport, client.port, {
+          tag: 'a1',
+          callId: 'c1',
+          cseq: 1,
+          branch: 'z9hG4bK-2',
+          toTag,
+        }),
+        ms.hostport,
+      );
 
       const start = toXml(document(commands.createconference({ name: 'once' })));
-      const info = request('INFO', ms.hostport, client.port, { tag: 'a1', callId: 'c1', cseq: 2, branch: 'z9hG4bK-3', toTag }, 'application/msml+xml', start);
+      const info = request(
+        'INFO',
+        ms.hostport,
+        client.port,
+        { tag: 'a1', callId: 'c1', cseq: 2, branch: 'z9hG4bK-3', toTag },
+        'application/msml+xml',
+        start,
+      );
       const first = await client.exchange(info, ms.hostport);
       const again = await client.exchange(info, ms.hostport);
       expect(parseResult(first.body)).toEqual({ response: 200, ok: true, confId: 'conf:once' });
       expect(again.body).toBe(first.body); // a second execution would have answered 432
       expect(ms.executor.conferenceIds).toEqual(['conf:once']);
 
-      const stranger = request('INFO', ms.hostport, client.port, { tag: 'zz', callId: 'nope', cseq: 1, branch: 'z9hG4bK-4', toTag: 'x' }, 'application/msml+xml', start);
+      const stranger = request(
+        'INFO',
+        ms.hostport,
+        client.port,
+        { tag: 'zz', callId: 'nope', cseq: 1, branch: 'z9hG4bK-4', toTag: 'x' },
+        'application/msml+xml',
+        start,
+      );
       expect((await client.exchange(stranger, ms.hostport)).status).toBe(481);
-      const text = request('INFO', ms.hostport, client.port, { tag: 'a1', callId: 'c1', cseq: 3, branch: 'z9hG4bK-5', toTag }, 'text/plain', 'hello');
+      const text = request(
+        'INFO',
+        ms.hostport,
+        client.port,
+        { tag: 'a1', callId: 'c1', cseq: 3, branch: 'z9hG4bK-5', toTag },
+        'text/plain',
+        'hello',
+      );
       expect((await client.exchange(text, ms.hostport)).status).toBe(415);
       const bad = toXml(document(moml.play({ audio: 'file://x' }))); // a primitive is no command
-      const badInfo = request('INFO', ms.hostport, client.port, { tag: 'a1', callId: 'c1', cseq: 4, branch: 'z9hG4bK-6', toTag }, 'application/msml+xml', bad);
+      const badInfo = request(
+        'INFO',
+        ms.hostport,
+        client.port,
+        { tag: 'a1', callId: 'c1', cseq: 4, branch: 'z9hG4bK-6', toTag },
+        'application/msml+xml',
+        bad,
+      );
       expect(parseResult((await client.exchange(badInfo, ms.hostport)).body).response).toBe(401);
 
-      const bye = request('BYE', ms.hostport, client.port, { tag: 'a1', callId: 'c1', cseq: 5, branch: 'z9hG4bK-7', toTag });
+      const bye = request('BYE', ms.hostport, client.port, {
+        tag: 'a1',
+        callId: 'c1',
+        cseq: 5,
+        branch: 'z9hG4bK-7',
+        toTag,
+      });
       expect((await client.exchange(bye, ms.hostport)).status).toBe(200);
       expect(ms.connectionIds).toEqual([]);
     } finally {
@@ -67,7 +121,14 @@ interface Ids {
   toTag?: string;
 }
 
-function request(method: string, hostport: string, localPort: number, ids: Ids, contentType?: string, body = ''): string {
+function request(
+  method: string,
+  hostport: string,
+  localPort: number,
+  ids: Ids,
+  contentType?: string,
+  body = '',
+): string {
   return new SipRequest(method, `sip:msml@${hostport}`, {
     headers: [
       ['via', `SIP/2.0/UDP 127.0.0.1:${localPort};branch=${ids.branch}`],

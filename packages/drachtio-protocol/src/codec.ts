@@ -32,7 +32,8 @@ export function encodeMessage(message: OutgoingMessage): Buffer {
   const json = JSON.stringify(message.envelope);
   const jsonLength = Buffer.byteLength(json, 'utf8');
   const { sip } = message;
-  const sipLength = sip === undefined ? 0 : typeof sip === 'string' ? Buffer.byteLength(sip, 'utf8') : sip.length;
+  const sipLength =
+    sip === undefined ? 0 : typeof sip === 'string' ? Buffer.byteLength(sip, 'utf8') : sip.length;
   const payloadLength = sip === undefined ? jsonLength : jsonLength + 1 + sipLength;
   const prefix = `${payloadLength}#`;
   const frame = Buffer.allocUnsafe(prefix.length + payloadLength);
@@ -75,7 +76,9 @@ export class MessageReader {
   private readonly frames: FrameDecoder;
 
   constructor(options: MessageReaderOptions = {}) {
-    this.frames = new FrameDecoder({ maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE });
+    this.frames = new FrameDecoder({
+      maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+    });
   }
 
   get broken(): boolean {

@@ -50,7 +50,8 @@ export class FrameDecoder {
     const out: DecodedFrame[] = [];
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     while (!this.failed && data.length > 0) {
-      data = this.remaining === undefined ? this.readPrefix(data, out) : this.readPayload(data, out);
+      data =
+        this.remaining === undefined ? this.readPrefix(data, out) : this.readPayload(data, out);
     }
     return out;
   }
@@ -63,7 +64,10 @@ export class FrameDecoder {
         return data.subarray(i + 1);
       }
       if (byte < DIGIT_0 || byte > DIGIT_9) {
-        return this.fail(out, `bad length prefix: byte 0x${byte.toString(16).padStart(2, '0')} where a digit or '#' was expected`);
+        return this.fail(
+          out,
+          `bad length prefix: byte 0x${byte.toString(16).padStart(2, '0')} where a digit or '#' was expected`,
+        );
       }
       if (this.prefix.length === MAX_PREFIX_DIGITS) {
         return this.fail(out, `bad length prefix: more than ${MAX_PREFIX_DIGITS} digits`);
@@ -82,7 +86,12 @@ export class FrameDecoder {
     this.prefix = '';
     this.skipping = length > this.maxFrameSize;
     if (this.skipping) {
-      out.push(new FrameError(`frame of ${length} bytes exceeds the maximum of ${this.maxFrameSize}; skipped`, false));
+      out.push(
+        new FrameError(
+          `frame of ${length} bytes exceeds the maximum of ${this.maxFrameSize}; skipped`,
+          false,
+        ),
+      );
     }
     this.remaining = length;
     if (length === 0) this.finishFrame(out);
@@ -98,7 +107,8 @@ export class FrameDecoder {
   }
 
   private finishFrame(out: DecodedFrame[]): void {
-    if (!this.skipping) out.push(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks));
+    if (!this.skipping)
+      out.push(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks));
     this.chunks = [];
     this.remaining = undefined;
     this.skipping = false;

@@ -8,8 +8,12 @@ import type { CommandMap, CommandName, ResponseEnvelope, SentMessage } from './m
  */
 
 /** The reply frame for a command's result. */
-export function encodeReply<C extends CommandName>(rid: string, result: CommandMap[C][1]): OutgoingMessage {
-  if (!isSentMessage(result)) return { envelope: { type: 'response', rid, ok: true, data: result } };
+export function encodeReply<C extends CommandName>(
+  rid: string,
+  result: CommandMap[C][1],
+): OutgoingMessage {
+  if (!isSentMessage(result))
+    return { envelope: { type: 'response', rid, ok: true, data: result } };
   const { raw, ...data } = result;
   return { envelope: { type: 'response', rid, ok: true, data }, sip: raw };
 }
@@ -19,7 +23,10 @@ export function encodeReply<C extends CommandName>(rid: string, result: CommandM
  * data object is the decoded envelope's own and is completed in place: it was parsed for this
  * reply alone, and a copy per command is measurable in an application's profile.
  */
-export function decodeResult(envelope: Extract<ResponseEnvelope, { ok: true }>, sip: string | undefined): unknown {
+export function decodeResult(
+  envelope: Extract<ResponseEnvelope, { ok: true }>,
+  sip: string | undefined,
+): unknown {
   if (sip !== undefined) (envelope.data as Partial<SentMessage>).raw = sip;
   return envelope.data;
 }

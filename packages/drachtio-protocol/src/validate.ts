@@ -22,7 +22,16 @@ import type {
 
 type Json = Record<string, unknown>;
 
-const COMMANDS: readonly CommandName[] = ['authenticate', 'route', 'respond', 'request', 'ack', 'cancel', 'ping', 'proxy'];
+const COMMANDS: readonly CommandName[] = [
+  'authenticate',
+  'route',
+  'respond',
+  'request',
+  'ack',
+  'cancel',
+  'ping',
+  'proxy',
+];
 const NOTIFICATIONS: readonly NotifyName[] = ['request', 'response', 'cancel', 'dialog', 'proxy'];
 const FORKING_MODES: readonly string[] = ['sequential', 'simultaneous'];
 const DIALOG_EVENTS: readonly DialogEvent[] = ['early', 'confirmed', 'terminated'];
@@ -88,7 +97,8 @@ class Checker {
 
   integer(obj: Json, field: string, min: number, max: number): number {
     const value = obj[field];
-    if (typeof value !== 'number' || !Number.isInteger(value)) this.fail(`'${field}' must be an integer`);
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      this.fail(`'${field}' must be an integer`);
     if (value < min || value > max) this.fail(`'${field}' must be between ${min} and ${max}`);
     return value;
   }
@@ -124,16 +134,20 @@ class Checker {
   private headerValue(name: string, value: unknown): void {
     if (typeof value === 'number' && Number.isFinite(value)) return;
     const values = Array.isArray(value) ? value : [value];
-    if (values.length > LIMITS.headerValues) this.fail(`header '${name}' repeats more than ${LIMITS.headerValues} times`);
+    if (values.length > LIMITS.headerValues)
+      this.fail(`header '${name}' repeats more than ${LIMITS.headerValues} times`);
     for (const item of values) {
-      if (typeof item !== 'string') this.fail(`header '${name}' must be a string, a number or an array of strings`);
-      if (item.length > LIMITS.headerValueLength) this.fail(`header '${name}' is longer than ${LIMITS.headerValueLength} characters`);
+      if (typeof item !== 'string')
+        this.fail(`header '${name}' must be a string, a number or an array of strings`);
+      if (item.length > LIMITS.headerValueLength)
+        this.fail(`header '${name}' is longer than ${LIMITS.headerValueLength} characters`);
       if (/[\r\n]/.test(item)) this.fail(`header '${name}' contains a line break`);
     }
   }
 
   body(obj: Json): void {
-    if (obj.body !== undefined && typeof obj.body !== 'string') this.fail(`'body' must be a string`);
+    if (obj.body !== undefined && typeof obj.body !== 'string')
+      this.fail(`'body' must be a string`);
   }
 }
 
@@ -142,7 +156,8 @@ const validators: { [C in CommandName]: (data: Json, check: Checker) => CommandM
     check.string(data, 'secret', LIMITS.secretLength);
     check.optionalString(data, 'appName', LIMITS.idLength);
     const versions = check.array(data, 'versions', LIMITS.versions);
-    if (!versions.every((v) => Number.isInteger(v))) check.fail(`'versions' must contain integers only`);
+    if (!versions.every((v) => Number.isInteger(v)))
+      check.fail(`'versions' must contain integers only`);
     return data as unknown as CommandMap['authenticate'][0];
   },
   route(data, check) {
@@ -159,7 +174,8 @@ const validators: { [C in CommandName]: (data: Json, check: Checker) => CommandM
     check.nonEmptyString(data, 'transactionId', LIMITS.idLength);
     check.integer(data, 'status', 100, 699);
     check.optionalString(data, 'reason', LIMITS.reasonLength);
-    if (typeof data.reason === 'string' && /[\r\n]/.test(data.reason)) check.fail(`'reason' contains a line break`);
+    if (typeof data.reason === 'string' && /[\r\n]/.test(data.reason))
+      check.fail(`'reason' contains a line break`);
     check.headers(data);
     check.body(data);
     return data as unknown as CommandMap['respond'][0];
@@ -171,9 +187,15 @@ const validators: { [C in CommandName]: (data: Json, check: Checker) => CommandM
     check.optionalString(data, 'proxy', LIMITS.uriLength);
     check.optionalString(data, 'retryOf', LIMITS.idLength);
     if (data.retryOf !== undefined) {
-      const given = ['uri', 'dialogId', 'body', 'proxy'].filter((field) => data[field] !== undefined);
-      if (given.length > 0) check.fail(`'retryOf' re-sends the challenged request as it was: '${given[0]}' comes from it`);
-    } else if (data.uri === undefined && data.dialogId === undefined) check.fail(`'uri' is required outside a dialog`);
+      const given = ['uri', 'dialogId', 'body', 'proxy'].filter(
+        (field) => data[field] !== undefined,
+      );
+      if (given.length > 0)
+        check.fail(
+          `'retryOf' re-sends the challenged request as it was: '${given[0]}' comes from it`,
+        );
+    } else if (data.uri === undefined && data.dialogId === undefined)
+      check.fail(`'uri' is required outside a dialog`);
     check.headers(data);
     check.body(data);
     return data as unknown as CommandMap['request'][0];
@@ -195,19 +217,26 @@ const validators: { [C in CommandName]: (data: Json, check: Checker) => CommandM
   proxy(data, check) {
     check.nonEmptyString(data, 'transactionId', LIMITS.idLength);
     const destinations = check.array(data, 'destinations', LIMITS.proxyDestinations);
-    const isUri = (value: unknown) => typeof value === 'string' && value.length > 0 && value.length <= LIMITS.uriLength;
+    const isUri = (value: unknown) =>
+      typeof value === 'string' && value.length > 0 && value.length <= LIMITS.uriLength;
     for (const destination of destinations) {
       if (isUri(destination)) continue;
       const entry = destination as Json;
       const route = isObject(destination) ? entry.route : undefined;
-      const routeOk = route === undefined || (Array.isArray(route) && route.length <= LIMITS.proxyDestinations && route.every(isUri));
+      const routeOk =
+        route === undefined ||
+        (Array.isArray(route) && route.length <= LIMITS.proxyDestinations && route.every(isUri));
       if (!isObject(destination) || !isUri(entry.uri) || !routeOk) {
-        check.fail(`'destinations' must contain SIP URIs, or {uri, route} with at most ${LIMITS.proxyDestinations} route entries, each at most ${LIMITS.uriLength} characters`);
+        check.fail(
+          `'destinations' must contain SIP URIs, or {uri, route} with at most ${LIMITS.proxyDestinations} route entries, each at most ${LIMITS.uriLength} characters`,
+        );
       }
     }
-    if (data.forking !== undefined && !FORKING_MODES.includes(data.forking as string)) check.fail(`'forking' must be one of ${FORKING_MODES.join(', ')}`);
+    if (data.forking !== undefined && !FORKING_MODES.includes(data.forking as string))
+      check.fail(`'forking' must be one of ${FORKING_MODES.join(', ')}`);
     for (const flag of ['recordRoute', 'followRedirects']) {
-      if (data[flag] !== undefined && typeof data[flag] !== 'boolean') check.fail(`'${flag}' must be a boolean`);
+      if (data[flag] !== undefined && typeof data[flag] !== 'boolean')
+        check.fail(`'${flag}' must be a boolean`);
     }
     for (const timeout of ['provisionalTimeout', 'finalTimeout']) {
       if (data[timeout] !== undefined) check.integer(data, timeout, 1, LIMITS.proxyTimeout);
@@ -235,7 +264,9 @@ function validateRequest(obj: Json): RequestEnvelope {
   }
   const check = new Checker(command, rid);
   const data = command === 'ping' && obj.data === undefined ? {} : check.object(obj.data, 'data');
-  const validated = (validators[command] as (data: Json, check: Checker) => RequestEnvelope['data'])(data, check);
+  const validated = (
+    validators[command] as (data: Json, check: Checker) => RequestEnvelope['data']
+  )(data, check);
   return { type: 'request', rid, command, data: validated } as RequestEnvelope;
 }
 
@@ -249,7 +280,8 @@ function validateResponse(obj: Json): ResponseEnvelope {
   if (obj.ok !== false) check.fail(`'ok' must be true or false`);
   const error = check.object(obj.error, 'error');
   const code = error.code;
-  if (typeof code !== 'string' || !(ERROR_CODES as readonly string[]).includes(code)) check.fail(`'error.code' is not a known error code`);
+  if (typeof code !== 'string' || !(ERROR_CODES as readonly string[]).includes(code))
+    check.fail(`'error.code' is not a known error code`);
   const message = check.string(error, 'message', 4096);
   const wireError: WireError = { code: code as ErrorCode, message };
   return { type: 'response', rid, ok: false, error: wireError };
@@ -265,7 +297,8 @@ function validateNotify(obj: Json): NotifyEnvelope {
   const data = check.object(obj.data, 'data');
   if (command === 'dialog') {
     check.nonEmptyString(data, 'dialogId', LIMITS.idLength);
-    if (!DIALOG_EVENTS.includes(data.event as DialogEvent)) check.fail(`'event' must be one of ${DIALOG_EVENTS.join(', ')}`);
+    if (!DIALOG_EVENTS.includes(data.event as DialogEvent))
+      check.fail(`'event' must be one of ${DIALOG_EVENTS.join(', ')}`);
     // A reason this client does not know (a newer server's) still ends the dialog: any string.
     if (data.event === 'terminated') check.nonEmptyString(data, 'reason', LIMITS.reasonLength);
   } else check.nonEmptyString(data, 'transactionId', LIMITS.idLength);
@@ -274,7 +307,8 @@ function validateNotify(obj: Json): NotifyEnvelope {
 
 /** Checks a parsed JSON value and returns it as a typed envelope; throws ProtocolError otherwise. */
 export function validateEnvelope(value: unknown): Envelope {
-  if (!isObject(value)) throw new ProtocolError('invalid-argument', 'an envelope must be a JSON object');
+  if (!isObject(value))
+    throw new ProtocolError('invalid-argument', 'an envelope must be a JSON object');
   switch (value.type) {
     case 'request':
       return validateRequest(value);
@@ -286,7 +320,9 @@ export function validateEnvelope(value: unknown): Envelope {
       throw new ProtocolError(
         'invalid-argument',
         `'type' must be 'request', 'response' or 'notify'`,
-        typeof value.rid === 'string' && value.rid.length <= LIMITS.ridLength ? value.rid : undefined,
+        typeof value.rid === 'string' && value.rid.length <= LIMITS.ridLength
+          ? value.rid
+          : undefined,
       );
   }
 }

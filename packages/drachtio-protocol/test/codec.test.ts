@@ -46,7 +46,10 @@ describe('JSON codec v1', () => {
   });
 
   it('keeps a binary SIP body byte for byte in sipBytes', () => {
-    const sip = Buffer.concat([Buffer.from('MESSAGE sip:a SIP/2.0\r\nContent-Length: 4\r\n\r\n'), Buffer.from([0xff, 0x00, 0x0a, 0xfe])]);
+    const sip = Buffer.concat([
+      Buffer.from('MESSAGE sip:a SIP/2.0\r\nContent-Length: 4\r\n\r\n'),
+      Buffer.from([0xff, 0x00, 0x0a, 0xfe]),
+    ]);
     const frame = decodePayload(encodePayload({ envelope: notice, sip }));
     expect(Buffer.from(frame.sipBytes as Uint8Array)).toEqual(sip);
   });
@@ -69,31 +72,78 @@ describe('JSON codec v1', () => {
   });
 
   it('reports malformed JSON as bad-json and keeps reading', () => {
-    const out = readAll(Buffer.concat([encodeFrame('{"type":'), encodeMessage({ envelope: notice })]));
+    const out = readAll(
+      Buffer.concat([encodeFrame('{"type":'), encodeMessage({ envelope: notice })]),
+    );
     expect((out[0] as ProtocolError).code).toBe('bad-json');
     expect((out[1] as Frame).envelope).toEqual(notice);
   });
 
   it('reports an unknown command with the rid so the reply can name it', () => {
-    const [error] = readAll(encodeFrame(JSON.stringify({ type: 'request', rid: 'r9', command: 'dance', data: {} })));
+    const [error] = readAll(
+      encodeFrame(JSON.stringify({ type: 'request', rid: 'r9', command: 'dance', data: {} })),
+    );
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as ProtocolError).code).toBe('unknown-command');
     expect((error as ProtocolError).rid).toBe('r9');
   });
 
   it.each([
-    ['respond without transactionId', { command: 'respond', data: { status: 200 } }, /'transactionId' must be a string/],
-    ['respond with a string status', { command: 'respond', data: { transactionId: 't', status: '200' } }, /'status' must be an integer/],
-    ['respond with status 700', { command: 'respond', data: { transactionId: 't', status: 700 } }, /between 100 and 699/],
+    [
+      'respond without transactionId',
+      { command: 'respond', data: { status: 200 } },
+      /'transactionId' must be a string/,
+    ],
+    [
+      'respond with a string status',
+      { command: 'respond', data: { transactionId: 't', status: '200' } },
+      /'status' must be an integer/,
+    ],
+    [
+      'respond with status 700',
+      { command: 'respond', data: { transactionId: 't', status: 700 } },
+      /between 100 and 699/,
+    ],
     ['route without verbs', { command: 'route', data: {} }, /'verbs' must be an array/],
-    ['route with a non-token verb', { command: 'route', data: { verbs: ['IN VITE'] } }, /SIP methods only/],
-    ['authenticate without versions', { command: 'authenticate', data: { secret: 's' } }, /'versions'/],
-    ['request outside a dialog without uri', { command: 'request', data: { method: 'OPTIONS' } }, /'uri' is required/],
-    ['a header with a line break', { command: 'request', data: { method: 'INFO', uri: 'sip:a', headers: { 'X-A': 'a\r\nVia: evil' } } }, /line break/],
-    ['a body that is not a string', { command: 'ack', data: { transactionId: 't', body: 5 } }, /'body' must be a string/],
+    [
+      'route with a non-token verb',
+      { command: 'route', data: { verbs: ['IN VITE'] } },
+      /SIP methods only/,
+    ],
+    [
+      'authenticate without versions',
+      { command: 'authenticate', data: { secret: 's' } },
+      /'versions'/,
+    ],
+    [
+      'request outside a dialog without uri',
+      { command: 'request', data: { method: 'OPTIONS' } },
+      /'uri' is required/,
+    ],
+    [
+      'a header with a line break',
+      {
+        command: 'request',
+        data: { method: 'INFO', uri: 'sip:a', headers: { 'X-A': 'a\r\nVia: evil' } },
+      },
+      /line break/,
+    ],
+    [
+      'a body that is not a string',
+      { command: 'ack', data: { transactionId: 't', body: 5 } },
+      /'body' must be a string/,
+    ],
     ['data that is not an object', { command: 'cancel', data: 'x' }, /'data' must be an object/],
-    ['a retry that names its own uri', { command: 'request', data: { method: 'REGISTER', retryOf: 'ct-1', uri: 'sip:b' } }, /'uri' comes from it/],
-    ['a retry that brings a body', { command: 'request', data: { method: 'INVITE', retryOf: 'ct-1', body: 'v=0' } }, /'body' comes from it/],
+    [
+      'a retry that names its own uri',
+      { command: 'request', data: { method: 'REGISTER', retryOf: 'ct-1', uri: 'sip:b' } },
+      /'uri' comes from it/,
+    ],
+    [
+      'a retry that brings a body',
+      { command: 'request', data: { method: 'INVITE', retryOf: 'ct-1', body: 'v=0' } },
+      /'body' comes from it/,
+    ],
   ])('rejects %s as invalid-argument', (_name, fields, message) => {
     try {
       decodePayload(Buffer.from(JSON.stringify({ type: 'request', rid: 'r1', ...fields })));
@@ -107,13 +157,23 @@ describe('JSON codec v1', () => {
   });
 
   it('accepts a retry of a challenged request that carries only its method and credentials', () => {
-    const data = { method: 'REGISTER', retryOf: 'ct-1', headers: { Authorization: 'Digest username="a"' } };
-    const frame = decodePayload(Buffer.from(JSON.stringify({ type: 'request', rid: 'r', command: 'request', data })));
+    const data = {
+      method: 'REGISTER',
+      retryOf: 'ct-1',
+      headers: { Authorization: 'Digest username="a"' },
+    };
+    const frame = decodePayload(
+      Buffer.from(JSON.stringify({ type: 'request', rid: 'r', command: 'request', data })),
+    );
     expect(frame.envelope).toMatchObject({ command: 'request', data });
   });
 
   it('accepts a route command with no verbs (an application that only sends requests)', () => {
-    const frame = decodePayload(Buffer.from(JSON.stringify({ type: 'request', rid: 'r', command: 'route', data: { verbs: [] } })));
+    const frame = decodePayload(
+      Buffer.from(
+        JSON.stringify({ type: 'request', rid: 'r', command: 'route', data: { verbs: [] } }),
+      ),
+    );
     expect(frame.envelope).toMatchObject({ command: 'route', data: { verbs: [] } });
   });
 
@@ -122,31 +182,60 @@ describe('JSON codec v1', () => {
     ['an unknown type', '{"type":"hello"}'],
     ['a request without rid', '{"type":"request","command":"ping","data":{}}'],
     ['a response with a non-boolean ok', '{"type":"response","rid":"1","ok":"yes"}'],
-    ['an error response with an unknown code', '{"type":"response","rid":"1","ok":false,"error":{"code":"x","message":"m"}}'],
+    [
+      'an error response with an unknown code',
+      '{"type":"response","rid":"1","ok":false,"error":{"code":"x","message":"m"}}',
+    ],
     ['a notify without data', '{"type":"notify","command":"request"}'],
-    ['a dialog notice with an unknown event', '{"type":"notify","command":"dialog","data":{"dialogId":"d","event":"gone","role":"uas","callId":"c"}}'],
-    ['a terminated dialog notice without reason', '{"type":"notify","command":"dialog","data":{"dialogId":"d","event":"terminated","role":"uas","callId":"c"}}'],
+    [
+      'a dialog notice with an unknown event',
+      '{"type":"notify","command":"dialog","data":{"dialogId":"d","event":"gone","role":"uas","callId":"c"}}',
+    ],
+    [
+      'a terminated dialog notice without reason',
+      '{"type":"notify","command":"dialog","data":{"dialogId":"d","event":"terminated","role":"uas","callId":"c"}}',
+    ],
   ])('rejects an envelope that is %s', (_name, json) => {
     expect(() => decodePayload(Buffer.from(json))).toThrow(ProtocolError);
   });
 
   it('frames a message exactly like encodeFrame(encodePayload(...)), for any text or bytes', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.option(fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array())), (text, sip) => {
-        const message = { envelope: { ...notice, data: { ...notice.data, transactionId: text || 't' } } as Envelope, sip: sip ?? undefined };
-        expect(encodeMessage(message)).toEqual(encodeFrame(encodePayload(message)));
-      }),
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.option(fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array())),
+        (text, sip) => {
+          const message = {
+            envelope: {
+              ...notice,
+              data: { ...notice.data, transactionId: text || 't' },
+            } as Envelope,
+            sip: sip ?? undefined,
+          };
+          expect(encodeMessage(message)).toEqual(encodeFrame(encodePayload(message)));
+        },
+      ),
     );
   });
 
   it('turns randomly mutated frames into messages or typed errors, never exceptions', () => {
     const valid = Buffer.concat([
       encodeMessage({ envelope: notice, sip: invite }),
-      encodeMessage({ envelope: { type: 'request', rid: 'x', command: 'respond', data: { transactionId: 't', status: 180 } } }),
+      encodeMessage({
+        envelope: {
+          type: 'request',
+          rid: 'x',
+          command: 'respond',
+          data: { transactionId: 't', status: 180 },
+        },
+      }),
     ]);
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.integer({ min: 1, max: 64 }),
         (mutations, chunkSize) => {
           const bytes = Buffer.from(valid);

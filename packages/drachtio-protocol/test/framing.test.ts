@@ -8,7 +8,7 @@ function decodeAll(decoder: FrameDecoder, chunks: Buffer[]) {
 describe('encodeFrame', () => {
   it('prefixes the payload with its length in bytes, not characters', () => {
     const frame = encodeFrame('héllo ☎');
-    expect(frame.toString('utf8')).toBe('10#héllo ☎') // 7 characters, 10 bytes;
+    expect(frame.toString('utf8')).toBe('10#héllo ☎'); // 7 characters, 10 bytes;
   });
 
   it('carries binary payloads untouched', () => {
@@ -34,7 +34,12 @@ describe('FrameDecoder', () => {
   });
 
   it('returns several frames delivered in one read, in order', () => {
-    const chunk = Buffer.concat([encodeFrame('one'), encodeFrame('two'), encodeFrame(''), encodeFrame('three')]);
+    const chunk = Buffer.concat([
+      encodeFrame('one'),
+      encodeFrame('two'),
+      encodeFrame(''),
+      encodeFrame('three'),
+    ]);
     const out = new FrameDecoder().push(chunk).map((b) => (b as Buffer).toString());
     expect(out).toEqual(['one', 'two', '', 'three']);
   });
@@ -91,7 +96,9 @@ describe('FrameDecoder', () => {
             chunks.push(stream.subarray(at, at + size));
             at += size;
           }
-          const out = decodeAll(new FrameDecoder(), chunks).map((b) => (b as Buffer).toString('utf8'));
+          const out = decodeAll(new FrameDecoder(), chunks).map((b) =>
+            (b as Buffer).toString('utf8'),
+          );
           expect(out).toEqual(payloads);
         },
       ),

@@ -33,7 +33,9 @@ describe('MessageWriter', () => {
 
     expect(writes).toHaveLength(1);
     const frames = new MessageReader().push(writes[0]);
-    expect(frames.map((f) => (f instanceof Error ? f.message : (f.envelope as { rid: string }).rid))).toEqual(['1', '2', '3']);
+    expect(
+      frames.map((f) => (f instanceof Error ? f.message : (f.envelope as { rid: string }).rid)),
+    ).toEqual(['1', '2', '3']);
   });
 
   it('starts a new batch in the next turn', async () => {

@@ -13,26 +13,45 @@ const examples = [...doc.matchAll(/```frame\n([\s\S]*?)\n```/g)].map((match) => 
 function toWire(example: string): Buffer {
   const lf = example.indexOf('\n');
   if (lf === -1) return Buffer.from(example, 'utf8');
-  return Buffer.from(example.slice(0, lf + 1) + example.slice(lf + 1).replace(/\n/g, '\r\n'), 'utf8');
+  return Buffer.from(
+    example.slice(0, lf + 1) + example.slice(lf + 1).replace(/\n/g, '\r\n'),
+    'utf8',
+  );
 }
 
 describe('docs/protocol.md example frames', () => {
   it('has an example for every command and notification', () => {
     expect(examples.length).toBeGreaterThanOrEqual(20);
-    for (const command of ['authenticate', 'route', 'respond', 'request', 'ack', 'cancel', 'ping', 'proxy']) {
-      expect(examples.some((e) => e.includes(`"type":"request","rid":"`) && e.includes(`"command":"${command}"`))).toBe(true);
+    for (const command of [
+      'authenticate',
+      'route',
+      'respond',
+      'request',
+      'ack',
+      'cancel',
+      'ping',
+      'proxy',
+    ]) {
+      expect(
+        examples.some(
+          (e) => e.includes(`"type":"request","rid":"`) && e.includes(`"command":"${command}"`),
+        ),
+      ).toBe(true);
     }
     for (const notice of ['request', 'response', 'cancel', 'dialog', 'proxy']) {
       expect(examples.some((e) => e.includes(`"type":"notify","command":"${notice}"`))).toBe(true);
     }
   });
 
-  it.each(examples.map((example) => [example.slice(0, 70), example]))('decodes %s', (_title, example) => {
-    const frames = new FrameDecoder().push(toWire(example));
-    expect(frames).toHaveLength(1);
-    expect(Buffer.isBuffer(frames[0])).toBe(true);
-    const frame = decodePayload(frames[0] as Buffer);
-    const sip = frame.sip;
-    if (sip !== undefined) expect(sip).toMatch(/\r\n\r\n$/);
-  });
+  it.each(examples.map((example) => [example.slice(0, 70), example]))(
+    'decodes %s',
+    (_title, example) => {
+      const frames = new FrameDecoder().push(toWire(example));
+      expect(frames).toHaveLength(1);
+      expect(Buffer.isBuffer(frames[0])).toBe(true);
+      const frame = decodePayload(frames[0] as Buffer);
+      const sip = frame.sip;
+      if (sip !== undefined) expect(sip).toMatch(/\r\n\r\n$/);
+    },
+  );
 });

@@ -47,7 +47,10 @@ describe('RedisStore on a standalone Redis', () => {
     const RedisStoreClass = drachtioRedis({});
     expect(RedisStoreClass).toBe(RedisStore);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the seed's CommonJS form of the built package is what is tested
-    const built = require('drachtio-redis') as { (drachtio: unknown): unknown; RedisStore: unknown };
+    const built = require('drachtio-redis') as {
+      (drachtio: unknown): unknown;
+      RedisStore: unknown;
+    };
     expect(built({})).toBe(built.RedisStore);
 
     const own = new Redis({ host: '127.0.0.1', port: 6379 });

@@ -82,8 +82,14 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
     .option('--pidfile <path>', 'write the process id to this file')
     .option('--blacklist-redis-address <host>', 'Redis holding the IP blocklist (a SET)')
     .option('--blacklist-redis-port <port>', 'its port (default 6379)')
-    .option('--blacklist-redis-key <key>', 'the SET of blocked IP addresses (turns the blocklist on)')
-    .option('--blacklist-refresh-secs <secs>', 'seconds between reads of the blocklist (default 60)')
+    .option(
+      '--blacklist-redis-key <key>',
+      'the SET of blocked IP addresses (turns the blocklist on)',
+    )
+    .option(
+      '--blacklist-refresh-secs <secs>',
+      'seconds between reads of the blocklist (default 60)',
+    )
     .option('--blacklist-redis-sentinels <host:port,...>', 'Redis Sentinels instead of an address')
     .option('--blacklist-redis-master <name>', 'the master name with Sentinels (default mymaster)')
     .option('--noconfig', 'ignore any config file')

@@ -1,5 +1,10 @@
 import pino from 'pino';
-import { ControlPlane, DEFAULT_CONTROL_OPTIONS, type AdminAddress, type ControlOptions } from './control';
+import {
+  ControlPlane,
+  DEFAULT_CONTROL_OPTIONS,
+  type AdminAddress,
+  type ControlOptions,
+} from './control';
 import { DEFAULT_CONTACTS, type ServerOptions } from './config/server-options';
 import { Engine } from './engine';
 
@@ -45,14 +50,21 @@ export async function createServer(options: ServerOptions): Promise<DrachtioServ
     await engine.start();
   } catch (err) {
     await engine.stop().catch(() => undefined);
-    throw new StartupError(`cannot listen for SIP on ${contacts.join(', ')}: ${describeListenError(err)}`, { cause: err });
+    throw new StartupError(
+      `cannot listen for SIP on ${contacts.join(', ')}: ${describeListenError(err)}`,
+      { cause: err },
+    );
   }
 
   const controlOptions: ControlOptions = {
     ...DEFAULT_CONTROL_OPTIONS,
     ...options.requests,
     ...options.limits,
-    ...definedOnly({ address: options.admin?.address, port: options.admin?.port, tls: options.admin?.tls }),
+    ...definedOnly({
+      address: options.admin?.address,
+      port: options.admin?.port,
+      tls: options.admin?.tls,
+    }),
     secret: options.secret,
   };
   const control = new ControlPlane(engine, controlOptions, logger.child({ layer: 'control' }));
@@ -62,7 +74,10 @@ export async function createServer(options: ServerOptions): Promise<DrachtioServ
   } catch (err) {
     await control.close().catch(() => undefined);
     await engine.stop();
-    throw new StartupError(`cannot listen for applications on ${controlOptions.address}:${controlOptions.port}: ${describeListenError(err)}`, { cause: err });
+    throw new StartupError(
+      `cannot listen for applications on ${controlOptions.address}:${controlOptions.port}: ${describeListenError(err)}`,
+      { cause: err },
+    );
   }
 
   let closing: Promise<void> | undefined;
@@ -94,5 +109,7 @@ export function describeListenError(err: unknown): string {
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }

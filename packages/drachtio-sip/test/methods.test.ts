@@ -8,7 +8,8 @@ describe('method sets', () => {
   });
 
   it('ACK, CANCEL, REGISTER and PUBLISH are never sent inside a dialog', () => {
-    for (const m of ['ACK', 'CANCEL', 'REGISTER', 'PUBLISH'] as const) expect(IN_DIALOG_METHODS).not.toContain(m);
+    for (const m of ['ACK', 'CANCEL', 'REGISTER', 'PUBLISH'] as const)
+      expect(IN_DIALOG_METHODS).not.toContain(m);
   });
 
   it('method names are case-sensitive (RFC 3261 7.1)', () => {

@@ -215,8 +215,17 @@ export class Application extends EventEmitter {
    * server answers the caller, forks, CANCELs, ACKs and retransmits. Resolves (and calls back)
    * with the outcome once the final response has gone to the caller.
    */
-  proxyRequest(req: Request, destinations: Destinations, callback?: ProxyCallback): PromiseLike<ProxyResult>;
-  proxyRequest(req: Request, destinations: Destinations, options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxyRequest(
+    req: Request,
+    destinations: Destinations,
+    callback?: ProxyCallback,
+  ): PromiseLike<ProxyResult>;
+  proxyRequest(
+    req: Request,
+    destinations: Destinations,
+    options: ProxyOptions,
+    callback?: ProxyCallback,
+  ): PromiseLike<ProxyResult>;
   proxyRequest(
     req: Request,
     destinations: Destinations,

@@ -132,4 +132,10 @@ export type { ProxyOptions, Destinations } from './proxy/proxy-options';
 export type { ProxyResult, ProxyCallback } from './proxy/proxied-requests';
 export type { ConnectOptions, BackoffOptions, ReconnectInfo } from './wire/connect-options';
 export type { MessageOptions } from './headers';
-export type { Middleware, ErrorMiddleware, ResponseMiddleware, ResponseErrorMiddleware, NextFunction } from './middleware/stack';
+export type {
+  Middleware,
+  ErrorMiddleware,
+  ResponseMiddleware,
+  ResponseErrorMiddleware,
+  NextFunction,
+} from './middleware/stack';

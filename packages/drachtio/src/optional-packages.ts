@@ -15,10 +15,16 @@ export function loadCompanion<T>(name: string): T {
     try {
       loaded = createRequire(origin)(name) as { default?: T } & T;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${name}'`)) continue;
+      if (
+        (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
+        String((error as Error).message).includes(`'${name}'`)
+      )
+        continue;
       throw error;
     }
     return loaded.default ?? loaded;
   }
-  throw new Error(`drachtio.${name.replace(/^drachtio-/, '')} needs the package '${name}', which is not installed: npm install ${name}`);
+  throw new Error(
+    `drachtio.${name.replace(/^drachtio-/, '')} needs the package '${name}', which is not installed: npm install ${name}`,
+  );
 }

@@ -21,7 +21,10 @@ describe('application request pipeline', () => {
     deliver(INVITE);
     await tick();
     expect(trail).toEqual(['first', 'invite-only', 'route INVITE from alice tag abc']);
-    expect(sent.find((s) => s.command === 'respond')?.data).toMatchObject({ status: 486, headers: { 'user-agent': 'busy' } });
+    expect(sent.find((s) => s.command === 'respond')?.data).toMatchObject({
+      status: 486,
+      headers: { 'user-agent': 'busy' },
+    });
   });
 
   it('an explicitly mounted app.router runs where it was mounted', async () => {
@@ -61,15 +64,25 @@ describe('application request pipeline', () => {
   it('error middleware (arity 4) receives errors from routes and can answer', async () => {
     const { app, sent, deliver } = fakeWire();
     app.use(app.router);
-    app.use((err: unknown, _req: drachtio.Request, res: drachtio.Response, _next: drachtio.NextFunction) => {
-      res.send(503, (err as Error).message);
-    });
+    app.use(
+      (
+        err: unknown,
+        _req: drachtio.Request,
+        res: drachtio.Response,
+        _next: drachtio.NextFunction,
+      ) => {
+        res.send(503, (err as Error).message);
+      },
+    );
     app.invite(async () => {
       throw new Error('try later');
     });
     deliver(INVITE);
     await tick();
-    expect(sent.find((s) => s.command === 'respond')?.data).toMatchObject({ status: 503, reason: 'try later' });
+    expect(sent.find((s) => s.command === 'respond')?.data).toMatchObject({
+      status: 503,
+      reason: 'try later',
+    });
   });
 
   it('res.send accepts (status), (status, reason), (status, opts) and (status, reason, opts) and refuses a second final', async () => {
@@ -84,9 +97,23 @@ describe('application request pipeline', () => {
     responses[3].send(500, 'Database down', { headers: { 'X-My-Special-thingy': 'shiny' } });
     expect(sent.map((s) => s.data)).toEqual([
       { transactionId: expect.any(String), status: 180 },
-      { transactionId: expect.any(String), status: 500, reason: 'Internal Server Error - Database down' },
-      { transactionId: expect.any(String), status: 200, body: 'v=0', headers: { 'content-type': 'application/sdp' } },
-      { transactionId: expect.any(String), status: 500, reason: 'Database down', headers: { 'X-My-Special-thingy': 'shiny' } },
+      {
+        transactionId: expect.any(String),
+        status: 500,
+        reason: 'Internal Server Error - Database down',
+      },
+      {
+        transactionId: expect.any(String),
+        status: 200,
+        body: 'v=0',
+        headers: { 'content-type': 'application/sdp' },
+      },
+      {
+        transactionId: expect.any(String),
+        status: 500,
+        reason: 'Database down',
+        headers: { 'X-My-Special-thingy': 'shiny' },
+      },
     ]);
     expect(responses[0].headersSent).toBe(false);
     expect(responses[1].headersSent).toBe(true);
@@ -116,27 +143,45 @@ describe('application request pipeline', () => {
     const transactionId = deliver(INVITE);
     await tick();
     expect(invite?.active).toBe(true);
-    drachtio.internalsOf(app).agent.emit('cancel', { transactionId, source: { address: '10.0.0.1', port: 5060, transport: 'udp' } }, withMethod('CANCEL'));
+    drachtio
+      .internalsOf(app)
+      .agent.emit(
+        'cancel',
+        { transactionId, source: { address: '10.0.0.1', port: 5060, transport: 'udp' } },
+        withMethod('CANCEL'),
+      );
     expect(invite?.active).toBe(false);
     expect(canceled).toEqual(['CANCEL']);
   });
 });
 
 describe('dialog notices, PRACK and early dialogs', () => {
-  const prackFor = (inviteTransactionId: string) => ({ inviteTransactionId, dialogId: 'early-1', answered: true as const });
+  const prackFor = (inviteTransactionId: string) => ({
+    inviteTransactionId,
+    dialogId: 'early-1',
+    answered: true as const,
+  });
 
   it('hands every dialog notice to the onDialog hooks', () => {
     const { app } = fakeWire();
     const notices: DialogNotice[] = [];
     app.addHook('onDialog', (notice) => notices.push(notice));
-    const notice: DialogNotice = { dialogId: 'd-1', event: 'terminated', role: 'uas', callId: 'c', reason: 'ack timeout' };
+    const notice: DialogNotice = {
+      dialogId: 'd-1',
+      event: 'terminated',
+      role: 'uas',
+      callId: 'c',
+      reason: 'ack timeout',
+    };
     drachtio.internalsOf(app).agent.emit('dialog', notice);
     expect(notices).toEqual([notice]);
   });
 
   it('refuses a hook it does not declare', () => {
     const { app } = fakeWire();
-    expect(() => app.addHook('onNothing' as drachtio.HookName, () => undefined)).toThrow(/no hook 'onNothing'/);
+    expect(() => app.addHook('onNothing' as drachtio.HookName, () => undefined)).toThrow(
+      /no hook 'onNothing'/,
+    );
   });
 
   it("emits 'sipdialog:create-early' once per early dialog when a PRACK arrives, and req.prack runs", async () => {
@@ -155,7 +200,10 @@ describe('dialog notices, PRACK and early dialogs', () => {
     await tick();
     expect(pracks).toEqual(['PRACK', 'PRACK']);
     expect(early).toHaveLength(1);
-    expect(early[0]).toMatchObject({ type: 'sipdialog:create-early', target: { role: 'uas', dialogId: 'early-1', callId: 'call-1' } });
+    expect(early[0]).toMatchObject({
+      type: 'sipdialog:create-early',
+      target: { role: 'uas', dialogId: 'early-1', callId: 'call-1' },
+    });
   });
 
   it('never answers a PRACK the server answered: its response starts as sent, and sending on it throws', async () => {
@@ -171,7 +219,12 @@ describe('dialog notices, PRACK and early dialogs', () => {
     deliver(withMethod('PRACK'), prackFor(invite));
     await tick();
     expect(statuses()).toEqual([183]);
-    expect(seen[0]).toMatchObject({ answeredByServer: true, headersSent: true, finished: true, statusCode: 200 });
+    expect(seen[0]).toMatchObject({
+      answeredByServer: true,
+      headersSent: true,
+      finished: true,
+      statusCode: 200,
+    });
     expect(() => seen[0]?.send(200)).toThrow(/already answered this PRACK/);
   });
 
@@ -187,6 +240,8 @@ describe('dialog notices, PRACK and early dialogs', () => {
     deliver(withMethod('PRACK'), prackFor(invite));
     await tick();
     expect(early).not.toHaveBeenCalled();
-    expect(hooked).toMatchObject([{ role: 'uas', dialogId: 'early-1', prack: { method: 'PRACK' } }]);
+    expect(hooked).toMatchObject([
+      { role: 'uas', dialogId: 'early-1', prack: { method: 'PRACK' } },
+    ]);
   });
 });

@@ -4,10 +4,18 @@ import { fakeWire, sipRequest, tick, type FakeWire } from './support/fake-wire';
 
 const REALM = 'dracht.io';
 
-function registrar(options?: drachtio.DigestAuthOptions, lookup?: drachtio.PasswordLookup): FakeWire {
+function registrar(
+  options?: drachtio.DigestAuthOptions,
+  lookup?: drachtio.PasswordLookup,
+): FakeWire {
   const wire = fakeWire();
-  wire.app.use('register', drachtio.digestAuth(REALM, lookup ?? ((_realm, _user, fn) => fn(null, 'foobar')), options));
-  wire.app.register((req, res) => res.send(200, { headers: { expires: 1800, 'x-user': req.authorization?.username ?? '' } }));
+  wire.app.use(
+    'register',
+    drachtio.digestAuth(REALM, lookup ?? ((_realm, _user, fn) => fn(null, 'foobar')), options),
+  );
+  wire.app.register((req, res) =>
+    res.send(200, { headers: { expires: 1800, 'x-user': req.authorization?.username ?? '' } }),
+  );
   return wire;
 }
 
@@ -19,8 +27,18 @@ async function challenge(wire: FakeWire): Promise<ReturnType<typeof parseAuthHea
   return parseAuthHeader(String(header), 'www-authenticate');
 }
 
-function authorized(challengeHeader: ReturnType<typeof parseAuthHeader>, password: string, nonceCount = 1): string {
-  const credentials = answerChallenge(challengeHeader, { username: 'dhorton', password, method: 'REGISTER', uri: 'sip:1234@127.0.0.1', nonceCount });
+function authorized(
+  challengeHeader: ReturnType<typeof parseAuthHeader>,
+  password: string,
+  nonceCount = 1,
+): string {
+  const credentials = answerChallenge(challengeHeader, {
+    username: 'dhorton',
+    password,
+    method: 'REGISTER',
+    uri: 'sip:1234@127.0.0.1',
+    nonceCount,
+  });
   return sipRequest('REGISTER', { Authorization: serializeCredentials(credentials) });
 }
 
@@ -43,17 +61,26 @@ describe('drachtio.digestAuth', () => {
   });
 
   it('accepts an HA1 from the lookup instead of a password, and a lookup that returns a promise', async () => {
-    const wire = registrar(undefined, async (realm, user) => ({ ha1: computeHA1('MD5', user, realm, 'foobar') }));
+    const wire = registrar(undefined, async (realm, user) => ({
+      ha1: computeHA1('MD5', user, realm, 'foobar'),
+    }));
     wire.deliver(authorized(await challenge(wire), 'foobar'));
     await tick();
     expect(wire.statuses()).toEqual([401, 200]);
   });
 
   it('rejects a wrong password and an unknown user with 403', async () => {
-    const wire = registrar(undefined, (_realm, user, fn) => fn(null, user === 'dhorton' ? 'foobar' : undefined));
+    const wire = registrar(undefined, (_realm, user, fn) =>
+      fn(null, user === 'dhorton' ? 'foobar' : undefined),
+    );
     wire.deliver(authorized(await challenge(wire), 'wrong'));
     await tick();
-    const unknown = answerChallenge(await challenge(wire), { username: 'mallory', password: 'x', method: 'REGISTER', uri: 'sip:1234@127.0.0.1' });
+    const unknown = answerChallenge(await challenge(wire), {
+      username: 'mallory',
+      password: 'x',
+      method: 'REGISTER',
+      uri: 'sip:1234@127.0.0.1',
+    });
     wire.deliver(sipRequest('REGISTER', { Authorization: serializeCredentials(unknown) }));
     await tick();
     expect(wire.statuses()).toEqual([401, 403, 401, 403]);
@@ -87,10 +114,17 @@ describe('drachtio.digestAuth', () => {
   it('passes a lookup error to error middleware', async () => {
     const wire = registrar(undefined, (_realm, _user, fn) => fn(new Error('user database down')));
     const seen: string[] = [];
-    wire.app.use((err: unknown, _req: drachtio.Request, res: drachtio.Response, _next: drachtio.NextFunction) => {
-      seen.push((err as Error).message);
-      res.send(503);
-    });
+    wire.app.use(
+      (
+        err: unknown,
+        _req: drachtio.Request,
+        res: drachtio.Response,
+        _next: drachtio.NextFunction,
+      ) => {
+        seen.push((err as Error).message);
+        res.send(503);
+      },
+    );
     wire.deliver(authorized(await challenge(wire), 'foobar'));
     await tick();
     expect(seen).toEqual(['user database down']);
@@ -110,21 +144,36 @@ describe('drachtio.digestAuth', () => {
     /** A Store as drachtio-session's are: string values with a time to live. */
     const sharedStore = () => {
       const values = new Map<string, string>();
-      return { get: async (id: string) => values.get(id), set: async (id: string, value: string) => void values.set(id, value) };
+      return {
+        get: async (id: string) => values.get(id),
+        set: async (id: string, value: string) => void values.set(id, value),
+      };
     };
 
     it("an instance accepts the credentials for another instance's challenge (same nonceSecret)", async () => {
-      const [one, two] = [registrar({ nonceSecret: 'shared' }), registrar({ nonceSecret: 'shared' })];
+      const [one, two] = [
+        registrar({ nonceSecret: 'shared' }),
+        registrar({ nonceSecret: 'shared' }),
+      ];
       two.deliver(authorized(await challenge(one), 'foobar'));
       await tick();
       expect(two.statuses()).toEqual([200]);
     });
 
     it('a nonce signed with another secret, or tampered with, gets a new challenge', async () => {
-      const [one, other] = [registrar({ nonceSecret: 'shared' }), registrar({ nonceSecret: 'not shared' })];
+      const [one, other] = [
+        registrar({ nonceSecret: 'shared' }),
+        registrar({ nonceSecret: 'not shared' }),
+      ];
       const c = await challenge(one);
       other.deliver(authorized(c, 'foobar'));
-      const tampered = { ...c, params: { ...c.params, nonce: c.params.nonce.replace(/^./, (d) => (d === '0' ? '1' : '0')) } };
+      const tampered = {
+        ...c,
+        params: {
+          ...c.params,
+          nonce: c.params.nonce.replace(/^./, (d) => (d === '0' ? '1' : '0')),
+        },
+      };
       one.deliver(authorized(tampered, 'foobar'));
       await tick();
       expect(other.statuses()).toEqual([401]);
@@ -134,7 +183,10 @@ describe('drachtio.digestAuth', () => {
 
     it('with a shared store, a nonce-count replayed to the other instance is refused', async () => {
       const store = sharedStore();
-      const [one, two] = [registrar({ nonceSecret: 's', store }), registrar({ nonceSecret: 's', store })];
+      const [one, two] = [
+        registrar({ nonceSecret: 's', store }),
+        registrar({ nonceSecret: 's', store }),
+      ];
       const c = await challenge(one);
       one.deliver(authorized(c, 'foobar', 1));
       await tick();

@@ -6,7 +6,12 @@ import drachtio from '../src/index';
  * The agent's keepalive against a server that froze: a peer speaking the real protocol over a
  * real socket, which authenticates the app and then never answers again.
  */
-function frozenServer(): Promise<{ server: Server; port: number; connections: number[]; pings: number[] }> {
+function frozenServer(): Promise<{
+  server: Server;
+  port: number;
+  connections: number[];
+  pings: number[];
+}> {
   const connections: number[] = [];
   const pings: number[] = [];
   const server = createTcpServer((socket: Socket) => {
@@ -20,13 +25,22 @@ function frozenServer(): Promise<{ server: Server; port: number; connections: nu
           pings.push(Date.now());
           continue; // frozen: never answers
         }
-        const data = command === 'authenticate' ? { version: 1, hostport: '127.0.0.1:5060', contacts: [], serverVersion: 'frozen' } : {};
-        socket.write(encodeMessage({ envelope: { type: 'response', rid, ok: true, data } as Envelope }));
+        const data =
+          command === 'authenticate'
+            ? { version: 1, hostport: '127.0.0.1:5060', contacts: [], serverVersion: 'frozen' }
+            : {};
+        socket.write(
+          encodeMessage({ envelope: { type: 'response', rid, ok: true, data } as Envelope }),
+        );
       }
     });
     socket.on('error', () => undefined);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, connections, pings })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, port: (server.address() as { port: number }).port, connections, pings }),
+    ),
+  );
 }
 
 describe('keepalive', () => {
@@ -37,7 +51,16 @@ describe('keepalive', () => {
     app.on('error', (err) => warnings.push(err.message));
     try {
       await new Promise<void>((resolve, reject) =>
-        app.connect({ host: '127.0.0.1', port, secret: 's', keepalive: 100, reconnect: { minDelay: 10, maxDelay: 10 } }, (err) => (err ? reject(err) : resolve())),
+        app.connect(
+          {
+            host: '127.0.0.1',
+            port,
+            secret: 's',
+            keepalive: 100,
+            reconnect: { minDelay: 10, maxDelay: 10 },
+          },
+          (err) => (err ? reject(err) : resolve()),
+        ),
       );
       await new Promise((resolve) => app.once('disconnect', resolve));
       await new Promise((resolve) => app.once('connect', resolve));

@@ -6,9 +6,14 @@ interface Msg {
 }
 type Fn = Layer<Msg, null>['handle'];
 
-function run(layers: Array<{ method?: string; handle: Fn }>, method = 'INVITE'): Promise<{ trail: string[]; err: unknown }> {
+function run(
+  layers: Array<{ method?: string; handle: Fn }>,
+  method = 'INVITE',
+): Promise<{ trail: string[]; err: unknown }> {
   const req: Msg = { method, trail: [] };
-  return new Promise((resolve) => dispatch(layers, req, null, (err) => resolve({ trail: req.trail, err })));
+  return new Promise((resolve) =>
+    dispatch(layers, req, null, (err) => resolve({ trail: req.trail, err })),
+  );
 }
 
 const step =
@@ -20,13 +25,21 @@ const step =
 
 describe('dispatch (the middleware stack walker)', () => {
   it('runs layers in registration order and then calls done without an error', async () => {
-    const { trail, err } = await run([{ handle: step('a') }, { handle: step('b') }, { handle: step('c') }]);
+    const { trail, err } = await run([
+      { handle: step('a') },
+      { handle: step('b') },
+      { handle: step('c') },
+    ]);
     expect(trail).toEqual(['a', 'b', 'c']);
     expect(err).toBeUndefined();
   });
 
   it('runs a method-bound layer only for that method', async () => {
-    const layers = [{ handle: step('all') }, { method: 'REGISTER', handle: step('register') }, { method: 'INVITE', handle: step('invite') }];
+    const layers = [
+      { handle: step('all') },
+      { method: 'REGISTER', handle: step('register') },
+      { method: 'INVITE', handle: step('invite') },
+    ];
     expect((await run(layers, 'INVITE')).trail).toEqual(['all', 'invite']);
     expect((await run(layers, 'REGISTER')).trail).toEqual(['all', 'register']);
   });
@@ -34,7 +47,16 @@ describe('dispatch (the middleware stack walker)', () => {
   it('stops when a layer does not call next', async () => {
     const req: Msg = { method: 'INVITE', trail: [] };
     const done = jest.fn();
-    dispatch([{ handle: step('a') }, { handle: (r: Msg) => void r.trail.push('answer') }, { handle: step('never') }], req, null, done);
+    dispatch(
+      [
+        { handle: step('a') },
+        { handle: (r: Msg) => void r.trail.push('answer') },
+        { handle: step('never') },
+      ],
+      req,
+      null,
+      done,
+    );
     await new Promise((resolve) => setImmediate(resolve));
     expect(req.trail).toEqual(['a', 'answer']);
     expect(done).not.toHaveBeenCalled();
@@ -45,16 +67,26 @@ describe('dispatch (the middleware stack walker)', () => {
       req.trail.push('error-handler');
       next();
     };
-    expect((await run([{ handle: step('a') }, { handle: onError }, { handle: step('b') }])).trail).toEqual(['a', 'b']);
+    expect(
+      (await run([{ handle: step('a') }, { handle: onError }, { handle: step('b') }])).trail,
+    ).toEqual(['a', 'b']);
   });
 
   it('next(err) skips ordinary middleware up to the next error middleware, which can recover', async () => {
     const boom = new Error('boom');
     const seen: unknown[] = [];
     const { trail, err } = await run([
-      { handle: (req: Msg, _res: null, next: NextFunction) => (req.trail.push('fails'), next(boom)) },
+      {
+        handle: (req: Msg, _res: null, next: NextFunction) => (req.trail.push('fails'), next(boom)),
+      },
       { handle: step('skipped') },
-      { handle: (e: unknown, req: Msg, _res: null, next: NextFunction) => (seen.push(e), req.trail.push('handler'), next()) },
+      {
+        handle: (e: unknown, req: Msg, _res: null, next: NextFunction) => (
+          seen.push(e),
+          req.trail.push('handler'),
+          next()
+        ),
+      },
       { handle: step('after-recovery') },
     ]);
     expect(seen).toEqual([boom]);
@@ -85,7 +117,12 @@ describe('dispatch (the middleware stack walker)', () => {
     const boom = new Error('unhandled');
     const { trail, err } = await run([
       { handle: (_req: Msg, _res: null, next: NextFunction) => next(boom) },
-      { handle: (e: unknown, req: Msg, _res: null, next: NextFunction) => (req.trail.push('logged'), next(e)) },
+      {
+        handle: (e: unknown, req: Msg, _res: null, next: NextFunction) => (
+          req.trail.push('logged'),
+          next(e)
+        ),
+      },
     ]);
     expect(trail).toEqual(['logged']);
     expect(err).toBe(boom);

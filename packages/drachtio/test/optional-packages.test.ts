@@ -12,8 +12,14 @@ describe('loadCompanion (drachtio.session / drachtio.dialog)', () => {
     appDir = mkdtempSync(join(tmpdir(), 'drachtio-app-'));
     const pkg = join(appDir, 'node_modules', 'drachtio-companion-probe');
     mkdirSync(pkg, { recursive: true });
-    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'drachtio-companion-probe', main: 'index.js' }));
-    writeFileSync(join(pkg, 'index.js'), "exports.default = function probe() { return 'middleware'; };");
+    writeFileSync(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'drachtio-companion-probe', main: 'index.js' }),
+    );
+    writeFileSync(
+      join(pkg, 'index.js'),
+      "exports.default = function probe() { return 'middleware'; };",
+    );
     process.chdir(appDir);
   });
 
@@ -22,7 +28,7 @@ describe('loadCompanion (drachtio.session / drachtio.dialog)', () => {
     rmSync(appDir, { recursive: true, force: true });
   });
 
-  it("finds a package installed by the application and returns its default export", () => {
+  it('finds a package installed by the application and returns its default export', () => {
     const factory = loadCompanion<() => string>('drachtio-companion-probe');
     expect(factory()).toBe('middleware');
   });

@@ -5,7 +5,7 @@ import drachtio, { ServerError } from '../src/index';
 // What drachtio shares with the packages that own it: the method set (drachtio-sip) and the
 // coded error base (drachtio-protocol).
 describe('shared contracts', () => {
-  it("every method drachtio-sip knows is an app[verb] route and an app.uac[verb] sender", () => {
+  it('every method drachtio-sip knows is an app[verb] route and an app.uac[verb] sender', () => {
     const app = drachtio();
     for (const method of SIP_METHODS) {
       const verb = method.toLowerCase() as Lowercase<typeof method>;

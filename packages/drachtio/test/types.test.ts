@@ -9,7 +9,11 @@ import { join } from 'node:path';
 describe('types', () => {
   it('every seed snippet compiles with tsc --strict, and misuse does not', () => {
     const tsc = require.resolve('typescript/bin/tsc');
-    const result = spawnSync(process.execPath, [tsc, '-p', join(__dirname, 'types', 'tsconfig.json')], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [tsc, '-p', join(__dirname, 'types', 'tsconfig.json')],
+      { encoding: 'utf8' },
+    );
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

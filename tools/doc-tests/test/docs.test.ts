@@ -35,7 +35,10 @@ const START_ATTEMPTS = 3;
  * free can be taken by a parallel suite before the process binds it; the process then exits
  * with its reason, and we try again on other ports.
  */
-async function startOnFreePorts(start: (ports: Ports) => Child, ready: string[]): Promise<{ child: Child; ports: Ports }> {
+async function startOnFreePorts(
+  start: (ports: Ports) => Child,
+  ready: string[],
+): Promise<{ child: Child; ports: Ports }> {
   let failure = '';
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     const ports = await freePorts();
@@ -56,8 +59,18 @@ function startDaemon(): Promise<{ child: Child; ports: Ports }> {
     (ports) =>
       new Child(
         process.execPath,
-        [serverCli, '--noconfig', '--address', '127.0.0.1', '--port', String(ports.admin), '--secret', 'cymru',
-          '--contact', `sip:127.0.0.1:${ports.sip};transport=udp,tcp`],
+        [
+          serverCli,
+          '--noconfig',
+          '--address',
+          '127.0.0.1',
+          '--port',
+          String(ports.admin),
+          '--secret',
+          'cymru',
+          '--contact',
+          `sip:127.0.0.1:${ports.sip};transport=udp,tcp`,
+        ],
         { cwd: repoRoot },
       ),
     ['started'],
@@ -105,7 +118,8 @@ describe('shell blocks against the main job', () => {
 describe('app blocks against their own daemon', () => {
   test.each(appBlocks.map((b) => [where(b), b] as const))('%s', async (_where, block) => {
     const scenario = block.options.expect;
-    if (!scenario) throw new Error(`${where(block)}: a js doctest block needs expect=<sipp scenario>`);
+    if (!scenario)
+      throw new Error(`${where(block)}: a js doctest block needs expect=<sipp scenario>`);
     const { child: server, ports } = await startDaemon();
     mkdirSync(workDir, { recursive: true });
     const file = join(workDir, `block-${block.line}.js`);
@@ -120,7 +134,10 @@ describe('app blocks against their own daemon', () => {
         if (attempt > 0) await new Promise((r) => setTimeout(r, 300));
         last = await sh(command, repoRoot);
       }
-      if (last.code !== 0) throw new Error(`sipp ${scenario}: exit ${last.code}\n${last.output}\n--- app ---\n${app.output}`);
+      if (last.code !== 0)
+        throw new Error(
+          `sipp ${scenario}: exit ${last.code}\n${last.output}\n--- app ---\n${app.output}`,
+        );
     } finally {
       await app?.stop('SIGKILL');
       await server.stop('SIGKILL');

@@ -23,7 +23,10 @@ export class Child {
         if (this.output.includes(text)) done(null);
       };
       const exited = () => done(new Error(`exited before printing "${text}":\n${this.output}`));
-      const timer = setTimeout(() => done(new Error(`no "${text}" within ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`no "${text}" within ${timeoutMs} ms:\n${this.output}`)),
+        timeoutMs,
+      );
       const done = (err: Error | null) => {
         clearTimeout(timer);
         this.process.stdout?.off('data', check);
@@ -47,13 +50,17 @@ export class Child {
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill(signal);
+    if (this.process.exitCode === null && this.process.signalCode === null)
+      this.process.kill(signal);
     return this.exited();
   }
 }
 
 /** Runs a shell command to completion. */
-export async function sh(command: string, cwd: string): Promise<{ code: number | null; output: string }> {
+export async function sh(
+  command: string,
+  cwd: string,
+): Promise<{ code: number | null; output: string }> {
   const child = new Child('bash', ['-c', command], { cwd });
   const code = await child.exited();
   return { code, output: child.output };

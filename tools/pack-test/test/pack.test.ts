@@ -35,14 +35,19 @@ function exportsOf(specifier: string, format: Format): string[] {
 describe('the packed packages, installed with npm', () => {
   it('every package installed from its tarball, with internal ranges and the fields npm shows', () => {
     for (const name of PACKAGES) {
-      const installed = manifest<Record<string, unknown> & {
-        dependencies?: Record<string, string>;
-        peerDependencies?: Record<string, string>;
-        repository?: { directory?: string };
-      }>(name);
+      const installed = manifest<
+        Record<string, unknown> & {
+          dependencies?: Record<string, string>;
+          peerDependencies?: Record<string, string>;
+          repository?: { directory?: string };
+        }
+      >(name);
       expect(installed.repository?.directory).toBe(`packages/${name}`);
       expect(installed).toMatchObject({ type: 'commonjs', engines: { node: '>=20' } });
-      const internal = Object.entries({ ...installed.dependencies, ...installed.peerDependencies }).filter(([dep]) => PACKAGES.includes(dep));
+      const internal = Object.entries({
+        ...installed.dependencies,
+        ...installed.peerDependencies,
+      }).filter(([dep]) => PACKAGES.includes(dep));
       for (const [dep, range] of internal) expect(`${dep}@${range}`).toMatch(/@\^\d+\.\d+\.\d+$/);
     }
   });
@@ -54,8 +59,10 @@ describe('the packed packages, installed with npm', () => {
     }
   });
 
-  it('require() of every package has every declared export, and the seed\'s callable forms work', () => {
-    const expected = Object.fromEntries(ENTRY_POINTS.map((specifier) => [specifier, exportsOf(specifier, 'require')]));
+  it("require() of every package has every declared export, and the seed's callable forms work", () => {
+    const expected = Object.fromEntries(
+      ENTRY_POINTS.map((specifier) => [specifier, exportsOf(specifier, 'require')]),
+    );
     writeFileSync(join(app, 'expected.json'), JSON.stringify(expected, null, 2));
     expect(run(process.execPath, ['require-check.cjs'], app).stdout).toContain('require ok');
   });
@@ -70,8 +77,8 @@ describe('the packed packages, installed with npm', () => {
     });
     const source = [
       'function check(specifier, main, values) {',
-      "  if (main === undefined) throw new Error(`${specifier}: no default`);",
-      "  if (values.some((value) => value === undefined)) throw new Error(`${specifier}: a named export is undefined`);",
+      '  if (main === undefined) throw new Error(`${specifier}: no default`);',
+      '  if (values.some((value) => value === undefined)) throw new Error(`${specifier}: a named export is undefined`);',
       '}',
       ...lines,
       "console.log('import ok');",
@@ -82,13 +89,21 @@ describe('the packed packages, installed with npm', () => {
 
   it('a strict typed app compiles against the public types (tsc --noEmit, CommonJS and ES module)', () => {
     const tsc = require.resolve('typescript/bin/tsc');
-    const result = spawnSync(process.execPath, [tsc, '-p', join(app, 'typed', 'tsconfig.json')], { cwd: app, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [tsc, '-p', join(app, 'typed', 'tsconfig.json')], {
+      cwd: app,
+      encoding: 'utf8',
+    });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
 
   describe("the server's bin", () => {
-    const bin = (...args: string[]) => spawnSync('npx', ['--no', '--', 'drachtio-server-ts', ...args], { cwd: app, encoding: 'utf8', timeout: 30000 });
+    const bin = (...args: string[]) =>
+      spawnSync('npx', ['--no', '--', 'drachtio-server-ts', ...args], {
+        cwd: app,
+        encoding: 'utf8',
+        timeout: 30000,
+      });
 
     it('--version prints the package version', () => {
       const { version } = manifest<{ version: string }>('drachtio-server-ts');

@@ -34,19 +34,31 @@ app.invite((req, res) => {
 app.info((req, res) => {
   res.send(200);
   report({ event: 'info', dialogId: req.dialog && req.dialog.id, sessionUser: req.session.user });
-  if (req.dialog) req.dialog.terminate().catch((err) => report({ event: 'error', message: err.message }));
+  if (req.dialog)
+    req.dialog.terminate().catch((err) => report({ event: 'error', message: err.message }));
 });
 
 app.on('sipdialog:create', (e) => report({ event: 'create', dialog: e.target.toJSON() }));
 app.on('sipdialog:terminate', (e) =>
-  report({ event: 'terminate', reason: e.reason, dialog: e.target.toJSON(), sessionUser: e.session && e.session.user }),
+  report({
+    event: 'terminate',
+    reason: e.reason,
+    dialog: e.target.toJSON(),
+    sessionUser: e.session && e.session.user,
+  }),
 );
 app.on('error', (err) => report({ event: 'error', message: err.message }));
 
-app.connect({ host: '127.0.0.1', port: Number(adminPort), secret, appName, reconnect: false }, (err) => {
-  if (err) return report({ event: 'error', message: err.message });
-  drachtio.internalsOf(app).agent.command('ping', {}).then(() => report({ event: 'ready' }));
-});
+app.connect(
+  { host: '127.0.0.1', port: Number(adminPort), secret, appName, reconnect: false },
+  (err) => {
+    if (err) return report({ event: 'error', message: err.message });
+    drachtio
+      .internalsOf(app)
+      .agent.command('ping', {})
+      .then(() => report({ event: 'ready' }));
+  },
+);
 
 process.on('disconnect', () => {
   app.disconnect();

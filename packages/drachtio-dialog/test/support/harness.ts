@@ -26,10 +26,16 @@ export async function startServer(extra: Record<string, unknown> = {}): Promise<
     logLevel: (process.env.DIALOG_TEST_SERVER_LOG as 'silent' | undefined) ?? 'silent',
     ...extra,
   });
-  const udp = server.sipContacts.find((contact: string) => /transport=udp/i.test(contact)) ?? server.sipContacts[0];
+  const udp =
+    server.sipContacts.find((contact: string) => /transport=udp/i.test(contact)) ??
+    server.sipContacts[0];
   const match = /^sips?:([^;]+)/.exec(String(udp));
   if (!match) throw new Error(`cannot read the server's SIP contact from ${String(udp)}`);
-  return { adminPort: server.adminAddress.port, sipHostport: match[1] as string, close: () => server.close() };
+  return {
+    adminPort: server.adminAddress.port,
+    sipHostport: match[1] as string,
+    close: () => server.close(),
+  };
 }
 
 export interface AppOptions {
@@ -46,7 +52,13 @@ export async function startApp(server: TestServer, options: AppOptions = {}): Pr
   options.setup?.(app);
   await new Promise<void>((resolve, reject) => {
     app.connect(
-      { host: '127.0.0.1', port: server.adminPort, secret: SECRET, ...(options.appName && { appName: options.appName }), reconnect: false },
+      {
+        host: '127.0.0.1',
+        port: server.adminPort,
+        secret: SECRET,
+        ...(options.appName && { appName: options.appName }),
+        reconnect: false,
+      },
       (err) => (err ? reject(err) : resolve()),
     );
   });
@@ -61,7 +73,10 @@ export async function startApp(server: TestServer, options: AppOptions = {}): Pr
  */
 export async function stopApp(app: Application | undefined): Promise<void> {
   if (!app) return;
-  await drachtio.internalsOf(app).agent.command('ping', {}).catch(() => undefined);
+  await drachtio
+    .internalsOf(app)
+    .agent.command('ping', {})
+    .catch(() => undefined);
   app.disconnect();
 }
 

@@ -44,7 +44,12 @@ export function dialogend(options: { id: string; mark?: string }): MsmlNode {
 }
 
 /** Send an event to a running dialog (e.g. `terminate`, or an application event). */
-export function send(options: { target: string; event: string; namelist?: NameList; mark?: string }): MsmlNode {
+export function send(options: {
+  target: string;
+  event: string;
+  namelist?: NameList;
+  mark?: string;
+}): MsmlNode {
   return element('send', {
     target: options.target,
     event: options.event,
@@ -104,8 +109,13 @@ export function destroyconference(options: { id: string; mark?: string }): MsmlN
   return element('destroyconference', { id: options.id, mark: options.mark });
 }
 
-function mixing(options: Pick<ConferenceOptions, 'audiomix' | 'videolayout'>): (MsmlNode | undefined)[] {
-  return [options.audiomix && audiomix(options.audiomix), options.videolayout && videolayout(options.videolayout)];
+function mixing(
+  options: Pick<ConferenceOptions, 'audiomix' | 'videolayout'>,
+): (MsmlNode | undefined)[] {
+  return [
+    options.audiomix && audiomix(options.audiomix),
+    options.videolayout && videolayout(options.videolayout),
+  ];
 }
 
 function audiomix(options: AudioMixOptions): MsmlNode {
@@ -117,9 +127,16 @@ function audiomix(options: AudioMixOptions): MsmlNode {
 
 function videolayout(options: VideoLayoutOptions): MsmlNode {
   return element('videolayout', { type: options.type ?? 'text/msml-basic-layout' }, [
-    options.root && element('root', { size: options.root.size, backgroundcolor: options.root.backgroundcolor }),
+    options.root &&
+      element('root', { size: options.root.size, backgroundcolor: options.root.backgroundcolor }),
     ...(options.regions ?? []).map((r) =>
-      element('region', { id: r.id, left: r.left, top: r.top, relativesize: r.relativesize, priority: r.priority }),
+      element('region', {
+        id: r.id,
+        left: r.left,
+        top: r.top,
+        relativesize: r.relativesize,
+        priority: r.priority,
+      }),
     ),
   ]);
 }
@@ -153,18 +170,28 @@ export function modifystream(options: StreamCommandOptions): MsmlNode {
 }
 /** id1 hears id2 without being heard (a supervisor listening in). */
 export function monitor(options: StreamCommandOptions & { compressed?: boolean }): MsmlNode {
-  return element('monitor', { id1: options.id1, id2: options.id2, compressed: options.compressed, mark: options.mark }, streams(options));
+  return element(
+    'monitor',
+    { id1: options.id1, id2: options.id2, compressed: options.compressed, mark: options.mark },
+    streams(options),
+  );
 }
 
 function streamCommand(name: string, options: StreamCommandOptions): MsmlNode {
-  return element(name, { id1: options.id1, id2: options.id2, mark: options.mark }, streams(options));
+  return element(
+    name,
+    { id1: options.id1, id2: options.id2, mark: options.mark },
+    streams(options),
+  );
 }
 
 function streams(options: StreamCommandOptions): MsmlNode[] {
   return (options.streams ?? []).map((s) =>
-    element('stream', { media: s.media, dir: s.dir, compressed: s.compressed, display: s.display }, [
-      s.gain === undefined ? undefined : element('gain', { amt: s.gain }),
-    ]),
+    element(
+      'stream',
+      { media: s.media, dir: s.dir, compressed: s.compressed, display: s.display },
+      [s.gain === undefined ? undefined : element('gain', { amt: s.gain })],
+    ),
   );
 }
 
@@ -179,16 +206,25 @@ export interface ResultOptions {
 }
 export function result(options: ResultOptions): MsmlNode {
   return element('result', { response: options.response, mark: options.mark }, [
-    options.description === undefined ? undefined : element('description', {}, [], options.description),
+    options.description === undefined
+      ? undefined
+      : element('description', {}, [], options.description),
     options.dialogid === undefined ? undefined : element('dialogid', {}, [], options.dialogid),
     options.confid === undefined ? undefined : element('confid', {}, [], options.confid),
   ]);
 }
 
-export function event(options: { name: string; id: string; values?: readonly (readonly [string, string])[] }): MsmlNode {
+export function event(options: {
+  name: string;
+  id: string;
+  values?: readonly (readonly [string, string])[];
+}): MsmlNode {
   return element(
     'event',
     { name: options.name, id: options.id },
-    (options.values ?? []).flatMap(([name, value]) => [element('name', {}, [], name), element('value', {}, [], value)]),
+    (options.values ?? []).flatMap(([name, value]) => [
+      element('name', {}, [], name),
+      element('value', {}, [], value),
+    ]),
   );
 }

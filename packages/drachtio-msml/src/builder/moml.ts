@@ -14,7 +14,11 @@ export interface SendOptions {
   namelist?: NameList;
 }
 export function send(options: SendOptions): MsmlNode {
-  return element('send', { target: options.target, event: options.event, namelist: options.namelist });
+  return element('send', {
+    target: options.target,
+    event: options.event,
+    namelist: options.namelist,
+  });
 }
 
 /** End the dialog; the values named are reported in the `msml.dialog.exit` event. */
@@ -65,7 +69,9 @@ export interface PlayOptions {
   playexit?: readonly Action[];
 }
 export function play(options: PlayOptions): MsmlNode {
-  const prompts = Array.isArray(options.audio) ? options.audio : [options.audio as AudioOptions | string];
+  const prompts = Array.isArray(options.audio)
+    ? options.audio
+    : [options.audio as AudioOptions | string];
   return element(
     'play',
     {
@@ -138,7 +144,11 @@ function collector(name: 'dtmf' | 'collect', options: DtmfOptions): MsmlNode {
     },
     [
       ...options.patterns.map((p) =>
-        element('pattern', { digits: p.digits, format: p.format, iterations: p.iterations }, p.actions ?? []),
+        element(
+          'pattern',
+          { digits: p.digits, format: p.format, iterations: p.iterations },
+          p.actions ?? [],
+        ),
       ),
       failure('noinput', options.noinput),
       failure('nomatch', options.nomatch),
@@ -147,7 +157,10 @@ function collector(name: 'dtmf' | 'collect', options: DtmfOptions): MsmlNode {
   );
 }
 
-function failure(name: 'noinput' | 'nomatch', options: InputFailureOptions | undefined): MsmlNode | undefined {
+function failure(
+  name: 'noinput' | 'nomatch',
+  options: InputFailureOptions | undefined,
+): MsmlNode | undefined {
   return options && element(name, { iterations: options.iterations }, options.actions);
 }
 

@@ -24,12 +24,24 @@ declare module 'drachtio' {
     on(event: 'msml:dialog:create', listener: (event: Created<MediaDialog>) => void): this;
     on(event: 'msml:conference:create', listener: (event: Created<Conference>) => void): this;
     on(event: `msml:dialog:${string}`, listener: (event: MsmlEventInfo<MediaDialog>) => void): this;
-    on(event: `msml:conference:${string}`, listener: (event: MsmlEventInfo<Conference>) => void): this;
+    on(
+      event: `msml:conference:${string}`,
+      listener: (event: MsmlEventInfo<Conference>) => void,
+    ): this;
     once(event: 'msml:dialog:create', listener: (event: Created<MediaDialog>) => void): this;
     once(event: 'msml:conference:create', listener: (event: Created<Conference>) => void): this;
-    once(event: `msml:dialog:${string}`, listener: (event: MsmlEventInfo<MediaDialog>) => void): this;
-    once(event: `msml:conference:${string}`, listener: (event: MsmlEventInfo<Conference>) => void): this;
-    off(event: `msml:dialog:${string}` | `msml:conference:${string}`, listener: (event: never) => void): this;
+    once(
+      event: `msml:dialog:${string}`,
+      listener: (event: MsmlEventInfo<MediaDialog>) => void,
+    ): this;
+    once(
+      event: `msml:conference:${string}`,
+      listener: (event: MsmlEventInfo<Conference>) => void,
+    ): this;
+    off(
+      event: `msml:dialog:${string}` | `msml:conference:${string}`,
+      listener: (event: never) => void,
+    ): this;
     emit(event: `msml:dialog:${string}`, info: MsmlEventInfo<MediaDialog>): boolean;
     emit(event: `msml:conference:${string}`, info: MsmlEventInfo<Conference>): boolean;
   }

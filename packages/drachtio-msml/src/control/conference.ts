@@ -4,7 +4,14 @@
  * `'asn'`, ... (the event name without `msml.conf.`).
  */
 import { EventEmitter } from 'node:events';
-import { destroyconference, join, modifyconference, unjoin, type ConferenceOptions, type StreamOptions } from '../builder/commands';
+import {
+  destroyconference,
+  join,
+  modifyconference,
+  unjoin,
+  type ConferenceOptions,
+  type StreamOptions,
+} from '../builder/commands';
 import type { MsmlResult } from '../parser/read';
 import type { MsmlNode } from '../xml/node';
 import { optionsAndCallback, settle, type Callback } from './callback';
@@ -28,13 +35,19 @@ export class Conference extends EventEmitter {
     super();
   }
 
-  join(party: Party, options?: { streams?: StreamOptions[] } | Callback<MsmlResult>, callback?: Callback<MsmlResult>): Promise<MsmlResult> {
+  join(
+    party: Party,
+    options?: { streams?: StreamOptions[] } | Callback<MsmlResult>,
+    callback?: Callback<MsmlResult>,
+  ): Promise<MsmlResult> {
     const [opts, cb] = optionsAndCallback(options, callback);
     const id1 = idOf(party);
-    const done = this.channel.execute(join({ id1, id2: this.id, streams: opts.streams ?? [] })).then((result) => {
-      this.participants.add(id1);
-      return result;
-    });
+    const done = this.channel
+      .execute(join({ id1, id2: this.id, streams: opts.streams ?? [] }))
+      .then((result) => {
+        this.participants.add(id1);
+        return result;
+      });
     return settle(done, cb);
   }
 
@@ -47,12 +60,19 @@ export class Conference extends EventEmitter {
     return settle(done, callback);
   }
 
-  modify(options: Pick<ConferenceOptions, 'audiomix' | 'videolayout'>, callback?: Callback<MsmlResult>): Promise<MsmlResult> {
+  modify(
+    options: Pick<ConferenceOptions, 'audiomix' | 'videolayout'>,
+    callback?: Callback<MsmlResult>,
+  ): Promise<MsmlResult> {
     return settle(this.channel.execute(modifyconference({ id: this.id, ...options })), callback);
   }
 
   /** Start a dialog that runs on the conference (heard by every participant). */
-  makeDialog(moml: MsmlNode | readonly MsmlNode[], options?: { name?: string } | Callback<MediaDialog>, callback?: Callback<MediaDialog>): Promise<MediaDialog> {
+  makeDialog(
+    moml: MsmlNode | readonly MsmlNode[],
+    options?: { name?: string } | Callback<MediaDialog>,
+    callback?: Callback<MediaDialog>,
+  ): Promise<MediaDialog> {
     const [opts, cb] = optionsAndCallback(options, callback);
     return this.channel.makeDialog(moml, { ...opts, target: this.id }, cb);
   }

@@ -38,12 +38,16 @@ export class ConnectionRequest implements PromiseLike<Connection> {
           throw new MsmlTransportError('the caller canceled before the media server answered');
         }
         await res.send(200, { body: conn.sdp, headers: { 'content-type': 'application/sdp' } });
-        if (res.dialogId !== undefined) internalsOf(res.app).links.link(res.dialogId, conn.dialogId);
+        if (res.dialogId !== undefined)
+          internalsOf(res.app).links.link(res.dialogId, conn.dialogId);
         return conn;
       },
       async (error: Error) => {
         if (res.req.active && !res.headersSent) {
-          const status = error instanceof MsmlTransportError && error.status && error.status >= 300 ? error.status : 503;
+          const status =
+            error instanceof MsmlTransportError && error.status && error.status >= 300
+              ? error.status
+              : 503;
           await res.send(status);
         }
         throw error;

@@ -28,7 +28,11 @@ export class Connection extends MediaServerChannel {
   }
 
   /** Connect this connection's media with another connection or a conference. */
-  join(other: string | { id: string }, options?: { streams?: StreamOptions[] } | Callback<MsmlResult>, callback?: Callback<MsmlResult>): Promise<MsmlResult> {
+  join(
+    other: string | { id: string },
+    options?: { streams?: StreamOptions[] } | Callback<MsmlResult>,
+    callback?: Callback<MsmlResult>,
+  ): Promise<MsmlResult> {
     const [opts, cb] = optionsAndCallback(options, callback);
     const id2 = typeof other === 'string' ? other : other.id;
     return settle(this.execute(join({ id1: this.id, id2, streams: opts.streams ?? [] })), cb);

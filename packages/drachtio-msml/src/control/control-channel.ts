@@ -23,7 +23,10 @@ export class ControlChannel extends MediaServerChannel {
   }
 
   /** `<createconference>`; resolves with the Conference once the media server created it. */
-  makeConference(options?: ConferenceOptions | Callback<Conference>, callback?: Callback<Conference>): Promise<Conference> {
+  makeConference(
+    options?: ConferenceOptions | Callback<Conference>,
+    callback?: Callback<Conference>,
+  ): Promise<Conference> {
     const [opts, cb] = optionsAndCallback(options, callback);
     const done = (async () => {
       const name = opts.name ?? `conf-${process.pid}-${++conferenceSequence}`;

@@ -50,7 +50,8 @@ export abstract class MediaServerChannel extends EventEmitter {
 
   /** Send MSML commands in one INFO and resolve with the `<result>`; a non-200 result rejects (MsmlResultError). */
   async execute(...commands: MsmlNode[]): Promise<MsmlResult> {
-    if (!this.active) throw new MsmlTransportError(`the SIP dialog ${this.id} with the media server has ended`);
+    if (!this.active)
+      throw new MsmlTransportError(`the SIP dialog ${this.id} with the media server has ended`);
     const body = toXml(document(...commands));
     this.owner.trace('sent', this, body);
     const res = await this.owner.app.request({
@@ -60,7 +61,10 @@ export abstract class MediaServerChannel extends EventEmitter {
       body,
     });
     if (res.status < 200 || res.status >= 300) {
-      throw new MsmlTransportError(`INFO to the media server answered ${res.status} ${res.reason}`, res.status);
+      throw new MsmlTransportError(
+        `INFO to the media server answered ${res.status} ${res.reason}`,
+        res.status,
+      );
     }
     this.owner.trace('received', this, res.body);
     const result = parseResult(res.body);
@@ -72,8 +76,15 @@ export abstract class MediaServerChannel extends EventEmitter {
    * Start a dialog on the media server: `moml` is the MOML primitives (or a whole
    * `<dialogstart>` element). Resolves once the media server accepted it.
    */
-  makeDialog(moml: MsmlNode | readonly MsmlNode[], callback?: Callback<MediaDialog>): Promise<MediaDialog>;
-  makeDialog(moml: MsmlNode | readonly MsmlNode[], options: MakeDialogOptions, callback?: Callback<MediaDialog>): Promise<MediaDialog>;
+  makeDialog(
+    moml: MsmlNode | readonly MsmlNode[],
+    callback?: Callback<MediaDialog>,
+  ): Promise<MediaDialog>;
+  makeDialog(
+    moml: MsmlNode | readonly MsmlNode[],
+    options: MakeDialogOptions,
+    callback?: Callback<MediaDialog>,
+  ): Promise<MediaDialog>;
   makeDialog(
     moml: MsmlNode | readonly MsmlNode[],
     options?: MakeDialogOptions | Callback<MediaDialog>,
@@ -90,7 +101,11 @@ export abstract class MediaServerChannel extends EventEmitter {
       if (!this.active) return;
       this.active = false;
       const res = await this.owner.app.request({ method: 'BYE', dialogId: this.dialogId });
-      if (res.status >= 300) throw new MsmlTransportError(`BYE to the media server answered ${res.status} ${res.reason}`, res.status);
+      if (res.status >= 300)
+        throw new MsmlTransportError(
+          `BYE to the media server answered ${res.status} ${res.reason}`,
+          res.status,
+        );
     })();
     return settle(done, callback);
   }
@@ -98,11 +113,21 @@ export abstract class MediaServerChannel extends EventEmitter {
   /** The target a dialog runs on when none is given. */
   protected abstract defaultTarget(): string | undefined;
 
-  private async startDialog(moml: MsmlNode | readonly MsmlNode[], options: MakeDialogOptions): Promise<MediaDialog> {
-    const given = !Array.isArray(moml) && (moml as MsmlNode).name === 'dialogstart' ? (moml as MsmlNode) : undefined;
+  private async startDialog(
+    moml: MsmlNode | readonly MsmlNode[],
+    options: MakeDialogOptions,
+  ): Promise<MediaDialog> {
+    const given =
+      !Array.isArray(moml) && (moml as MsmlNode).name === 'dialogstart'
+        ? (moml as MsmlNode)
+        : undefined;
     const target = options.target ?? given?.attributes.target ?? this.defaultTarget();
-    if (!target) throw new TypeError('makeDialog(): a target (conn:... or conf:...) is required on a control channel');
-    const name = options.name ?? given?.attributes.name ?? `dialog-${process.pid}-${++dialogSequence}`;
+    if (!target)
+      throw new TypeError(
+        'makeDialog(): a target (conn:... or conf:...) is required on a control channel',
+      );
+    const name =
+      options.name ?? given?.attributes.name ?? `dialog-${process.pid}-${++dialogSequence}`;
     const primitives = given ? given.children : Array.isArray(moml) ? moml : [moml as MsmlNode];
     const start = dialogstart({ ...given?.attributes, target, name }, primitives);
 

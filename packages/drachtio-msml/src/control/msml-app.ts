@@ -4,7 +4,14 @@
  * create, and routes the media server's event INFOs to them (`app.use('info', msml.router)`).
  */
 import { EventEmitter } from 'node:events';
-import type { Application, IncomingResponse, Middleware, NextFunction, Request, Response } from 'drachtio';
+import type {
+  Application,
+  IncomingResponse,
+  Middleware,
+  NextFunction,
+  Request,
+  Response,
+} from 'drachtio';
 import { MsmlParseError, MsmlTransportError } from '../errors';
 import { parseMessage, type MsmlEvent } from '../parser/read';
 import { optionsAndCallback, settle, type Callback } from './callback';
@@ -54,10 +61,18 @@ export class Msml extends EventEmitter implements ConferenceOwner {
    * Open a SIP dialog with the media server for a call's media, offering the caller's SDP.
    * `mediaServer` is `host:port` (the user part `msml` is added) or a full SIP URI.
    */
-  makeConnection(mediaServer: string, options: ConnectionOptions, callback?: Callback<Connection>): ConnectionRequest {
-    if (!options?.remote?.sdp) throw new TypeError('makeConnection(): options.remote.sdp is required');
+  makeConnection(
+    mediaServer: string,
+    options: ConnectionOptions,
+    callback?: Callback<Connection>,
+  ): ConnectionRequest {
+    if (!options?.remote?.sdp)
+      throw new TypeError('makeConnection(): options.remote.sdp is required');
     const invite = this.app.uac(mediaServerUri(mediaServer), {
-      headers: { ...options.headers, 'content-type': options.remote['content-type'] ?? 'application/sdp' },
+      headers: {
+        ...options.headers,
+        'content-type': options.remote['content-type'] ?? 'application/sdp',
+      },
       body: options.remote.sdp,
     });
     const connecting = this.answered(invite).then((res) => {
@@ -72,7 +87,11 @@ export class Msml extends EventEmitter implements ConferenceOwner {
   }
 
   /** Open a SIP dialog without media, for conferences. */
-  makeControlChannel(mediaServer: string, options?: ControlChannelOptions | Callback<ControlChannel>, callback?: Callback<ControlChannel>): Promise<ControlChannel> {
+  makeControlChannel(
+    mediaServer: string,
+    options?: ControlChannelOptions | Callback<ControlChannel>,
+    callback?: Callback<ControlChannel>,
+  ): Promise<ControlChannel> {
     const [opts, cb] = optionsAndCallback(options, callback);
     const invite = this.app.uac(mediaServerUri(mediaServer), {
       headers: { ...opts.headers, 'content-type': 'application/sdp' },
@@ -120,7 +139,11 @@ export class Msml extends EventEmitter implements ConferenceOwner {
     this.app.emit('msml:conference:create', { target: conference });
   }
 
-  trace(direction: 'sent' | 'received', channel: MediaServerChannel | undefined, body: string): void {
+  trace(
+    direction: 'sent' | 'received',
+    channel: MediaServerChannel | undefined,
+    body: string,
+  ): void {
     const event: TraceEvent = { direction, body, ...(channel ? { channel } : {}) };
     this.emit('trace', event);
   }
@@ -130,7 +153,13 @@ export class Msml extends EventEmitter implements ConferenceOwner {
   private route(event: MsmlEvent, req: Request): void {
     const name = shortName(event.name);
     const session = (req as { session?: unknown }).session;
-    const common = { name, data: event.data, event, req, ...(session === undefined ? {} : { session }) };
+    const common = {
+      name,
+      data: event.data,
+      event,
+      req,
+      ...(session === undefined ? {} : { session }),
+    };
     const dialog = this.dialogs.get(event.id);
     if (dialog) {
       if (name === 'terminate') this.forgetDialog(dialog);
@@ -165,14 +194,18 @@ export class Msml extends EventEmitter implements ConferenceOwner {
   private async answered(invite: PromiseLike<IncomingResponse>): Promise<IncomingResponse> {
     const res = await invite;
     if (res.status < 200 || res.status >= 300 || res.dialogId === undefined) {
-      throw new MsmlTransportError(`the media server answered ${res.status} ${res.reason}`, res.status);
+      throw new MsmlTransportError(
+        `the media server answered ${res.status} ${res.reason}`,
+        res.status,
+      );
     }
     return res;
   }
 }
 
 function mediaServerUri(mediaServer: string): string {
-  if (typeof mediaServer !== 'string' || mediaServer === '') throw new TypeError('a media server address is required');
+  if (typeof mediaServer !== 'string' || mediaServer === '')
+    throw new TypeError('a media server address is required');
   return /^sips?:/i.test(mediaServer) ? mediaServer : `sip:msml@${mediaServer}`;
 }
 
@@ -190,5 +223,12 @@ function isMsml(contentType: string | undefined): boolean {
 /** An offer with no media lines: the control channel carries only INFO. */
 function controlChannelSdp(hostport: string | undefined): string {
   const host = hostport?.replace(/:\d+$/, '') ?? '127.0.0.1';
-  return ['v=0', `o=drachtio-msml ${Date.now()} 0 IN IP4 ${host}`, 's=MSML control channel', `c=IN IP4 ${host}`, 't=0 0', ''].join('\r\n');
+  return [
+    'v=0',
+    `o=drachtio-msml ${Date.now()} 0 IN IP4 ${host}`,
+    's=MSML control channel',
+    `c=IN IP4 ${host}`,
+    't=0 0',
+    '',
+  ].join('\r\n');
 }

@@ -27,13 +27,18 @@ export function parseMsml(body: string | Buffer): MsmlNode {
     throw new MsmlParseError('too-large', `MSML body larger than ${MAX_BODY_BYTES} bytes`);
   }
   // A DTD could declare entities; MSML never needs one, so none is accepted.
-  if (/<!DOCTYPE/i.test(text)) throw new MsmlParseError('not-msml', 'a DOCTYPE is not allowed in MSML');
+  if (/<!DOCTYPE/i.test(text))
+    throw new MsmlParseError('not-msml', 'a DOCTYPE is not allowed in MSML');
 
   const root = convert(readXml(text), 0, { count: 0 });
-  if (root.name !== 'msml') throw new MsmlParseError('not-msml', `root element is <${root.name}>, not <msml>`);
+  if (root.name !== 'msml')
+    throw new MsmlParseError('not-msml', `root element is <${root.name}>, not <msml>`);
   const version = root.attributes.version;
   if (version === undefined || !SUPPORTED_VERSIONS.includes(version)) {
-    throw new MsmlParseError('bad-version', `unsupported MSML version ${JSON.stringify(version ?? null)}`);
+    throw new MsmlParseError(
+      'bad-version',
+      `unsupported MSML version ${JSON.stringify(version ?? null)}`,
+    );
   }
   return root;
 }
@@ -60,8 +65,10 @@ function readXml(text: string): RawElement {
 }
 
 function convert(raw: RawElement, depth: number, budget: { count: number }): MsmlNode {
-  if (depth > MAX_DEPTH) throw new MsmlParseError('too-complex', `MSML nested deeper than ${MAX_DEPTH} elements`);
-  if (++budget.count > MAX_ELEMENTS) throw new MsmlParseError('too-complex', `MSML with more than ${MAX_ELEMENTS} elements`);
+  if (depth > MAX_DEPTH)
+    throw new MsmlParseError('too-complex', `MSML nested deeper than ${MAX_DEPTH} elements`);
+  if (++budget.count > MAX_ELEMENTS)
+    throw new MsmlParseError('too-complex', `MSML with more than ${MAX_ELEMENTS} elements`);
   const children = (raw.$$ ?? []).map((c) => convert(c, depth + 1, budget));
   const node: MsmlNode = { name: raw['#name'], attributes: { ...(raw.$ ?? {}) }, children };
   return raw._ === undefined || raw._ === '' ? node : { ...node, text: raw._ };

@@ -46,7 +46,8 @@ export function parseMessage(body: string | Buffer): MsmlMessage {
 
 export function parseResult(body: string | Buffer): MsmlResult {
   const message = parseMessage(body);
-  if (message.kind !== 'result') throw new MsmlParseError('unexpected', 'MSML body has no <result>');
+  if (message.kind !== 'result')
+    throw new MsmlParseError('unexpected', 'MSML body has no <result>');
   return message.result;
 }
 
@@ -59,7 +60,10 @@ export function parseEvent(body: string | Buffer): MsmlEvent {
 export function readResult(node: MsmlNode): MsmlResult {
   const response = Number(node.attributes.response);
   if (!/^\d{3}$/.test(node.attributes.response ?? '')) {
-    throw new MsmlParseError('unexpected', `<result> has no valid response code: ${JSON.stringify(node.attributes.response ?? null)}`);
+    throw new MsmlParseError(
+      'unexpected',
+      `<result> has no valid response code: ${JSON.stringify(node.attributes.response ?? null)}`,
+    );
   }
   const result: MsmlResult = { response, ok: response === 200 };
   if (node.attributes.mark !== undefined) result.mark = node.attributes.mark;

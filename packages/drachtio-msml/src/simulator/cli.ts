@@ -45,8 +45,12 @@ function main(): void {
     script: {
       ...(values['play-ms'] !== undefined ? { playMs: number('play-ms', values['play-ms']) } : {}),
       ...(values.digits !== undefined ? { digits: values.digits.split(',') } : {}),
-      ...(values['digit-delay-ms'] !== undefined ? { digitDelayMs: number('digit-delay-ms', values['digit-delay-ms']) } : {}),
-      ...(values['record-ms'] !== undefined ? { recordMs: number('record-ms', values['record-ms']) } : {}),
+      ...(values['digit-delay-ms'] !== undefined
+        ? { digitDelayMs: number('digit-delay-ms', values['digit-delay-ms']) }
+        : {}),
+      ...(values['record-ms'] !== undefined
+        ? { recordMs: number('record-ms', values['record-ms']) }
+        : {}),
       ...(values['record-file'] !== undefined ? { recordFile: values['record-file'] } : {}),
     },
   });
@@ -59,13 +63,16 @@ function main(): void {
   }
   if (values['sip-trace']) {
     simulator.on('sip', (direction, text, peer) => {
-      console.log(`${direction === 'received' ? `<<< SIP from ${peer.address}:${peer.port}` : `>>> SIP to ${peer.address}:${peer.port}`}\n${text.trimEnd()}\n`);
+      console.log(
+        `${direction === 'received' ? `<<< SIP from ${peer.address}:${peer.port}` : `>>> SIP to ${peer.address}:${peer.port}`}\n${text.trimEnd()}\n`,
+      );
     });
   }
   simulator.on('warning', (error) => console.error(`warning: ${error.message}`));
 
   simulator.start().then(
-    (bound) => console.log(`msml-simulator listening on sip:msml@${bound.address}:${bound.port} (udp)`),
+    (bound) =>
+      console.log(`msml-simulator listening on sip:msml@${bound.address}:${bound.port} (udp)`),
     (error: Error) => {
       console.error(`msml-simulator: cannot listen: ${error.message}`);
       process.exit(1);

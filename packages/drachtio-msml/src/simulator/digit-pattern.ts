@@ -19,5 +19,8 @@ export function matchDigits(pattern: string, keyed: string): DigitMatch {
   const digits = rtk && keyed.endsWith(rtk) ? keyed.slice(0, -rtk.length) : keyed;
   const min = Number(rules.get('min') ?? 1);
   const max = Number(rules.get('max') ?? Number.POSITIVE_INFINITY);
-  return { matched: digits.length >= min && digits.length <= max && /^[0-9*#A-D]*$/.test(digits), digits };
+  return {
+    matched: digits.length >= min && digits.length <= max && /^[0-9*#A-D]*$/.test(digits),
+    digits,
+  };
 }

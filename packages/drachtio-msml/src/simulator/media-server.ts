@@ -75,7 +75,10 @@ export class MediaServerSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   async start(): Promise<Peer> {
-    this.bound = await this.endpoint.listen(this.options.port ?? 0, this.options.address ?? '127.0.0.1');
+    this.bound = await this.endpoint.listen(
+      this.options.port ?? 0,
+      this.options.address ?? '127.0.0.1',
+    );
     return this.bound;
   }
 
@@ -125,13 +128,17 @@ export class MediaServerSimulator extends EventEmitter<SimulatorEvents> {
         if (!dialog) return this.endpoint.reply(req, peer, 481, 'Call/Transaction Does Not Exist');
         return this.info(req, peer, dialog);
       default:
-        return this.endpoint.reply(req, peer, 405, 'Method Not Allowed', { headers: { allow: ALLOW } });
+        return this.endpoint.reply(req, peer, 405, 'Method Not Allowed', {
+          headers: { allow: ALLOW },
+        });
     }
   }
 
   private newDialog(req: SipRequest, peer: Peer): void {
-    if (req.get('to').tag) return this.endpoint.reply(req, peer, 481, 'Call/Transaction Does Not Exist');
-    if (this.dialogs.size >= MAX_DIALOGS) return this.endpoint.reply(req, peer, 503, 'Service Unavailable');
+    if (req.get('to').tag)
+      return this.endpoint.reply(req, peer, 481, 'Call/Transaction Does Not Exist');
+    if (this.dialogs.size >= MAX_DIALOGS)
+      return this.endpoint.reply(req, peer, 503, 'Service Unavailable');
     const first = req.get('contact')?.[0];
     const contact = typeof first === 'object' ? first.uri : undefined;
     const localTag = randomBytes(6).toString('hex');
@@ -173,12 +180,17 @@ export class MediaServerSimulator extends EventEmitter<SimulatorEvents> {
   private info(req: SipRequest, peer: Peer, dialog: SimDialog): void {
     const type = req.getHeader('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (type !== MSML_CONTENT_TYPE) {
-      return this.endpoint.reply(req, peer, 415, 'Unsupported Media Type', { headers: { accept: MSML_CONTENT_TYPE } });
+      return this.endpoint.reply(req, peer, 415, 'Unsupported Media Type', {
+        headers: { accept: MSML_CONTENT_TYPE },
+      });
     }
     this.emit('msml', { direction: 'received', connectionId: dialog.connectionId, body: req.body });
     const body = toXml(this.executor.execute(req.body, dialog.connectionId));
     this.emit('msml', { direction: 'sent', connectionId: dialog.connectionId, body });
-    this.endpoint.reply(req, peer, 200, 'OK', { headers: { 'content-type': MSML_CONTENT_TYPE }, body });
+    this.endpoint.reply(req, peer, 200, 'OK', {
+      headers: { 'content-type': MSML_CONTENT_TYPE },
+      body,
+    });
   }
 
   private sendEvent(dialog: SimDialog, event: MsmlNode): void {
@@ -194,7 +206,12 @@ export class MediaServerSimulator extends EventEmitter<SimulatorEvents> {
     this.inDialog(dialog, 'BYE', {});
   }
 
-  private inDialog(dialog: SimDialog, method: string, headers: Record<string, string>, body = ''): void {
+  private inDialog(
+    dialog: SimDialog,
+    method: string,
+    headers: Record<string, string>,
+    body = '',
+  ): void {
     dialog.cseq += 1;
     const sent = this.endpoint.request(
       method,
@@ -212,7 +229,11 @@ export class MediaServerSimulator extends EventEmitter<SimulatorEvents> {
     );
     sent.then(
       (res) => {
-        if (res.status >= 300) this.emit('warning', new Error(`${method} to the application answered ${res.status} ${res.reason}`));
+        if (res.status >= 300)
+          this.emit(
+            'warning',
+            new Error(`${method} to the application answered ${res.status} ${res.reason}`),
+          );
       },
       (error: Error) => this.emit('warning', error),
     );
@@ -226,7 +247,9 @@ export class MediaServerSimulator extends EventEmitter<SimulatorEvents> {
 
   private dialogOf(req: SipRequest): SimDialog | undefined {
     const tag = req.get('to').tag;
-    return tag === undefined ? undefined : this.dialogs.get(dialogKey(req.getHeader('call-id') ?? '', tag));
+    return tag === undefined
+      ? undefined
+      : this.dialogs.get(dialogKey(req.getHeader('call-id') ?? '', tag));
   }
 }
 

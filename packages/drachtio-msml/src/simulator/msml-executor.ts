@@ -70,7 +70,8 @@ export class MsmlExecutor {
     }
     for (const conference of [...this.conferences.values()]) {
       this.leave(conference, peerId);
-      if (conference.owner === peerId && conference.deletewhen === 'nocontrol') this.destroy(conference);
+      if (conference.owner === peerId && conference.deletewhen === 'nocontrol')
+        this.destroy(conference);
     }
   }
 
@@ -92,14 +93,18 @@ export class MsmlExecutor {
     try {
       const message = parseMessage(body);
       if (message.kind !== 'request') {
-        return reply({ response: ResponseCode.UNKNOWN_ELEMENT, description: `a ${message.kind} is not a request` });
+        return reply({
+          response: ResponseCode.UNKNOWN_ELEMENT,
+          description: `a ${message.kind} is not a request`,
+        });
       }
       commands = message.commands;
     } catch (error) {
       if (!(error instanceof MsmlParseError)) throw error;
       return reply({ response: ResponseCode.BAD_REQUEST, description: error.message });
     }
-    if (commands.length === 0) return reply({ response: ResponseCode.MISSING_ELEMENT_CONTENT, description: 'no command' });
+    if (commands.length === 0)
+      return reply({ response: ResponseCode.MISSING_ELEMENT_CONTENT, description: 'no command' });
 
     const done: Outcome = {};
     for (const command of commands) {
@@ -151,8 +156,10 @@ export class MsmlExecutor {
     const target = command.attributes.target ?? '';
     this.object(target);
     const id = `${target}/dialog:${command.attributes.name ?? `d${++this.sequence}`}`;
-    if (this.dialogs.has(id)) throw failure(ResponseCode.OBJECT_ALREADY_EXISTS, `dialog ${id} already exists`);
-    if (this.dialogs.size >= MAX_DIALOGS) throw failure(ResponseCode.INTERNAL_ERROR, `more than ${MAX_DIALOGS} dialogs`);
+    if (this.dialogs.has(id))
+      throw failure(ResponseCode.OBJECT_ALREADY_EXISTS, `dialog ${id} already exists`);
+    if (this.dialogs.size >= MAX_DIALOGS)
+      throw failure(ResponseCode.INTERNAL_ERROR, `more than ${MAX_DIALOGS} dialogs`);
     // Digits are keyed on the connection the dialog runs on; on a conference, on the requester's.
     const keyer = this.peers.get(target.startsWith('conn:') ? target : from);
     const dialog = new RunningDialog(id, command.children, {
@@ -172,8 +179,10 @@ export class MsmlExecutor {
 
   private createConference(command: MsmlNode, from: string): Outcome {
     const id = `conf:${command.attributes.name ?? `c${++this.sequence}`}`;
-    if (this.conferences.has(id)) throw failure(ResponseCode.OBJECT_ALREADY_EXISTS, `conference ${id} already exists`);
-    if (this.conferences.size >= MAX_CONFERENCES) throw failure(ResponseCode.INTERNAL_ERROR, `more than ${MAX_CONFERENCES} conferences`);
+    if (this.conferences.has(id))
+      throw failure(ResponseCode.OBJECT_ALREADY_EXISTS, `conference ${id} already exists`);
+    if (this.conferences.size >= MAX_CONFERENCES)
+      throw failure(ResponseCode.INTERNAL_ERROR, `more than ${MAX_CONFERENCES} conferences`);
     this.conferences.set(id, {
       id,
       owner: from,
@@ -230,7 +239,8 @@ export class MsmlExecutor {
 
   private object(id: string | undefined): void {
     if (id?.startsWith('conf:')) this.conference(id);
-    else if (!id || !this.peers.has(id)) throw failure(ResponseCode.OBJECT_DOES_NOT_EXIST, `no such object ${id}`);
+    else if (!id || !this.peers.has(id))
+      throw failure(ResponseCode.OBJECT_DOES_NOT_EXIST, `no such object ${id}`);
   }
 
   private conference(id: string | undefined): Conference {
@@ -250,6 +260,12 @@ function failure(response: number, description: string): CommandFailure {
   return new CommandFailure({ response, description });
 }
 
-function reply(options: { response: number; description?: string; mark?: string; dialogid?: string; confid?: string }): MsmlNode {
+function reply(options: {
+  response: number;
+  description?: string;
+  mark?: string;
+  dialogid?: string;
+  confid?: string;
+}): MsmlNode {
   return document(resultElement(options));
 }

@@ -97,7 +97,10 @@ export class RunningDialog {
       .filter((c) => c.name === 'audio')
       .reduce((sum, a) => sum + this.host.script.playMs * iterations(a.attributes.iterations), 0);
     const passes = iterations(node.attributes.iterations);
-    const planned = Math.min(perPass === 0 ? 0 : perPass * passes, parseTime(node.attributes.maxtime) ?? FOREVER);
+    const planned = Math.min(
+      perPass === 0 ? 0 : perPass * passes,
+      parseTime(node.attributes.maxtime) ?? FOREVER,
+    );
     const { elapsed, completed } = await this.wait(planned, own);
     this.set('play.amt', `${elapsed}ms`);
     this.set('play.end', completed ? 'play.complete' : 'play.terminated');
@@ -112,19 +115,29 @@ export class RunningDialog {
     const match = patterns
       .map((p) => ({ pattern: p, result: matchDigits(p.attributes.digits ?? '', keyed) }))
       .find((m) => m.result.matched);
-    const outcome = !completed ? 'terminated' : keyed === '' ? 'noinput' : match ? 'match' : 'nomatch';
+    const outcome = !completed
+      ? 'terminated'
+      : keyed === ''
+        ? 'noinput'
+        : match
+          ? 'match'
+          : 'nomatch';
     const digits = match?.result.digits ?? keyed;
     this.set(`${prefix}.digits`, digits);
     this.set(`${prefix}.len`, String(digits.length));
     this.set(`${prefix}.last`, keyed.slice(-1));
     this.set(`${prefix}.end`, `${prefix}.${outcome}`);
     if (match) await this.actions(match.pattern.children);
-    else if (outcome === 'noinput' || outcome === 'nomatch') await this.actions(exitBlock(node, outcome));
+    else if (outcome === 'noinput' || outcome === 'nomatch')
+      await this.actions(exitBlock(node, outcome));
     await this.actions(exitBlock(node, `${prefix}exit`));
   }
 
   private async record(node: MsmlNode, own: AbortSignal): Promise<void> {
-    const planned = Math.min(this.host.script.recordMs, parseTime(node.attributes.maxtime) ?? FOREVER);
+    const planned = Math.min(
+      this.host.script.recordMs,
+      parseTime(node.attributes.maxtime) ?? FOREVER,
+    );
     const { elapsed, completed } = await this.wait(planned, own);
     this.set('record.recordid', this.host.script.recordFile ?? node.attributes.dest ?? '');
     this.set('record.len', `${elapsed}ms`);
@@ -134,7 +147,8 @@ export class RunningDialog {
 
   private async group(node: MsmlNode): Promise<void> {
     const members = node.children.filter((c) => c.name !== 'groupexit');
-    if (node.attributes.topology === 'parallel') await Promise.all(members.map((m) => this.primitive(m)));
+    if (node.attributes.topology === 'parallel')
+      await Promise.all(members.map((m) => this.primitive(m)));
     else for (const m of members) await this.primitive(m);
     await this.actions(exitBlock(node, 'groupexit'));
   }
@@ -143,7 +157,8 @@ export class RunningDialog {
     for (const action of nodes) {
       this.checkRunning();
       const values = this.pick(action.attributes.namelist);
-      if (action.name === 'exit' || action.name === 'disconnect') throw new DialogExit(values, action.name === 'disconnect');
+      if (action.name === 'exit' || action.name === 'disconnect')
+        throw new DialogExit(values, action.name === 'disconnect');
       if (action.name !== 'send') continue;
       const { target, event } = action.attributes;
       if (target === 'source') this.host.emit(event ?? '', values);

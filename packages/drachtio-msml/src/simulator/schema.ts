@@ -26,7 +26,11 @@ const COLLECTOR: ElementRule = {
   needsOneOf: ['pattern'],
   values: { cleardb: BOOLEAN, starttimer: BOOLEAN },
 };
-const STREAM_COMMAND: ElementRule = { attributes: ['id1', 'id2', 'mark'], required: ['id1', 'id2'], children: ['stream'] };
+const STREAM_COMMAND: ElementRule = {
+  attributes: ['id1', 'id2', 'mark'],
+  required: ['id1', 'id2'],
+  children: ['stream'],
+};
 const MIXING = ['audiomix', 'videolayout'] as const;
 
 /** MSML commands (children of `<msml>` in a request). */
@@ -50,25 +54,57 @@ export const COMMANDS: Readonly<Record<string, ElementRule>> = {
   join: STREAM_COMMAND,
   unjoin: STREAM_COMMAND,
   modifystream: STREAM_COMMAND,
-  monitor: { attributes: ['id1', 'id2', 'compressed', 'mark'], required: ['id1', 'id2'], children: ['stream'] },
+  monitor: {
+    attributes: ['id1', 'id2', 'compressed', 'mark'],
+    required: ['id1', 'id2'],
+    children: ['stream'],
+  },
 };
 
 /** Everything that may appear below a command. */
 const ELEMENTS: Readonly<Record<string, ElementRule>> = {
   play: {
-    attributes: ['id', 'iterations', 'interval', 'barge', 'cleardb', 'maxtime', 'offset', 'skip', 'initial'],
+    attributes: [
+      'id',
+      'iterations',
+      'interval',
+      'barge',
+      'cleardb',
+      'maxtime',
+      'offset',
+      'skip',
+      'initial',
+    ],
     children: ['audio', 'playexit'],
     needsOneOf: ['audio'],
     values: { barge: BOOLEAN, cleardb: BOOLEAN },
   },
-  audio: { attributes: ['uri', 'format', 'iterations', 'audiosamplerate', 'audiosamplesize'], required: ['uri'] },
+  audio: {
+    attributes: ['uri', 'format', 'iterations', 'audiosamplerate', 'audiosamplesize'],
+    required: ['uri'],
+  },
   dtmf: { ...COLLECTOR, children: [...(COLLECTOR.children ?? []), 'dtmfexit'] },
   collect: { ...COLLECTOR, children: [...(COLLECTOR.children ?? []), 'collectexit'] },
-  pattern: { attributes: ['digits', 'format', 'iterations'], required: ['digits'], children: ACTIONS, values: { format: ['moml+digits'] } },
+  pattern: {
+    attributes: ['digits', 'format', 'iterations'],
+    required: ['digits'],
+    children: ACTIONS,
+    values: { format: ['moml+digits'] },
+  },
   noinput: { attributes: ['iterations'], children: ACTIONS },
   nomatch: { attributes: ['iterations'], children: ACTIONS },
   record: {
-    attributes: ['id', 'dest', 'format', 'maxtime', 'beep', 'prespeech', 'postspeech', 'termkey', 'append'],
+    attributes: [
+      'id',
+      'dest',
+      'format',
+      'maxtime',
+      'beep',
+      'prespeech',
+      'postspeech',
+      'termkey',
+      'append',
+    ],
     required: ['dest'],
     children: ['recordexit'],
     values: { beep: BOOLEAN, append: BOOLEAN },
@@ -111,32 +147,49 @@ export interface Violation {
 /** Check a command and everything below it; undefined when it is acceptable. */
 export function checkCommand(command: MsmlNode): Violation | undefined {
   const rule = COMMANDS[command.name];
-  if (!rule) return { response: ResponseCode.UNKNOWN_ELEMENT, description: `unknown command <${command.name}>` };
+  if (!rule)
+    return {
+      response: ResponseCode.UNKNOWN_ELEMENT,
+      description: `unknown command <${command.name}>`,
+    };
   return checkElement(command, rule);
 }
 
 function checkElement(node: MsmlNode, rule: ElementRule): Violation | undefined {
   for (const name of Object.keys(node.attributes)) {
     if (!rule.attributes.includes(name)) {
-      return { response: ResponseCode.UNKNOWN_ATTRIBUTE, description: `unknown attribute ${name} on <${node.name}>` };
+      return {
+        response: ResponseCode.UNKNOWN_ATTRIBUTE,
+        description: `unknown attribute ${name} on <${node.name}>`,
+      };
     }
   }
   for (const name of rule.required ?? []) {
     if (node.attributes[name] === undefined) {
-      return { response: ResponseCode.MISSING_ATTRIBUTE, description: `<${node.name}> needs the attribute ${name}` };
+      return {
+        response: ResponseCode.MISSING_ATTRIBUTE,
+        description: `<${node.name}> needs the attribute ${name}`,
+      };
     }
   }
   for (const [name, allowed] of Object.entries(rule.values ?? {})) {
     const value = node.attributes[name];
     if (value !== undefined && !allowed.includes(value)) {
-      return { response: ResponseCode.INVALID_ATTRIBUTE_VALUE, description: `${name}="${value}" is not valid on <${node.name}>` };
+      return {
+        response: ResponseCode.INVALID_ATTRIBUTE_VALUE,
+        description: `${name}="${value}" is not valid on <${node.name}>`,
+      };
     }
   }
   for (const c of node.children) {
     const childRule = ELEMENTS[c.name];
-    if (!childRule) return { response: ResponseCode.UNKNOWN_ELEMENT, description: `unknown element <${c.name}>` };
+    if (!childRule)
+      return { response: ResponseCode.UNKNOWN_ELEMENT, description: `unknown element <${c.name}>` };
     if (!(rule.children ?? []).includes(c.name)) {
-      return { response: ResponseCode.FORBIDDEN_ELEMENT_CONTENT, description: `<${c.name}> is not allowed in <${node.name}>` };
+      return {
+        response: ResponseCode.FORBIDDEN_ELEMENT_CONTENT,
+        description: `<${c.name}> is not allowed in <${node.name}>`,
+      };
     }
     const violation = checkElement(c, childRule);
     if (violation) return violation;

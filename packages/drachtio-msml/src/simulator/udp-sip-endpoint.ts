@@ -81,16 +81,30 @@ export class UdpSipEndpoint extends EventEmitter<EndpointEvents> {
   }
 
   /** Answer a request; the response is remembered for its retransmissions. */
-  reply(req: SipRequest, peer: Peer, status: number, reason: string, extra: { headers?: Record<string, string>; body?: string } = {}): void {
+  reply(
+    req: SipRequest,
+    peer: Peer,
+    status: number,
+    reason: string,
+    extra: { headers?: Record<string, string>; body?: string } = {},
+  ): void {
     const headers: [string, string][] = [];
     for (const name of ['via', 'from', 'to', 'call-id', 'cseq']) {
       for (const value of req.getHeaders(name)) headers.push([name, value]);
     }
     for (const [name, value] of Object.entries(extra.headers ?? {})) {
-      if (name === 'to') headers.splice(headers.findIndex(([n]) => n === 'to'), 1, ['to', value]);
+      if (name === 'to')
+        headers.splice(
+          headers.findIndex(([n]) => n === 'to'),
+          1,
+          ['to', value],
+        );
       else headers.push([name, value]);
     }
-    const response = new SipResponse(status, reason, { headers: canonical(headers), body: extra.body ?? '' }).toString();
+    const response = new SipResponse(status, reason, {
+      headers: canonical(headers),
+      body: extra.body ?? '',
+    }).toString();
     const key = transactionKey(req);
     const existing = this.served.get(key);
     if (existing) clearTransaction(existing);
@@ -99,18 +113,29 @@ export class UdpSipEndpoint extends EventEmitter<EndpointEvents> {
       peer,
       expiry: setTimeout(() => this.forget(key), TRANSACTION_LIFETIME),
     };
-    if (req.method === 'INVITE' && status >= 200 && status < 300) this.resendUntilAck(transaction, T1);
-    if (this.served.size >= MAX_TRANSACTIONS) this.forget(this.served.keys().next().value as string);
+    if (req.method === 'INVITE' && status >= 200 && status < 300)
+      this.resendUntilAck(transaction, T1);
+    if (this.served.size >= MAX_TRANSACTIONS)
+      this.forget(this.served.keys().next().value as string);
     this.served.set(key, transaction);
     this.send(response, peer);
   }
 
   /** Send a request and resolve with its final response (provisional ones are skipped). */
-  request(method: string, uri: string, peer: Peer, headers: Record<string, string>, body = ''): Promise<SipResponse> {
+  request(
+    method: string,
+    uri: string,
+    peer: Peer,
+    headers: Record<string, string>,
+    body = '',
+  ): Promise<SipResponse> {
     const branch = `z9hG4bK-${randomBytes(8).toString('hex')}`;
     const local = this.socket?.address();
     const via = `SIP/2.0/UDP ${local?.address}:${local?.port};branch=${branch};rport`;
-    const text = new SipRequest(method, uri, { headers: canonical([['via', via], ...Object.entries(headers)]), body }).toString();
+    const text = new SipRequest(method, uri, {
+      headers: canonical([['via', via], ...Object.entries(headers)]),
+      body,
+    }).toString();
     return new Promise((resolve, reject) => {
       let interval = T1;
       const resend = (): NodeJS.Timeout =>
@@ -141,7 +166,12 @@ export class UdpSipEndpoint extends EventEmitter<EndpointEvents> {
     try {
       message = parseMessage(data);
     } catch (error) {
-      this.emit('warning', new Error(`unparseable datagram from ${peer.address}:${peer.port}: ${(error as Error).message}`));
+      this.emit(
+        'warning',
+        new Error(
+          `unparseable datagram from ${peer.address}:${peer.port}: ${(error as Error).message}`,
+        ),
+      );
       return;
     }
     if (message instanceof SipResponse) return this.onResponse(message);

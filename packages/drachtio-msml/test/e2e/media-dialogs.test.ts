@@ -19,32 +19,42 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
     const log: string[] = [];
     const collected = new Promise<string>((resolve, reject) => {
       app.invite((req, res) => {
-        media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } }).pipe(res, (err, conn) => {
-          if (err || !conn) return reject(err);
-          log.push(`connected ${conn.id}`);
-          conn
-            .makeDialog([
-              moml.play({
-                audio: 'file://prompts/enter-pin.wav',
-                barge: true,
-                playexit: [moml.send({ target: 'source', event: 'app.playDone', namelist: 'play.end play.amt' })],
-              }),
-              moml.dtmf({
-                fdt: '5s',
-                idt: '2s',
-                patterns: [{ digits: 'min=4;max=8;rtk=#' }],
-                exit: [moml.exit({ namelist: 'dtmf.digits dtmf.end' })],
-              }),
-            ])
-            .then((dialog) => {
-              dialog.on('playDone', (e: msml.MsmlEventInfo<msml.MediaDialog>) => log.push(`playDone ${e.data['play.end']}`));
-              dialog.on('terminate', (e: msml.MsmlEventInfo<msml.MediaDialog>) => {
-                log.push(`digits ${e.data['dtmf.digits']} (${e.data['dtmf.end']})`);
-                resolve(e.data['dtmf.digits'] ?? '');
-                app.request({ method: 'BYE', dialogId: res.dialogId as string });
-              });
-            }, reject);
-        });
+        media
+          .makeConnection(h.simulator.hostport, { remote: { sdp: req.body } })
+          .pipe(res, (err, conn) => {
+            if (err || !conn) return reject(err);
+            log.push(`connected ${conn.id}`);
+            conn
+              .makeDialog([
+                moml.play({
+                  audio: 'file://prompts/enter-pin.wav',
+                  barge: true,
+                  playexit: [
+                    moml.send({
+                      target: 'source',
+                      event: 'app.playDone',
+                      namelist: 'play.end play.amt',
+                    }),
+                  ],
+                }),
+                moml.dtmf({
+                  fdt: '5s',
+                  idt: '2s',
+                  patterns: [{ digits: 'min=4;max=8;rtk=#' }],
+                  exit: [moml.exit({ namelist: 'dtmf.digits dtmf.end' })],
+                }),
+              ])
+              .then((dialog) => {
+                dialog.on('playDone', (e: msml.MsmlEventInfo<msml.MediaDialog>) =>
+                  log.push(`playDone ${e.data['play.end']}`),
+                );
+                dialog.on('terminate', (e: msml.MsmlEventInfo<msml.MediaDialog>) => {
+                  log.push(`digits ${e.data['dtmf.digits']} (${e.data['dtmf.end']})`);
+                  resolve(e.data['dtmf.digits'] ?? '');
+                  app.request({ method: 'BYE', dialogId: res.dialogId as string });
+                });
+              }, reject);
+          });
       });
     });
     const appEvents: string[] = [];
@@ -53,12 +63,25 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
     app.on('msml:dialog:terminate', () => appEvents.push('msml:dialog:terminate'));
     const msDisconnected = once<string>(h.simulator, 'disconnect');
 
-    const sipp = await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'ivr', timeoutMs: 15000 });
+    const sipp = await runSipp({
+      scenario: CALLER_SCENARIO,
+      remote: h.sipHostport,
+      service: 'ivr',
+      timeoutMs: 15000,
+    });
     expect(await collected).toBe('1234');
     expect(sipp.errors).toBe('');
     expect(sipp.successfulCalls).toBe(1);
-    expect(log).toEqual([expect.stringMatching(/^connected conn:/), 'playDone play.complete', 'digits 1234 (dtmf.match)']);
-    expect(appEvents).toEqual(['msml:dialog:create', 'msml:dialog:playDone', 'msml:dialog:terminate']);
+    expect(log).toEqual([
+      expect.stringMatching(/^connected conn:/),
+      'playDone play.complete',
+      'digits 1234 (dtmf.match)',
+    ]);
+    expect(appEvents).toEqual([
+      'msml:dialog:create',
+      'msml:dialog:playDone',
+      'msml:dialog:terminate',
+    ]);
     // Hanging up the caller released the media server leg too (the legs are linked).
     await msDisconnected;
     expect(h.simulator.connectionIds).toEqual([]);
@@ -70,10 +93,18 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
     const recorded = new Promise<Record<string, string>>((resolve, reject) => {
       app.invite(async (req, res) => {
         try {
-          const conn = await media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } });
+          const conn = await media.makeConnection(h.simulator.hostport, {
+            remote: { sdp: req.body },
+          });
           await res.send(200, { body: conn.sdp, headers: { 'content-type': 'application/sdp' } });
           const dialog = await conn.makeDialog(
-            moml.record({ dest: 'file://recordings/', format: 'audio/wav', maxtime: '30s', beep: true, recordexit: [moml.exit({ namelist: 'record.recordid record.len record.end' })] }),
+            moml.record({
+              dest: 'file://recordings/',
+              format: 'audio/wav',
+              maxtime: '30s',
+              beep: true,
+              recordexit: [moml.exit({ namelist: 'record.recordid record.len record.end' })],
+            }),
             { name: 'voicemail' },
           );
           expect(dialog.id).toBe(`${conn.id}/dialog:voicemail`);
@@ -86,8 +117,17 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
         }
       });
     });
-    const sipp = await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'record', timeoutMs: 15000 });
-    expect(await recorded).toEqual({ 'record.recordid': 'file://recordings/call-0001.wav', 'record.len': '100ms', 'record.end': 'record.complete' });
+    const sipp = await runSipp({
+      scenario: CALLER_SCENARIO,
+      remote: h.sipHostport,
+      service: 'record',
+      timeoutMs: 15000,
+    });
+    expect(await recorded).toEqual({
+      'record.recordid': 'file://recordings/call-0001.wav',
+      'record.len': '100ms',
+      'record.end': 'record.complete',
+    });
     expect(sipp.successfulCalls).toBe(1);
   });
 
@@ -96,29 +136,55 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
     const { app, media } = await h.connectApp();
     const outcome = new Promise<unknown>((resolve) => {
       app.invite(async (req, res) => {
-        const conn = await media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } });
+        const conn = await media.makeConnection(h.simulator.hostport, {
+          remote: { sdp: req.body },
+        });
         await res.send(200, { body: conn.sdp, headers: { 'content-type': 'application/sdp' } });
         // A dialog on a connection the media server does not have:
-        const refused = await conn.makeDialog([moml.play({ audio: 'file://x.wav' })], { target: 'conn:nobody' }).catch((e: unknown) => e);
+        const refused = await conn
+          .makeDialog([moml.play({ audio: 'file://x.wav' })], { target: 'conn:nobody' })
+          .catch((e: unknown) => e);
         resolve(refused);
         await app.request({ method: 'BYE', dialogId: res.dialogId as string });
       });
     });
-    await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'bad', timeoutMs: 15000 });
-    expect(await outcome).toEqual(expect.objectContaining({ name: 'MsmlResultError', response: msml.ResponseCode.OBJECT_DOES_NOT_EXIST }));
+    await runSipp({
+      scenario: CALLER_SCENARIO,
+      remote: h.sipHostport,
+      service: 'bad',
+      timeoutMs: 15000,
+    });
+    expect(await outcome).toEqual(
+      expect.objectContaining({
+        name: 'MsmlResultError',
+        response: msml.ResponseCode.OBJECT_DOES_NOT_EXIST,
+      }),
+    );
   });
 
   test('a media server that refuses the connection: pipe relays its status to the caller, the callback gets the error', async () => {
     h = await startHarness();
     const { app, media } = await h.connectApp();
-    const busyMediaServer = await startSipp({ scenario: join(__dirname, '..', 'scenarios', 'media-server-busy.xml'), timeoutMs: 15000 });
+    const busyMediaServer = await startSipp({
+      scenario: join(__dirname, '..', 'scenarios', 'media-server-busy.xml'),
+      timeoutMs: 15000,
+    });
     const failure = new Promise<Error | null>((resolve) => {
       app.invite((req, res) => {
-        media.makeConnection(busyMediaServer.uri('msml'), { remote: { sdp: req.body } }).pipe(res, (err) => resolve(err));
+        media
+          .makeConnection(busyMediaServer.uri('msml'), { remote: { sdp: req.body } })
+          .pipe(res, (err) => resolve(err));
       });
     });
-    const caller = await runSipp({ scenario: join(__dirname, '..', 'scenarios', 'caller-is-refused.xml'), remote: h.sipHostport, service: 'busy', timeoutMs: 15000 });
-    expect(await failure).toEqual(expect.objectContaining({ name: 'MsmlTransportError', status: 486 }));
+    const caller = await runSipp({
+      scenario: join(__dirname, '..', 'scenarios', 'caller-is-refused.xml'),
+      remote: h.sipHostport,
+      service: 'busy',
+      timeoutMs: 15000,
+    });
+    expect(await failure).toEqual(
+      expect.objectContaining({ name: 'MsmlTransportError', status: 486 }),
+    );
     expect(caller.errors).toBe('');
     expect(caller.exitCode).toBe(0); // sipp: every call ran its scenario to the end
     expect((await busyMediaServer.done).exitCode).toBe(0);
@@ -130,13 +196,18 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
     const endings = new Promise<string[]>((resolve, reject) => {
       app.invite(async (req, res) => {
         try {
-          const conn = await media.makeConnection(h.simulator.hostport, { remote: { sdp: req.body } });
+          const conn = await media.makeConnection(h.simulator.hostport, {
+            remote: { sdp: req.body },
+          });
           await res.send(200, { body: conn.sdp, headers: { 'content-type': 'application/sdp' } });
-          const forever = () => conn.makeDialog(moml.play({ audio: 'file://hold-music.wav', iterations: 'forever' }));
+          const forever = () =>
+            conn.makeDialog(moml.play({ audio: 'file://hold-music.wav', iterations: 'forever' }));
           const seen: string[] = [];
           const first = await forever();
           const firstEnded = once(first, 'terminate');
-          const ended = await new Promise<msml.MsmlResult | undefined>((ok, fail) => first.end((err, result) => (err ? fail(err) : ok(result))));
+          const ended = await new Promise<msml.MsmlResult | undefined>((ok, fail) =>
+            first.end((err, result) => (err ? fail(err) : ok(result))),
+          );
           seen.push(`end: ${ended?.response}`);
           await firstEnded;
           seen.push(`first active: ${first.active}`);
@@ -152,7 +223,12 @@ describe('media dialogs end to end (sipp → drachtio-server-ts → app → simu
         }
       });
     });
-    const sipp = await runSipp({ scenario: CALLER_SCENARIO, remote: h.sipHostport, service: 'hold', timeoutMs: 15000 });
+    const sipp = await runSipp({
+      scenario: CALLER_SCENARIO,
+      remote: h.sipHostport,
+      service: 'hold',
+      timeoutMs: 15000,
+    });
     expect(await endings).toEqual(['end: 200', 'first active: false', 'second active: false']);
     expect(sipp.exitCode).toBe(0);
   });

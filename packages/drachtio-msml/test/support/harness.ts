@@ -43,7 +43,9 @@ export async function startHarness(script: Partial<SimulatorScript> = {}): Promi
       const media = msml(app);
       app.use('info', msml.router);
       await new Promise<void>((resolve, reject) =>
-        app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET }, (err) => (err ? reject(err) : resolve())),
+        app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET }, (err) =>
+          err ? reject(err) : resolve(),
+        ),
       );
       await drachtio.internalsOf(app).agent.command('ping', {});
       return { app, media };
@@ -57,6 +59,9 @@ export async function startHarness(script: Partial<SimulatorScript> = {}): Promi
 }
 
 /** Resolves with the first emission of `event` on `emitter`. */
-export function once<T>(emitter: { once(event: string, fn: (value: T) => void): unknown }, event: string): Promise<T> {
+export function once<T>(
+  emitter: { once(event: string, fn: (value: T) => void): unknown },
+  event: string,
+): Promise<T> {
   return new Promise((resolve) => emitter.once(event, resolve));
 }

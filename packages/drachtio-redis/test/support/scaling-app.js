@@ -47,7 +47,10 @@ app.connect(
       process.exit(1);
     }
     // Commands are handled in order: once the ping is answered, the server knows the routes.
-    drachtio.internalsOf(app).agent.command('ping', {}).then(() => process.send({ event: 'ready', instance }));
+    drachtio
+      .internalsOf(app)
+      .agent.command('ping', {})
+      .then(() => process.send({ event: 'ready', instance }));
   },
 );
 

@@ -61,7 +61,8 @@ export class Affinity {
   }
 
   endTransaction(id: string): void {
-    const callId = this.serverTransactions.get(id)?.callId ?? this.clientTransactions.get(id)?.callId;
+    const callId =
+      this.serverTransactions.get(id)?.callId ?? this.clientTransactions.get(id)?.callId;
     this.serverTransactions.delete(id);
     this.clientTransactions.delete(id);
     if (callId === undefined) return;
@@ -130,7 +131,12 @@ export class Affinity {
   }
 
   /** Counts for the leak checks in tests and for the status log. */
-  get size(): { serverTransactions: number; clientTransactions: number; dialogs: number; calls: number } {
+  get size(): {
+    serverTransactions: number;
+    clientTransactions: number;
+    dialogs: number;
+    calls: number;
+  } {
     return {
       serverTransactions: this.serverTransactions.size,
       clientTransactions: this.clientTransactions.size,

@@ -80,12 +80,17 @@ export class AppConnection extends EventEmitter {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
     socket.on('close', () => this.finish('connection closed by the application'));
-    this.timers.push(setTimeout(() => this.authenticated || this.authTimedOut(), options.authTimeout));
+    this.timers.push(
+      setTimeout(() => this.authenticated || this.authTimedOut(), options.authTimeout),
+    );
     this.timers.push(setInterval(() => this.keepalive(), options.keepaliveInterval));
     for (const timer of this.timers) timer.unref();
   }
 
-  override on<E extends keyof AppConnectionEvents>(event: E, listener: AppConnectionEvents[E]): this {
+  override on<E extends keyof AppConnectionEvents>(
+    event: E,
+    listener: AppConnectionEvents[E],
+  ): this {
     return super.on(event, listener);
   }
 
@@ -127,7 +132,8 @@ export class AppConnection extends EventEmitter {
       this.socket.pause();
     }
     void command.finally(() => {
-      if (--this.commandsInFlight === MAX_COMMANDS_IN_FLIGHT / 2 && this.socket.isPaused()) this.socket.resume();
+      if (--this.commandsInFlight === MAX_COMMANDS_IN_FLIGHT / 2 && this.socket.isPaused())
+        this.socket.resume();
     });
   }
 
@@ -153,7 +159,9 @@ export class AppConnection extends EventEmitter {
     if (this.socket.writableLength > this.options.maxWriteBuffer) {
       this.counters.limits['max-write-buffer']++;
       // The reason first: destroying the socket reports it closed.
-      this.finish(`application is not reading: more than ${this.options.maxWriteBuffer} bytes queued`);
+      this.finish(
+        `application is not reading: more than ${this.options.maxWriteBuffer} bytes queued`,
+      );
       this.socket.destroy();
       return;
     }
@@ -189,10 +197,19 @@ export class AppConnection extends EventEmitter {
   protected onEnvelope(envelope: Envelope): void {
     if (envelope.type === 'response') return this.onResponse(envelope.rid);
     if (envelope.type === 'notify') {
-      return this.onBadInput(new ProtocolError('invalid-argument', 'applications send requests and responses, not notifications'));
+      return this.onBadInput(
+        new ProtocolError(
+          'invalid-argument',
+          'applications send requests and responses, not notifications',
+        ),
+      );
     }
     if (!this.authenticated && envelope.command !== 'authenticate') {
-      this.replyError(envelope.rid, 'not-authenticated', `'${envelope.command}' before 'authenticate'`);
+      this.replyError(
+        envelope.rid,
+        'not-authenticated',
+        `'${envelope.command}' before 'authenticate'`,
+      );
       return this.close(`'${envelope.command}' before authentication`);
     }
     if (envelope.command === 'ping') return this.reply<'ping'>(envelope.rid, {});

@@ -178,7 +178,8 @@ export class CommandExecutor {
     // The outcome may be known at once (a loop gets 482): it waits for the reply, as responses do.
     let replied = false;
     let early: ProxyNotice | undefined;
-    const deliver = (notice: ProxyNotice) => connection.isOpen && connection.notify('proxy', notice);
+    const deliver = (notice: ProxyNotice) =>
+      connection.isOpen && connection.notify('proxy', notice);
     await engine.proxy(data, (notice) => (replied ? deliver(notice) : (early = notice)));
     // The engine answers it from now on: nothing about it is routed to the application any more.
     affinity.responded(data.transactionId, 200);

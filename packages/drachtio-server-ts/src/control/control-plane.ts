@@ -27,7 +27,17 @@ export interface AdminAddress {
  * routes the engine's requests to them and carries out their commands through the engine.
  */
 /** The bounds that may change while the server runs (SIGHUP); new connections get the new values. */
-export type ReloadableLimits = Partial<Pick<ControlOptions, 'maxFrameSize' | 'maxConnections' | 'authTimeout' | 'keepaliveInterval' | 'maxWriteBuffer' | 'maxUnauthenticated'>>;
+export type ReloadableLimits = Partial<
+  Pick<
+    ControlOptions,
+    | 'maxFrameSize'
+    | 'maxConnections'
+    | 'authTimeout'
+    | 'keepaliveInterval'
+    | 'maxWriteBuffer'
+    | 'maxUnauthenticated'
+  >
+>;
 
 export class ControlPlane {
   /** Frames and limit hits, read by the metrics on scrape. */
@@ -48,7 +58,15 @@ export class ControlPlane {
 
   constructor(engine: SipEngine, options: ControlOptions, logger: Logger) {
     const apps = new RoundRobin<AppConnection>();
-    this.context = { engine, options, logger, routes: new RoundRobin(), apps, affinity: new Affinity(apps), accepting: true };
+    this.context = {
+      engine,
+      options,
+      logger,
+      routes: new RoundRobin(),
+      apps,
+      affinity: new Affinity(apps),
+      accepting: true,
+    };
     this.pending = new PendingAuth(options.maxUnauthenticated);
     this.unauthenticatedLog = new LimitLog(logger);
     this.events = new EngineEventRouter(this.context);
@@ -59,7 +77,9 @@ export class ControlPlane {
       : createTcpServer(onSocket);
     this.server.maxConnections = options.maxConnections;
     this.server.on('drop', () => this.counters.limits['max-connections']++);
-    this.server.on('tlsClientError', (err: Error) => logger.info({ err }, 'TLS handshake with an application failed'));
+    this.server.on('tlsClientError', (err: Error) =>
+      logger.info({ err }, 'TLS handshake with an application failed'),
+    );
     engine.on('request', this.listeners.request);
     engine.on('cancel', this.listeners.cancel);
     engine.on('dialog', this.listeners.dialog);
@@ -77,9 +97,14 @@ export class ControlPlane {
       this.server.once('error', reject);
       this.server.listen({ host: address, port }, () => {
         this.server.off('error', reject);
-        this.server.on('error', (err) => this.context.logger.error({ err }, 'admin listener error'));
+        this.server.on('error', (err) =>
+          this.context.logger.error({ err }, 'admin listener error'),
+        );
         const bound = this.server.address() as AddressInfo;
-        this.context.logger.info({ address: bound.address, port: bound.port, tls: !!this.context.options.tls }, 'admin listener ready');
+        this.context.logger.info(
+          { address: bound.address, port: bound.port, tls: !!this.context.options.tls },
+          'admin listener ready',
+        );
         resolve({ address: bound.address, port: bound.port });
       });
     });
@@ -142,7 +167,9 @@ export class ControlPlane {
     this.connections.add(connection);
     // Connections that never authenticate (port probes, health checks) stay out of the info log.
     connection.log.debug('application connected');
-    connection.on('command', (envelope) => connection.track(this.commands.execute(connection, envelope)));
+    connection.on('command', (envelope) =>
+      connection.track(this.commands.execute(connection, envelope)),
+    );
     connection.on('close', (reason) => this.release(connection, reason));
     connection.on('authenticated', () => this.pending.remove(connection));
     this.limitUnauthenticated(connection);
@@ -153,7 +180,9 @@ export class ControlPlane {
     const dropped = this.pending.add(connection);
     if (dropped === 0) return;
     this.counters.limits['max-unauthenticated'] += dropped;
-    this.unauthenticatedLog.hit('max-unauthenticated', { cap: this.context.options.maxUnauthenticated });
+    this.unauthenticatedLog.hit('max-unauthenticated', {
+      cap: this.context.options.maxUnauthenticated,
+    });
   }
 
   /** A connection is gone: it leaves every table and its unanswered requests get a final response. */
@@ -169,7 +198,12 @@ export class ControlPlane {
     for (const transactionId of unanswered) {
       engine
         .respond({ transactionId, status: options.disconnectStatus })
-        .catch((err: Error) => connection.log.debug({ err, transactionId }, 'could not answer a request left by the application'));
+        .catch((err: Error) =>
+          connection.log.debug(
+            { err, transactionId },
+            'could not answer a request left by the application',
+          ),
+        );
     }
   }
 }

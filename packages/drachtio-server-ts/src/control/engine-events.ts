@@ -15,7 +15,8 @@ export class EngineEventRouter {
     const owner = this.ownerOf(request);
     if (!owner) return this.answerUnowned(request);
     // An ACK owes nothing and has no transaction of its own to route anything else by.
-    if (request.method !== 'ACK') affinity.addServerTransaction(request.transactionId, owner, request.callId);
+    if (request.method !== 'ACK')
+      affinity.addServerTransaction(request.transactionId, owner, request.callId);
     owner.notify(
       'request',
       {
@@ -35,7 +36,12 @@ export class EngineEventRouter {
     const owner = affinity.serverTransactionOwner(cancel.transactionId);
     // The engine already sent 487: the application owes nothing more.
     affinity.responded(cancel.transactionId, 487);
-    if (owner?.isOpen) owner.notify('cancel', { transactionId: cancel.transactionId, source: cancel.source }, cancel.raw);
+    if (owner?.isOpen)
+      owner.notify(
+        'cancel',
+        { transactionId: cancel.transactionId, source: cancel.source },
+        cancel.raw,
+      );
   }
 
   onDialog(notice: DialogNotice): void {
@@ -44,7 +50,8 @@ export class EngineEventRouter {
       ? affinity.dialogOwner(notice.dialogId)
       : affinity.ownerOfCall(notice.callId);
     if (notice.event === 'terminated') affinity.endDialog(notice.dialogId);
-    else if (owner && !affinity.dialogOwnership(notice.dialogId)) affinity.setDialogOwner(notice.dialogId, owner);
+    else if (owner && !affinity.dialogOwnership(notice.dialogId))
+      affinity.setDialogOwner(notice.dialogId, owner);
     if (owner) owner.notify('dialog', notice);
     else this.context.logger.debug({ notice }, 'dialog notice for no connected application');
   }
@@ -65,7 +72,11 @@ export class EngineEventRouter {
 
   private answerUnowned(request: EngineRequest): void {
     const { options, logger } = this.context;
-    if (request.method === 'ACK') return logger.debug({ transactionId: request.transactionId }, 'ACK for no connected application; dropped');
+    if (request.method === 'ACK')
+      return logger.debug(
+        { transactionId: request.transactionId },
+        'ACK for no connected application; dropped',
+      );
     const inDialog = request.dialogId !== undefined || request.inviteTransactionId !== undefined;
     const { accepting, retryAfter } = this.context;
     let status: number;
@@ -77,9 +88,14 @@ export class EngineEventRouter {
       if (retryAfter !== undefined) headers = { 'Retry-After': retryAfter };
     } else if (request.method === 'OPTIONS' && options.autoAnswerOptions) status = 200;
     else status = options.noAppStatus;
-    logger.info({ method: request.method, callId: request.callId, status, inDialog }, 'no application for request');
+    logger.info(
+      { method: request.method, callId: request.callId, status, inDialog },
+      'no application for request',
+    );
     this.context.engine
       .respond({ transactionId: request.transactionId, status, headers })
-      .catch((err: Error) => logger.warn({ err, transactionId: request.transactionId }, 'could not answer request'));
+      .catch((err: Error) =>
+        logger.warn({ err, transactionId: request.transactionId }, 'could not answer request'),
+      );
   }
 }

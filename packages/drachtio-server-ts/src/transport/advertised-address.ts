@@ -34,7 +34,9 @@ export class AdvertisedAddress {
     const version = isIP(peer);
     // A name (a WebSocket client's .invalid host) is on no local network.
     if (version === 0) return this.external;
-    return this.local.check(peer, version === 6 ? 'ipv6' : 'ipv4') ? this.privateHost : this.external;
+    return this.local.check(peer, version === 6 ? 'ipv6' : 'ipv4')
+      ? this.privateHost
+      : this.external;
   }
 }
 

@@ -41,5 +41,9 @@ export function answerStatelessly(
   }
   if (!lines.some((line) => line.startsWith('Via:'))) return;
   const phrase = reason.replace(/[\r\n]+/g, ' ').slice(0, MAX_REASON);
-  send(Buffer.from(`SIP/2.0 ${status} ${phrase}\r\n${lines.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`));
+  send(
+    Buffer.from(
+      `SIP/2.0 ${status} ${phrase}\r\n${lines.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`,
+    ),
+  );
 }

@@ -160,7 +160,6 @@ export class TransportLayer implements SipTransport {
     return { host, port: this.portOf(point, peer.transport), transport: peer.transport };
   }
 
-
   send(data: Buffer, requested: Destination, given?: Connection, onFailure?: SendFailure): void {
     const flow = given && !given.closed ? undefined : this.flows.lookup(requested);
     const connection = flow ?? given;

@@ -16,11 +16,18 @@ describe('control plane (fake engine)', () => {
 
   async function start(options: Partial<ControlOptions> = {}) {
     engine = new FakeEngine();
-    control = new ControlPlane(engine, { ...DEFAULT_CONTROL_OPTIONS, port: 0, secret: SECRET, ...options }, pino({ level: 'silent' }));
+    control = new ControlPlane(
+      engine,
+      { ...DEFAULT_CONTROL_OPTIONS, port: 0, secret: SECRET, ...options },
+      pino({ level: 'silent' }),
+    );
     ({ port } = await control.listen());
   }
 
-  async function app(appName?: string, verbs: string[] = ['INVITE', 'OPTIONS']): Promise<WireClient> {
+  async function app(
+    appName?: string,
+    verbs: string[] = ['INVITE', 'OPTIONS'],
+  ): Promise<WireClient> {
     const client = await WireClient.connect(port);
     clients.push(client);
     const auth = await client.authenticate(SECRET, appName);
@@ -57,7 +64,14 @@ describe('control plane (fake engine)', () => {
     it('reads a frame written one byte at a time, and several frames written at once', async () => {
       const client = await WireClient.connect(port);
       clients.push(client);
-      const auth = encodeFrame(JSON.stringify({ type: 'request', rid: 'a', command: 'authenticate', data: { secret: SECRET, versions: [1] } }));
+      const auth = encodeFrame(
+        JSON.stringify({
+          type: 'request',
+          rid: 'a',
+          command: 'authenticate',
+          data: { secret: SECRET, versions: [1] },
+        }),
+      );
       for (const byte of auth) {
         client.sendRaw(Buffer.from([byte]));
         await new Promise((resolve) => setImmediate(resolve));
@@ -65,24 +79,42 @@ describe('control plane (fake engine)', () => {
       expect((await client.next()).envelope).toMatchObject({ rid: 'a', ok: true });
       client.sendRaw(
         Buffer.concat([
-          encodeFrame(JSON.stringify({ type: 'request', rid: 'b', command: 'route', data: { verbs: ['INVITE'] } })),
+          encodeFrame(
+            JSON.stringify({
+              type: 'request',
+              rid: 'b',
+              command: 'route',
+              data: { verbs: ['INVITE'] },
+            }),
+          ),
           encodeFrame(JSON.stringify({ type: 'request', rid: 'c', command: 'ping', data: {} })),
           encodeFrame(JSON.stringify({ type: 'request', rid: 'd', command: 'ping' })),
         ]),
       );
-      const rids = [(await client.next()).envelope, (await client.next()).envelope, (await client.next()).envelope].map((e) => (e as { rid: string }).rid);
+      const rids = [
+        (await client.next()).envelope,
+        (await client.next()).envelope,
+        (await client.next()).envelope,
+      ].map((e) => (e as { rid: string }).rid);
       expect(rids.sort()).toEqual(['b', 'c', 'd']);
-      const id = engine.receive('INVITE', { raw: 'INVITE sip:zoë@127.0.0.1 SIP/2.0\r\nSubject: ☎ 日本語\r\nContent-Length: 0\r\n\r\n' });
+      const id = engine.receive('INVITE', {
+        raw: 'INVITE sip:zoë@127.0.0.1 SIP/2.0\r\nSubject: ☎ 日本語\r\nContent-Length: 0\r\n\r\n',
+      });
       const request = await client.notification('request');
       expect(request.envelope.data).toMatchObject({ transactionId: id });
-      expect(request.sip).toBe('INVITE sip:zoë@127.0.0.1 SIP/2.0\r\nSubject: ☎ 日本語\r\nContent-Length: 0\r\n\r\n');
+      expect(request.sip).toBe(
+        'INVITE sip:zoë@127.0.0.1 SIP/2.0\r\nSubject: ☎ 日本語\r\nContent-Length: 0\r\n\r\n',
+      );
     });
 
     it('refuses a wrong secret with a reason, then closes', async () => {
       const client = await WireClient.connect(port);
       clients.push(client);
       const reply = await client.authenticate('wrong');
-      expect(reply).toMatchObject({ ok: false, error: { code: 'auth-failed', message: 'authentication failed: wrong secret' } });
+      expect(reply).toMatchObject({
+        ok: false,
+        error: { code: 'auth-failed', message: 'authentication failed: wrong secret' },
+      });
       await client.closed;
     });
 
@@ -124,8 +156,14 @@ describe('control plane (fake engine)', () => {
     it('hands requests round robin to the connections that registered the verb', async () => {
       const apps = [await app(), await app(), await app()];
       const ids = [1, 2, 3, 4, 5, 6].map(() => engine.receive('INVITE'));
-      const received = await Promise.all(apps.flatMap((a) => [a.notification('request'), a.notification('request')]));
-      const byApp = [0, 1, 2].map((i) => [received[2 * i], received[2 * i + 1]].map((f) => (f.envelope.data as RequestNotice).transactionId));
+      const received = await Promise.all(
+        apps.flatMap((a) => [a.notification('request'), a.notification('request')]),
+      );
+      const byApp = [0, 1, 2].map((i) =>
+        [received[2 * i], received[2 * i + 1]].map(
+          (f) => (f.envelope.data as RequestNotice).transactionId,
+        ),
+      );
       expect(byApp).toEqual([
         [ids[0], ids[3]],
         [ids[1], ids[4]],
@@ -138,7 +176,10 @@ describe('control plane (fake engine)', () => {
       const registerOnly = await app(undefined, ['register']);
       const id = engine.receive('REGISTER');
       const frame = await registerOnly.notification('request');
-      expect(frame.envelope.data).toMatchObject({ transactionId: id, source: { transport: 'udp' } });
+      expect(frame.envelope.data).toMatchObject({
+        transactionId: id,
+        source: { transport: 'udp' },
+      });
       expect(frame.sip).toMatch(/^REGISTER sip:service@127.0.0.1 SIP\/2.0\r\n/);
       expect(inviteOnly.frames).toEqual([]);
     });
@@ -187,7 +228,11 @@ describe('control plane (fake engine)', () => {
       engine.receive('INVITE'); // goes to b
       await a.notification('request');
       await b.notification('request');
-      engine.emit('cancel', { transactionId: first, raw: 'CANCEL sip:x SIP/2.0\r\n\r\n', source: { address: '127.0.0.1', port: 5099, transport: 'udp' } });
+      engine.emit('cancel', {
+        transactionId: first,
+        raw: 'CANCEL sip:x SIP/2.0\r\n\r\n',
+        source: { address: '127.0.0.1', port: 5099, transport: 'udp' },
+      });
       const cancel = await a.notification('cancel');
       expect(cancel.envelope.data).toMatchObject({ transactionId: first });
       expect(cancel.sip).toMatch(/^CANCEL/);
@@ -204,7 +249,10 @@ describe('control plane (fake engine)', () => {
       const invite = engine.receive('INVITE');
       await a.notification('request');
       engine.receive('PRACK', { inviteTransactionId: invite, answered: true });
-      expect((await a.notification('request')).envelope.data).toMatchObject({ inviteTransactionId: invite, answered: true });
+      expect((await a.notification('request')).envelope.data).toMatchObject({
+        inviteTransactionId: invite,
+        answered: true,
+      });
       expect(b.frames.filter((f) => f.envelope.command === 'request')).toEqual([]);
     });
 
@@ -215,7 +263,8 @@ describe('control plane (fake engine)', () => {
       const answered = await a.call('respond', { transactionId: invite, status: 200 });
       const dialogId = answered.ok ? (answered.data.dialogId as string) : '';
       for (let i = 0; i < 3; i++) engine.receive('INFO', { dialogId });
-      for (let i = 0; i < 3; i++) expect((await a.notification('request')).envelope.data).toMatchObject({ dialogId });
+      for (let i = 0; i < 3; i++)
+        expect((await a.notification('request')).envelope.data).toMatchObject({ dialogId });
       expect(b.frames.filter((f) => f.envelope.command === 'request')).toEqual([]);
     });
 
@@ -230,10 +279,16 @@ describe('control plane (fake engine)', () => {
       await a.close();
       while (control.stats.connections > 2) await new Promise((r) => setImmediate(r));
       const bye = engine.receive('BYE', { dialogId });
-      expect((await b.notification('request')).envelope.data).toMatchObject({ transactionId: bye, dialogId });
+      expect((await b.notification('request')).envelope.data).toMatchObject({
+        transactionId: bye,
+        dialogId,
+      });
       // b now owns the dialog and may act in it; the other application may not.
       expect(await b.call('request', { method: 'INFO', dialogId })).toMatchObject({ ok: true });
-      expect(await other.call('request', { method: 'INFO', dialogId })).toMatchObject({ ok: false, error: { code: 'unknown-dialog' } });
+      expect(await other.call('request', { method: 'INFO', dialogId })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-dialog' },
+      });
     });
 
     it('answers 481 (480 for INVITE) to in-dialog requests when no connection of the appName is left', async () => {
@@ -272,7 +327,13 @@ describe('control plane (fake engine)', () => {
         { transactionId: answered, status: 486 },
         { transactionId: pending, status: 503 },
       ]);
-      expect(control.stats).toEqual({ connections: 0, serverTransactions: 0, clientTransactions: 0, dialogs: 0, calls: 0 });
+      expect(control.stats).toEqual({
+        connections: 0,
+        serverTransactions: 0,
+        clientTransactions: 0,
+        dialogs: 0,
+        calls: 0,
+      });
       // A late response for the dropped connection's request goes nowhere and breaks nothing.
       engine.answer(sent.ok ? sent.data.transactionId : '', 200);
     });
@@ -284,71 +345,147 @@ describe('control plane (fake engine)', () => {
       const answered = await a.call('respond', { transactionId: invite, status: 200 });
       const dialogId = answered.ok ? (answered.data.dialogId as string) : '';
       engine.emit('transaction-end', invite);
-      engine.emit('dialog', { dialogId, event: 'terminated', role: 'uas', callId: `call-${invite}`, reason: 'normal far end release' });
+      engine.emit('dialog', {
+        dialogId,
+        event: 'terminated',
+        role: 'uas',
+        callId: `call-${invite}`,
+        reason: 'normal far end release',
+      });
       expect((await a.notification('dialog')).envelope.data).toMatchObject({ event: 'confirmed' });
-      expect((await a.notification('dialog')).envelope.data).toMatchObject({ event: 'terminated', reason: 'normal far end release' });
-      expect(control.stats).toEqual({ connections: 1, serverTransactions: 0, clientTransactions: 0, dialogs: 0, calls: 0 });
+      expect((await a.notification('dialog')).envelope.data).toMatchObject({
+        event: 'terminated',
+        reason: 'normal far end release',
+      });
+      expect(control.stats).toEqual({
+        connections: 1,
+        serverTransactions: 0,
+        clientTransactions: 0,
+        dialogs: 0,
+        calls: 0,
+      });
     });
   });
 
   describe('commands', () => {
     it('sends requests, reports their responses with raw SIP, and refuses ACK/CANCEL of another connection', async () => {
       const [a, b] = [await app(), await app()];
-      const reply = await a.call('request', { method: 'INVITE', uri: 'sip:bob@127.0.0.1', body: 'v=0' });
+      const reply = await a.call('request', {
+        method: 'INVITE',
+        uri: 'sip:bob@127.0.0.1',
+        body: 'v=0',
+      });
       expect(reply.ok).toBe(true);
       const transactionId = reply.ok ? reply.data.transactionId : '';
       engine.answer(transactionId, 200, 'uac-dialog');
       const response = await a.notification('response');
       expect(response.envelope.data).toMatchObject({ transactionId, dialogId: 'uac-dialog' });
       expect(response.sip).toMatch(/^SIP\/2.0 200/);
-      expect(await b.call('ack', { transactionId })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
-      expect(await b.call('cancel', { transactionId })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+      expect(await b.call('ack', { transactionId })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-transaction' },
+      });
+      expect(await b.call('cancel', { transactionId })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-transaction' },
+      });
       // Only the sender may have its request re-sent with credentials.
-      expect(await b.call('request', { method: 'INVITE', retryOf: transactionId })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
-      expect(await a.call('request', { method: 'INVITE', retryOf: 'nobody' })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+      expect(await b.call('request', { method: 'INVITE', retryOf: transactionId })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-transaction' },
+      });
+      expect(await a.call('request', { method: 'INVITE', retryOf: 'nobody' })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-transaction' },
+      });
       expect(engine.sent.filter((sent) => sent.retryOf !== undefined)).toEqual([]);
       // The ACK as sent travels after the JSON, not escaped into it.
-      expect(await a.call('ack', { transactionId, body: 'v=0' })).toEqual({ type: 'response', rid: expect.any(String), ok: true, data: {}, sip: 'ACK' });
+      expect(await a.call('ack', { transactionId, body: 'v=0' })).toEqual({
+        type: 'response',
+        rid: expect.any(String),
+        ok: true,
+        data: {},
+        sip: 'ACK',
+      });
       expect(engine.acked).toEqual([{ transactionId, body: 'v=0' }]);
-      expect(await b.call('request', { method: 'BYE', dialogId: 'uac-dialog' })).toMatchObject({ ok: false, error: { code: 'unknown-dialog' } });
+      expect(await b.call('request', { method: 'BYE', dialogId: 'uac-dialog' })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-dialog' },
+      });
     });
 
     it('replies to the request command before reporting any response to it', async () => {
       const a = await app();
       await a.call('request', { method: 'OPTIONS', uri: 'sip:instant@127.0.0.1' });
       // The fake engine answered inside engine.request(): the reply must still come first.
-      expect((await a.notification('response')).envelope.data).toMatchObject({ transactionId: 'ct1' });
+      expect((await a.notification('response')).envelope.data).toMatchObject({
+        transactionId: 'ct1',
+      });
     });
 
-    it('proxy (version 2): the reply first, then the outcome as a proxy notice; the request is no longer the app\'s to answer', async () => {
+    it("proxy (version 2): the reply first, then the outcome as a proxy notice; the request is no longer the app's to answer", async () => {
       const a = await app();
       const transactionId = engine.receive('INVITE');
       await a.notification('request');
-      const reply = await a.call('proxy', { transactionId, destinations: ['sip:b@127.0.0.1:5072'], forking: 'simultaneous' });
+      const reply = await a.call('proxy', {
+        transactionId,
+        destinations: ['sip:b@127.0.0.1:5072'],
+        forking: 'simultaneous',
+      });
       expect(reply).toMatchObject({ ok: true, data: {} });
       // The fake engine reports the outcome inside engine.proxy(): it still follows the reply.
-      expect((await a.notification('proxy')).envelope.data).toEqual({ transactionId, finalStatus: 408, finalReason: 'Request Timeout', branches: [] });
-      expect(await a.call('respond', { transactionId, status: 200 })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
-      expect(await a.call('proxy', { transactionId: 'nobody', destinations: ['sip:b@x'] })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+      expect((await a.notification('proxy')).envelope.data).toEqual({
+        transactionId,
+        finalStatus: 408,
+        finalReason: 'Request Timeout',
+        branches: [],
+      });
+      expect(await a.call('respond', { transactionId, status: 200 })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-transaction' },
+      });
+      expect(
+        await a.call('proxy', { transactionId: 'nobody', destinations: ['sip:b@x'] }),
+      ).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
     });
 
     it('proxy is refused on a connection that negotiated version 1, and its bounds are checked', async () => {
       const old = await WireClient.connect(port);
       clients.push(old);
-      expect(await old.call('authenticate', { secret: SECRET, versions: [1] })).toMatchObject({ ok: true, data: { version: 1 } });
+      expect(await old.call('authenticate', { secret: SECRET, versions: [1] })).toMatchObject({
+        ok: true,
+        data: { version: 1 },
+      });
       await old.call('route', { verbs: ['INVITE'] });
       const transactionId = engine.receive('INVITE');
       await old.notification('request');
-      expect(await old.call('proxy', { transactionId, destinations: ['sip:b@x'] })).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
+      expect(await old.call('proxy', { transactionId, destinations: ['sip:b@x'] })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-command' },
+      });
       const destinations = Array.from({ length: 17 }, (_, i) => `sip:b${i}@x`);
-      expect(await old.call('proxy', { transactionId, destinations })).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
-      expect(await old.call('proxy', { transactionId, destinations: ['sip:b@x'], forking: 'random' as 'sequential' })).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+      expect(await old.call('proxy', { transactionId, destinations })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-argument' },
+      });
+      expect(
+        await old.call('proxy', {
+          transactionId,
+          destinations: ['sip:b@x'],
+          forking: 'random' as 'sequential',
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
       expect(engine.proxied).toEqual([]);
     });
 
     it('answers pings', async () => {
       const a = await app();
-      expect(await a.call('ping', {})).toEqual({ type: 'response', rid: expect.any(String), ok: true, data: {} });
+      expect(await a.call('ping', {})).toEqual({
+        type: 'response',
+        rid: expect.any(String),
+        ok: true,
+        data: {},
+      });
     });
   });
 
@@ -356,12 +493,33 @@ describe('control plane (fake engine)', () => {
     it('replies with a clear error and keeps the connection for malformed JSON, unknown commands and bad fields', async () => {
       const a = await app();
       a.sendRaw(encodeFrame('{"type":"request",'));
-      expect((await a.next()).envelope).toMatchObject({ type: 'response', rid: '', ok: false, error: { code: 'bad-json' } });
+      expect((await a.next()).envelope).toMatchObject({
+        type: 'response',
+        rid: '',
+        ok: false,
+        error: { code: 'bad-json' },
+      });
       a.send({ type: 'request', rid: 'x1', command: 'fly', data: {} } as unknown as Envelope);
-      expect((await a.next()).envelope).toMatchObject({ rid: 'x1', ok: false, error: { code: 'unknown-command', message: "unknown command 'fly'" } });
-      a.send({ type: 'request', rid: 'x2', command: 'respond', data: { transactionId: 't' } } as unknown as Envelope);
-      expect((await a.next()).envelope).toMatchObject({ rid: 'x2', ok: false, error: { code: 'invalid-argument', message: "respond: 'status' must be an integer" } });
-      expect(await a.call('respond', { transactionId: 'nope', status: 200 })).toMatchObject({ ok: false, error: { code: 'unknown-transaction' } });
+      expect((await a.next()).envelope).toMatchObject({
+        rid: 'x1',
+        ok: false,
+        error: { code: 'unknown-command', message: "unknown command 'fly'" },
+      });
+      a.send({
+        type: 'request',
+        rid: 'x2',
+        command: 'respond',
+        data: { transactionId: 't' },
+      } as unknown as Envelope);
+      expect((await a.next()).envelope).toMatchObject({
+        rid: 'x2',
+        ok: false,
+        error: { code: 'invalid-argument', message: "respond: 'status' must be an integer" },
+      });
+      expect(await a.call('respond', { transactionId: 'nope', status: 200 })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-transaction' },
+      });
       expect(await a.call('ping', {})).toMatchObject({ ok: true });
     });
 
@@ -370,14 +528,20 @@ describe('control plane (fake engine)', () => {
       await start({ maxFrameSize: 256 });
       const a = await app();
       a.sendRaw(encodeFrame('x'.repeat(1000)));
-      expect((await a.next()).envelope).toMatchObject({ ok: false, error: { code: 'bad-frame', message: expect.stringMatching(/exceeds the maximum of 256/) } });
+      expect((await a.next()).envelope).toMatchObject({
+        ok: false,
+        error: { code: 'bad-frame', message: expect.stringMatching(/exceeds the maximum of 256/) },
+      });
       expect(await a.call('ping', {})).toMatchObject({ ok: true });
     });
 
     it('closes only the connection with a bad length prefix', async () => {
       const [a, b] = [await app(), await app()];
       a.sendRaw('hello#world');
-      expect((await a.next()).envelope).toMatchObject({ ok: false, error: { code: 'bad-frame', message: expect.stringMatching(/bad length prefix/) } });
+      expect((await a.next()).envelope).toMatchObject({
+        ok: false,
+        error: { code: 'bad-frame', message: expect.stringMatching(/bad length prefix/) },
+      });
       await a.closed;
       expect(await b.call('ping', {})).toMatchObject({ ok: true });
       const id = engine.receive('INVITE');
@@ -389,14 +553,27 @@ describe('control plane (fake engine)', () => {
       const valid = Buffer.concat(
         [
           { type: 'request', rid: '1', command: 'route', data: { verbs: ['MESSAGE'] } },
-          { type: 'request', rid: '2', command: 'respond', data: { transactionId: 'st1', status: 200, headers: { 'X-A': 'b' } } },
-          { type: 'request', rid: '3', command: 'request', data: { method: 'OPTIONS', uri: 'sip:a@127.0.0.1' } },
+          {
+            type: 'request',
+            rid: '2',
+            command: 'respond',
+            data: { transactionId: 'st1', status: 200, headers: { 'X-A': 'b' } },
+          },
+          {
+            type: 'request',
+            rid: '3',
+            command: 'request',
+            data: { method: 'OPTIONS', uri: 'sip:a@127.0.0.1' },
+          },
           { type: 'request', rid: '4', command: 'ping', data: {} },
         ].map((envelope) => encodeFrame(JSON.stringify(envelope))),
       );
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+          fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), {
+            minLength: 1,
+            maxLength: 8,
+          }),
           async (mutations) => {
             const fuzzer = await WireClient.connect(port);
             await fuzzer.authenticate(SECRET);
@@ -410,7 +587,9 @@ describe('control plane (fake engine)', () => {
         { numRuns: 40 },
       );
       const id = engine.receive('INVITE');
-      expect((await healthy.notification('request')).envelope.data).toMatchObject({ transactionId: id });
+      expect((await healthy.notification('request')).envelope.data).toMatchObject({
+        transactionId: id,
+      });
     });
   });
 
@@ -421,7 +600,9 @@ describe('control plane (fake engine)', () => {
       const lively = await app();
       const silent = await app();
       silent.answerPings = false;
-      const ping = await silent.next((f) => f.envelope.type === 'request' && f.envelope.command === 'ping');
+      const ping = await silent.next(
+        (f) => f.envelope.type === 'request' && f.envelope.command === 'ping',
+      );
       expect(ping.envelope).toMatchObject({ type: 'request', command: 'ping', data: {} });
       await silent.closed;
       expect(await lively.call('ping', {})).toMatchObject({ ok: true });

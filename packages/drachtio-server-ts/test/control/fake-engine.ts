@@ -66,18 +66,30 @@ export class FakeEngine extends EventEmitter implements SipEngine {
   async respond(data: RespondData): Promise<RespondResult> {
     this.responded.push(data);
     const request = this.requests.get(data.transactionId);
-    const dialogId = request?.method === 'INVITE' && data.status >= 200 && data.status < 300 ? `d${++this.dialogCounter}` : undefined;
+    const dialogId =
+      request?.method === 'INVITE' && data.status >= 200 && data.status < 300
+        ? `d${++this.dialogCounter}`
+        : undefined;
     // Like a real engine, the dialog notice comes before respond() resolves.
-    if (dialogId) this.emit('dialog', { dialogId, event: 'confirmed', role: 'uas', callId: request?.callId });
+    if (dialogId)
+      this.emit('dialog', { dialogId, event: 'confirmed', role: 'uas', callId: request?.callId });
     return { dialogId, raw: `SIP/2.0 ${data.status} OK\r\n\r\n` };
   }
 
-  async request(data: SendRequestData, onResponse: (response: EngineResponse) => void): Promise<SendRequestResult> {
+  async request(
+    data: SendRequestData,
+    onResponse: (response: EngineResponse) => void,
+  ): Promise<SendRequestResult> {
     this.sent.push(data);
     const transactionId = `ct${++this.transactionCounter}`;
     this.responseListeners.set(transactionId, onResponse);
-    if (data.method === 'OPTIONS' && data.uri === 'sip:instant@127.0.0.1') this.answer(transactionId, 200);
-    return { transactionId, callId: `out-${transactionId}`, raw: `${data.method} ${data.uri} SIP/2.0\r\nCall-ID: out-${transactionId}\r\n\r\n` };
+    if (data.method === 'OPTIONS' && data.uri === 'sip:instant@127.0.0.1')
+      this.answer(transactionId, 200);
+    return {
+      transactionId,
+      callId: `out-${transactionId}`,
+      raw: `${data.method} ${data.uri} SIP/2.0\r\nCall-ID: out-${transactionId}\r\n\r\n`,
+    };
   }
 
   async ack(data: AckData): Promise<{ raw: string }> {
@@ -94,7 +106,12 @@ export class FakeEngine extends EventEmitter implements SipEngine {
   readonly proxied: ProxyData[] = [];
   async proxy(data: ProxyData, onOutcome: (notice: ProxyNotice) => void): Promise<void> {
     this.proxied.push(data);
-    onOutcome({ transactionId: data.transactionId, finalStatus: 408, finalReason: 'Request Timeout', branches: [] });
+    onOutcome({
+      transactionId: data.transactionId,
+      finalStatus: 408,
+      finalReason: 'Request Timeout',
+      branches: [],
+    });
   }
 
   async start(): Promise<void> {}

@@ -2,7 +2,14 @@ import { createSocket } from 'node:dgram';
 import { encodeFrame, type Frame } from 'drachtio-protocol';
 import { runSipp, startSipp } from 'drachtio-test-kit';
 import { createServer, type DrachtioServer } from '../../src';
-import { CALL, CANCELED_CALL, PRACKED_CALL, RINGING_UNTIL_CANCELED, callWithByeAfterSignal, rejectedCall } from './scenarios';
+import {
+  CALL,
+  CANCELED_CALL,
+  PRACKED_CALL,
+  RINGING_UNTIL_CANCELED,
+  callWithByeAfterSignal,
+  rejectedCall,
+} from './scenarios';
 import { answerAll, SDP, TestApp, type Seen } from './test-app';
 import { WireClient } from './wire-client';
 
@@ -61,7 +68,11 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
   });
 
   it('spreads calls over three applications, one each, with ACK and BYE at the owner', async () => {
-    const trio = [await connectApp(undefined, ['INVITE']), await connectApp(undefined, ['INVITE']), await connectApp(undefined, ['INVITE'])];
+    const trio = [
+      await connectApp(undefined, ['INVITE']),
+      await connectApp(undefined, ['INVITE']),
+      await connectApp(undefined, ['INVITE']),
+    ];
     const result = await runSipp({ scenario: CALL, remote, calls: 3, limit: 1 });
     expect(result.successfulCalls).toBe(3);
     for (const app of trio) {
@@ -71,13 +82,24 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
     }
     // Nothing is left behind once the engine's transactions run out (Timers J and L).
     await until(() => server.control.stats.serverTransactions === 0);
-    expect(server.control.stats).toEqual({ connections: 3, serverTransactions: 0, clientTransactions: 0, dialogs: 0, calls: 0 });
+    expect(server.control.stats).toEqual({
+      connections: 3,
+      serverTransactions: 0,
+      clientTransactions: 0,
+      dialogs: 0,
+      calls: 0,
+    });
   });
 
   /** Runs a call whose owner drops after the ACK; the BYE then must get `byeStatus`. */
-  async function callWhoseOwnerDrops(byeStatus: number, owner: TestApp): Promise<{ callId: string; expectedConnections: number }> {
+  async function callWhoseOwnerDrops(
+    byeStatus: number,
+    owner: TestApp,
+  ): Promise<{ callId: string; expectedConnections: number }> {
     const sipp = await startSipp({ scenario: callWithByeAfterSignal(byeStatus), remote });
-    const ack = await new Promise<Seen>((resolve) => (owner.onRequest = (seen) => seen.method === 'ACK' && resolve(seen)));
+    const ack = await new Promise<Seen>(
+      (resolve) => (owner.onRequest = (seen) => seen.method === 'ACK' && resolve(seen)),
+    );
     const expectedConnections = server.control.stats.connections - 1;
     await owner.wire.close();
     await connectionsDownTo(expectedConnections);
@@ -136,13 +158,19 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
     do final = await app.wire.notification('response');
     while (!/^SIP\/2.0 2/.test(final.sip ?? ''));
     const dialogId = (final.envelope.data as { dialogId?: string }).dialogId as string;
-    expect(final.envelope.data).toMatchObject({ transactionId: sent.data.transactionId, dialogId: expect.any(String) });
+    expect(final.envelope.data).toMatchObject({
+      transactionId: sent.data.transactionId,
+      dialogId: expect.any(String),
+    });
     const bye = await app.wire.call('request', { method: 'BYE', dialogId });
     expect(bye.ok).toBe(true);
     const byeResponse = await app.wire.notification('response');
     expect(byeResponse.sip).toMatch(/^SIP\/2.0 200/);
     const states: string[] = [];
-    while (!states.includes('terminated')) states.push(((await app.wire.notification('dialog')).envelope.data as { event: string }).event);
+    while (!states.includes('terminated'))
+      states.push(
+        ((await app.wire.notification('dialog')).envelope.data as { event: string }).event,
+      );
     expect(states).toContain('confirmed');
     expect((await sipp.done).successfulCalls).toBe(1);
   });
@@ -154,9 +182,14 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
     expect(result.successfulCalls).toBe(1);
     const cancel = await app.wire.notification('cancel');
     const invite = app.seen.find((s) => s.method === 'INVITE') as Seen;
-    expect(cancel.envelope.data).toMatchObject({ transactionId: invite.notice.transactionId, source: { transport: 'udp' } });
+    expect(cancel.envelope.data).toMatchObject({
+      transactionId: invite.notice.transactionId,
+      source: { transport: 'udp' },
+    });
     expect(cancel.sip).toMatch(/^CANCEL /);
-    expect(await app.wire.call('respond', { transactionId: invite.notice.transactionId, status: 200 })).toMatchObject({ ok: false });
+    expect(
+      await app.wire.call('respond', { transactionId: invite.notice.transactionId, status: 200 }),
+    ).toMatchObject({ ok: false });
   });
 
   it('sends a reliable provisional for the application and hands it the PRACK', async () => {
@@ -165,14 +198,23 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
     app.decide = (seen) => {
       if (seen.method === 'INVITE') {
         inviteId = seen.notice.transactionId;
-        return { status: 183, headers: { Require: '100rel', 'Content-Type': 'application/sdp' }, body: SDP };
+        return {
+          status: 183,
+          headers: { Require: '100rel', 'Content-Type': 'application/sdp' },
+          body: SDP,
+        };
       }
       return answerAll(seen);
     };
     // Once the PRACK is answered, the call is answered too.
     app.afterAnswer = async (seen) =>
       seen.method === 'PRACK' &&
-      app.wire.call('respond', { transactionId: inviteId, status: 200, body: SDP, headers: { 'Content-Type': 'application/sdp' } });
+      app.wire.call('respond', {
+        transactionId: inviteId,
+        status: 200,
+        body: SDP,
+        headers: { 'Content-Type': 'application/sdp' },
+      });
     const result = await runSipp({ scenario: PRACKED_CALL, remote });
     expect(result.errors).toBe('');
     expect(result.successfulCalls).toBe(1);
@@ -184,11 +226,18 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
   it('cancels an INVITE the application sent', async () => {
     const app = await connectApp(undefined, []);
     const sipp = await startSipp({ scenario: RINGING_UNTIL_CANCELED });
-    const sent = await app.wire.call('request', { method: 'INVITE', uri: sipp.uri('service'), headers: { 'Content-Type': 'application/sdp' }, body: SDP });
+    const sent = await app.wire.call('request', {
+      method: 'INVITE',
+      uri: sipp.uri('service'),
+      headers: { 'Content-Type': 'application/sdp' },
+      body: SDP,
+    });
     if (!sent.ok) throw new Error(sent.error.message);
     const ringing = await app.wire.notification('response');
     expect(ringing.sip).toMatch(/^SIP\/2.0 180/);
-    expect(await app.wire.call('cancel', { transactionId: sent.data.transactionId })).toMatchObject({ ok: true, sip: expect.stringMatching(/^CANCEL /) });
+    expect(await app.wire.call('cancel', { transactionId: sent.data.transactionId })).toMatchObject(
+      { ok: true, sip: expect.stringMatching(/^CANCEL /) },
+    );
     const terminated = await app.wire.notification('response');
     expect(terminated.envelope.data).toMatchObject({ transactionId: sent.data.transactionId });
     expect(terminated.sip).toMatch(/^SIP\/2.0 487/);
@@ -199,7 +248,9 @@ describe('drachtio-server-ts control plane end to end (sipp)', () => {
     const app = await connectApp(undefined, ['INVITE']);
     const garbage = [
       Buffer.from('not a frame at all'),
-      encodeFrame('{"type":"request","rid":"1","command":"respond","data":{"transactionId":"x","status":"200"}}'),
+      encodeFrame(
+        '{"type":"request","rid":"1","command":"respond","data":{"transactionId":"x","status":"200"}}',
+      ),
       encodeFrame(Buffer.from([0xff, 0xfe, 0x00, 0x0a, 0x23])),
       Buffer.from('99999999999#'),
     ];

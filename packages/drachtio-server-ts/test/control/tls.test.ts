@@ -18,10 +18,33 @@ describe('admin listener over TLS', () => {
     dir = mkdtempSync(join(tmpdir(), 'drachtio-tls-'));
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     control = new ControlPlane(
       new FakeEngine(),
-      { ...DEFAULT_CONTROL_OPTIONS, port: 0, secret: 'tls-secret', tls: { cert: readFileSync(cert), key: readFileSync(key) } },
+      {
+        ...DEFAULT_CONTROL_OPTIONS,
+        port: 0,
+        secret: 'tls-secret',
+        tls: { cert: readFileSync(cert), key: readFileSync(key) },
+      },
       pino({ level: 'silent' }),
     );
     ({ port } = await control.listen());
@@ -34,7 +57,10 @@ describe('admin listener over TLS', () => {
 
   it('authenticates an application over TLS', async () => {
     const client = await WireClient.connectTls(port);
-    expect(await client.authenticate('tls-secret')).toMatchObject({ ok: true, data: { version: 2 } });
+    expect(await client.authenticate('tls-secret')).toMatchObject({
+      ok: true,
+      data: { version: 2 },
+    });
     expect(await client.call('ping', {})).toMatchObject({ ok: true });
     await client.close();
   });

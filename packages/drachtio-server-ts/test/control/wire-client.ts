@@ -71,7 +71,10 @@ export class WireClient {
   }
 
   /** Sends a command and resolves with the server's reply to it: its envelope and the SIP after the JSON, if any. */
-  async call<C extends CommandName>(command: C, data: CommandMap[C][0]): Promise<ResponseEnvelope<C> & { sip?: string }> {
+  async call<C extends CommandName>(
+    command: C,
+    data: CommandMap[C][0],
+  ): Promise<ResponseEnvelope<C> & { sip?: string }> {
     const rid = `c${++this.rid}`;
     this.send({ type: 'request', rid, command, data } as Envelope);
     const frame = await this.next((f) => f.envelope.type === 'response' && f.envelope.rid === rid);

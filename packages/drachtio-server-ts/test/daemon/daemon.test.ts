@@ -8,7 +8,14 @@ import { CliProcess, cleanEnv, runCli } from './run-cli';
 
 /** The daemon as users run it: the built CLI in a child process. */
 describe('drachtio-server-ts daemon', () => {
-  const EPHEMERAL = ['--address', '127.0.0.1', '-p', '0', '-c', 'sip:127.0.0.1:0;transport=udp,tcp'];
+  const EPHEMERAL = [
+    '--address',
+    '127.0.0.1',
+    '-p',
+    '0',
+    '-c',
+    'sip:127.0.0.1:0;transport=udp,tcp',
+  ];
   let dir: string;
 
   beforeEach(() => {
@@ -36,7 +43,9 @@ describe('drachtio-server-ts daemon', () => {
     writeFileSync(file, '{ "secret": ');
     const result = await runCli(['-f', file]);
     expect(result.code).toBe(1);
-    expect(oneLine(result.stderr)).toMatch(new RegExp(`^drachtio-server-ts: config file ${file} is not valid JSON`));
+    expect(oneLine(result.stderr)).toMatch(
+      new RegExp(`^drachtio-server-ts: config file ${file} is not valid JSON`),
+    );
   });
 
   it('exits non-zero with one clear line for a bad setting', async () => {
@@ -44,7 +53,9 @@ describe('drachtio-server-ts daemon', () => {
     writeFileSync(file, JSON.stringify({ secret: 's', contact: ['sip:127.0.0.1'] }));
     const typo = await runCli(['-f', file]);
     expect(typo.code).toBe(1);
-    expect(oneLine(typo.stderr)).toBe(`drachtio-server-ts: config file ${file}: contact: unknown key; known keys: secret, contacts, admin, requests, limits, sip, log, homer, prometheus, shutdown, user, pidFile`);
+    expect(oneLine(typo.stderr)).toBe(
+      `drachtio-server-ts: config file ${file}: contact: unknown key; known keys: secret, contacts, admin, requests, limits, sip, log, homer, prometheus, shutdown, user, pidFile`,
+    );
     const badContact = await runCli(['--secret', 's', '-c', 'http://example.com']);
     expect(badContact.code).toBe(1);
     expect(oneLine(badContact.stderr)).toMatch(/invalid SIP contact 'http:\/\/example.com'/);
@@ -57,15 +68,22 @@ describe('drachtio-server-ts daemon', () => {
     writeFileSync(file, JSON.stringify({ secret: 's', admin: { prot: 9022 } }));
     const depth1 = await runCli(['-f', file]);
     expect(depth1.code).toBe(1);
-    expect(oneLine(depth1.stderr)).toBe(`drachtio-server-ts: config file ${file}: admin.prot: unknown key; known keys: address, port, tls`);
-    writeFileSync(file, JSON.stringify({ secret: 's', sip: { timers: { t3: 1 } }, admin: { tls: { cert: 'x' } } }));
+    expect(oneLine(depth1.stderr)).toBe(
+      `drachtio-server-ts: config file ${file}: admin.prot: unknown key; known keys: address, port, tls`,
+    );
+    writeFileSync(
+      file,
+      JSON.stringify({ secret: 's', sip: { timers: { t3: 1 } }, admin: { tls: { cert: 'x' } } }),
+    );
     const depth2 = await runCli(['-f', file]);
     expect(depth2.code).toBe(1);
     expect(oneLine(depth2.stderr)).toBe(
       `drachtio-server-ts: config file ${file}: admin.tls.cert: unknown key; known keys: certFile, keyFile; sip.timers.t3: unknown key; known keys: t1, t2, t4, timerC`,
     );
     writeFileSync(file, JSON.stringify({ secret: 's', admin: { port: '9022' } }));
-    expect(oneLine((await runCli(['-f', file])).stderr)).toBe(`drachtio-server-ts: config file ${file}: admin.port: must be integer`);
+    expect(oneLine((await runCli(['-f', file])).stderr)).toBe(
+      `drachtio-server-ts: config file ${file}: admin.port: must be integer`,
+    );
   });
 
   it('exits non-zero with one clear line when a port it needs is in use', async () => {
@@ -73,12 +91,35 @@ describe('drachtio-server-ts daemon', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const result = await runCli(['--secret', 's', '--address', '127.0.0.1', '-p', String(port), '-c', 'sip:127.0.0.1:0', '-l', 'silent']);
+      const result = await runCli([
+        '--secret',
+        's',
+        '--address',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-c',
+        'sip:127.0.0.1:0',
+        '-l',
+        'silent',
+      ]);
       expect(result.code).toBe(1);
-      expect(oneLine(result.stderr)).toBe(`drachtio-server-ts: cannot listen for applications on 127.0.0.1:${port}: address already in use`);
-      const metrics = await runCli(['--secret', 's', ...EPHEMERAL, '-l', 'silent', '--prometheus-scrape-port', String(port)]);
+      expect(oneLine(result.stderr)).toBe(
+        `drachtio-server-ts: cannot listen for applications on 127.0.0.1:${port}: address already in use`,
+      );
+      const metrics = await runCli([
+        '--secret',
+        's',
+        ...EPHEMERAL,
+        '-l',
+        'silent',
+        '--prometheus-scrape-port',
+        String(port),
+      ]);
       expect(metrics.code).toBe(1);
-      expect(oneLine(metrics.stderr)).toBe(`drachtio-server-ts: cannot serve metrics on 127.0.0.1:${port}: address already in use`);
+      expect(oneLine(metrics.stderr)).toBe(
+        `drachtio-server-ts: cannot serve metrics on 127.0.0.1:${port}: address already in use`,
+      );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
@@ -96,9 +137,13 @@ describe('drachtio-server-ts daemon', () => {
     await app.closed;
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/"msg":"draining: new calls get 503, calls in progress may finish"/);
+    expect(result.stdout).toMatch(
+      /"msg":"draining: new calls get 503, calls in progress may finish"/,
+    );
     expect(result.stdout).toMatch(/"msg":"server stopped"/);
-    expect(result.stdout).toMatch(/"msg":"stopped after draining 0 calls in \d+ ms: 0 ended by themselves, 0 ended with a BYE \(0 answered\)"/);
+    expect(result.stdout).toMatch(
+      /"msg":"stopped after draining 0 calls in \d+ ms: 0 ended by themselves, 0 ended with a BYE \(0 answered\)"/,
+    );
   });
 
   it('exits 0 on SIGINT too', async () => {
@@ -110,8 +155,19 @@ describe('drachtio-server-ts daemon', () => {
 
   it('layers settings: file < environment < flags', async () => {
     const file = join(dir, 'drachtio.json');
-    writeFileSync(file, JSON.stringify({ secret: 'from-file', admin: { address: '127.0.0.1', port: 0 }, contacts: ['sip:127.0.0.1:0'], log: { level: 'warn' } }));
-    const daemon = new CliProcess(['-f', file, '-l', 'info'], cleanEnv({ DRACHTIO_SECRET: 'from-env' }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        secret: 'from-file',
+        admin: { address: '127.0.0.1', port: 0 },
+        contacts: ['sip:127.0.0.1:0'],
+        log: { level: 'warn' },
+      }),
+    );
+    const daemon = new CliProcess(
+      ['-f', file, '-l', 'info'],
+      cleanEnv({ DRACHTIO_SECRET: 'from-env' }),
+    );
     const started = await daemon.logLine('drachtio-server-ts started');
     const app = await WireClient.connect((started.admin as { port: number }).port);
     expect(await app.authenticate('from-env')).toMatchObject({ ok: true });
@@ -121,10 +177,30 @@ describe('drachtio-server-ts daemon', () => {
 
   it('prints its version and its flags', async () => {
     const version = await runCli(['-v']);
-    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version,
+    );
     const help = await runCli(['--help']);
-    const flags = ['-f, --file', '-p, --port', '--address', '--secret', '-c, --contact', '-l, --loglevel', '--noconfig', '--daemon', '-v, --version', '-h, --help'];
-    const operations = ['--sip-trace', '--homer <host:port>', '--homer-id <id>', '--prometheus-scrape-port <[addr:]port>', '--user <user[:group]>', '--pidfile <path>'];
+    const flags = [
+      '-f, --file',
+      '-p, --port',
+      '--address',
+      '--secret',
+      '-c, --contact',
+      '-l, --loglevel',
+      '--noconfig',
+      '--daemon',
+      '-v, --version',
+      '-h, --help',
+    ];
+    const operations = [
+      '--sip-trace',
+      '--homer <host:port>',
+      '--homer-id <id>',
+      '--prometheus-scrape-port <[addr:]port>',
+      '--user <user[:group]>',
+      '--pidfile <path>',
+    ];
     for (const flag of [...flags, ...operations]) {
       expect(help.stdout).toContain(flag);
     }
@@ -132,7 +208,10 @@ describe('drachtio-server-ts daemon', () => {
 
   it('--daemon starts in the background and reports its pid', async () => {
     const logFile = join(dir, 'daemon.log');
-    const result = await runCli(['--daemon', '--secret', 's', ...EPHEMERAL], cleanEnv({ DRACHTIO_LOGFILE: logFile }));
+    const result = await runCli(
+      ['--daemon', '--secret', 's', ...EPHEMERAL],
+      cleanEnv({ DRACHTIO_LOGFILE: logFile }),
+    );
     expect(result.code).toBe(0);
     const pid = Number(/pid (\d+)/.exec(result.stdout)?.[1]);
     expect(pid).toBeGreaterThan(0);
@@ -162,15 +241,37 @@ describe('drachtio-server-ts daemon', () => {
   });
 
   it('--user refuses a user that does not exist, with one line', async () => {
-    const result = await runCli(['--secret', 's', ...EPHEMERAL, '-l', 'silent', '--user', 'no-such-user-here']);
+    const result = await runCli([
+      '--secret',
+      's',
+      ...EPHEMERAL,
+      '-l',
+      'silent',
+      '--user',
+      'no-such-user-here',
+    ]);
     expect(result.code).toBe(1);
-    expect(oneLine(result.stderr)).toMatch(/^drachtio-server-ts: (unknown user 'no-such-user-here' for --user|--user no-such-user-here needs the daemon to start as root)$/);
+    expect(oneLine(result.stderr)).toMatch(
+      /^drachtio-server-ts: (unknown user 'no-such-user-here' for --user|--user no-such-user-here needs the daemon to start as root)$/,
+    );
   });
 
   it('--daemon reports a start-up failure in the foreground', async () => {
-    const result = await runCli(['--daemon', '--secret', 's', '--address', '192.0.2.1', '-p', '0', '-c', 'sip:127.0.0.1:0']);
+    const result = await runCli([
+      '--daemon',
+      '--secret',
+      's',
+      '--address',
+      '192.0.2.1',
+      '-p',
+      '0',
+      '-c',
+      'sip:127.0.0.1:0',
+    ]);
     expect(result.code).toBe(1);
-    expect(oneLine(result.stderr)).toBe('drachtio-server-ts: cannot listen for applications on 192.0.2.1:0: address not available on this host');
+    expect(oneLine(result.stderr)).toBe(
+      'drachtio-server-ts: cannot listen for applications on 192.0.2.1:0: address not available on this host',
+    );
   });
 });
 

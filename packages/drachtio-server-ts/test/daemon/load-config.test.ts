@@ -56,7 +56,19 @@ describe('loadConfig', () => {
       requests: { autoAnswerOptions: false },
       logLevel: 'warn',
     });
-    expect(loadConfig({ file, secret: 'flag-secret', port: '9002', contact: ['sip:[::1]:5070;transport=tcp'], loglevel: 'error', address: '::1' }, env)).toMatchObject({
+    expect(
+      loadConfig(
+        {
+          file,
+          secret: 'flag-secret',
+          port: '9002',
+          contact: ['sip:[::1]:5070;transport=tcp'],
+          loglevel: 'error',
+          address: '::1',
+        },
+        env,
+      ),
+    ).toMatchObject({
       secret: 'flag-secret',
       contacts: ['sip:[::1]:5070;transport=tcp'],
       admin: { address: '::1', port: 9002 },
@@ -66,12 +78,18 @@ describe('loadConfig', () => {
 
   it('accepts the sample config shipped with the package', () => {
     const sample = join(__dirname, '..', '..', 'drachtio.sample.json');
-    expect(loadConfig({ file: sample }, {})).toMatchObject({ secret: 'change-me', admin: { port: 8022 }, logLevel: 'info' });
+    expect(loadConfig({ file: sample }, {})).toMatchObject({
+      secret: 'change-me',
+      admin: { port: 8022 },
+      logLevel: 'info',
+    });
   });
 
   it('finds the file through DRACHTIO_CONFIG, and ignores it with --noconfig', () => {
     expect(loadConfig({}, { DRACHTIO_CONFIG: file }, []).secret).toBe('file-secret');
-    expect(() => loadConfig({ noconfig: true }, { DRACHTIO_CONFIG: file })).toThrow(/no secret configured/);
+    expect(() => loadConfig({ noconfig: true }, { DRACHTIO_CONFIG: file })).toThrow(
+      /no secret configured/,
+    );
   });
 
   it.each([
@@ -87,12 +105,24 @@ describe('loadConfig', () => {
   it.each([
     [{ secret: 5 }, /: secret: must be string$/],
     [{ secret: 's', limits: { maxFrameSize: -1 } }, /: limits.maxFrameSize: must be >= 1$/],
-    [{ secret: 's', limits: { frames: 1 } }, /: limits.frames: unknown key; known keys: maxFrameSize, maxConnections, authTimeout, keepaliveInterval, maxWriteBuffer, maxUnauthenticated$/],
-    [{ secret: 's', sip: { timers: { t9: 1 } } }, /: sip.timers.t9: unknown key; known keys: t1, t2, t4, timerC$/],
+    [
+      { secret: 's', limits: { frames: 1 } },
+      /: limits.frames: unknown key; known keys: maxFrameSize, maxConnections, authTimeout, keepaliveInterval, maxWriteBuffer, maxUnauthenticated$/,
+    ],
+    [
+      { secret: 's', sip: { timers: { t9: 1 } } },
+      /: sip.timers.t9: unknown key; known keys: t1, t2, t4, timerC$/,
+    ],
     [{ secret: 's', requests: { noAppStatus: 200 } }, /: requests.noAppStatus: must be >= 300$/],
-    [{ secret: 's', log: { level: 'loud' } }, /: log.level: must be one of fatal, error, warn, info, debug, trace, silent$/],
+    [
+      { secret: 's', log: { level: 'loud' } },
+      /: log.level: must be one of fatal, error, warn, info, debug, trace, silent$/,
+    ],
     [{ secret: 's', homer: { address: 'h' } }, /: homer: must have required property 'port'$/],
-    [{ secret: 's', admin: { prot: 1 }, log: { levle: 'x' } }, /admin.prot: unknown key; known keys: address, port, tls; log.levle: unknown key; known keys: level, file, sipTrace$/],
+    [
+      { secret: 's', admin: { prot: 1 }, log: { levle: 'x' } },
+      /admin.prot: unknown key; known keys: address, port, tls; log.levle: unknown key; known keys: level, file, sipTrace$/,
+    ],
     [{ secret: 's', admin: { tls: { certFile: '/x' } } }, /needs both a certificate and a key/],
     [['not', 'an', 'object'], /must hold a JSON object/],
   ])('rejects a bad config file %#', (content, message) => {
@@ -101,7 +131,10 @@ describe('loadConfig', () => {
   });
 
   it('looks for the default config file when neither -f nor DRACHTIO_CONFIG names one', () => {
-    expect(loadConfig({}, {}, [join(dir, 'absent.json'), file])).toMatchObject({ secret: 'file-secret', configFile: file });
+    expect(loadConfig({}, {}, [join(dir, 'absent.json'), file])).toMatchObject({
+      secret: 'file-secret',
+      configFile: file,
+    });
     expect(() => loadConfig({ noconfig: true }, {}, [file])).toThrow(/no secret configured/);
     expect(loadConfig({ secret: 's' }, {}, [join(dir, 'absent.json')]).configFile).toBeUndefined();
   });
@@ -122,7 +155,13 @@ describe('loadConfig', () => {
       sipTrace: false,
       shutdown: { drainTimeout: 30000, retryAfter: 60 },
     });
-    expect(loadConfig({ homer: '[::1]:9061', homerId: '8', prometheusScrapePort: '9092', sipTrace: true }, env, [])).toMatchObject({
+    expect(
+      loadConfig(
+        { homer: '[::1]:9061', homerId: '8', prometheusScrapePort: '9092', sipTrace: true },
+        env,
+        [],
+      ),
+    ).toMatchObject({
       homer: { address: '::1', port: 9061, id: 8 },
       prometheus: { address: '127.0.0.1', port: 9092 },
       sipTrace: true,
@@ -140,7 +179,15 @@ describe('loadConfig', () => {
   });
 
   it('reports an unreadable TLS file by name', () => {
-    writeFileSync(file, JSON.stringify({ secret: 's', admin: { tls: { certFile: join(dir, 'nope.pem'), keyFile: join(dir, 'nope.key') } } }));
-    expect(() => loadConfig({ file }, {})).toThrow(`cannot read TLS file ${join(dir, 'nope.pem')}: ENOENT`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        secret: 's',
+        admin: { tls: { certFile: join(dir, 'nope.pem'), keyFile: join(dir, 'nope.key') } },
+      }),
+    );
+    expect(() => loadConfig({ file }, {})).toThrow(
+      `cannot read TLS file ${join(dir, 'nope.pem')}: ENOENT`,
+    );
   });
 });

@@ -13,7 +13,9 @@ export interface CliResult {
 
 /** Environment without the caller's DRACHTIO_* settings, so only what a test sets counts. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DRACHTIO_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('DRACHTIO_')),
+  );
   return { ...env, ...extra };
 }
 
@@ -24,11 +26,16 @@ export class CliProcess {
   readonly exited: Promise<CliResult>;
 
   constructor(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
-    this.child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [CLI, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout?.on('data', (chunk) => (this.stdout += chunk));
     this.child.stderr?.on('data', (chunk) => (this.stderr += chunk));
     this.exited = new Promise((resolve) =>
-      this.child.once('close', (code, signal) => resolve({ code, signal, stdout: this.stdout, stderr: this.stderr })),
+      this.child.once('close', (code, signal) =>
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }),
+      ),
     );
   }
 
@@ -43,7 +50,8 @@ export class CliProcess {
       if (line) return line;
       const more = new Promise((resolve) => this.child.stdout?.once('data', resolve));
       const result = await Promise.race([more, this.exited.then((r) => r)]);
-      if (result && typeof result === 'object' && 'code' in result) throw new Error(`daemon exited (${result.code}): ${this.stderr}`);
+      if (result && typeof result === 'object' && 'code' in result)
+        throw new Error(`daemon exited (${result.code}): ${this.stderr}`);
     }
   }
 }

@@ -27,14 +27,19 @@ async function engineWithLog(limits: { maxTransactions?: number; maxDialogs?: nu
 }
 
 function send(engine: Engine, method: string, body?: string): string {
-  const text = requestText(peer.port, { method, ...(body ? { body, headers: { 'Content-Type': 'application/sdp' } } : {}) });
+  const text = requestText(peer.port, {
+    method,
+    ...(body ? { body, headers: { 'Content-Type': 'application/sdp' } } : {}),
+  });
   peer.send(text, udpPortOf(engine));
   return /Call-ID: (\S+)/.exec(text)?.[1] ?? '';
 }
 
 /** The final response this peer got for the request with this Call-ID. */
 function finalFor(callId: string): Promise<string> {
-  return peer.next(new RegExp(`^SIP/2.0 [2-6]\\d\\d [^]*Call-ID: ${callId.replace(/[.]/g, '\\.')}`));
+  return peer.next(
+    new RegExp(`^SIP/2.0 [2-6]\\d\\d [^]*Call-ID: ${callId.replace(/[.]/g, '\\.')}`),
+  );
 }
 
 test('beyond maxTransactions a new request gets 503 with Retry-After, and the log says so once', async () => {
@@ -52,9 +57,9 @@ test('beyond maxTransactions a new request gets 503 with Retry-After, and the lo
       expect(response).toMatch(/\r\nRetry-After: 5\r\n/);
     }
     expect(app.requests).toHaveLength(2);
-    expect(lines.filter((line) => line.msg === 'maxTransactions reached: new requests get 503')).toEqual([
-      expect.objectContaining({ refused: 1, maxTransactions: 2 }),
-    ]);
+    expect(
+      lines.filter((line) => line.msg === 'maxTransactions reached: new requests get 503'),
+    ).toEqual([expect.objectContaining({ refused: 1, maxTransactions: 2 })]);
   } finally {
     await engine.stop();
   }
@@ -63,7 +68,8 @@ test('beyond maxTransactions a new request gets 503 with Retry-After, and the lo
 test('beyond maxDialogs a new INVITE gets 503 while requests outside dialogs are still served', async () => {
   const { engine, lines } = await engineWithLog({ maxDialogs: 1 });
   const app = new TestApp(engine);
-  app.answer = (request) => (request.method === 'INVITE' ? { status: 200, body: SDP } : { status: 200 });
+  app.answer = (request) =>
+    request.method === 'INVITE' ? { status: 200, body: SDP } : { status: 200 };
   try {
     const first = send(engine, 'INVITE', SDP);
     expect(await finalFor(first)).toMatch(/^SIP\/2.0 200 /);

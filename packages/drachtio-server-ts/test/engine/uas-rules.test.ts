@@ -37,7 +37,11 @@ test.each([
   ['505 for another SIP version', { version: 'SIP/3.0' }, /^SIP\/2.0 505 /],
   ['416 for an unsupported URI scheme', { uri: 'mailto:someone@example.com' }, /^SIP\/2.0 416 /],
   // Not OPTIONS: that one is answered at zero hops (RFC 4475 3.3.11, test/limits/request-checks.test.ts).
-  ['483 when Max-Forwards is 0', { method: 'MESSAGE', headers: { 'Max-Forwards': '0' } }, /^SIP\/2.0 483 /],
+  [
+    '483 when Max-Forwards is 0',
+    { method: 'MESSAGE', headers: { 'Max-Forwards': '0' } },
+    /^SIP\/2.0 483 /,
+  ],
   ['501 for an unknown method', { method: 'FROBNICATE' }, /^SIP\/2.0 501 /],
   [
     '415 for an unknown Content-Encoding',

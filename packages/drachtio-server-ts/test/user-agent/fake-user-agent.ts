@@ -103,20 +103,30 @@ export function incoming(
   extra: string[] = [],
   options: { branch?: string; cseq?: number; toTag?: string; callId?: string } = {},
 ): string {
-  return fromPeer([
-    `${method} sip:engine@127.0.0.1:5060 SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:5099;rport;branch=${options.branch ?? `z9hG4bK${method}${Math.random().toString(36).slice(2)}`}`,
-    'Max-Forwards: 70',
-    'From: <sip:peer@127.0.0.1:5099>;tag=from-peer',
-    `To: <sip:engine@127.0.0.1>${options.toTag ? `;tag=${options.toTag}` : ''}`,
-    `Call-ID: ${options.callId ?? 'fake-call@127.0.0.1'}`,
-    `CSeq: ${options.cseq ?? 1} ${method}`,
-  ], extra);
+  return fromPeer(
+    [
+      `${method} sip:engine@127.0.0.1:5060 SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:5099;rport;branch=${options.branch ?? `z9hG4bK${method}${Math.random().toString(36).slice(2)}`}`,
+      'Max-Forwards: 70',
+      'From: <sip:peer@127.0.0.1:5099>;tag=from-peer',
+      `To: <sip:engine@127.0.0.1>${options.toTag ? `;tag=${options.toTag}` : ''}`,
+      `Call-ID: ${options.callId ?? 'fake-call@127.0.0.1'}`,
+      `CSeq: ${options.cseq ?? 1} ${method}`,
+    ],
+    extra,
+  );
 }
 
 /** A bodiless message of the peer's: its lines, the peer's Contact, the caller's extra lines. */
 function fromPeer(lines: string[], extra: string[]): string {
-  return [...lines, 'Contact: <sip:peer@127.0.0.1:5099>', ...extra, 'Content-Length: 0', '', ''].join('\r\n');
+  return [
+    ...lines,
+    'Contact: <sip:peer@127.0.0.1:5099>',
+    ...extra,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
 }
 
 export const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

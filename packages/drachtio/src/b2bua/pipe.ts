@@ -5,7 +5,10 @@ import type { IncomingResponse } from '../uac/incoming-response';
 import type { Response } from '../uas/response';
 
 /** Only the session description crosses from one leg to the other; every other header is per leg. */
-function relayed(from: { body: string; getHeader(name: string): string | undefined }): MessageOptions {
+function relayed(from: {
+  body: string;
+  getHeader(name: string): string | undefined;
+}): MessageOptions {
   if (!from.body) return {};
   const contentType = from.getHeader('content-type');
   return { body: from.body, ...(contentType ? { headers: { 'content-type': contentType } } : {}) };
@@ -48,7 +51,8 @@ export function pipe(uac: ClientRequest, res: Response): void {
         uac.emit('fail', { status: 500, phrase: err.message, version: 'SIP/2.0' });
         return;
       }
-      if (res.dialogId !== undefined && final.dialogId !== undefined) links.link(res.dialogId, final.dialogId);
+      if (res.dialogId !== undefined && final.dialogId !== undefined)
+        links.link(res.dialogId, final.dialogId);
       uac.emit('success', final);
     });
   });

@@ -1,4 +1,10 @@
-import { createChallenge, isSupportedAlgorithm, serializeChallenge, verifyDigest, type AuthHeader } from 'drachtio-sip';
+import {
+  createChallenge,
+  isSupportedAlgorithm,
+  serializeChallenge,
+  verifyDigest,
+  type AuthHeader,
+} from 'drachtio-sip';
 import { internalsOf } from '../internals';
 import { DigestNonces, nonceKey, PROCESS_NONCE_KEY } from './digest-nonce';
 import { NonceCounts, type NonceStore } from './nonce-counts';
@@ -53,11 +59,18 @@ export interface AuthorizedUser {
  * retry without asking their user. Unknown users and wrong passwords get 403. Nonces verify on
  * any instance of the app (see DigestNonces), so it scales out like the rest of the app.
  */
-export function digestAuth(realm: string, lookup: PasswordLookup, options: DigestAuthOptions = {}): Middleware {
-  if (typeof realm !== 'string' || realm.length === 0) throw new TypeError('digestAuth(realm, fn): realm must be a non-empty string');
-  if (typeof lookup !== 'function') throw new TypeError('digestAuth(realm, fn): fn(realm, user, callback) is required');
+export function digestAuth(
+  realm: string,
+  lookup: PasswordLookup,
+  options: DigestAuthOptions = {},
+): Middleware {
+  if (typeof realm !== 'string' || realm.length === 0)
+    throw new TypeError('digestAuth(realm, fn): realm must be a non-empty string');
+  if (typeof lookup !== 'function')
+    throw new TypeError('digestAuth(realm, fn): fn(realm, user, callback) is required');
   const algorithm = options.algorithm ?? 'MD5';
-  if (!isSupportedAlgorithm(algorithm)) throw new TypeError(`digestAuth: unsupported algorithm ${algorithm}`);
+  if (!isSupportedAlgorithm(algorithm))
+    throw new TypeError(`digestAuth: unsupported algorithm ${algorithm}`);
   const ttlMs = (options.nonceTtl ?? 300) * 1000;
   const maxNonces = options.maxNonces ?? 10_000;
   const status = options.proxy ? 407 : 401;
@@ -76,7 +89,13 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
   const noncesFor = (req: Request) => new DigestNonces(nonceKeyOf(req), realm);
 
   function challenge(req: Request, res: Response, stale: boolean): void {
-    const header = createChallenge({ realm, algorithm, qop: 'auth', stale, nonce: noncesFor(req).issue() });
+    const header = createChallenge({
+      realm,
+      algorithm,
+      qop: 'auth',
+      stale,
+      nonce: noncesFor(req).issue(),
+    });
     res.send(status, { headers: { [challengeHeader]: serializeChallenge(header) } });
   }
 
@@ -90,7 +109,8 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
     let credentials: AuthHeader | undefined;
     try {
       credentials = (req.get(credentialsHeader) as AuthHeader[] | undefined)?.find(
-        (candidate) => candidate.scheme.toLowerCase() === 'digest' && candidate.params.realm === realm,
+        (candidate) =>
+          candidate.scheme.toLowerCase() === 'digest' && candidate.params.realm === realm,
       );
     } catch {
       res.send(400, `Malformed ${credentialsHeader} header`);
@@ -102,7 +122,8 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
       res.send(400, `Incomplete ${credentialsHeader} header`);
       return;
     }
-    if ((p.algorithm ?? 'MD5').toUpperCase() !== algorithm.toUpperCase()) return challenge(req, res, false);
+    if ((p.algorithm ?? 'MD5').toUpperCase() !== algorithm.toUpperCase())
+      return challenge(req, res, false);
     const freshness = noncesFor(req).check(p.nonce, ttlMs);
     // Ours but old: stale, so the client retries at once without asking its user.
     if (freshness !== 'valid') return challenge(req, res, freshness === 'expired');
@@ -110,8 +131,16 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
     if (!(count > 0)) return challenge(req, res, false);
 
     const verify = (result: PasswordResult): void => {
-      const secret = typeof result === 'string' ? { password: result } : result?.ha1 ? { ha1: result.ha1 } : undefined;
-      if (!secret || !verifyDigest(credentials, { method: req.method, body: req.body, ...secret })) {
+      const secret =
+        typeof result === 'string'
+          ? { password: result }
+          : result?.ha1
+            ? { ha1: result.ha1 }
+            : undefined;
+      if (
+        !secret ||
+        !verifyDigest(credentials, { method: req.method, body: req.body, ...secret })
+      ) {
         res.send(403);
         return;
       }
@@ -133,7 +162,11 @@ export function digestAuth(realm: string, lookup: PasswordLookup, options: Diges
       else verify(result);
     };
     const returned = lookup(realm, p.username, callback);
-    if (isPromise(returned)) returned.then((result) => callback(null, result), (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
+    if (isPromise(returned))
+      returned.then(
+        (result) => callback(null, result),
+        (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+      );
   };
 }
 
@@ -146,5 +179,9 @@ function connectSecret(req: Request): string | undefined {
 }
 
 function isPromise(value: unknown): value is PromiseLike<PasswordResult> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

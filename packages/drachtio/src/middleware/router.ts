@@ -1,4 +1,11 @@
-import { dispatch, isThenable, type ErrorMiddleware, type Layer, type Middleware, type NextFunction } from './stack';
+import {
+  dispatch,
+  isThenable,
+  type ErrorMiddleware,
+  type Layer,
+  type Middleware,
+  type NextFunction,
+} from './stack';
 import type { Request } from '../uas/request';
 import type { Response } from '../uas/response';
 
@@ -16,8 +23,14 @@ export class Router {
 
   route(method: string, handlers: ReadonlyArray<Middleware | ErrorMiddleware>): void {
     for (const handle of handlers) {
-      if (typeof handle !== 'function') throw new TypeError(`app.${method.toLowerCase()}() expects handler functions, got ${typeof handle}`);
-      this.layers.push({ method, handle: method === 'BYE' && handle.length < 4 ? answeringBye(handle as Middleware) : handle });
+      if (typeof handle !== 'function')
+        throw new TypeError(
+          `app.${method.toLowerCase()}() expects handler functions, got ${typeof handle}`,
+        );
+      this.layers.push({
+        method,
+        handle: method === 'BYE' && handle.length < 4 ? answeringBye(handle as Middleware) : handle,
+      });
     }
   }
 

@@ -10,17 +10,33 @@ export type NextFunction = (err?: unknown) => void;
 export type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
 
 /** `(err, req, res, next)`: recognised by its arity of 4, like express. */
-export type ErrorMiddleware = (err: unknown, req: Request, res: Response, next: NextFunction) => unknown;
+export type ErrorMiddleware = (
+  err: unknown,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+) => unknown;
 
 /** `app.use('response', fn)`: sees each response to a request the application sent. */
-export type ResponseMiddleware = (req: ClientRequest, res: IncomingResponse, next: NextFunction) => unknown;
+export type ResponseMiddleware = (
+  req: ClientRequest,
+  res: IncomingResponse,
+  next: NextFunction,
+) => unknown;
 
-export type ResponseErrorMiddleware = (err: unknown, req: ClientRequest, res: IncomingResponse, next: NextFunction) => unknown;
+export type ResponseErrorMiddleware = (
+  err: unknown,
+  req: ClientRequest,
+  res: IncomingResponse,
+  next: NextFunction,
+) => unknown;
 
 /** One entry of a middleware stack; `method` limits it to one upper-case SIP method. */
 export interface Layer<Req, Res> {
   method?: string;
-  handle: ((req: Req, res: Res, next: NextFunction) => unknown) | ((err: unknown, req: Req, res: Res, next: NextFunction) => unknown);
+  handle:
+    | ((req: Req, res: Res, next: NextFunction) => unknown)
+    | ((err: unknown, req: Req, res: Res, next: NextFunction) => unknown);
 }
 
 interface Dispatchable {
@@ -54,18 +70,36 @@ export function dispatch<Req extends Dispatchable, Res>(
   next();
 }
 
-function invoke<Req, Res>(layer: Layer<Req, Res>, err: unknown, req: Req, res: Res, next: NextFunction): void {
+function invoke<Req, Res>(
+  layer: Layer<Req, Res>,
+  err: unknown,
+  req: Req,
+  res: Res,
+  next: NextFunction,
+): void {
   try {
     const result =
       err === undefined
         ? (layer.handle as (req: Req, res: Res, next: NextFunction) => unknown)(req, res, next)
-        : (layer.handle as (err: unknown, req: Req, res: Res, next: NextFunction) => unknown)(err, req, res, next);
-    if (isThenable(result)) result.then(undefined, (rejection: unknown) => next(rejection ?? new Error('middleware rejected without a reason')));
+        : (layer.handle as (err: unknown, req: Req, res: Res, next: NextFunction) => unknown)(
+            err,
+            req,
+            res,
+            next,
+          );
+    if (isThenable(result))
+      result.then(undefined, (rejection: unknown) =>
+        next(rejection ?? new Error('middleware rejected without a reason')),
+      );
   } catch (thrown) {
     next(thrown ?? new Error('middleware threw without a reason'));
   }
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

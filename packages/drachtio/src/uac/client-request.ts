@@ -26,7 +26,11 @@ export interface RequestOptions extends MessageOptions {
 }
 
 /** `cb(err, req, res)`: the request that was sent, and its final response. */
-export type RequestCallback = (err: Error | null, req: ClientRequest, res?: IncomingResponse) => void;
+export type RequestCallback = (
+  err: Error | null,
+  req: ClientRequest,
+  res?: IncomingResponse,
+) => void;
 
 export interface ClientRequestEvents {
   /**
@@ -52,7 +56,10 @@ const MAX_AUTH_ROUNDS = 2;
  * A request the application sends (the UAC side). Await it for the final response, or pass a
  * callback, or listen to its events. It is sent as soon as the application is connected.
  */
-export class ClientRequest extends EventEmitter<ClientRequestEvents> implements PromiseLike<IncomingResponse> {
+export class ClientRequest
+  extends EventEmitter<ClientRequestEvents>
+  implements PromiseLike<IncomingResponse>
+{
   readonly method: string;
   readonly uri?: string;
   readonly dialogId?: string;
@@ -75,7 +82,8 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     this.method = (options.method ?? 'INVITE').toUpperCase();
     if (options.uri !== undefined) this.uri = options.uri;
     if (options.dialogId !== undefined) this.dialogId = options.dialogId;
-    if (this.uri === undefined && this.dialogId === undefined) throw new TypeError(`cannot send ${this.method}: a request-uri or a dialogId is required`);
+    if (this.uri === undefined && this.dialogId === undefined)
+      throw new TypeError(`cannot send ${this.method}: a request-uri or a dialogId is required`);
     const { body, headers, proxy } = options;
     this.send({
       method: this.method,
@@ -103,7 +111,8 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
 
   /** CANCEL this INVITE; harmless once a final response arrived. */
   cancelRequest(callback?: (err: Error | null) => void): void {
-    if (this.method !== 'INVITE') throw new Error(`cancelRequest(): only an INVITE can be canceled, not ${this.method}`);
+    if (this.method !== 'INVITE')
+      throw new Error(`cancelRequest(): only an INVITE can be canceled, not ${this.method}`);
     if (this.settled) return callback?.(null);
     if (this.transactionId === undefined) {
       this.once('sent', () => this.cancelRequest(callback));
@@ -114,7 +123,8 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
       () => callback?.(null),
       (error: Error) => {
         // Losing the race against the final response is not a failure: it is on its way.
-        const lostRace = this.settled || (error instanceof ServerError && error.code === 'invalid-state');
+        const lostRace =
+          this.settled || (error instanceof ServerError && error.code === 'invalid-state');
         if (lostRace) callback?.(null);
         else if (callback) callback(error);
         else reportError(error, `canceling ${this.method}`);
@@ -166,7 +176,12 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
   /** Resends with credentials when challenged and credentials were given; true when it did. */
   private answerChallenge(res: IncomingResponse): boolean {
     const credentials = this.options.auth;
-    if (!credentials || (res.status !== 401 && res.status !== 407) || this.authRounds >= MAX_AUTH_ROUNDS) return false;
+    if (
+      !credentials ||
+      (res.status !== 401 && res.status !== 407) ||
+      this.authRounds >= MAX_AUTH_ROUNDS
+    )
+      return false;
     const authorization = authorizationFor(res, this, credentials);
     if (!authorization) return false;
     // A second round only makes sense when the server says our nonce went stale.
@@ -174,7 +189,11 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     this.authRounds += 1;
     // The server re-sends the challenged request as it sent it (same Call-ID, From, To, body;
     // CSeq + 1, RFC 3261 22.2): only the credentials are ours to add.
-    this.send({ method: this.method, retryOf: this.transactionId as string, headers: { [authorization.header]: authorization.value } });
+    this.send({
+      method: this.method,
+      retryOf: this.transactionId as string,
+      headers: { [authorization.header]: authorization.value },
+    });
     return true;
   }
 
@@ -188,6 +207,7 @@ export class ClientRequest extends EventEmitter<ClientRequestEvents> implements 
     this.outcome.reject(error);
     if (this.callback) this.callback(error, this);
     else if (this.listenerCount('error') > 0) this.emit('error', error);
-    else if (!this.outcome.observed) internalsOf(this.app).reportError(error, `sending ${this.method}`);
+    else if (!this.outcome.observed)
+      internalsOf(this.app).reportError(error, `sending ${this.method}`);
   }
 }

@@ -46,7 +46,10 @@ export class ClientTransactions {
     const res = new IncomingResponse(this.app, req, notice, msg, sip);
     if (debugEnabled(this.logger)) {
       const { transactionId, dialogId } = notice;
-      this.logger.debug({ method: req.method, status: res.status, transactionId, dialogId }, 'response');
+      this.logger.debug(
+        { method: req.method, status: res.status, transactionId, dialogId },
+        'response',
+      );
     }
     if (res.status >= 200) this.pending.delete(notice.transactionId);
     else if (res.dialogId !== undefined && res.has('rseq')) {

@@ -1,4 +1,9 @@
-import { answerChallenge, pickChallenge, serializeCredentials, type AuthHeader } from 'drachtio-sip';
+import {
+  answerChallenge,
+  pickChallenge,
+  serializeCredentials,
+  type AuthHeader,
+} from 'drachtio-sip';
 import type { ClientRequest } from './client-request';
 import type { IncomingResponse } from './incoming-response';
 
@@ -17,10 +22,17 @@ export interface Authorization {
 }
 
 /** The header that answers a 401/407 Digest challenge (drachtio-sip's digest math), or undefined when none can. */
-export function authorizationFor(res: IncomingResponse, req: ClientRequest, credentials: Credentials): Authorization | undefined {
+export function authorizationFor(
+  res: IncomingResponse,
+  req: ClientRequest,
+  credentials: Credentials,
+): Authorization | undefined {
   const proxy = res.status === 407;
   try {
-    const challenge = pickChallenge((res.get(proxy ? 'proxy-authenticate' : 'www-authenticate') as AuthHeader[] | undefined) ?? []);
+    const challenge = pickChallenge(
+      (res.get(proxy ? 'proxy-authenticate' : 'www-authenticate') as AuthHeader[] | undefined) ??
+        [],
+    );
     if (!challenge) return undefined;
     const answer = answerChallenge(challenge, {
       username: credentials.username,

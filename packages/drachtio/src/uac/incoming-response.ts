@@ -75,7 +75,9 @@ export class IncomingResponse {
    */
   ack(options: MessageOptions = {}, callback?: (err: Error | null) => void): PromiseLike<void> {
     if (this.req.method !== 'INVITE' || this.status < 200 || this.status > 299) {
-      throw new Error(`res.ack(): only a 2xx to an INVITE is acknowledged by the application (this is ${this.status} to ${this.req.method})`);
+      throw new Error(
+        `res.ack(): only a 2xx to an INVITE is acknowledged by the application (this is ${this.status} to ${this.req.method})`,
+      );
     }
     const outcome = new Outcome<void>();
     const { agent, reportError } = internalsOf(this.app);

@@ -65,7 +65,8 @@ export class Request extends EventEmitter<RequestEvents> {
     this.callId = msg.getHeader('call-id') ?? '';
     this.transactionId = notice.transactionId;
     if (notice.dialogId !== undefined) this.dialogId = notice.dialogId;
-    if (notice.inviteTransactionId !== undefined) this.inviteTransactionId = notice.inviteTransactionId;
+    if (notice.inviteTransactionId !== undefined)
+      this.inviteTransactionId = notice.inviteTransactionId;
     this.source_address = notice.source.address;
     this.source_port = notice.source.port;
     this.signaling_address = notice.source.address;
@@ -90,7 +91,11 @@ export class Request extends EventEmitter<RequestEvents> {
 
   /** Has the server proxy this request: `app.proxyRequest(req, ...)` (see there). */
   proxy(destinations: Destinations, callback?: ProxyCallback): PromiseLike<ProxyResult>;
-  proxy(destinations: Destinations, options: ProxyOptions, callback?: ProxyCallback): PromiseLike<ProxyResult>;
+  proxy(
+    destinations: Destinations,
+    options: ProxyOptions,
+    callback?: ProxyCallback,
+  ): PromiseLike<ProxyResult>;
   proxy(
     destinations: Destinations,
     optionsOrCallback?: ProxyOptions | ProxyCallback,

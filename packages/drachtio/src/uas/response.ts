@@ -52,15 +52,23 @@ export class Response extends EventEmitter<ResponseEvents> {
   send(status: number, callback?: SendCallback): PromiseLike<SipResponse>;
   send(status: number, reason: string, callback?: SendCallback): PromiseLike<SipResponse>;
   send(status: number, options: MessageOptions, callback?: SendCallback): PromiseLike<SipResponse>;
-  send(status: number, reason: string, options: MessageOptions, callback?: SendCallback): PromiseLike<SipResponse>;
+  send(
+    status: number,
+    reason: string,
+    options: MessageOptions,
+    callback?: SendCallback,
+  ): PromiseLike<SipResponse>;
   send(
     status: number,
     reasonOrOptions?: string | MessageOptions | SendCallback,
     optionsOrCallback?: MessageOptions | SendCallback,
     maybeCallback?: SendCallback,
   ): PromiseLike<SipResponse> {
-    const args = [reasonOrOptions, optionsOrCallback, maybeCallback].filter((arg) => arg !== undefined);
-    const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as SendCallback) : undefined;
+    const args = [reasonOrOptions, optionsOrCallback, maybeCallback].filter(
+      (arg) => arg !== undefined,
+    );
+    const callback =
+      typeof args[args.length - 1] === 'function' ? (args.pop() as SendCallback) : undefined;
     const reason = typeof args[0] === 'string' ? (args.shift() as string) : undefined;
     const options = (args[0] ?? {}) as MessageOptions;
     this.checkCanSend(status);
@@ -104,16 +112,25 @@ export class Response extends EventEmitter<ResponseEvents> {
     const fail = (error: Error): void => {
       callback?.(error);
       outcome.reject(error);
-      if (!callback && !outcome.observed) reportError(error, `sending ${status} to ${this.req.method}`);
+      if (!callback && !outcome.observed)
+        reportError(error, `sending ${status} to ${this.req.method}`);
     };
     return outcome;
   }
 
   private checkCanSend(status: number): void {
     if (this.req.method === 'ACK') throw new Error('an ACK cannot be answered');
-    if (this.req.method === 'CANCEL') throw new Error('a CANCEL cannot be answered: drachtio-server-ts already sent 200 OK to it');
-    if (!Number.isInteger(status) || status < 100 || status > 699) throw new RangeError(`res.send(): ${status} is not a SIP status code (100-699)`);
-    if (this.answeredByServer) throw new Error(`res.send(${status}): drachtio-server-ts already answered this ${this.req.method} 200 itself`);
-    if (this.headersSent) throw new Error(`res.send(${status}): a final response (${this.statusCode}) was already sent for this ${this.req.method}`);
+    if (this.req.method === 'CANCEL')
+      throw new Error('a CANCEL cannot be answered: drachtio-server-ts already sent 200 OK to it');
+    if (!Number.isInteger(status) || status < 100 || status > 699)
+      throw new RangeError(`res.send(): ${status} is not a SIP status code (100-699)`);
+    if (this.answeredByServer)
+      throw new Error(
+        `res.send(${status}): drachtio-server-ts already answered this ${this.req.method} 200 itself`,
+      );
+    if (this.headersSent)
+      throw new Error(
+        `res.send(${status}): a final response (${this.statusCode}) was already sent for this ${this.req.method}`,
+      );
   }
 }

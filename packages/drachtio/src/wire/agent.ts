@@ -92,7 +92,8 @@ export class Agent extends EventEmitter<AgentEvents> {
     if (this.state !== 'idle' && this.state !== 'closed') {
       throw new Error('app.connect() was already called; call app.disconnect() first');
     }
-    if (typeof options?.secret !== 'string') throw new TypeError('app.connect(): a secret is required');
+    if (typeof options?.secret !== 'string')
+      throw new TypeError('app.connect(): a secret is required');
     this.options = options;
     this.attempt = 0;
     this.everConnected = false;
@@ -123,13 +124,22 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   command<C extends CommandName>(command: C, data: CommandMap[C][0]): Promise<Result<C>> {
     return new Promise<Result<C>>((resolve, reject) => {
-      const send = (): void => this.write(command, data, resolve as (value: unknown) => void, reject);
+      const send = (): void =>
+        this.write(command, data, resolve as (value: unknown) => void, reject);
       if (this.state === 'ready') return send();
       if (this.state === 'closed' || this.state === 'idle') {
-        return reject(new NotConnectedError(`cannot send '${command}': not connected to drachtio-server-ts (call app.connect() first)`));
+        return reject(
+          new NotConnectedError(
+            `cannot send '${command}': not connected to drachtio-server-ts (call app.connect() first)`,
+          ),
+        );
       }
       if (this.queue.length >= MAX_QUEUED_COMMANDS) {
-        return reject(new NotConnectedError(`cannot send '${command}': ${MAX_QUEUED_COMMANDS} commands already wait for the connection`));
+        return reject(
+          new NotConnectedError(
+            `cannot send '${command}': ${MAX_QUEUED_COMMANDS} commands already wait for the connection`,
+          ),
+        );
       }
       this.queue.push({ send, reject });
     });
@@ -158,7 +168,11 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.state = 'authenticating';
     try {
       const result = await new Promise<AuthenticateResult>((resolve, reject) => {
-        const data = { secret: options.secret, versions: [...SUPPORTED_VERSIONS], ...(options.appName ? { appName: options.appName } : {}) };
+        const data = {
+          secret: options.secret,
+          versions: [...SUPPORTED_VERSIONS],
+          ...(options.appName ? { appName: options.appName } : {}),
+        };
         this.write('authenticate', data, resolve as (value: unknown) => void, reject);
       });
       this.server = result;
@@ -175,7 +189,10 @@ export class Agent extends EventEmitter<AgentEvents> {
       const queued = this.queue;
       this.queue = [];
       for (const command of queued) command.send();
-      this.logger.info({ hostport: result.hostport, version: result.version, serverVersion: result.serverVersion }, 'connected to drachtio-server-ts');
+      this.logger.info(
+        { hostport: result.hostport, version: result.version, serverVersion: result.serverVersion },
+        'connected to drachtio-server-ts',
+      );
       this.emit('ready', result);
     } catch (error) {
       // A refused secret or version will not get better by retrying.
@@ -196,16 +213,26 @@ export class Agent extends EventEmitter<AgentEvents> {
     });
   }
 
-  private write(command: CommandName, data: unknown, resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+  private write(
+    command: CommandName,
+    data: unknown,
+    resolve: (value: unknown) => void,
+    reject: (error: Error) => void,
+  ): void {
     const socket = this.socket;
     if (!socket || socket.destroyed) {
-      reject(new NotConnectedError(`cannot send '${command}': the connection to drachtio-server-ts is gone`));
+      reject(
+        new NotConnectedError(
+          `cannot send '${command}': the connection to drachtio-server-ts is gone`,
+        ),
+      );
       return;
     }
     const rid = String(this.nextRid++);
     this.pending.set(rid, { resolve, reject });
     const envelope = { type: 'request', rid, command, data } as Envelope;
-    if (command !== 'authenticate' && debugEnabled(this.logger)) this.logger.debug({ rid, command, data }, 'command');
+    if (command !== 'authenticate' && debugEnabled(this.logger))
+      this.logger.debug({ rid, command, data }, 'command');
     this.writer?.write({ envelope });
   }
 
@@ -235,7 +262,15 @@ export class Agent extends EventEmitter<AgentEvents> {
           envelope:
             envelope.command === 'ping'
               ? { type: 'response', rid: envelope.rid, ok: true, data: {} }
-              : { type: 'response', rid: envelope.rid, ok: false, error: { code: 'unknown-command', message: `an application does not handle '${envelope.command}'` } },
+              : {
+                  type: 'response',
+                  rid: envelope.rid,
+                  ok: false,
+                  error: {
+                    code: 'unknown-command',
+                    message: `an application does not handle '${envelope.command}'`,
+                  },
+                },
         });
         return;
       case 'notify':
@@ -272,7 +307,12 @@ export class Agent extends EventEmitter<AgentEvents> {
     const ping = (): void => {
       if (this.socket !== socket || this.state !== 'ready') return;
       const deadline = setTimeout(() => {
-        this.emit('warning', new NotConnectedError(`drachtio-server-ts did not answer a ping within ${interval} ms; reconnecting`));
+        this.emit(
+          'warning',
+          new NotConnectedError(
+            `drachtio-server-ts did not answer a ping within ${interval} ms; reconnecting`,
+          ),
+        );
         socket?.destroy();
       }, interval).unref();
       const answered = (): void => {
@@ -300,12 +340,17 @@ export class Agent extends EventEmitter<AgentEvents> {
     const delay = reconnectDelay(this.options?.reconnect ?? true, this.attempt + 1);
     if (delay === undefined) {
       this.state = 'closed';
-      this.failAll(new NotConnectedError('the connection to drachtio-server-ts was lost and reconnect is off'));
+      this.failAll(
+        new NotConnectedError('the connection to drachtio-server-ts was lost and reconnect is off'),
+      );
       return;
     }
     this.attempt += 1;
     this.state = 'waiting';
-    this.logger.info({ attempt: this.attempt, delay }, 'connection to drachtio-server-ts lost: reconnecting');
+    this.logger.info(
+      { attempt: this.attempt, delay },
+      'connection to drachtio-server-ts lost: reconnecting',
+    );
     this.emit('reconnecting', { attempt: this.attempt, delay });
     this.retryTimer = setTimeout(() => this.open(), delay);
   }

@@ -45,7 +45,6 @@ async function b2buaApp(bLeg: string): Promise<Outcome> {
   return outcome;
 }
 
-
 const callApp = (name: string, values?: Record<string, string | number>) =>
   runSipp({ scenario: scenario(name, values), remote: server.sipHostport, service: 'b2bua' });
 
@@ -75,9 +74,14 @@ describe('seed: B2BUA with pipe(res)', () => {
   });
 
   it("relays B's failure to A and emits fail with the status line", async () => {
-    const b = await startSipp({ scenario: scenario('uas-invite-reject', { status: 486, reason: 'Busy Here' }), service: 'bob' });
+    const b = await startSipp({
+      scenario: scenario('uas-invite-reject', { status: 486, reason: 'Busy Here' }),
+      service: 'bob',
+    });
     const outcome = await b2buaApp(b.uri('bob'));
-    expectSippSuccess(await callApp('uac-invite-rejected', { status: 486, expect: 'SIP/2.0 486 Busy Here' }));
+    expectSippSuccess(
+      await callApp('uac-invite-rejected', { status: 486, expect: 'SIP/2.0 486 Busy Here' }),
+    );
     expectSippSuccess(await b.done);
     expect(outcome.fail).toEqual([{ phrase: 'Busy Here', status: 486, version: 'SIP/2.0' }]);
     expect(outcome.success).toBe(0);

@@ -12,7 +12,10 @@ const start = (adminPort = 0): Promise<DrachtioServer> =>
     logLevel: 'silent',
   });
 
-const once = <T extends unknown[]>(app: drachtio.Application, event: keyof drachtio.ApplicationEvents): Promise<T> =>
+const once = <T extends unknown[]>(
+  app: drachtio.Application,
+  event: keyof drachtio.ApplicationEvents,
+): Promise<T> =>
   new Promise((resolve) => app.once(event, (...args: unknown[]) => resolve(args as T)));
 
 describe('app.connect', () => {
@@ -22,7 +25,10 @@ describe('app.connect', () => {
     try {
       const event = once<[Error | null, string]>(app, 'connect');
       const hostport = await new Promise<string | undefined>((resolve, reject) => {
-        app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET, appName: 'myApp' }, (err, hp) => (err ? reject(err) : resolve(hp)));
+        app.connect(
+          { host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET, appName: 'myApp' },
+          (err, hp) => (err ? reject(err) : resolve(hp)),
+        );
       });
       expect(server.sipContacts[0]).toContain(hostport);
       expect(await event).toEqual([null, hostport]);
@@ -39,7 +45,11 @@ describe('app.connect', () => {
     const reconnecting = jest.fn();
     app.on('reconnecting', reconnecting);
     try {
-      const err = await new Promise<Error | null>((resolve) => app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: 'wrong' }, (e) => resolve(e)));
+      const err = await new Promise<Error | null>((resolve) =>
+        app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: 'wrong' }, (e) =>
+          resolve(e),
+        ),
+      );
       expect(err).toBeInstanceOf(drachtio.ServerError);
       expect((err as drachtio.ServerError).code).toBe('auth-failed');
       expect(reconnecting).not.toHaveBeenCalled();
@@ -60,7 +70,15 @@ describe('app.connect', () => {
     let second: DrachtioServer | undefined;
     try {
       await new Promise<void>((resolve, reject) =>
-        app.connect({ host: '127.0.0.1', port: adminPort, secret: SECRET, reconnect: { minDelay: 50, maxDelay: 200 } }, (err) => (err ? reject(err) : resolve())),
+        app.connect(
+          {
+            host: '127.0.0.1',
+            port: adminPort,
+            secret: SECRET,
+            reconnect: { minDelay: 50, maxDelay: 200 },
+          },
+          (err) => (err ? reject(err) : resolve()),
+        ),
       );
       const disconnected = once(app, 'disconnect');
       await first.close();
@@ -74,7 +92,11 @@ describe('app.connect', () => {
       expect(delays.slice(0, 3)).toEqual([50, 100, 200]);
       // The routes were registered again: the new server hands the app an OPTIONS.
       const probe = drachtio();
-      await new Promise<void>((resolve, reject) => probe.connect({ host: '127.0.0.1', port: adminPort, secret: SECRET }, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        probe.connect({ host: '127.0.0.1', port: adminPort, secret: SECRET }, (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
       const hostport = /^sip:([^;]+)/.exec(second.sipContacts[0])?.[1];
       const res = await probe.uac.options(`sip:ping@${hostport}`);
       probe.disconnect();
@@ -102,7 +124,10 @@ describe('a request in flight when the connection is lost', () => {
     const app = drachtio();
     try {
       await new Promise<void>((resolve, reject) =>
-        app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET, reconnect: false }, (err) => (err ? reject(err) : resolve())),
+        app.connect(
+          { host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET, reconnect: false },
+          (err) => (err ? reject(err) : resolve()),
+        ),
       );
       // A UDP port nobody answers on: the INVITE stays in flight until the connection goes.
       const request = app.uac('sip:nobody@127.0.0.1:9');

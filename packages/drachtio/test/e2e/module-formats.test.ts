@@ -22,7 +22,9 @@ async function runApp(file: string): Promise<void> {
     env: { ...process.env, DRACHTIO_HOST: '127.0.0.1', DRACHTIO_PORT: String(server.adminPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   let output = '';
   child.stderr.on('data', (chunk) => (output += chunk));
   try {
@@ -35,7 +37,10 @@ async function runApp(file: string): Promise<void> {
     });
     expect(output).toContain(`connected ${server.sipHostport}`);
     const result = await runSipp({
-      scenario: scenario('uac-invite-rejected', { status: 486, expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!" }),
+      scenario: scenario('uac-invite-rejected', {
+        status: 486,
+        expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!",
+      }),
       remote: server.sipHostport,
       service: 'busy',
     });
@@ -48,10 +53,18 @@ async function runApp(file: string): Promise<void> {
 
 describe('the package from plain Node.js', () => {
   it('the ES module entry names every member the CommonJS export has', () => {
-    const script = "import * as esm from 'drachtio'; import { createRequire } from 'node:module'; const cjs = createRequire(import.meta.url)('drachtio'); console.log(JSON.stringify({ esm: Object.keys(esm).filter((k) => k !== 'default').sort(), cjs: Object.keys(cjs).filter((k) => k !== 'default').sort(), same: esm.default === cjs }));";
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+    const script =
+      "import * as esm from 'drachtio'; import { createRequire } from 'node:module'; const cjs = createRequire(import.meta.url)('drachtio'); console.log(JSON.stringify({ esm: Object.keys(esm).filter((k) => k !== 'default').sort(), cjs: Object.keys(cjs).filter((k) => k !== 'default').sort(), same: esm.default === cjs }));";
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
-    const { esm, cjs, same } = JSON.parse(result.stdout) as { esm: string[]; cjs: string[]; same: boolean };
+    const { esm, cjs, same } = JSON.parse(result.stdout) as {
+      esm: string[];
+      cjs: string[];
+      same: boolean;
+    };
     expect(esm).toEqual(cjs);
     expect(same).toBe(true);
   });

@@ -5,7 +5,15 @@ import { startTestServer, type TestServer } from '../support/server';
 
 /** The seed's UAS snippets against a real drachtio-server-ts, with sipp calling in. */
 
-const mySdp = ['v=0', 'o=drachtio 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 9000 RTP/AVP 0', ''].join('\r\n');
+const mySdp = [
+  'v=0',
+  'o=drachtio 1 1 IN IP4 127.0.0.1',
+  's=-',
+  'c=IN IP4 127.0.0.1',
+  't=0 0',
+  'm=audio 9000 RTP/AVP 0',
+  '',
+].join('\r\n');
 
 let server: TestServer;
 beforeEach(async () => {
@@ -18,7 +26,6 @@ afterEach(async () => {
 const call = (name: string, values?: Record<string, string | number>, service = 'drachtio') =>
   runSipp({ scenario: scenario(name, values), remote: server.sipHostport, service });
 
-
 describe('seed: receiving sip requests', () => {
   it('quick start: app.invite answers 486 with a custom User-Agent', async () => {
     await server.connectApp((app) => {
@@ -30,7 +37,12 @@ describe('seed: receiving sip requests', () => {
         });
       });
     });
-    expectSippSuccess(await call('uac-invite-rejected', { status: 486, expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!" }));
+    expectSippSuccess(
+      await call('uac-invite-rejected', {
+        status: 486,
+        expect: "[Uu]ser-[Aa]gent: Drachtio rocksz - but he's busy right now!",
+      }),
+    );
   });
 
   it('app.invite answers 200 with an SDP body; the BYE is answered 200 by default', async () => {
@@ -47,7 +59,7 @@ describe('seed: receiving sip requests', () => {
     expectSippSuccess(await call('uac-invite-answered'));
   });
 
-  it("session snippet: an app.bye handler that only logs still gets its BYE answered 200", async () => {
+  it('session snippet: an app.bye handler that only logs still gets its BYE answered 200', async () => {
     const seen: string[] = [];
     await server.connectApp((app) => {
       app.invite(function (req, res) {
@@ -99,15 +111,37 @@ describe('seed: receiving sip requests', () => {
         });
       });
     });
-    expectSippSuccess(await call('uac-invite-rejected', { status: 500, expect: 'SIP/2.0 500 Internal Server Error - Database down' }));
-    expectSippSuccess(await call('uac-invite-rejected', { status: 500, expect: 'X-My-Special-thingy: isnt my custom header shiny pretty[?]' }));
+    expectSippSuccess(
+      await call('uac-invite-rejected', {
+        status: 500,
+        expect: 'SIP/2.0 500 Internal Server Error - Database down',
+      }),
+    );
+    expectSippSuccess(
+      await call('uac-invite-rejected', {
+        status: 500,
+        expect: 'X-My-Special-thingy: isnt my custom header shiny pretty[?]',
+      }),
+    );
   });
 
   it('header parsing: req.get("from").tag and req.get("from").url.user', async () => {
-    const seen: Array<{ tag: string | undefined; user: string | undefined; callId: string; protocol: string; source: string }> = [];
+    const seen: Array<{
+      tag: string | undefined;
+      user: string | undefined;
+      callId: string;
+      protocol: string;
+      source: string;
+    }> = [];
     await server.connectApp((app) => {
       app.invite(function (req, res) {
-        seen.push({ tag: req.get('from').tag, user: req.get('from').url.user, callId: req.callId, protocol: req.protocol, source: req.source_address });
+        seen.push({
+          tag: req.get('from').tag,
+          user: req.get('from').url.user,
+          callId: req.callId,
+          protocol: req.protocol,
+          source: req.source_address,
+        });
         res.send(486);
       });
     });
@@ -189,7 +223,10 @@ describe('in-dialog requests and protected headers', () => {
         res.once('finish', () => (answered = res.dialogId));
       });
       app.info((req, res, next) => {
-        seen.push({ where: `app.info ${req.body.trim().split('\r\n')[0]}`, dialogId: req.dialogId });
+        seen.push({
+          where: `app.info ${req.body.trim().split('\r\n')[0]}`,
+          dialogId: req.dialogId,
+        });
         next();
       });
     });
@@ -203,10 +240,16 @@ describe('in-dialog requests and protected headers', () => {
 
   it('a protected header set by the app is dropped; custom headers beside it pass', async () => {
     await server.connectApp((app) => {
-      app.invite((req, res) => res.send(486, { headers: { 'Call-ID': 'hijacked@example.com', 'X-Beside-It': 'still here' } }));
+      app.invite((req, res) =>
+        res.send(486, {
+          headers: { 'Call-ID': 'hijacked@example.com', 'X-Beside-It': 'still here' },
+        }),
+      );
     });
     // sipp matches the 486 by its Call-ID: a replaced Call-ID would never reach this call.
-    expectSippSuccess(await call('uac-invite-rejected', { status: 486, expect: 'X-Beside-It: still here' }));
+    expectSippSuccess(
+      await call('uac-invite-rejected', { status: 486, expect: 'X-Beside-It: still here' }),
+    );
   });
 });
 
@@ -239,7 +282,12 @@ describe('seed: middleware', () => {
   it('error middleware (arity 4) answers what a route threw', async () => {
     await server.connectApp((app) => {
       app.use(app.router);
-      app.use(function (err: unknown, req: drachtio.Request, res: drachtio.Response, next: drachtio.NextFunction) {
+      app.use(function (
+        err: unknown,
+        req: drachtio.Request,
+        res: drachtio.Response,
+        next: drachtio.NextFunction,
+      ) {
         if (!(err instanceof Error)) return next(err);
         res.send(503, err.message);
       });
@@ -247,7 +295,9 @@ describe('seed: middleware', () => {
         throw new Error('Database Down');
       });
     });
-    expectSippSuccess(await call('uac-invite-rejected', { status: 503, expect: 'SIP/2.0 503 Database Down' }));
+    expectSippSuccess(
+      await call('uac-invite-rejected', { status: 503, expect: 'SIP/2.0 503 Database Down' }),
+    );
   });
 
   it("app.use('response') observes the responses to requests the app sends", async () => {
@@ -277,11 +327,25 @@ describe('seed: digestAuth', () => {
 
   it('challenges with 401 and accepts sipp answering with the right password', async () => {
     await server.connectApp(registrar);
-    expectSippSuccess(await runSipp({ scenario: scenario('uac-register-auth', { final: 200 }), remote: server.sipHostport, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'foobar'] }));
+    expectSippSuccess(
+      await runSipp({
+        scenario: scenario('uac-register-auth', { final: 200 }),
+        remote: server.sipHostport,
+        service: 'dhorton',
+        args: ['-au', 'dhorton', '-ap', 'foobar'],
+      }),
+    );
   });
 
   it('rejects sipp answering with a wrong password with 403', async () => {
     await server.connectApp(registrar);
-    expectSippSuccess(await runSipp({ scenario: scenario('uac-register-auth', { final: 403 }), remote: server.sipHostport, service: 'dhorton', args: ['-au', 'dhorton', '-ap', 'wrong'] }));
+    expectSippSuccess(
+      await runSipp({
+        scenario: scenario('uac-register-auth', { final: 403 }),
+        remote: server.sipHostport,
+        service: 'dhorton',
+        args: ['-au', 'dhorton', '-ap', 'wrong'],
+      }),
+    );
   });
 });

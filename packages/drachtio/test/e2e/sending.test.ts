@@ -6,7 +6,15 @@ import { SECRET, startTestServer, type TestServer } from '../support/server';
 
 /** The seed's UAC snippets against a real drachtio-server-ts, with sipp answering. */
 
-const mySdp = ['v=0', 'o=alice 1000 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 6000 RTP/AVP 0', ''].join('\r\n');
+const mySdp = [
+  'v=0',
+  'o=alice 1000 1 IN IP4 127.0.0.1',
+  's=-',
+  'c=IN IP4 127.0.0.1',
+  't=0 0',
+  'm=audio 6000 RTP/AVP 0',
+  '',
+].join('\r\n');
 const sdp = mySdp;
 
 let server: TestServer;
@@ -18,7 +26,6 @@ afterEach(async () => {
 });
 
 const answering = (name: string) => startSipp({ scenario: scenario(name), service: 'bob' });
-
 
 describe('seed: sending sip requests', () => {
   it('app.uac.options after connecting: the callback gets the 200, then app.disconnect()', async () => {
@@ -119,7 +126,9 @@ describe('seed: sending sip requests', () => {
     const sipp = await answering('uas-invite-100rel');
     const early: drachtio.EarlyDialogEvent[] = [];
     const provisional: number[] = [];
-    const app = await server.connectApp((app) => app.on('sipdialog:create-early', (e) => early.push(e)));
+    const app = await server.connectApp((app) =>
+      app.on('sipdialog:create-early', (e) => early.push(e)),
+    );
     const res = await new Promise<drachtio.IncomingResponse | undefined>((resolve, reject) => {
       app
         .uac(
@@ -149,15 +158,24 @@ describe('seed: sending sip requests', () => {
 
   it('answers a 401 challenge automatically when opts.auth is given (against drachtio.digestAuth)', async () => {
     await server.connectApp((registrar) => {
-      registrar.use('register', drachtio.digestAuth('dracht.io', (realm, user, fn) => fn(null, user === 'dhorton' ? 'foobar' : null)));
+      registrar.use(
+        'register',
+        drachtio.digestAuth('dracht.io', (realm, user, fn) =>
+          fn(null, user === 'dhorton' ? 'foobar' : null),
+        ),
+      );
       registrar.register((req, res) => res.send(200, { headers: { expires: 1800 } }));
     });
     const client = await server.connectApp();
     const uri = `sip:dhorton@${server.sipHostport}`;
-    const accepted = await client.uac.register(uri, { auth: { username: 'dhorton', password: 'foobar' } });
+    const accepted = await client.uac.register(uri, {
+      auth: { username: 'dhorton', password: 'foobar' },
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.getHeader('expires')).toBe('1800');
-    const refused = await client.uac.register(uri, { auth: { username: 'dhorton', password: 'wrong' } });
+    const refused = await client.uac.register(uri, {
+      auth: { username: 'dhorton', password: 'wrong' },
+    });
     expect(refused.status).toBe(403);
     const unanswered = await client.uac.register(uri);
     expect(unanswered.status).toBe(401);
@@ -165,8 +183,15 @@ describe('seed: sending sip requests', () => {
 
   it('answers a 407 proxy challenge automatically (digestAuth with proxy: true)', async () => {
     await server.connectApp((proxy) => {
-      proxy.use('message', drachtio.digestAuth('proxy.dracht.io', (realm, user, fn) => fn(null, 'foobar'), { proxy: true }));
-      proxy.message((req, res) => res.send(202, { headers: { 'x-authorized-user': req.authorization?.username ?? '' } }));
+      proxy.use(
+        'message',
+        drachtio.digestAuth('proxy.dracht.io', (realm, user, fn) => fn(null, 'foobar'), {
+          proxy: true,
+        }),
+      );
+      proxy.message((req, res) =>
+        res.send(202, { headers: { 'x-authorized-user': req.authorization?.username ?? '' } }),
+      );
     });
     const client = await server.connectApp();
     const challenged = client.uac.message(`sip:bob@${server.sipHostport}`, {
@@ -184,7 +209,10 @@ describe('seed: sending sip requests', () => {
 });
 
 /** "Call-ID From-tag CSeq" of a request as sipp saw it, from the header its 200 reports it in. */
-function seenBySipp(res: drachtio.IncomingResponse, header: 'x-challenged' | 'x-retried'): { callId: string; fromTag: string; cseq: number } {
+function seenBySipp(
+  res: drachtio.IncomingResponse,
+  header: 'x-challenged' | 'x-retried',
+): { callId: string; fromTag: string; cseq: number } {
   const [callId = '', fromTag = '', cseq = ''] = (res.getHeader(header) ?? '').split(' ');
   return { callId, fromTag, cseq: Number(cseq) };
 }
@@ -194,9 +222,17 @@ function seenBySipp(res: drachtio.IncomingResponse, header: 'x-challenged' | 'x-
  * sent them (`sent`): the same Call-ID, From and To, the CSeq one higher. Returns what sipp saw
  * of the first one, and the retry as sent.
  */
-function expectRetriedInSameCall(res: drachtio.IncomingResponse, sent: SipRequest[], method: string) {
+function expectRetriedInSameCall(
+  res: drachtio.IncomingResponse,
+  sent: SipRequest[],
+  method: string,
+) {
   const challenged = seenBySipp(res, 'x-challenged');
-  expect(challenged).toEqual({ callId: expect.stringMatching(/\S/), fromTag: expect.stringMatching(/\S/), cseq: 1 });
+  expect(challenged).toEqual({
+    callId: expect.stringMatching(/\S/),
+    fromTag: expect.stringMatching(/\S/),
+    cseq: 1,
+  });
   expect(seenBySipp(res, 'x-retried')).toEqual({ ...challenged, cseq: 2 });
   expect(sent).toHaveLength(2);
   const [first, retry] = sent as [SipRequest, SipRequest];
@@ -210,10 +246,18 @@ function expectRetriedInSameCall(res: drachtio.IncomingResponse, sent: SipReques
 describe('authentication retries (RFC 3261 8.1.3.5, 22.2): same Call-ID, From tag and To, CSeq + 1', () => {
   const auth = { username: 'alice', password: 'secret' };
 
-  it('app.uac.register answers sipp\'s 401 in the same call; a refresh via app.request keeps the Call-ID and is answered the same way', async () => {
-    const sipp = await startSipp({ scenario: scenario('uas-register-challenge'), service: 'registrar' });
+  it("app.uac.register answers sipp's 401 in the same call; a refresh via app.request keeps the Call-ID and is answered the same way", async () => {
+    const sipp = await startSipp({
+      scenario: scenario('uas-register-challenge'),
+      service: 'registrar',
+    });
     const app = await server.connectApp();
-    const identity = { From: '<sip:alice@example.com>', To: '<sip:alice@example.com>', Contact: `<sip:alice@${server.sipHostport}>`, Expires: 60 };
+    const identity = {
+      From: '<sip:alice@example.com>',
+      To: '<sip:alice@example.com>',
+      Contact: `<sip:alice@${server.sipHostport}>`,
+      Expires: 60,
+    };
     const registration = app.uac.register(sipp.uri('alice'), { auth, headers: identity });
     const sent: SipRequest[] = [];
     registration.on('sent', (msg) => sent.push(msg));
@@ -229,18 +273,26 @@ describe('authentication retries (RFC 3261 8.1.3.5, 22.2): same Call-ID, From ta
       method: 'REGISTER',
       uri: sipp.uri('alice'),
       auth,
-      headers: { ...identity, 'Call-ID': registration.callId ?? '', CSeq: `${retry.get('cseq').seq + 1} REGISTER` },
+      headers: {
+        ...identity,
+        'Call-ID': registration.callId ?? '',
+        CSeq: `${retry.get('cseq').seq + 1} REGISTER`,
+      },
     });
     const refreshed = await refresh;
     expect(refreshed.status).toBe(200);
     const refreshChallenged = seenBySipp(refreshed, 'x-challenged');
-    expect(refreshChallenged).toEqual({ callId: challenged.callId, fromTag: expect.stringMatching(/\S/), cseq: 3 });
+    expect(refreshChallenged).toEqual({
+      callId: challenged.callId,
+      fromTag: expect.stringMatching(/\S/),
+      cseq: 3,
+    });
     expect(seenBySipp(refreshed, 'x-retried')).toEqual({ ...refreshChallenged, cseq: 4 });
     expect(refresh.callId).toBe(challenged.callId);
     expectSippSuccess(await sipp.done);
   });
 
-  it('app.uac (INVITE) answers sipp\'s 401 in the same call, the 401 ACKed; the answered call is the retry\'s dialog', async () => {
+  it("app.uac (INVITE) answers sipp's 401 in the same call, the 401 ACKed; the answered call is the retry's dialog", async () => {
     const sipp = await startSipp({ scenario: scenario('uas-invite-challenge'), service: 'bob' });
     const app = await server.connectApp();
     const call = app.uac(sipp.uri('bob'), { body: sdp, auth });

@@ -21,7 +21,11 @@ export interface FakeWire {
   responseHeaders(index: number): Record<string, unknown>;
 }
 
-export function sipRequest(method: string, headers: Record<string, string> = {}, body = ''): string {
+export function sipRequest(
+  method: string,
+  headers: Record<string, string> = {},
+  body = '',
+): string {
   const lines = [
     `${method} sip:1234@127.0.0.1 SIP/2.0`,
     'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1',
@@ -42,19 +46,37 @@ export function fakeWire(): FakeWire {
   const app = drachtio();
   const sent: SentCommand[] = [];
   const { agent } = drachtio.internalsOf(app);
-  jest.spyOn(agent, 'command').mockImplementation(((command: CommandName, data: CommandMap[CommandName][0]) => {
+  jest.spyOn(agent, 'command').mockImplementation(((
+    command: CommandName,
+    data: CommandMap[CommandName][0],
+  ) => {
     sent.push({ command, data });
     if (command !== 'respond') return Promise.resolve({});
     const status = (data as { status: number }).status;
-    return Promise.resolve({ raw: sipRequest('INVITE').replace('INVITE sip:1234@127.0.0.1 SIP/2.0', `SIP/2.0 ${status} Whatever`) });
+    return Promise.resolve({
+      raw: sipRequest('INVITE').replace(
+        'INVITE sip:1234@127.0.0.1 SIP/2.0',
+        `SIP/2.0 ${status} Whatever`,
+      ),
+    });
   }) as typeof agent.command);
-  const responses = (): Array<CommandMap['respond'][0]> => sent.filter((s) => s.command === 'respond').map((s) => s.data as CommandMap['respond'][0]);
+  const responses = (): Array<CommandMap['respond'][0]> =>
+    sent.filter((s) => s.command === 'respond').map((s) => s.data as CommandMap['respond'][0]);
   return {
     app,
     sent,
     deliver(raw, extra = {}) {
       const transactionId = `tx-${++nextTransaction}`;
-      agent.emit('request', { transactionId, source: { address: '10.0.0.1', port: 5060, transport: 'udp' }, receivedAt: Date.now(), ...extra }, raw);
+      agent.emit(
+        'request',
+        {
+          transactionId,
+          source: { address: '10.0.0.1', port: 5060, transport: 'udp' },
+          receivedAt: Date.now(),
+          ...extra,
+        },
+        raw,
+      );
       return transactionId;
     },
     statuses: () => responses().map((r) => r.status),

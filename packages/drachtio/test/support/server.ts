@@ -12,7 +12,10 @@ export interface TestServer {
   sipHostport: string;
   adminPort: number;
   /** A new app, set up by `setup` before it connects; resolves once it is connected and its routes are in place. */
-  connectApp(setup?: (app: drachtio.Application) => void, appName?: string): Promise<drachtio.Application>;
+  connectApp(
+    setup?: (app: drachtio.Application) => void,
+    appName?: string,
+  ): Promise<drachtio.Application>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +28,9 @@ export async function startTestServer(): Promise<TestServer> {
     admin: { address: '127.0.0.1', port: 0 },
     logLevel: (process.env.DRACHTIO_TEST_LOG as LogLevel | undefined) ?? 'silent',
   });
-  const udp = server.sipContacts.find((contact) => contact.includes('transport=udp')) ?? server.sipContacts[0];
+  const udp =
+    server.sipContacts.find((contact) => contact.includes('transport=udp')) ??
+    server.sipContacts[0];
   const sipHostport = /^sips?:([^;]+)/.exec(udp)?.[1] ?? '';
   const apps: drachtio.Application[] = [];
   return {
@@ -38,8 +43,14 @@ export async function startTestServer(): Promise<TestServer> {
       apps.push(app);
       setup?.(app);
       await new Promise<void>((resolve, reject) => {
-        app.connect({ host: '127.0.0.1', port: server.adminAddress.port, secret: SECRET, ...(appName ? { appName } : {}) }, (err) =>
-          err ? reject(err) : resolve(),
+        app.connect(
+          {
+            host: '127.0.0.1',
+            port: server.adminAddress.port,
+            secret: SECRET,
+            ...(appName ? { appName } : {}),
+          },
+          (err) => (err ? reject(err) : resolve()),
         );
       });
       return app;

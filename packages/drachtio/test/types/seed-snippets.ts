@@ -2,7 +2,14 @@
 // Every snippet of the seed README, typed under `strict` against the built package. Compiled by
 // test/types.test.ts; the @ts-expect-error lines prove the types reject what they should.
 import drachtio from 'drachtio';
-import type { ClientRequest, IncomingResponse, Middleware, NextFunction, Request, Response } from 'drachtio';
+import type {
+  ClientRequest,
+  IncomingResponse,
+  Middleware,
+  NextFunction,
+  Request,
+  Response,
+} from 'drachtio';
 
 declare const mySdp: string;
 declare const sdp: string;

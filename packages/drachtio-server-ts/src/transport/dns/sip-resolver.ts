@@ -66,8 +66,7 @@ export class SipResolver {
   async resolve(uri: string, fallback?: Transport): Promise<Destination[]> {
     const target = targetUri(uri);
     const { host, port, secure } = target;
-    const transport =
-      target.transport ?? (secure ? secureOf(fallback ?? 'tls') : fallback);
+    const transport = target.transport ?? (secure ? secureOf(fallback ?? 'tls') : fallback);
     if (target.literal) {
       const chosen = transport ?? 'udp';
       return [{ address: host, port: port ?? defaultPort(chosen), transport: chosen }];

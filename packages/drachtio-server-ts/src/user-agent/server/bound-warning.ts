@@ -20,7 +20,10 @@ export class BoundWarning {
     this.refused++;
     const now = Date.now();
     if (now - this.lastWarned < this.intervalMs) return;
-    this.logger.warn({ refused: this.refused, [this.bound]: this.limit }, `${this.bound} reached: new requests get 503`);
+    this.logger.warn(
+      { refused: this.refused, [this.bound]: this.limit },
+      `${this.bound} reached: new requests get 503`,
+    );
     this.lastWarned = now;
     this.refused = 0;
   }
