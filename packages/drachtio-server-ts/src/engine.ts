@@ -25,7 +25,7 @@ import { DialogTable } from './user-agent/dialog/dialog-table';
 import { DEFAULT_MIN_SE } from './user-agent/session-timer/session-interval';
 import type { UserAgentCore } from './user-agent/core';
 import { UserAgent } from './user-agent/user-agent';
-import { TransactionTable } from './transaction/transaction-table';
+import { TransactionTable, type TransactionStates } from './transaction/transaction-table';
 import type { EngineEvents, EngineResponse, RequestOptions, SipEngine } from './engine-api';
 import {
   DEFAULT_TIMER_SETTINGS,
@@ -161,6 +161,11 @@ export class Engine extends EventEmitter implements SipEngine {
       clientTransactions: this.transactions.clientCount,
       dialogs: this.dialogs.size,
     };
+  }
+
+  /** Live transactions by side and state (a metrics scrape walks the table). */
+  transactionStates(): TransactionStates {
+    return this.transactions.states();
   }
 
   /**

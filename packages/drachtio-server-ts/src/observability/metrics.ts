@@ -74,13 +74,16 @@ function collected(registry: Registry, { engine, control, dialogs, hep }: Metric
   const registers = [registry];
   new Gauge({
     name: 'drachtio_sip_transactions',
-    help: 'Live SIP transactions by kind (including completed ones absorbing retransmissions)',
-    labelNames: ['kind'],
+    help: 'Live SIP transactions by kind and state (completed ones absorbing retransmissions included)',
+    labelNames: ['kind', 'state'],
     registers,
     collect() {
-      const { serverTransactions, clientTransactions } = engine.stats;
-      this.set({ kind: 'server' }, serverTransactions);
-      this.set({ kind: 'client' }, clientTransactions);
+      // A state that emptied since the last scrape is dropped, not left at its old count.
+      this.reset();
+      const states = engine.transactionStates();
+      for (const kind of ['server', 'client'] as const) {
+        for (const [state, count] of Object.entries(states[kind])) this.set({ kind, state }, count);
+      }
     },
   });
   new Gauge({

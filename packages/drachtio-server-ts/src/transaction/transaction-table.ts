@@ -14,8 +14,11 @@ export interface ServerEntry {
   readonly key: string;
   /** Set for an INVITE without To tag while it may be merged with a copy of itself. */
   mergeKey: string | undefined;
-  readonly transaction: { terminate(): void };
+  readonly transaction: { readonly state: string; terminate(): void };
 }
+
+/** Live transactions by side and state machine state, e.g. `server` `proceeding`. */
+export type TransactionStates = Record<'server' | 'client', Record<string, number>>;
 
 export type ClientTransaction<R extends ResponseLike> =
   InviteClientTransaction<R> | NonInviteClientTransaction<R>;
@@ -39,6 +42,16 @@ export class TransactionTable<
   /** Live client transactions (the engine's own and CANCELs included). */
   get clientCount(): number {
     return this.clientsByKey.size;
+  }
+
+  /** Counted when asked (a metrics scrape), not kept up to date per message. */
+  states(): TransactionStates {
+    const counts: TransactionStates = { server: {}, client: {} };
+    for (const { transaction } of this.servers.values())
+      counts.server[transaction.state] = (counts.server[transaction.state] ?? 0) + 1;
+    for (const { state } of this.clientsByKey.values())
+      counts.client[state] = (counts.client[state] ?? 0) + 1;
+    return counts;
   }
 
   addServer(entry: S): void {

@@ -81,6 +81,9 @@ describe('operations: trace, HEP and metrics of a call', () => {
       after.get('drachtio_sip_responses_total{direction="out",method="BYE",status="200"}'),
     ).toBe(1);
     expect(after.get('drachtio_sip_dialogs{state="confirmed",role="uas"}')).toBe(0);
+    // Over UDP both server transactions linger, absorbing retransmissions (RFC 6026 Timer L, Timer J).
+    expect(after.get('drachtio_sip_transactions{kind="server",state="accepted"}')).toBe(1);
+    expect(after.get('drachtio_sip_transactions{kind="server",state="completed"}')).toBe(1);
     expect(after.get('drachtio_wire_frames_total{direction="in"}')).toBeGreaterThan(
       before.get('drachtio_wire_frames_total{direction="in"}') ?? 0,
     );
