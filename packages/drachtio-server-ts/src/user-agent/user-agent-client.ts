@@ -4,7 +4,13 @@
  * response goes to the usage it concerns (INVITE, reliable provisionals, subscriptions, session
  * timers) before the application hears of it.
  */
-import type { AckData, CancelData, SendRequestData, SendRequestResult } from 'drachtio-protocol';
+import {
+  LIMITS,
+  type AckData,
+  type CancelData,
+  type SendRequestData,
+  type SendRequestResult,
+} from 'drachtio-protocol';
 import type { SipResponse } from 'drachtio-sip';
 import { EngineError, type EngineResponse, type RequestOptions } from '../engine-api';
 import { clientKey } from '../transaction/matching';
@@ -15,6 +21,7 @@ import type { ClientRequest } from './client/client-request';
 import type { ClientEvents } from './client/client-transactions';
 import type { RequestSender } from './client/request-sender';
 import type { UserAgentCore } from './core';
+import { dialogIdLength } from './dialog/dialog';
 import type { InviteClient } from './invite/invite-client';
 import { applicationRack } from './reliable-provisional/app-prack';
 import type { ProxyCore } from './proxy/proxy-core';
@@ -102,6 +109,12 @@ export class UserAgentClient implements ClientEvents {
 
   receiveResponse(response: SipResponse, inbound: InboundMessage): void {
     const fields = essentials(response);
+    // A To tag whose dialog id could not travel on the wire is dropped here, like a response
+    // that does not parse: the application never learns of a dialog it cannot name.
+    if (dialogIdLength(fields.callId, fields.fromTag ?? '', fields.toTag ?? '') > LIMITS.idLength) {
+      this.core.logger.info({ source: inbound.source }, 'response dropped: its To tag is too long');
+      return;
+    }
     const key = clientKey(fields.topVia.branch ?? '', fields.cseq.method);
     const transaction = this.core.transactions.clientTransaction(key);
     if (transaction)

@@ -22,7 +22,7 @@ import {
   TARGET_REFRESH_METHODS,
 } from './application-headers';
 import type { UserAgentCore } from './core';
-import { dialogId, type Dialog } from './dialog/dialog';
+import { dialogIdLength, type Dialog } from './dialog/dialog';
 import { uasDialog } from './dialog/dialog-setup';
 import type { InviteServer } from './invite/invite-server';
 import type { ReliableProvisionals } from './reliable-provisional/reliable-provisionals';
@@ -106,7 +106,7 @@ export class UserAgentServer {
     if (this.core.quota && !this.core.quota.admit(request, inbound.source.address))
       return request.answerLocally(SERVICE_UNAVAILABLE);
     // Everything a notice about this request carries must fit the wire's identifier limit.
-    if (dialogId(fields.callId, open.localTag, fields.fromTag ?? '').length > LIMITS.idLength)
+    if (dialogIdLength(fields.callId, open.localTag, fields.fromTag ?? '') > LIMITS.idLength)
       return request.answerLocally(IDENTIFIERS_TOO_LONG);
     if (message.method === 'CANCEL') return this.usages.invites.receiveCancel(request, open);
     // A request of a dialog we record-routed is the proxy's, before any UAS rule (RFC 3261 16.3).

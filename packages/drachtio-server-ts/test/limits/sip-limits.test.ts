@@ -150,6 +150,29 @@ test('message size per transport: a larger UDP message gets 513', async () => {
   }
 });
 
+test('message size per transport: a larger TCP message gets 513 over its connection', async () => {
+  const s = await setup({ maxMessageSize: { tcp: 2000 } });
+  const socket = await tcpConnect(s.tcp);
+  try {
+    const received: string[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk.toString()));
+    const big = requestText(s.attacker.port, { body: 'x'.repeat(3000) });
+    socket.write(big.replace('SIP/2.0/UDP', 'SIP/2.0/TCP'));
+    await waitFor(() => /^SIP\/2\.0 513 /m.test(received.join('')));
+    expect(s.engine.limitCounters.limits['sip-message-size']).toBe(1);
+    // The TCP bound is the TCP transport's: the same message over UDP is within UDP's.
+    await expectStatus(
+      s.attacker,
+      s,
+      200,
+      requestText(s.attacker.port, { body: 'x'.repeat(3000) }),
+    );
+  } finally {
+    socket.destroy();
+    await teardown(s);
+  }
+});
+
 test('header count: more fields than allowed get 513', async () => {
   const s = await setup({ maxHeaders: 20 });
   try {

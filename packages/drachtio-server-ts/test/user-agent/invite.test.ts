@@ -76,6 +76,20 @@ describe('as UAC', () => {
     expect(transport.matching(/^ACK /)).toHaveLength(2);
   });
 
+  test('a response whose To tag would make a dialog id too long for the wire is dropped, never half-delivered', async () => {
+    const { ua, dialogs, receive } = fakeUserAgent();
+    const statuses: number[] = [];
+    const sent = await ua.client.request(
+      { method: 'INVITE', uri: 'sip:peer@127.0.0.1:5099', body: 'v=0\r\n' },
+      (response) => statuses.push(response.status),
+    );
+    receive(answer(sent.raw, '200 OK').replace(';tag=peer', `;tag=${'x'.repeat(300)}`));
+    expect(statuses).toEqual([]);
+    expect(dialogs).toEqual([]);
+    receive(answer(sent.raw, '200 OK'));
+    expect(statuses).toEqual([200]);
+  });
+
   test('appOwnsAck: a 2xx to an INVITE with a body is not ACKed until the application ACKs, with its headers', async () => {
     const { ua, transport, receive } = fakeUserAgent();
     const sent = await ua.client.request(

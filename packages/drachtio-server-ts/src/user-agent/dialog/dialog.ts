@@ -26,6 +26,17 @@ export function dialogId(callId: string, localTag: string, remoteTag: string): s
   return `${callId};local-tag=${localTag};remote-tag=${remoteTag}`;
 }
 
+/** dialogId(...).length without building the string (checked against the wire's limit per message). */
+export function dialogIdLength(callId: string, localTag: string, remoteTag: string): number {
+  return (
+    callId.length +
+    ';local-tag='.length +
+    localTag.length +
+    ';remote-tag='.length +
+    remoteTag.length
+  );
+}
+
 /** What a dialog is set up from (dialog-setup.ts). */
 export interface DialogInit {
   role: DialogRole;
