@@ -14,7 +14,10 @@ import type { SipCommand } from './sip-command';
 
 /** What an srf message id was for, so its reply gets the C++ server's shape. */
 export type PendingReply =
-  { kind: 'authenticate' } | { kind: 'route' } | { kind: 'sip'; command: SipCommand };
+  | { kind: 'authenticate' }
+  | { kind: 'route' }
+  | { kind: 'sip'; command: SipCommand }
+  | { kind: 'proxy'; transactionId: string };
 
 /**
  * `response|<msgId>|OK|...` for a command that worked. A SIP-sending command's reply carries the
@@ -37,6 +40,8 @@ export function encodeSuccess(
       .join(',');
     return srfFrame(['response', msgId, 'OK', hostports, SRF_SERVER_VERSION]);
   }
+  // The connection holds a proxy's reply back until its outcome (proxyOutcome).
+  if (pending.kind === 'proxy') return srfFrame(['response', msgId, 'OK', 'done']);
   return sentMessage(msgId, pending.command, data, raw ?? '', state);
 }
 
@@ -98,6 +103,7 @@ export function encodeFailure(
     ]);
   }
   if (pending.kind === 'route') return srfFrame(['response', msgId, 'NO', message]);
+  if (pending.kind === 'proxy') return srfFrame(['response', msgId, 'NOK', oneToken(message)]);
   return srfFrame(['response', msgId, 'NOK', nokText(pending.command, code, message)]);
 }
 
@@ -108,6 +114,10 @@ function nokText(command: SipCommand, code: ErrorCode, message: string): string 
     return `unable to cancel unknown transaction id: ${command.data.transactionId}`;
   if (code === 'unknown-dialog')
     return 'Server error: unable to find dialog for dialog id provided';
-  // A `|` would end the reason token early.
+  return oneToken(message);
+}
+
+/** A `|` would end the reason token early. */
+function oneToken(message: string): string {
   return message.replace(/[|\r\n]/g, ' ');
 }

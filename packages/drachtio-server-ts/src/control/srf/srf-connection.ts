@@ -7,6 +7,8 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   type OutgoingMessage,
+  type ProxyData,
+  type ProxyNotice,
   type RequestEnvelope,
 } from 'drachtio-protocol';
 import type { RequestOptions } from '../../engine-api';
@@ -14,6 +16,7 @@ import { AppConnection, type AppConnectionOptions } from '../app-connection';
 import type { RoundRobin } from '../round-robin';
 import { CDR_TYPES, CdrObserver, cdrFrame, type CdrRecord, type CdrType } from './cdr';
 import { encodeNotice } from './notices';
+import { proxyCommand, proxyOutcome } from './proxy';
 import { encodeFailure, encodeSuccess, type PendingReply } from './replies';
 import { sipCommand } from './sip-command';
 import { parseSrfFrame, srfFrame, type SrfFrame } from './srf-frame';
@@ -34,6 +37,8 @@ export class SrfConnection extends AppConnection {
   private readonly state = new SrfState();
   private readonly pending = new Map<string, PendingReply>();
   private readonly cdrs = new CdrObserver();
+  /** Proxied transaction id -> srf message id its outcome answers. */
+  private readonly proxying = new Map<string, string>();
   /** srf sends its own ACK for every 2xx and its own PRACK, as the C++ server lets it. */
   override readonly requestOptions: RequestOptions = { appOwnsAck: true, appOwnsPrack: true };
 
@@ -111,8 +116,7 @@ export class SrfConnection extends AppConnection {
       case 'sip':
         return this.sip(frame);
       case 'proxy':
-        // The proxy core is not there yet; srf reports this reason to the proxyRequest caller.
-        return this.refuse(msgId, 'NOK', 'proxy is not supported by this server yet');
+        return this.proxy(frame);
       default:
         return this.refuse(msgId, 'NO', 'Unknown message type');
     }
@@ -151,6 +155,17 @@ export class SrfConnection extends AppConnection {
     }
   }
 
+  private proxy(frame: SrfFrame): void {
+    let data: ProxyData;
+    try {
+      data = proxyCommand(frame.args, frame.sip);
+    } catch (error) {
+      const message = error instanceof ProtocolError ? error.message : String(error);
+      return this.refuse(frame.msgId, 'NOK', message);
+    }
+    this.command(frame.msgId, { kind: 'proxy', transactionId: data.transactionId }, 'proxy', data);
+  }
+
   private command<C extends RequestEnvelope['command']>(
     msgId: string,
     pending: PendingReply,
@@ -165,6 +180,15 @@ export class SrfConnection extends AppConnection {
 
   private encode(message: OutgoingMessage, sip: string | undefined): Buffer | undefined {
     const { envelope } = message;
+    if (envelope.type === 'notify' && envelope.command === 'proxy') {
+      const notice = envelope.data as ProxyNotice;
+      const msgId = this.proxying.get(notice.transactionId);
+      if (msgId === undefined) return undefined;
+      this.proxying.delete(notice.transactionId);
+      // The engine answered the request: the source kept for srf's own answer is not needed.
+      this.state.sourceOf(notice.transactionId, true);
+      return proxyOutcome(msgId, notice, Date.now());
+    }
     if (envelope.type === 'notify')
       return encodeNotice(envelope.command, envelope.data, sip, this.state);
     if (envelope.type !== 'response') return undefined;
@@ -176,6 +200,11 @@ export class SrfConnection extends AppConnection {
         : srfFrame(['response', envelope.rid, 'NO', envelope.error.message]);
     }
     this.pending.delete(envelope.rid);
+    if (pending.kind === 'proxy' && envelope.ok) {
+      // srf hears nothing until the outcome: its callback runs once, on `done`.
+      this.proxying.set(pending.transactionId, envelope.rid);
+      return undefined;
+    }
     return envelope.ok
       ? encodeSuccess(envelope.rid, pending, envelope.data, sip, this.state)
       : encodeFailure(envelope.rid, pending, envelope.error.code, envelope.error.message);
