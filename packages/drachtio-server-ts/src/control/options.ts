@@ -1,3 +1,5 @@
+import { DEFAULT_ADMIN_PORT } from 'drachtio-protocol';
+
 /** Everything the control plane can be told; config/ fills it from file, environment and flags. */
 export interface ControlOptions {
   /** Admin listener address and port (port 0: any free port). */
@@ -28,7 +30,7 @@ export interface ControlOptions {
 
 export const DEFAULT_CONTROL_OPTIONS: Omit<ControlOptions, 'secret'> = {
   address: '127.0.0.1',
-  port: 8022,
+  port: DEFAULT_ADMIN_PORT,
   maxFrameSize: 1024 * 1024,
   maxConnections: 1000,
   authTimeout: 10_000,
