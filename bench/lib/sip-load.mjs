@@ -38,7 +38,8 @@ export async function runLoad({
 }) {
   const open = new Map(); // Call-ID -> call, until it ends
   // retransmissions: requests we sent again; duplicates: a 200 to an INVITE received again (our
-  // ACK was late); stray: responses to calls already ended (retransmitted, or after a timeout).
+  // ACK was late); stray: responses to calls already ended (retransmitted, or after a timeout);
+  // late: final responses that came more than T1 after their request.
   const counts = {
     completed: 0,
     clean: 0,
@@ -47,6 +48,7 @@ export async function runLoad({
     retransmissions: 0,
     duplicates: 0,
     stray: 0,
+    late: 0,
   };
   const failures = {}; // status or reason -> count
   const setupMs = [];
@@ -128,7 +130,8 @@ export async function runLoad({
   function send(call, text, reliable) {
     wire.send(text);
     clearTimeout(call.timer);
-    const deadline = (call.deadline = performance.now() + timeoutMs);
+    call.requestSentAt = performance.now();
+    const deadline = (call.deadline = call.requestSentAt + timeoutMs);
     const retransmit = (interval) =>
       setTimeout(
         () => {
@@ -169,6 +172,7 @@ export async function runLoad({
         return end(call, 'failed', response.status);
       }
       setupMs.push(performance.now() - call.sentAt);
+      checkInTime(call);
       call.state = 'ending';
       const target = response.contactUri || `sip:service@${remote}${uriParams}`;
       const dialog = {
@@ -182,8 +186,19 @@ export async function runLoad({
       send(call, request('BYE', target, { ...dialog, cseq: 2 }), true);
     } else if (response.method === 'BYE' && call.state === 'ending') {
       if (response.status < 200) return;
+      checkInTime(call);
       end(call, response.status < 300 ? 'completed' : 'failed', response.status);
     }
+  }
+
+  /**
+   * A final response later than T1 is late on every transport: over UDP the request would have
+   * been retransmitted by then, so TCP and TLS are held to the same standard as UDP.
+   */
+  function checkInTime(call) {
+    if (performance.now() - call.requestSentAt <= T1_MS) return;
+    counts.late++;
+    call.clean = false;
   }
 
   function end(call, outcome, status) {

@@ -65,6 +65,7 @@ async function runStep({ load, processes, transport, port, rate, stepSeconds, lo
     if (run.retransmissions > 0) problems.push(`${run.retransmissions} retransmissions`);
     if (run.duplicates + run.stray > 0)
       problems.push(`${run.duplicates + run.stray} responses received again or late`);
+    if (run.late > 0) problems.push(`${run.late} final responses later than 500 ms`);
     // Any other way a completed call was not clean (none today) still shows here.
     if (run.clean < run.completed && problems.length === 0)
       problems.push(`${run.completed - run.clean} completed calls not clean`);
