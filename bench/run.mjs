@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The benchmark runner: parser throughput, call rate against four systems, calls held, soak,
-// and a proxy beside Kamailio.
+// The benchmark runner: parser throughput, call rate against four systems, call rate over UDP,
+// TCP and TLS, calls held, soak, and a proxy beside Kamailio.
 // Writes results/<out>.json and results/<out>.md. See README.md for what each number means.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ import { runParser } from './sections/parser.mjs';
 import { runProfile } from './sections/profile.mjs';
 import { runProxy } from './sections/proxy.mjs';
 import { runSoak } from './sections/soak.mjs';
+import { runTransports } from './sections/transports.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
@@ -57,6 +58,8 @@ async function main() {
     results.parser = await attempt('parser', () => runParser({ smoke: options.smoke, log }));
   if (has('rate'))
     results.callRate = await attempt('call rate', () => runCallRate({ ...options, log }));
+  if (has('transports'))
+    results.transports = await attempt('transports', () => runTransports({ ...options, log }));
   // Later sections run at rates (a) is known to carry cleanly.
   const maxA = Array.isArray(results.callRate)
     ? results.callRate.find((r) => r.kind === 'app')?.maxCleanRate
@@ -117,12 +120,13 @@ function smokeProblems(results) {
   for (const [name, section] of Object.entries({
     parser: results.parser,
     'call rate': results.callRate,
+    transports: results.transports,
     'calls held': results.callsHeld,
     soak: results.soak,
   })) {
     if (section?.error) problems.push(`${name} failed: ${section.error}`);
   }
-  for (const list of [results.callRate, results.proxy?.systems]) {
+  for (const list of [results.callRate, results.transports, results.proxy?.systems]) {
     if (Array.isArray(list))
       for (const system of list)
         if (!system.maxCleanRate)

@@ -3,9 +3,10 @@
 
 export const USAGE = `usage: node run.mjs [options]
   --smoke               every section for a few seconds at low rate (CI); writes results/smoke.*
-  --only <sections>     comma list of: parser, rate, held, soak, proxy (default: all)
+  --only <sections>     comma list of: parser, rate, transports, held, soak, proxy (default: all)
   --systems <list>      call-rate systems, comma list of: app, b2bua, engine, sipp (default: all)
-  --steps <rates>       call-rate steps in calls/s, comma list
+  --transports <list>   the transports section's transports, comma list of: udp, tcp, tls (default: all)
+  --steps <rates>       call-rate steps in calls/s, comma list (the transports section's too)
   --step-seconds <s>    length of each call-rate step (default 20)
   --calls <n>           calls held at once in section 2
   --held-rate <cps>     rate at which those calls are set up (default 500, at most (a)'s max clean rate)
@@ -68,13 +69,15 @@ export function parseOptions(argv) {
       throw new Error(`--${name} must be a non-negative number`);
     return value;
   };
-  const sections = list('only', ['parser', 'rate', 'held', 'soak', 'proxy']);
+  const allSections = ['parser', 'rate', 'transports', 'held', 'soak', 'proxy'];
+  const sections = list('only', allSections);
   const systems = list('systems', ['app', 'b2bua', 'engine', 'sipp']);
-  for (const s of sections)
-    if (!['parser', 'rate', 'held', 'soak', 'proxy'].includes(s))
-      throw new Error(`unknown section '${s}'`);
+  for (const s of sections) if (!allSections.includes(s)) throw new Error(`unknown section '${s}'`);
   for (const s of systems)
     if (!['app', 'b2bua', 'engine', 'sipp'].includes(s)) throw new Error(`unknown system '${s}'`);
+  const transports = list('transports', ['udp', 'tcp', 'tls']);
+  for (const t of transports)
+    if (!['udp', 'tcp', 'tls'].includes(t)) throw new Error(`unknown transport '${t}'`);
   const steps = list('steps', base.steps).map(Number);
   if (steps.some((s) => !(s > 0))) throw new Error('--steps must be positive rates');
   return {
@@ -82,6 +85,7 @@ export function parseOptions(argv) {
     profile: flags.has('profile'),
     sections,
     systems,
+    transports,
     steps: steps.sort((x, y) => x - y),
     stepSeconds: number('step-seconds', base.stepSeconds),
     heldCalls: number('calls', base.heldCalls),

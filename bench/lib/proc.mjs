@@ -115,6 +115,16 @@ export function udpDrops(pid) {
   return drops;
 }
 
+/** Datagrams each process's UDP sockets lost to a full receive buffer since `before` (their udpDrops; 0 for one that is gone). */
+export function droppedDatagrams(processes, before) {
+  return Object.fromEntries(
+    processes.map(({ name, pid }, index) => {
+      const after = udpDrops(pid);
+      return [name, after === undefined || before[index] === undefined ? 0 : after - before[index]];
+    }),
+  );
+}
+
 function readlinkOrEmpty(path) {
   try {
     return readlinkSync(path);

@@ -54,6 +54,22 @@ export function renderMarkdown(results) {
     rateTables(results.callRate);
   }
 
+  if (results.transports) {
+    lines.push('## Transports (our own UAC over UDP, TCP and TLS against (a))', '');
+    if (results.transports.error) lines.push(`Error: ${results.transports.error}`, '');
+    else {
+      lines.push(
+        'The climb of section 1 against (a), the server listening on UDP, TCP and TLS, driven by bench/lib/sip-load.mjs ' +
+          "(the same UAC call as sipp's, one connection for TCP and TLS) since Debian's sipp has no TLS. " +
+          'A call is clean only when no request was retransmitted (UDP: T1 doubling), no response came twice or late, and both ' +
+          'final responses came within 8 s. Setup time: INVITE sent to 200 received, to 0.1 ms. `load` is the generator itself. ' +
+          'Not comparable with section 1 (a different UAC); comparable with each other.',
+        '',
+      );
+      rateTables(results.transports);
+    }
+  }
+
   if (results.proxy) {
     lines.push(
       '## Proxy (sipp UAC -> proxy -> sipp -sn uas; ACK and BYE along the Record-Route)',

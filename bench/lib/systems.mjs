@@ -93,10 +93,11 @@ export const PROXIES = {
   },
 };
 
-export function startServer() {
+export function startServer(args = []) {
   return startTarget('server', 'server.mjs', [
     '--secret',
     SECRET,
+    ...args,
     ...(process.env.BENCH_SERVER_LOG_LEVEL
       ? ['--log-level', process.env.BENCH_SERVER_LOG_LEVEL]
       : []),

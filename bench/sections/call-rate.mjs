@@ -3,11 +3,10 @@
 // direction), no timeout and no unexpected message, and sipp kept up the offered rate. After
 // the first unclean step, one more step halfway between it and the last clean one narrows the
 // answer down.
-import { startCpuMeter, udpDrops } from '../lib/proc.mjs';
+import { climb, perCall, summarize } from '../lib/climb.mjs';
+import { droppedDatagrams, startCpuMeter, udpDrops } from '../lib/proc.mjs';
 import { runSippUac } from '../lib/sipp.mjs';
 import { SYSTEMS } from '../lib/systems.mjs';
-
-const SETTLE_MS = 2000;
 
 export async function runCallRate({ systems, registry = SYSTEMS, steps, stepSeconds, log }) {
   const results = [];
@@ -31,33 +30,13 @@ export async function runCallRate({ systems, registry = SYSTEMS, steps, stepSeco
       continue;
     }
     try {
-      const ran = await climb(system, steps, stepSeconds, log);
+      const ran = await climb(steps, (rate) => runStep(system, rate, stepSeconds, log));
       results.push({ kind, label, description, ...summarize(ran) });
     } finally {
       await system.stop();
     }
   }
   return results;
-}
-
-async function climb(system, steps, stepSeconds, log) {
-  const ran = [];
-  let lastClean;
-  for (const rate of steps) {
-    const step = await runStep(system, rate, stepSeconds, log);
-    ran.push(step);
-    if (!step.clean) {
-      const midway = lastClean && roundRate((lastClean + rate) / 2);
-      if (midway && midway !== lastClean && midway !== rate) {
-        await sleep(SETTLE_MS * 2);
-        ran.push(await runStep(system, midway, stepSeconds, log));
-      }
-      break;
-    }
-    lastClean = rate;
-    await sleep(SETTLE_MS);
-  }
-  return ran;
 }
 
 async function runStep(system, rate, stepSeconds, log) {
@@ -115,54 +94,8 @@ async function runStep(system, rate, stepSeconds, log) {
   return step;
 }
 
-function summarize(steps) {
-  const clean = steps.filter((step) => step.clean);
-  const best = clean.reduce((top, step) => (!top || step.rate > top.rate ? step : top), undefined);
-  const firstFailure = steps
-    .filter((step) => !step.clean && (!best || step.rate > best.rate))
-    .reduce((low, step) => (!low || step.rate < low.rate ? step : low), undefined);
-  return {
-    maxCleanRate: best?.rate ?? 0,
-    atMax: best,
-    limitedBy: firstFailure
-      ? `${firstFailure.rate} cps: ${firstFailure.problems.join(', ')}`
-      : 'highest step tried',
-    steps,
-  };
-}
-
-/** Datagrams each process's UDP sockets lost to a full receive buffer during the step (0 for one that is gone). */
-function droppedDatagrams(processes, before) {
-  return Object.fromEntries(
-    processes.map(({ name, pid }, index) => {
-      const after = udpDrops(pid);
-      return [name, after === undefined || before[index] === undefined ? 0 : after - before[index]];
-    }),
-  );
-}
-
 /** ' (503 x 15965)' for the statuses sipp did not expect; empty when its log names none. */
 function statusList(statuses) {
   const parts = Object.entries(statuses).map(([status, count]) => `${status} x ${count}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
-}
-
-/** CPU time per completed call, in microseconds, per process: comparable across rates. */
-function perCall(cpuPercent, callsPerSecond) {
-  return Object.fromEntries(
-    Object.entries(cpuPercent).map(([name, percent]) => [
-      name,
-      percent === null || !callsPerSecond
-        ? null
-        : Math.round((percent / 100) * (1e6 / callsPerSecond)),
-    ]),
-  );
-}
-
-function roundRate(rate) {
-  return rate >= 1000 ? Math.round(rate / 100) * 100 : Math.round(rate / 10) * 10;
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
