@@ -6,7 +6,7 @@ import { climb, perCall, summarize } from '../lib/climb.mjs';
 import { startTarget } from '../lib/node-process.mjs';
 import { droppedDatagrams, startCpuMeter, udpDrops } from '../lib/proc.mjs';
 import { startApp, startServer } from '../lib/systems.mjs';
-import { createTestCa } from '../lib/test-ca.mjs';
+import { createTestCa } from 'drachtio-test-kit';
 
 export const TRANSPORTS = ['udp', 'tcp', 'tls'];
 
