@@ -22,7 +22,8 @@ import type {
 
 type Json = Record<string, unknown>;
 
-const COMMANDS: readonly CommandName[] = [
+/** Every command of the protocol (its newest version), as validation accepts them. */
+export const COMMAND_NAMES: readonly CommandName[] = [
   'authenticate',
   'route',
   'respond',
@@ -32,7 +33,14 @@ const COMMANDS: readonly CommandName[] = [
   'ping',
   'proxy',
 ];
-const NOTIFICATIONS: readonly NotifyName[] = ['request', 'response', 'cancel', 'dialog', 'proxy'];
+/** Every notification of the protocol (its newest version). */
+export const NOTIFY_NAMES: readonly NotifyName[] = [
+  'request',
+  'response',
+  'cancel',
+  'dialog',
+  'proxy',
+];
 const FORKING_MODES: readonly string[] = ['sequential', 'simultaneous'];
 const DIALOG_EVENTS: readonly DialogEvent[] = ['early', 'confirmed', 'terminated'];
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -51,11 +59,11 @@ const ERROR_CODES: readonly ErrorCode[] = [
 const SIP_TOKEN = /^[A-Za-z0-9.!%*_+`'~-]+$/;
 
 export function isCommandName(name: unknown): name is CommandName {
-  return typeof name === 'string' && (COMMANDS as readonly string[]).includes(name);
+  return typeof name === 'string' && (COMMAND_NAMES as readonly string[]).includes(name);
 }
 
 export function isNotifyName(name: unknown): name is NotifyName {
-  return typeof name === 'string' && (NOTIFICATIONS as readonly string[]).includes(name);
+  return typeof name === 'string' && (NOTIFY_NAMES as readonly string[]).includes(name);
 }
 
 function isObject(value: unknown): value is Json {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FrameDecoder, decodePayload } from '../src';
+import { COMMAND_NAMES, FrameDecoder, NOTIFY_NAMES, decodePayload } from '../src';
 
 /**
  * docs/protocol.md is the contract: every example frame in it must be a real frame. In the
@@ -22,23 +22,14 @@ function toWire(example: string): Buffer {
 describe('docs/protocol.md example frames', () => {
   it('has an example for every command and notification', () => {
     expect(examples.length).toBeGreaterThanOrEqual(20);
-    for (const command of [
-      'authenticate',
-      'route',
-      'respond',
-      'request',
-      'ack',
-      'cancel',
-      'ping',
-      'proxy',
-    ]) {
+    for (const command of COMMAND_NAMES) {
       expect(
         examples.some(
           (e) => e.includes(`"type":"request","rid":"`) && e.includes(`"command":"${command}"`),
         ),
       ).toBe(true);
     }
-    for (const notice of ['request', 'response', 'cancel', 'dialog', 'proxy']) {
+    for (const notice of NOTIFY_NAMES) {
       expect(examples.some((e) => e.includes(`"type":"notify","command":"${notice}"`))).toBe(true);
     }
   });
