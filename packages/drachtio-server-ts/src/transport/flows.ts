@@ -45,6 +45,8 @@ export class FlowTable {
 
   /** The open connection a request to `destination` should take, if one was learned. */
   lookup(destination: Destination): Connection | undefined {
+    // Most servers have no TLS or WebSocket clients: no key is built per message for them.
+    if (this.flows.size === 0) return undefined;
     const key = flowKey(destination.address, destination.port, destination.transport);
     const connection = this.flows.get(key);
     if (connection?.closed) {
