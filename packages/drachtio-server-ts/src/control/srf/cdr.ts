@@ -1,7 +1,7 @@
 import type { NotifyMap, OutgoingMessage, SendRequestResult } from 'drachtio-protocol';
 import { timeOfDay, type MessageSource } from './meta';
 import type { PendingReply } from './replies';
-import { statusOf } from './sip-summary';
+import { statusOf } from './raw-headers';
 import { srfFrame } from './srf-frame';
 
 /** Transactions of calls being set up that a CDR may still be written for, per connection. */

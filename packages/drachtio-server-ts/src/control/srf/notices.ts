@@ -1,6 +1,6 @@
 import type { DialogNotice, NotifyMap } from 'drachtio-protocol';
 import { metaTokens } from './meta';
-import { rawHeader, srfIdOf, statusOf } from './sip-summary';
+import { rawHeader, srfIdOf, statusOf } from './raw-headers';
 import type { SrfState } from './srf-state';
 import { srfFrame } from './srf-frame';
 import { unsolicitedBye } from './unsolicited-bye';

@@ -7,7 +7,7 @@ import type {
 } from 'drachtio-protocol';
 import { SRF_SERVER_VERSION } from './version';
 import { metaTokens } from './meta';
-import { destinationOf, rawHeader, statusOf } from './sip-summary';
+import { destinationOf, rawHeader, statusOf } from './raw-headers';
 import type { SrfState } from './srf-state';
 import { srfFrame } from './srf-frame';
 import type { SipCommand } from './sip-command';
