@@ -19,6 +19,14 @@ interface DialogOwnership {
 }
 
 /**
+ * A dialog whose connection went away, waiting for another of its appName. An owned dialog maps
+ * straight to its connection (which knows its appName): no object per held call.
+ */
+class Orphan {
+  constructor(readonly appName: string) {}
+}
+
+/**
  * Who owns what: every transaction and dialog is tied to the application connection that
  * handles it, so every later message about it reaches the same place. Entries leave when the
  * engine reports the transaction or dialog over, or when their connection goes away.
@@ -26,7 +34,7 @@ interface DialogOwnership {
 export class Affinity {
   private readonly serverTransactions = new Map<string, ServerTransaction>();
   private readonly clientTransactions = new Map<string, ClientTransaction>();
-  private readonly dialogs = new Map<string, DialogOwnership>();
+  private readonly dialogs = new Map<string, AppConnection | Orphan>();
   /** Transactions by Call-ID: how a dialog notice finds its owner before the dialog id is known. */
   private readonly transactionsByCall = new Map<string, Set<string>>();
 
@@ -72,11 +80,17 @@ export class Affinity {
   }
 
   setDialogOwner(dialogId: string, owner: AppConnection): void {
-    this.dialogs.set(dialogId, { owner, appName: owner.appName });
+    this.dialogs.set(dialogId, owner);
+  }
+
+  hasDialog(dialogId: string): boolean {
+    return this.dialogs.has(dialogId);
   }
 
   dialogOwnership(dialogId: string): Readonly<DialogOwnership> | undefined {
-    return this.dialogs.get(dialogId);
+    const dialog = this.dialogs.get(dialogId);
+    if (dialog instanceof Orphan) return { appName: dialog.appName };
+    return dialog && { owner: dialog, appName: dialog.appName };
   }
 
   /**
@@ -86,11 +100,11 @@ export class Affinity {
   dialogOwner(dialogId: string): AppConnection | undefined {
     const dialog = this.dialogs.get(dialogId);
     if (!dialog) return undefined;
-    if (dialog.owner?.isOpen) return dialog.owner;
+    if (!(dialog instanceof Orphan) && dialog.isOpen) return dialog;
     const successor = dialog.appName ? this.connectionsByAppName.next(dialog.appName) : undefined;
     if (successor) {
       successor.log.info({ dialogId }, 'taking over a dialog of a connection that went away');
-      dialog.owner = successor;
+      this.dialogs.set(dialogId, successor);
     }
     return successor;
   }
@@ -122,9 +136,10 @@ export class Affinity {
     for (const [id, transaction] of this.clientTransactions) {
       if (transaction.owner === connection) this.endTransaction(id);
     }
-    for (const [dialogId, dialog] of this.dialogs) {
-      if (dialog.owner !== connection) continue;
-      if (dialog.appName) dialog.owner = undefined;
+    const { appName } = connection;
+    for (const [dialogId, owner] of this.dialogs) {
+      if (owner !== connection) continue;
+      if (appName) this.dialogs.set(dialogId, new Orphan(appName));
       else this.dialogs.delete(dialogId);
     }
     return unanswered;

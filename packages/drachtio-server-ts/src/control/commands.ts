@@ -191,7 +191,7 @@ export class CommandExecutor {
 
   private deliverResponse(connection: AppConnection, response: EngineResponse): void {
     if (!connection.isOpen) return;
-    if (response.dialogId && !this.context.affinity.dialogOwnership(response.dialogId)) {
+    if (response.dialogId && !this.context.affinity.hasDialog(response.dialogId)) {
       this.context.affinity.setDialogOwner(response.dialogId, connection);
     }
     connection.notify(

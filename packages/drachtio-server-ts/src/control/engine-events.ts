@@ -46,11 +46,11 @@ export class EngineEventRouter {
 
   onDialog(notice: DialogNotice): void {
     const { affinity } = this.context;
-    const owner = affinity.dialogOwnership(notice.dialogId)
+    const owner = affinity.hasDialog(notice.dialogId)
       ? affinity.dialogOwner(notice.dialogId)
       : affinity.ownerOfCall(notice.callId);
     if (notice.event === 'terminated') affinity.endDialog(notice.dialogId);
-    else if (owner && !affinity.dialogOwnership(notice.dialogId))
+    else if (owner && !affinity.hasDialog(notice.dialogId))
       affinity.setDialogOwner(notice.dialogId, owner);
     if (owner) owner.notify('dialog', notice);
     else this.context.logger.debug({ notice }, 'dialog notice for no connected application');

@@ -27,6 +27,7 @@ import { uasDialog } from './dialog/dialog-setup';
 import type { InviteServer } from './invite/invite-server';
 import type { ReliableProvisionals } from './reliable-provisional/reliable-provisionals';
 import { BoundWarning } from './server/bound-warning';
+import { DeferredTrying } from './server/deferred-trying';
 import { reasonPhrase } from './server/reason-phrases';
 import type { ProxyCore } from './proxy/proxy-core';
 import { checkRequest, type Rejection } from './server/request-checks';
@@ -61,6 +62,7 @@ export interface ServerUsages {
 export class UserAgentServer {
   private readonly transactionBound: BoundWarning;
   private readonly dialogBound: BoundWarning;
+  private readonly trying: DeferredTrying;
 
   constructor(
     private readonly core: UserAgentCore,
@@ -72,6 +74,7 @@ export class UserAgentServer {
       core.limits.maxTransactions,
     );
     this.dialogBound = new BoundWarning(core.logger, 'maxDialogs', core.limits.maxDialogs);
+    this.trying = new DeferredTrying(core.timers.t1);
   }
 
   receiveRequest(message: SipRequest, inbound: InboundMessage): void {
@@ -238,7 +241,7 @@ export class UserAgentServer {
     if (endsSubscription) dialogs.end(dialog, 'subscription terminated');
   }
 
-  /** A new server transaction; an INVITE gets 100 Trying at once (RFC 3261 17.2.1). */
+  /** A new server transaction; an INVITE gets 100 Trying unless it is answered soon. */
   private start(open: OpenRequest, key: string): ServerRequest {
     const { transactions, timers } = this.core;
     const channel = this.responseChannel(open.essentials, open.inbound);
@@ -258,7 +261,7 @@ export class UserAgentServer {
       request.method === 'INVITE' ? timers.timerC : 64 * timers.t1,
     );
     open.deadline.unref?.();
-    if (request.method === 'INVITE') request.answerLocally({ status: 100 });
+    if (request.method === 'INVITE') this.trying.add(request);
     return request;
   }
 

@@ -4,10 +4,9 @@ import { answer, fakeUserAgent, incoming, tick } from './fake-user-agent';
 const localTagOf = (dialogId: string | undefined) => /local-tag=([^;]+)/.exec(dialogId ?? '')?.[1];
 
 describe('as UAS', () => {
-  test('100 Trying at once; our 2xx is retransmitted until the ACK, which reaches the application', async () => {
+  test('no 100 Trying when the application answers at once; our 2xx is retransmitted until the ACK, which reaches the application', async () => {
     const { ua, transport, requests, dialogs, receive } = fakeUserAgent();
     receive(incoming('INVITE', [], { branch: 'z9hG4bKinv1' }));
-    expect(transport.matching(/^SIP\/2.0 100/)).toHaveLength(1);
     const [invite] = requests;
     const { dialogId } = await ua.server.respond({
       transactionId: invite?.transactionId ?? '',
@@ -24,6 +23,22 @@ describe('as UAS', () => {
       ['ACK', invite?.transactionId],
     ]);
     expect(dialogs.map((d) => d.event)).toEqual(['early', 'confirmed']);
+    expect(transport.matching(/^SIP\/2.0 100/)).toHaveLength(0);
+  });
+
+  test('100 Trying once the application has been silent for T1 / 5 (RFC 3261 17.2.1), then its answer', async () => {
+    const { ua, transport, requests, receive } = fakeUserAgent();
+    receive(incoming('INVITE', [], { branch: 'z9hG4bKinv9' }));
+    receive(incoming('INVITE', [], { branch: 'z9hG4bKinv8', callId: 'second' }));
+    expect(transport.matching(/^SIP\/2.0 100/)).toHaveLength(0);
+    await tick(10); // T1 = 20 ms: the 100s are due after 4 ms
+    expect(transport.matching(/^SIP\/2.0 100/)).toHaveLength(2);
+    await ua.server.respond({ transactionId: requests[0]?.transactionId ?? '', status: 486 });
+    expect(transport.matching(/^SIP\/2.0 (100|486)/).map((t) => t.slice(8, 11))).toEqual([
+      '100',
+      '100',
+      '486',
+    ]);
   });
 
   test('CANCEL: 200 to it, 487 to the INVITE, the early dialog ends as canceled', async () => {

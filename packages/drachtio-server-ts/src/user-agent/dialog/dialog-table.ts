@@ -8,8 +8,11 @@ import { Dialog, dialogId } from './dialog';
 
 export class DialogTable {
   private readonly dialogs = new Map<string, Dialog>();
-  /** Live dialogs per Call-ID and remote tag: a request outside a dialog must not reuse them. */
-  private readonly byRemote = new Map<string, number>();
+  /**
+   * Live dialogs by Call-ID: a request outside a dialog must not reuse a live dialog's Call-ID
+   * and remote tag. Almost every Call-ID has one dialog, so that is stored without a list.
+   */
+  private readonly byCallId = new Map<string, Dialog | Dialog[]>();
 
   constructor(private readonly notify: (notice: DialogNotice) => void) {}
 
@@ -34,13 +37,19 @@ export class DialogTable {
   add(dialog: Dialog): void {
     if (this.dialogs.has(dialog.id)) return;
     this.dialogs.set(dialog.id, dialog);
-    const key = remoteKey(dialog.callId, dialog.remoteTag);
-    this.byRemote.set(key, (this.byRemote.get(key) ?? 0) + 1);
+    const { callId } = dialog;
+    const others = this.byCallId.get(callId);
+    if (others === undefined) this.byCallId.set(callId, dialog);
+    else if (Array.isArray(others)) others.push(dialog);
+    else this.byCallId.set(callId, [others, dialog]);
   }
 
   /** Whether a live dialog has this Call-ID and this remote (their From) tag. */
   hasRemote(callId: string, remoteTag: string): boolean {
-    return this.byRemote.has(remoteKey(callId, remoteTag));
+    const dialogs = this.byCallId.get(callId);
+    if (dialogs === undefined) return false;
+    if (!Array.isArray(dialogs)) return dialogs.remoteTag === remoteTag;
+    return dialogs.some((dialog) => dialog.remoteTag === remoteTag);
   }
 
   announce(dialog: Dialog, event: 'early' | 'confirmed'): void {
@@ -51,10 +60,7 @@ export class DialogTable {
   /** Ends a dialog for good: its timers stop, it leaves the table, the control plane is told why. */
   end(dialog: Dialog, reason: TerminationReason): void {
     if (!this.dialogs.delete(dialog.id)) return;
-    const key = remoteKey(dialog.callId, dialog.remoteTag);
-    const held = this.byRemote.get(key) ?? 0;
-    if (held <= 1) this.byRemote.delete(key);
-    else this.byRemote.set(key, held - 1);
+    this.forgetCallId(dialog);
     dialog.close();
     if (dialog.announced) {
       this.notify({
@@ -71,11 +77,17 @@ export class DialogTable {
   clear(): void {
     for (const dialog of this.dialogs.values()) dialog.close();
     this.dialogs.clear();
-    this.byRemote.clear();
+    this.byCallId.clear();
   }
-}
 
-/** A line break cannot occur in a Call-ID or tag, so it separates them unambiguously. */
-function remoteKey(callId: string, remoteTag: string): string {
-  return `${callId}\n${remoteTag}`;
+  private forgetCallId(dialog: Dialog): void {
+    const { callId } = dialog;
+    const dialogs = this.byCallId.get(callId);
+    if (!Array.isArray(dialogs)) {
+      if (dialogs === dialog) this.byCallId.delete(callId);
+      return;
+    }
+    const rest = dialogs.filter((other) => other !== dialog);
+    this.byCallId.set(callId, rest.length === 1 ? rest[0] : rest);
+  }
 }

@@ -22,19 +22,20 @@ export type DialogState = 'early' | 'confirmed' | 'terminated';
 /** What the dialog is for: an INVITE session, or an event subscription (RFC 6665). */
 export type DialogUsage = 'invite' | 'subscription';
 
+const LOCAL_TAG = ';local-tag=';
+const REMOTE_TAG = ';remote-tag=';
+
 export function dialogId(callId: string, localTag: string, remoteTag: string): string {
-  return `${callId};local-tag=${localTag};remote-tag=${remoteTag}`;
+  return `${callId}${LOCAL_TAG}${localTag}${REMOTE_TAG}${remoteTag}`;
 }
 
 /** dialogId(...).length without building the string (checked against the wire's limit per message). */
 export function dialogIdLength(callId: string, localTag: string, remoteTag: string): number {
-  return (
-    callId.length +
-    ';local-tag='.length +
-    localTag.length +
-    ';remote-tag='.length +
-    remoteTag.length
-  );
+  return callId.length + LOCAL_TAG.length + localTag.length + REMOTE_TAG.length + remoteTag.length;
+}
+
+function routeList(routes: readonly string[]): readonly string[] {
+  return routes.length === 0 ? NO_ROUTES : routes.map(detached);
 }
 
 /** What a dialog is set up from (dialog-setup.ts). */
@@ -68,18 +69,22 @@ export interface DialogData extends DialogInit {
   rseq?: { local: number; remote: number | undefined };
 }
 
+/** A dialog made by nobody's Record-Route: most of them, so they share one list. */
+const NO_ROUTES: readonly string[] = Object.freeze([]);
+
 export class Dialog {
+  /** Call-ID and both tags, in one string; the three are cut from it when asked for. */
   readonly id: string;
   readonly role: DialogRole;
-  readonly callId: string;
-  readonly localTag: string;
-  readonly remoteTag: string;
   readonly localUri: string;
   readonly remoteUri: string;
   readonly transport: Transport;
   readonly inviteTransactionId: string;
   /** The stream the dialog's requests use while it is open (runtime only). */
   readonly connection: Connection | undefined;
+  /** Where the local and the remote tag start in `id`. */
+  private readonly localTagAt: number;
+  private readonly remoteTagAt: number;
   private currentState: DialogState = 'early';
   private currentUsage: DialogUsage = 'invite';
   private target: string;
@@ -97,15 +102,14 @@ export class Dialog {
 
   constructor(init: DialogInit, connection?: Connection) {
     // Everything kept for the call is copied off the message it came from (see detached()).
-    this.callId = detached(init.callId);
-    this.localTag = detached(init.localTag);
-    this.remoteTag = detached(init.remoteTag);
-    this.id = dialogId(this.callId, this.localTag, this.remoteTag);
+    this.id = detached(dialogId(init.callId, init.localTag, init.remoteTag));
+    this.localTagAt = init.callId.length + LOCAL_TAG.length;
+    this.remoteTagAt = this.localTagAt + init.localTag.length + REMOTE_TAG.length;
     this.role = init.role;
     this.localUri = detached(init.localUri);
     this.remoteUri = detached(init.remoteUri);
     this.target = detached(init.remoteTarget);
-    this.routes = init.routeSet.map(detached);
+    this.routes = routeList(init.routeSet);
     this.localSeq = init.localSeq;
     this.remoteSeq = init.remoteSeq;
     this.transport = init.transport;
@@ -145,6 +149,18 @@ export class Dialog {
       announced: this.wasAnnounced,
       rseq: this.rseq?.toJSON(),
     };
+  }
+
+  get callId(): string {
+    return this.id.slice(0, this.localTagAt - LOCAL_TAG.length);
+  }
+
+  get localTag(): string {
+    return this.id.slice(this.localTagAt, this.remoteTagAt - REMOTE_TAG.length);
+  }
+
+  get remoteTag(): string {
+    return this.id.slice(this.remoteTagAt);
   }
 
   get state(): DialogState {
@@ -229,7 +245,7 @@ export class Dialog {
 
   /** RFC 3261 12.1.2: a UAC takes the route set again from the 2xx of an early dialog. */
   fixRouteSet(routes: readonly string[]): void {
-    this.routes = routes.map(detached);
+    this.routes = routeList(routes);
   }
 
   /** The peer's Allow (in a 2xx) says whether it takes UPDATE (RFC 3311), for session refreshes. */

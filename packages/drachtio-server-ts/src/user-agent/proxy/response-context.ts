@@ -210,8 +210,7 @@ export class ResponseContext implements BranchEvents {
   }
 
   private sendUpstream(status: number, wire: Buffer): void {
-    this.request.transaction.respond(status, wire);
-    if (status >= 200) this.request.finish();
+    this.request.relay(status, wire);
   }
 
   private finish(winner: number | undefined, status: number, reason: string | undefined): void {

@@ -45,6 +45,8 @@ export class ServerRequest implements ServerEntry {
   /** Set for an INVITE outside a dialog, to spot merged requests (RFC 3261 8.2.2.2). */
   mergeKey: string | undefined;
   canceled = false;
+  /** Some response, provisional or final, has gone out. */
+  responded = false;
   open: OpenRequest | undefined;
   /** Set once the request is proxied: the proxy core answers it, and takes its CANCEL. */
   proxy: { cancel(): void } | undefined;
@@ -98,9 +100,15 @@ export class ServerRequest implements ServerEntry {
       headers: lines,
       body,
     });
-    this.transaction.respond(status, wire);
-    if (status >= 200) this.finish();
+    this.relay(status, wire);
     return wire;
+  }
+
+  /** Sends a response written elsewhere (the proxy's) through the transaction. */
+  relay(status: number, wire: Buffer): void {
+    this.transaction.respond(status, wire);
+    this.responded = true;
+    if (status >= 200) this.finish();
   }
 
   /**
