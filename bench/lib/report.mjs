@@ -17,7 +17,10 @@ export function renderMarkdown(results) {
       `Node ${machine.node}; ${machine.sipp}. Date: ${machine.date}. Run took ${results.durationSeconds} s.`,
     '',
     `Settings: call-rate steps ${settings.steps.join(', ')} cps, ${settings.stepSeconds} s each; ` +
-      `calls held ${settings.heldCalls} (established at ${settings.heldRate}/s); soak ${settings.soakSeconds} s. ` +
+      `calls held ${settings.heldCalls} (established at ${settings.heldRate}/s); soak ${settings.soakSeconds} s` +
+      (settings.overloadBase
+        ? `; overload from clean rates (a) ${settings.overloadBase.app ?? '-'}, (b) ${settings.overloadBase.b2bua ?? '-'} cps. `
+        : '. ') +
       'Every process (sipp UAC, sipp UAS, server, app) runs on the same machine.',
     '',
   );
