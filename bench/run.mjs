@@ -110,15 +110,18 @@ async function main() {
   writeFileSync(join(resultsDir, `${options.out}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(resultsDir, `${options.out}.md`), renderMarkdown(results));
   log(`wrote results/${options.out}.json and results/${options.out}.md`);
-  for (const t of results.targets)
-    log(
-      `target ${t.target}: ${t.measured} (${t.holds === null ? 'not measured' : t.holds ? 'holds' : 'does not hold'})`,
-    );
+  for (const t of results.targets) log(`target ${t.target}: ${t.measured} (${verdict(t)})`);
   if (options.smoke) {
     const problems = smokeProblems(results);
     for (const problem of problems) log(`smoke: ${problem}`);
     if (problems.length > 0) process.exitCode = 1;
   }
+}
+
+/** How a target came out, for the log. */
+function verdict(target) {
+  if (target.holds !== null) return target.holds ? 'holds' : 'does not hold';
+  return target.unproven ? `unproven: ${target.unproven}` : 'not measured';
 }
 
 /**
