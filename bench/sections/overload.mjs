@@ -18,7 +18,7 @@ export const OVERLOAD = {
   goodputShare: 0.9,
 };
 
-/** Refusals and completions are ACKed or ended at once; a call waiting this long is failed (RFC 3261 Timer B). */
+/** A call waiting this long for its next message (an INVITE or BYE never answered) is aborted: RFC 3261's Timer B. */
 const RECV_TIMEOUT_MS = 32000;
 /** sipp placing less than this share of the asked rate: the step is marked, sipp was the limit. */
 const SHORT_OFFER = 0.9;
