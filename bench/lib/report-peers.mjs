@@ -19,7 +19,7 @@ export function renderPeers(callRate, smoke) {
     '',
     "Each system's max clean rate over the Kamailio tm UAS's (bench/kamailio/uas.cfg). CPU µs per call: " +
       'the CPU time of all the processes of the system (not the sipp UAC; for (b) not its far-end sipp UAS either) ' +
-      `per call completed, at its own max and at ${common ? `${common} cps, the highest step every one of them ran clean` : 'a common rate (none here)'}.`,
+      `per call completed, at its own max and at ${common ? `${common} cps, the highest step all of them with a clean step ran clean` : 'a common rate (none here)'}.`,
     '',
   ];
   lines.push(
@@ -94,7 +94,7 @@ export function renderPeers(callRate, smoke) {
   return lines;
 }
 
-/** The highest rate at which every system in `list` had a clean step. */
+/** The highest rate at which every system in `list` had a clean step: the same work at the same rate. */
 function highestCommonCleanRate(list) {
   if (list.length === 0) return undefined;
   const cleanRates = list.map((r) => new Set(r.steps.filter((s) => s.clean).map((s) => s.rate)));
