@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The benchmark runner: parser throughput, call rate against four systems, call rate over UDP,
-// TCP and TLS, calls held, soak, and a proxy beside Kamailio.
+// The benchmark runner: parser throughput, call rate against our systems and their peers (Kamailio,
+// the sip npm package), overload, call rate over UDP, TCP and TLS, calls held, soak, and a proxy
+// beside Kamailio.
 // Writes results/<out>.json and results/<out>.md. See README.md for what each number means.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,7 @@ import { renderMarkdown } from './lib/report.mjs';
 import { judgeTargets } from './lib/targets.mjs';
 import { runCallRate } from './sections/call-rate.mjs';
 import { runCallsHeld } from './sections/calls-held.mjs';
+import { runOverload } from './sections/overload.mjs';
 import { runParser } from './sections/parser.mjs';
 import { runProfile } from './sections/profile.mjs';
 import { runProxy } from './sections/proxy.mjs';
@@ -58,12 +60,20 @@ async function main() {
     results.parser = await attempt('parser', () => runParser({ smoke: options.smoke, log }));
   if (has('rate'))
     results.callRate = await attempt('call rate', () => runCallRate({ ...options, log }));
+  const maxClean = (kind) =>
+    Array.isArray(results.callRate)
+      ? results.callRate.find((r) => r.kind === kind)?.maxCleanRate
+      : undefined;
+  if (has('overload')) {
+    // An explicit --overload-base wins over what section 1 found.
+    const bases = { app: maxClean('app'), b2bua: maxClean('b2bua'), ...options.overloadBase };
+    results.settings.overloadBase = bases;
+    results.overload = await attempt('overload', () => runOverload({ ...options, bases, log }));
+  }
   if (has('transports'))
     results.transports = await attempt('transports', () => runTransports({ ...options, log }));
   // Later sections run at rates (a) is known to carry cleanly.
-  const maxA = Array.isArray(results.callRate)
-    ? results.callRate.find((r) => r.kind === 'app')?.maxCleanRate
-    : undefined;
+  const maxA = maxClean('app');
   if (has('held') && options.heldCalls > 0) {
     if (!options.heldRateGiven && maxA) options.heldRate = Math.min(options.heldRate, maxA);
     results.settings.heldRate = options.heldRate;
@@ -100,15 +110,18 @@ async function main() {
   writeFileSync(join(resultsDir, `${options.out}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(resultsDir, `${options.out}.md`), renderMarkdown(results));
   log(`wrote results/${options.out}.json and results/${options.out}.md`);
-  for (const t of results.targets)
-    log(
-      `target ${t.target}: ${t.measured} (${t.holds === null ? 'not measured' : t.holds ? 'holds' : 'does not hold'})`,
-    );
+  for (const t of results.targets) log(`target ${t.target}: ${t.measured} (${verdict(t)})`);
   if (options.smoke) {
     const problems = smokeProblems(results);
     for (const problem of problems) log(`smoke: ${problem}`);
     if (problems.length > 0) process.exitCode = 1;
   }
+}
+
+/** How a target came out, for the log. */
+function verdict(target) {
+  if (target.holds !== null) return target.holds ? 'holds' : 'does not hold';
+  return target.unproven ? `unproven: ${target.unproven}` : 'not measured';
 }
 
 /**
@@ -120,6 +133,7 @@ function smokeProblems(results) {
   for (const [name, section] of Object.entries({
     parser: results.parser,
     'call rate': results.callRate,
+    overload: results.overload,
     transports: results.transports,
     'calls held': results.callsHeld,
     soak: results.soak,
@@ -129,9 +143,17 @@ function smokeProblems(results) {
   for (const list of [results.callRate, results.transports, results.proxy?.systems]) {
     if (Array.isArray(list))
       for (const system of list)
-        if (!system.maxCleanRate)
+        if (!system.notRun && !system.maxCleanRate)
           problems.push(`${system.label}: ${system.error ?? system.limitedBy}`);
   }
+  // At the smoke run's few calls a second even 3x is light load: every call must complete.
+  if (Array.isArray(results.overload))
+    for (const system of results.overload)
+      for (const step of system.steps)
+        if (step.error || step.failed > 0 || step.refused > 0)
+          problems.push(
+            `overload ${system.label} ${step.multiple}x: ${step.error ?? `${step.failed} failed, ${step.refused} refused`}`,
+          );
   if (results.proxy?.error) problems.push(`proxy failed: ${results.proxy.error}`);
   const held = results.callsHeld;
   if (held && !held.error && (held.established < held.calls || held.sipp.failedCalls > 0)) {

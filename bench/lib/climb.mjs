@@ -25,7 +25,10 @@ export async function climb(steps, runStep) {
   return ran;
 }
 
-/** maxCleanRate, the step at it, and what failed above it. */
+/**
+ * maxCleanRate, the step at it, and what failed above it; `topped` when nothing did (the
+ * highest step tried was clean, so the real max may be higher).
+ */
 export function summarize(steps) {
   const clean = steps.filter((step) => step.clean);
   const best = clean.reduce((top, step) => (!top || step.rate > top.rate ? step : top), undefined);
@@ -38,6 +41,7 @@ export function summarize(steps) {
     limitedBy: firstFailure
       ? `${firstFailure.rate} cps: ${firstFailure.problems.join(', ')}`
       : 'highest step tried',
+    topped: !firstFailure,
     steps,
   };
 }

@@ -1,6 +1,6 @@
-// Kamailio as the proxy section's peer: started with kamailio/t_relay.cfg in the foreground
-// (-DD), measured with all its worker processes. Missing binary: the caller reports the peer
-// as not run, and the section carries on.
+// Kamailio as a peer: started with one of kamailio/*.cfg in the foreground (-DD), measured with
+// all its worker processes: t_relay.cfg for the proxy section, uas.cfg for section 1. Missing
+// binary: the caller reports the peer as not run, and the section carries on.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,28 +8,33 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeUdpPort } from './ports.mjs';
 
-const CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'kamailio', 't_relay.cfg');
+const CONFIGS = join(dirname(fileURLToPath(import.meta.url)), '..', 'kamailio');
 export const KAMAILIO = process.env.KAMAILIO_BINARY ?? 'kamailio';
 
-export function kamailioInstalled() {
-  return !spawnSync(KAMAILIO, ['-v']).error;
+/** Why Kamailio cannot run here, or undefined when it can. */
+export function kamailioMissing() {
+  return spawnSync(KAMAILIO, ['-v']).error
+    ? `${KAMAILIO} not installed (apt-get install kamailio, or set KAMAILIO_BINARY)`
+    : undefined;
 }
 
-/** Kamailio proxying every new INVITE to `destination` (host:port); resolves once it answers. */
-export async function startKamailio(destination) {
+/**
+ * Kamailio running kamailio/<config>, with `defines` ({ NAME: 'value' }) passed as -A NAME="value"
+ * (t_relay.cfg's DESTINATION); resolves once its workers are up.
+ */
+export async function startKamailio(config, defines = {}) {
   const port = await freeUdpPort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-kamailio-'));
   const child = spawn(
     KAMAILIO,
     [
       '-f',
-      CONFIG,
+      join(CONFIGS, config),
       '-DD',
       '-E',
       '-l',
       `udp:127.0.0.1:${port}`,
-      '-A',
-      `DESTINATION="sip:${destination}"`,
+      ...Object.entries(defines).flatMap(([name, value]) => ['-A', `${name}="${value}"`]),
       '-m',
       '256',
       '-M',

@@ -1,14 +1,12 @@
 // results/<name>.md: the run as tables a reader can compare at a glance.
+import { cpuText, holdsText, markdownTable } from './markdown.mjs';
+import { renderOverload } from './report-overload.mjs';
+import { renderPeers } from './report-peers.mjs';
 
 export function renderMarkdown(results) {
   const { machine, settings } = results;
   const lines = [];
-  const table = (header, rows) => {
-    lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
-    for (const row of rows)
-      lines.push(`| ${row.map((cell) => String(cell ?? '').replace(/\|/g, '/')).join(' | ')} |`);
-    lines.push('');
-  };
+  const table = (header, rows) => lines.push(...markdownTable(header, rows));
 
   lines.push(
     `# drachtio-ts benchmark${settings.smoke ? ' (smoke run: low rates, not a measurement)' : ''}`,
@@ -19,7 +17,10 @@ export function renderMarkdown(results) {
       `Node ${machine.node}; ${machine.sipp}. Date: ${machine.date}. Run took ${results.durationSeconds} s.`,
     '',
     `Settings: call-rate steps ${settings.steps.join(', ')} cps, ${settings.stepSeconds} s each; ` +
-      `calls held ${settings.heldCalls} (established at ${settings.heldRate}/s); soak ${settings.soakSeconds} s. ` +
+      `calls held ${settings.heldCalls} (established at ${settings.heldRate}/s); soak ${settings.soakSeconds} s` +
+      (settings.overloadBase
+        ? `; overload from clean rates (a) ${settings.overloadBase.app ?? '-'}, (b) ${settings.overloadBase.b2bua ?? '-'} cps. `
+        : '. ') +
       'Every process (sipp UAC, sipp UAS, server, app) runs on the same machine.',
     '',
   );
@@ -31,13 +32,9 @@ export function renderMarkdown(results) {
       t.target,
       t.required,
       t.measured,
-      t.holds === null
-        ? settings.smoke
-          ? 'n/a (smoke)'
-          : 'not measured'
-        : t.holds
-          ? 'yes'
-          : '**no**',
+      t.unproven && !settings.smoke
+        ? `unproven (${t.unproven})`
+        : holdsText(t.holds, settings.smoke),
     ]),
   );
 
@@ -52,6 +49,13 @@ export function renderMarkdown(results) {
       '',
     );
     rateTables(results.callRate);
+    lines.push(...renderPeers(results.callRate, settings.smoke));
+  }
+
+  if (results.overload) {
+    if (results.overload.error)
+      lines.push('## Overload', '', `Error: ${results.overload.error}`, '');
+    else lines.push(...renderOverload(results.overload, settings.smoke));
   }
 
   if (results.transports) {
@@ -79,7 +83,7 @@ export function renderMarkdown(results) {
     else {
       lines.push(
         'The call-rate climb of section 1 through a proxy, in the same run: (e) drachtio-server-ts with a drachtio app that proxies every INVITE ' +
-          `(req.proxy with recordRoute), beside (f) Kamailio's t_relay (bench/kamailio/t_relay.cfg)${results.proxy.peer === 'kamailio' ? '' : ': **not run, kamailio is not installed**'}.`,
+          "(req.proxy with recordRoute), beside (f) Kamailio's t_relay (bench/kamailio/t_relay.cfg).",
         '',
       );
       rateTables(results.proxy.systems);
@@ -191,8 +195,17 @@ export function renderMarkdown(results) {
         'next step failed with',
       ],
       list.map((r) =>
-        r.error
-          ? [r.label, 'error', '', '', '', '', '', r.error.split('\n')[0]]
+        r.notRun || r.error
+          ? [
+              r.label,
+              r.notRun ? 'not run' : 'error',
+              '',
+              '',
+              '',
+              '',
+              '',
+              (r.notRun ?? r.error).split('\n')[0],
+            ]
           : [
               r.label,
               r.maxCleanRate,
@@ -263,12 +276,6 @@ function renderParser(value) {
     ];
   }
   return ['```json', JSON.stringify(value, null, 2), '```'];
-}
-
-function cpuText(cpu) {
-  return Object.entries(cpu)
-    .map(([name, value]) => `${name} ${value ?? '?'}`)
-    .join(', ');
 }
 
 const thousands = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : n);

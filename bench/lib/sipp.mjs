@@ -68,7 +68,7 @@ export async function startSippUas(scenario) {
  * Run sipp's built-in UAC (`-sn uac`: INVITE, 100/180, 200, ACK, pause, BYE, 200) against
  * `remote` at `rate` calls per second until `calls` calls were placed.
  * `onStart(pid)` runs once sipp is spawned (to measure its CPU); `pauseMs` holds each call;
- * `scenario`, an XML file, replaces the built-in one.
+ * `scenario`, an XML file, replaces the built-in one; `limit` caps the calls open at once.
  */
 export async function runSippUac({
   remote,
@@ -77,6 +77,7 @@ export async function runSippUac({
   pauseMs = 0,
   limit,
   timeoutSeconds,
+  recvTimeoutMs,
   onStart,
   scenario,
 }) {
@@ -118,6 +119,8 @@ export async function runSippUac({
     'errors.log',
   ];
   if (limit !== undefined) args.push('-l', String(limit));
+  // A call waiting longer than this for its next message is aborted (and counted failed).
+  if (recvTimeoutMs !== undefined) args.push('-recv_timeout', String(recvTimeoutMs));
   const child = spawnSipp(args, dir);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
@@ -145,10 +148,12 @@ export async function startSippUac(options) {
 
 function readResults(dir) {
   const files = readdirSync(dir);
-  const stats = lastStatRow(readIfPresent(join(dir, 'stat.csv')));
+  const statRows = statTable(readIfPresent(join(dir, 'stat.csv')));
+  const stats = statRows.at(-1) ?? {};
   const screen = readIfPresent(join(dir, 'screen.log'));
   const rttFile = files.find((name) => name.endsWith('_rtt.csv'));
-  const setupTimes = rttFile ? setupTimesMs(readIfPresent(join(dir, rttFile))) : [];
+  const responseTimes = rttFile ? responseTimesMs(readIfPresent(join(dir, rttFile))) : {};
+  const setupTimes = responseTimes['1']?.times ?? [];
   const errors = readIfPresent(join(dir, 'errors.log'));
   const counter = (name) => Number(stats[name] ?? 0);
   return {
@@ -160,6 +165,11 @@ function readResults(dir) {
     unexpectedMessages: screenUnexpected(screen),
     unexpectedStatuses: unexpectedStatuses(errors),
     callRate: Number(stats['CallRate(C)'] ?? 0),
+    placingRate: placingRate(statRows),
+    // scenarios/uac-overload.xml's refused calls: one response time 2 (INVITE to 5xx) each.
+    refusedCalls: responseTimes['2']?.times.length ?? 0,
+    /** When the last 200 to an INVITE came, in seconds after sipp started. */
+    lastSetupAtSeconds: (responseTimes['1']?.lastAtMs ?? 0) / 1000,
     setupMs: {
       samples: setupTimes.length,
       p50: percentile(setupTimes, 50),
@@ -182,23 +192,51 @@ function unexpectedStatuses(errors) {
   return counts;
 }
 
-/** The last row of sipp's statistics CSV as { column: value }. */
-function lastStatRow(csv) {
-  const lines = csv.split('\n').filter((line) => line.includes(';'));
-  if (lines.length < 2) return {};
-  const header = lines[0].split(';');
-  const row = lines[lines.length - 1].split(';');
-  return Object.fromEntries(header.map((name, index) => [name, row[index]]));
+/** The rows of sipp's statistics CSV (one a second with -fd 1, and one at exit) as { column: value }. */
+function statTable(csv) {
+  const [header, ...rows] = csv
+    .split('\n')
+    .filter((line) => line.includes(';'))
+    .map((line) => line.split(';'));
+  if (!header) return [];
+  return rows.map((row) => Object.fromEntries(header.map((name, index) => [name, row[index]])));
 }
 
-/** Setup times (INVITE sent to 200 received, sipp's response time 1) in ms. */
-function setupTimesMs(csv) {
-  const times = [];
+/**
+ * The rate at which sipp placed its calls, while it was placing them: its cumulative CallRate
+ * also counts the wait for the last calls to end, long under overload. Read from the last
+ * per-second row written before the last call was placed; undefined when placing took under
+ * a second.
+ */
+function placingRate(rows) {
+  const created = (row) => Number(row.TotalCallCreated ?? 0);
+  const total = rows.length ? created(rows.at(-1)) : 0;
+  const row = rows.filter((r) => created(r) > 0 && created(r) < total).at(-1);
+  if (!row) return undefined;
+  const seconds = epochSeconds(row.CurrentTime) - epochSeconds(row.StartTime);
+  return seconds > 0 ? created(row) / seconds : undefined;
+}
+
+/** A sipp time cell ('2026-12-05\t13:21:24.185381\t1796476884.185381'): its epoch seconds. */
+function epochSeconds(cell) {
+  return Number(String(cell).split('\t').pop());
+}
+
+/**
+ * sipp's response times by their name, from -trace_rtt ('Date_ms;response_time_ms;rtd_no', the
+ * date in ms since sipp started): { [name]: { times: [ms, ...], lastAtMs } }. '1' is the setup
+ * time (INVITE sent to 200 received) in every scenario here.
+ */
+function responseTimesMs(csv) {
+  const byName = {};
   for (const line of csv.split('\n')) {
-    const [, ms, rtd] = line.split(';');
-    if (rtd?.trim() === '1' && ms !== undefined && ms.trim() !== '') times.push(Number(ms));
+    const [at, ms, rtd] = line.split(';');
+    if (rtd === undefined || !/^\d/.test(ms)) continue; // the header line, a torn last line
+    const entry = (byName[rtd.trim()] ??= { times: [], lastAtMs: 0 });
+    entry.times.push(Number(ms));
+    entry.lastAtMs = Math.max(entry.lastAtMs, Number(at));
   }
-  return times;
+  return byName;
 }
 
 /**

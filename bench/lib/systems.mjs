@@ -1,9 +1,12 @@
 // The systems a call-rate run is pointed at. Each one is a set of processes with one SIP
-// address for sipp's UAC to call; `processes` lists every pid whose CPU is reported.
+// address for sipp's UAC to call; `processes` lists every pid whose CPU is reported. A peer
+// that may be missing from the machine has `missing()`, the reason it cannot run (or undefined).
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startKamailio } from './kamailio.mjs';
+import { kamailioMissing, startKamailio } from './kamailio.mjs';
 import { startTarget } from './node-process.mjs';
+import { freeUdpPort } from './ports.mjs';
 import { startSippUas } from './sipp.mjs';
 
 /** The proxies' load: sipp's UAC call with ACK and BYE along the recorded route. */
@@ -53,6 +56,29 @@ export const SYSTEMS = {
         system(parts['sipp-uas'].hostport, parts),
       ),
   },
+  'kamailio-uas': {
+    label: '(g) Kamailio tm UAS (peer)',
+    description:
+      'Kamailio (kamailio/uas.cfg: t_newtran, then t_reply 200 with SDP; BYE 200 the same way), every worker process measured',
+    missing: kamailioMissing,
+    start: () =>
+      startInOrder({ kamailio: () => startKamailio('uas.cfg') }).then((parts) =>
+        kamailioSystem(parts, []),
+      ),
+  },
+  'sip-uas': {
+    label: '(h) `sip` npm UAS (peer)',
+    description:
+      'targets/sip-uas.mjs: a UAS on the sip npm package answering INVITE 200+SDP and BYE 200, in its own process',
+    missing: sipPackageMissing,
+    start: async () => {
+      const port = await freeUdpPort();
+      const parts = await startInOrder({
+        'sip-uas': () => startTarget('sip-uas', 'sip-uas.mjs', ['--port', String(port)]),
+      });
+      return system(parts['sip-uas'].info.sip, parts);
+    },
+  },
 };
 
 /** The proxy section's systems: the same call through a proxy to sipp -sn uas. */
@@ -73,25 +99,42 @@ export const PROXIES = {
     label: '(f) Kamailio t_relay',
     description:
       'Kamailio (kamailio/t_relay.cfg: record_route, t_relay, loose_route) proxying to sipp -sn uas, every worker process measured',
+    missing: kamailioMissing,
     start: () =>
       startInOrder({
         'sipp-uas': () => startSippUas(ROUTED_UAS),
-        kamailio: ({ 'sipp-uas': uas }) => startKamailio(uas.hostport),
-      }).then((parts) => {
-        const workers = parts.kamailio
-          .pids()
-          .map((pid, index) => ({ name: index === 0 ? 'kamailio' : `kamailio-${index}`, pid }));
-        const processes = [{ name: 'sipp-uas', pid: parts['sipp-uas'].pid }, ...workers];
-        const socketOwners = processes.slice(0, 2);
-        return {
-          ...system(parts.kamailio.hostport, parts),
-          processes,
-          socketOwners,
-          uacScenario: ROUTED_UAC,
-        };
-      }),
+        kamailio: ({ 'sipp-uas': uas }) =>
+          startKamailio('t_relay.cfg', { DESTINATION: `sip:${uas.hostport}` }),
+      }).then((parts) => ({
+        ...kamailioSystem(parts, [{ name: 'sipp-uas', pid: parts['sipp-uas'].pid }]),
+        uacScenario: ROUTED_UAC,
+      })),
   },
 };
+
+/**
+ * Kamailio's main process and every worker it forked, after `others`; its workers share the
+ * main process's socket, so drops are read from that one only.
+ */
+function kamailioSystem(parts, others) {
+  const kamailio = parts.kamailio
+    .pids()
+    .map((pid, index) => ({ name: index === 0 ? 'kamailio' : `kamailio-${index}`, pid }));
+  return {
+    ...system(parts.kamailio.hostport, parts),
+    processes: [...others, ...kamailio],
+    socketOwners: [...others, kamailio[0]],
+  };
+}
+
+function sipPackageMissing() {
+  try {
+    createRequire(import.meta.url).resolve('sip');
+    return undefined;
+  } catch {
+    return 'the sip npm package is not installed (pnpm install in bench/)';
+  }
+}
 
 export function startServer(args = []) {
   return startTarget('server', 'server.mjs', [

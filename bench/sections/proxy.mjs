@@ -1,19 +1,16 @@
 // 5. Proxy: the call-rate climb through a proxy to sipp -sn uas: (e) drachtio-server-ts with an
 // app that proxies (req.proxy), and beside it in the same run (f) Kamailio's t_relay when
 // kamailio is installed (a missing peer is reported, not fatal).
-import { kamailioInstalled } from '../lib/kamailio.mjs';
 import { PROXIES } from '../lib/systems.mjs';
 import { runCallRate } from './call-rate.mjs';
 
 export async function runProxy({ steps, stepSeconds, log }) {
-  const peer = kamailioInstalled();
-  if (!peer) log('proxy: kamailio not installed: (f) is not run (apt-get install kamailio)');
   const systems = await runCallRate({
-    systems: peer ? ['proxy', 'kamailio'] : ['proxy'],
+    systems: ['proxy', 'kamailio'],
     registry: PROXIES,
     steps,
     stepSeconds,
     log,
   });
-  return { systems, peer: peer ? 'kamailio' : 'not installed' };
+  return { systems };
 }
