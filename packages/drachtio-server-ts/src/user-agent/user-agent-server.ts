@@ -81,12 +81,14 @@ export class UserAgentServer {
     const key = serverKey(fields, message.method);
     const { transactions, limits, dialogs } = this.core;
     if (message.method === 'ACK') {
-      if (!transactions.serverByKey(key) && this.usages.proxy.forwardAck(message, fields, inbound))
+      if (!transactions.hasServerKey(key) && this.usages.proxy.forwardAck(message, fields, inbound))
         return;
       return this.usages.invites.receiveAck(fields, key, inbound);
     }
     const existing = transactions.serverByKey(key);
     if (existing) return existing.transaction.receiveRetransmission();
+    const finished = transactions.lingeringByKey(key);
+    if (finished) return finished.receiveRetransmission();
 
     const open: OpenRequest = {
       request: message,
@@ -99,8 +101,8 @@ export class UserAgentServer {
     };
     const request = this.start(open, key);
     if (!this.core.running()) return request.answerLocally(SERVICE_UNAVAILABLE);
-    if (transactions.serverCount > limits.maxTransactions) {
-      this.transactionBound.refused503();
+    if (transactions.serversInProgress > limits.maxTransactions) {
+      this.transactionBound.hit();
       return request.answerLocally(SERVICE_UNAVAILABLE);
     }
     if (this.core.quota && !this.core.quota.admit(request, inbound.source.address))
@@ -125,7 +127,7 @@ export class UserAgentServer {
       if (transactions.isMerged(mergeKey) && !this.usages.proxy.forwardedBefore(fields.viaLines))
         return request.answerLocally({ status: 482, reason: 'Loop Detected' });
       if (dialogs.size >= limits.maxDialogs) {
-        this.dialogBound.refused503();
+        this.dialogBound.hit();
         return request.answerLocally(SERVICE_UNAVAILABLE);
       }
       // Kept (as the map's key too) while the transaction lingers: its Call-ID is a slice of the
