@@ -81,8 +81,8 @@ export interface EngineOptions {
   maxTransactions?: number;
   /**
    * Estimated heap bytes for finished server transactions lingering to absorb retransmissions
-   * (Timers J, I and L, about 300 bytes each); past it the oldest are forgotten early. Default
-   * 64 MiB.
+   * (Timers J, I and L; about 450 bytes for an answered INVITE, 700 for a BYE); past it the oldest
+   * are forgotten early. Default 128 MiB.
    */
   lingerMemory?: number;
   /** Live dialogs; beyond it new INVITEs get 503. Default 100000. */

@@ -21,18 +21,24 @@ export interface Remainder {
 }
 
 /**
- * Rough heap bytes of a record beyond its strings and response: the object, its map entry and
- * the Timeout-free bookkeeping (measured with bench/linger-heap.mjs, rounded up).
+ * Heap bytes beyond the text itself, as bench/linger-heap.mjs measures them (Node 22, no pointer
+ * compression): a record is its object, its map entry, its expiry and its key (a sliced string
+ * and the copy it points into); a merge key adds the same string overhead and a map entry; a
+ * final response adds its string and the channel (object and destination) it goes out on.
  */
-const RECORD_OVERHEAD = 200;
-/** A channel closure with its destination, shared by nothing else once the request is gone. */
-const CHANNEL_OVERHEAD = 250;
+const RECORD_OVERHEAD = 230;
+const MERGE_KEY_OVERHEAD = 110;
+const ANSWER_OVERHEAD = 130;
 
 export class LingeringServer {
   /** Estimated heap bytes, for the byte budget of the lingering records. */
   readonly bytes: number;
   readonly state: LingeringState;
-  private readonly response: Buffer | undefined;
+  /**
+   * The final response's bytes as a one-byte string: a Buffer of its own costs about 180 bytes
+   * more (its ArrayBuffer and two objects), and retransmissions that need it back are rare.
+   */
+  private readonly response: string | undefined;
   private readonly channel: Channel | undefined;
 
   constructor(
@@ -45,13 +51,13 @@ export class LingeringServer {
     readonly mergeKey: string | undefined,
   ) {
     this.state = remainder.state;
-    this.response = remainder.answer?.response;
+    this.response = remainder.answer?.response.toString('latin1');
     this.channel = remainder.answer?.channel;
     this.bytes =
       RECORD_OVERHEAD +
       key.length +
-      (mergeKey?.length ?? 0) +
-      (this.response ? this.response.length + CHANNEL_OVERHEAD : 0);
+      (mergeKey === undefined ? 0 : MERGE_KEY_OVERHEAD + mergeKey.length) +
+      (this.response === undefined ? 0 : ANSWER_OVERHEAD + this.response.length);
   }
 
   /**
@@ -59,7 +65,7 @@ export class LingeringServer {
    * (in Accepted the 2xx goes out again from the dialog, in Confirmed nothing is owed).
    */
   receiveRetransmission(): void {
-    if (this.response) this.channel?.send(this.response);
+    if (this.response !== undefined) this.channel?.send(Buffer.from(this.response, 'latin1'));
   }
 
   /** An ACK with this INVITE's key: Confirmed absorbs it; in Accepted it is the dialog's (a 2xx ACK). */

@@ -28,6 +28,7 @@ import type { InviteServer } from './invite/invite-server';
 import type { ReliableProvisionals } from './reliable-provisional/reliable-provisionals';
 import { BoundWarning } from './server/bound-warning';
 import { reasonPhrase } from './server/reason-phrases';
+import { ResponseChannel } from './server/response-channel';
 import type { ProxyCore } from './proxy/proxy-core';
 import { checkRequest, type Rejection } from './server/request-checks';
 import { ServerRequest, type OpenRequest } from './server/server-request';
@@ -311,17 +312,10 @@ export class UserAgentServer {
     return dialog;
   }
 
-  /** Captures only where responses go: the channel outlives the request by 32 s. */
+  /** Holds only where responses go: the channel outlives the request by 32 s. */
   private responseChannel(fields: Essentials, inbound: InboundMessage): Channel {
     const destination = responseDestination(fields.topVia, inbound.source);
-    const { connection } = inbound;
-    const { transport, logger } = this.core;
-    return {
-      reliable: isReliable(inbound.source.transport),
-      send: (data) =>
-        transport.send(data, destination, connection, (error) =>
-          logger.info({ err: error, destination }, 'response not delivered'),
-        ),
-    };
+    const reliable = isReliable(inbound.source.transport);
+    return new ResponseChannel(reliable, destination, inbound.connection, this.core);
   }
 }
