@@ -225,7 +225,7 @@ export class Engine extends EventEmitter implements SipEngine {
     const deadline = Date.now() + this.drainTimeout;
     // Lingering transactions finish nothing: only those in progress are waited for.
     while (
-      this.transactions.serversInProgress + this.transactions.clientCount > 0 &&
+      this.transactions.serversInProgress + this.transactions.clientsInProgress > 0 &&
       Date.now() < deadline
     ) {
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -56,6 +56,12 @@ export class TransactionTable<
   private readonly lingering: LingerTable<LingeringServer>;
   private readonly clients = new Map<string, C>();
   private readonly clientsByKey = new Map<string, ClientTransaction<R>>();
+  /** Client transactions in clientsByKey that have their final response (Accepted, Completed). */
+  private settledClients = 0;
+  /** One function for every client transaction's onSettled, rather than a closure each. */
+  private readonly countSettled = (): void => {
+    this.settledClients++;
+  };
 
   constructor(
     options: TableOptions = { lingerBytes: DEFAULT_LINGER_BYTES, onEvicted: () => undefined },
@@ -85,6 +91,11 @@ export class TransactionTable<
   /** Live client transactions (the engine's own and CANCELs included). */
   get clientCount(): number {
     return this.clientsByKey.size;
+  }
+
+  /** Client transactions still awaiting their final response: what maxTransactions bounds. */
+  get clientsInProgress(): number {
+    return this.clientsByKey.size - this.settledClients;
   }
 
   /** Counted when asked (a metrics scrape), not kept up to date per message. */
@@ -174,7 +185,11 @@ export class TransactionTable<
   }
 
   addClientTransaction(key: string, transaction: ClientTransaction<R>): void {
+    const replaced = this.clientsByKey.get(key);
+    if (replaced) this.uncount(replaced);
     this.clientsByKey.set(key, transaction);
+    if (transaction.settled) this.settledClients++;
+    else transaction.onSettled = this.countSettled;
   }
 
   clientTransaction(key: string): ClientTransaction<R> | undefined {
@@ -182,7 +197,14 @@ export class TransactionTable<
   }
 
   removeClientTransaction(key: string, transaction: ClientTransaction<R>): void {
-    if (this.clientsByKey.get(key) === transaction) this.clientsByKey.delete(key);
+    if (this.clientsByKey.get(key) !== transaction) return;
+    this.clientsByKey.delete(key);
+    this.uncount(transaction);
+  }
+
+  private uncount(transaction: ClientTransaction<R>): void {
+    transaction.onSettled = undefined;
+    if (transaction.settled) this.settledClients--;
   }
 
   /** Engine shutdown: every transaction ends now (each removes itself as it terminates). */

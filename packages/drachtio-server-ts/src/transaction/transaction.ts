@@ -24,6 +24,9 @@ export abstract class Transaction {
   private ended = false;
   /** Set when the transaction left its owner to linger as a compact record (lingering.ts). */
   private lingering: Remainder | undefined;
+  private hasFinal = false;
+  /** Told once, when the transaction has its final response (its owner counts those apart). */
+  onSettled: (() => void) | undefined;
 
   constructor(
     /** Unique in this engine; what the control plane and applications call the transaction. */
@@ -45,6 +48,14 @@ export abstract class Transaction {
     return this.ended && this.lingering === undefined;
   }
 
+  /**
+   * It has its final response and stays only to absorb retransmissions: Accepted or Completed
+   * (a server transaction hands that part to a lingering record instead).
+   */
+  get settled(): boolean {
+    return this.hasFinal;
+  }
+
   /** What it left to linger, once it has. */
   get remainder(): Remainder | undefined {
     return this.lingering;
@@ -62,6 +73,12 @@ export abstract class Transaction {
   protected linger(remainder: Remainder): void {
     this.lingering = remainder;
     this.end();
+  }
+
+  protected settle(): void {
+    if (this.hasFinal) return;
+    this.hasFinal = true;
+    this.onSettled?.();
   }
 
   private end(): void {

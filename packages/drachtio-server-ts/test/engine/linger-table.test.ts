@@ -1,9 +1,11 @@
 /**
  * The lingering records of finished server transactions, against a fake clock: found by key
  * until they end, swept without a timer each, bounded by their estimated bytes (the oldest go
- * early, and are counted), and still spotting merged INVITEs (RFC 3261 8.2.2.2) meanwhile.
+ * early, and are counted), and still spotting merged INVITEs (RFC 3261 8.2.2.2) meanwhile. And
+ * client transactions with their final response, which stay whole but are counted apart.
  */
 import { LingerTable, type Expiring } from '../../src/transaction/linger-table';
+import { NonInviteClientTransaction } from '../../src/transaction/non-invite-client-transaction';
 import type { Remainder } from '../../src/transaction/lingering';
 import { TransactionTable, type ServerEntry } from '../../src/transaction/transaction-table';
 import type { ResponseLike } from '../../src/transaction/transaction';
@@ -191,5 +193,54 @@ describe('TransactionTable lingering', () => {
     expect(transactions.serverCount).toBe(0);
     expect(transactions.isMerged('call|tag|1')).toBe(false);
     expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('TransactionTable client transactions', () => {
+  const timers = { t1: 500, t2: 4000, t4: 5000, timerC: 180000 };
+  const channel = { reliable: false, send: () => undefined };
+  const user = { onResponse: () => undefined, onTimeout: () => undefined };
+
+  function started(
+    table: TransactionTable<ServerEntry, { id: string }, ResponseLike>,
+    key: string,
+  ) {
+    const transaction: NonInviteClientTransaction<ResponseLike> = new NonInviteClientTransaction(
+      key,
+      Buffer.from('BYE'),
+      channel,
+      timers,
+      user,
+      () => table.removeClientTransaction(key, transaction),
+    );
+    table.addClientTransaction(key, transaction);
+    return transaction;
+  }
+
+  test('one with its final response is live but no longer in progress, until Timer K ends it', () => {
+    const table = new TransactionTable<ServerEntry, { id: string }, ResponseLike>();
+    const transaction = started(table, 'a');
+    started(table, 'b');
+    expect(table.clientsInProgress).toBe(2);
+    transaction.receiveResponse({ status: 200 });
+    expect(table.clientCount).toBe(2);
+    expect(table.clientsInProgress).toBe(1);
+    jest.advanceTimersByTime(5000);
+    expect(table.clientCount).toBe(1);
+    expect(table.clientsInProgress).toBe(1);
+  });
+
+  test('one replaced under its key is counted no more', () => {
+    const table = new TransactionTable<ServerEntry, { id: string }, ResponseLike>();
+    const first = started(table, 'a');
+    first.receiveResponse({ status: 200 });
+    const second = started(table, 'a');
+    expect(table.clientsInProgress).toBe(1);
+    first.terminate(); // its removal finds another under the key: nothing changes
+    expect(table.clientsInProgress).toBe(1);
+    second.receiveResponse({ status: 200 });
+    second.terminate();
+    expect(table.clientCount).toBe(0);
+    expect(table.clientsInProgress).toBe(0);
   });
 });
