@@ -109,11 +109,10 @@ export class Engine extends EventEmitter implements SipEngine {
   private readonly transactions: UserAgentCore['transactions'];
   private readonly ua: UserAgent;
   private readonly guard: SipGuard;
-  /** Lingering server transactions forgotten early because `lingerMemory` was full. */
-  lingerEvictions = 0;
   /** How often each SIP abuse limit refused something, read by the metrics on scrape. */
   readonly limitCounters = new SipLimitCounters();
   private running = false;
+  private forgottenEarly = 0;
 
   constructor(options: EngineOptions = {}) {
     super();
@@ -149,7 +148,7 @@ export class Engine extends EventEmitter implements SipEngine {
     this.transactions = new TransactionTable({
       lingerBytes,
       onEvicted: () => {
-        this.lingerEvictions++;
+        this.forgottenEarly++;
         evictions.hit();
       },
     });
@@ -189,6 +188,11 @@ export class Engine extends EventEmitter implements SipEngine {
       clientTransactions: this.transactions.clientCount,
       dialogs: this.dialogs.size,
     };
+  }
+
+  /** Lingering server transactions forgotten early because `lingerMemory` was full. */
+  get lingerEvictions(): number {
+    return this.forgottenEarly;
   }
 
   /** Live transactions by side and state (a metrics scrape walks the table). */

@@ -20,6 +20,7 @@ export interface ResponseLike {
 export type TimerName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
 
 export abstract class Transaction {
+  /** A plain object rather than a Map: thousands of client transactions linger 32 s each. */
   private readonly timers: Partial<Record<TimerName, NodeJS.Timeout>> = {};
   private ended = false;
   /** Set when the transaction left its owner to linger as a compact record (lingering.ts). */

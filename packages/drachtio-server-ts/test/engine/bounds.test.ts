@@ -18,9 +18,9 @@ afterEach(() => peer.close());
 
 /** An engine whose log lines are collected. */
 async function engineWithLog(
-  limits: Pick<EngineOptions, 'maxTransactions' | 'maxDialogs' | 'timers'>,
+  limits: Pick<EngineOptions, 'maxTransactions' | 'maxDialogs' | 'timers' | 'lingerMemory'>,
 ) {
-  const lines: Array<{ msg: string; refused?: number }> = [];
+  const lines: Array<{ msg: string; refused?: number; forgotten?: number }> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(JSON.parse(chunk.toString()));
@@ -116,6 +116,36 @@ test('lingering transactions do not count against maxTransactions: 60 calls in a
       expect(await finalFor(callId)).toMatch(/^SIP\/2.0 503 [^]*\r\nRetry-After: 5\r\n/);
     await waitFor(() => app.requests.length === 50);
     expect(app.methods().every((method) => method === 'INVITE')).toBe(true);
+  } finally {
+    await engine.stop();
+  }
+});
+
+test('a full lingerMemory forgets the oldest finished transactions early, says so once, and refuses no call', async () => {
+  const { engine, lines } = await engineWithLog({
+    lingerMemory: 4000, // a handful of records
+    timers: DEFAULT_TIMER_SETTINGS,
+  });
+  new TestApp(engine);
+  try {
+    const result = await runSipp({
+      scenario: scenario('uac-call'),
+      remote: remoteOf(engine),
+      calls: 20,
+      rate: 100,
+      limit: 5,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.successfulCalls).toBe(20);
+    const { accepted = 0, completed = 0 } = engine.transactionStates().server;
+    expect(accepted + completed).toBeLessThan(40);
+    expect(engine.lingerEvictions).toBe(40 - accepted - completed);
+    expect(
+      lines.filter(
+        (line) =>
+          line.msg === 'lingerMemory reached: the oldest finished transactions are forgotten early',
+      ),
+    ).toEqual([expect.objectContaining({ forgotten: 1, lingerMemory: 4000 })]);
   } finally {
     await engine.stop();
   }
