@@ -22,10 +22,15 @@ import type {
 import { parseMessage, SipParseError, SipResponse, type SipRequest } from 'drachtio-sip';
 import pino, { type Logger } from 'pino';
 import { DialogTable } from './user-agent/dialog/dialog-table';
+import { BoundWarning } from './user-agent/server/bound-warning';
 import { DEFAULT_MIN_SE } from './user-agent/session-timer/session-interval';
 import type { UserAgentCore } from './user-agent/core';
 import { UserAgent } from './user-agent/user-agent';
-import { TransactionTable, type TransactionStates } from './transaction/transaction-table';
+import {
+  DEFAULT_LINGER_BYTES,
+  TransactionTable,
+  type TransactionStates,
+} from './transaction/transaction-table';
 import type { EngineEvents, EngineResponse, RequestOptions, SipEngine } from './engine-api';
 import {
   DEFAULT_TIMER_SETTINGS,
@@ -68,8 +73,18 @@ export interface EngineOptions {
   logger?: Logger;
   /** RFC 4028: the smallest session interval accepted, in seconds (default 90). */
   sessionTimers?: { minSE?: number };
-  /** Live server (and, separately, client) transactions; beyond it new requests get 503. Default 200000. */
+  /**
+   * Server (and, separately, client) transactions in progress; beyond it new requests get 503.
+   * Finished server transactions lingering for retransmissions are not counted (see
+   * `lingerMemory`). Default 200000.
+   */
   maxTransactions?: number;
+  /**
+   * Estimated heap bytes for finished server transactions lingering to absorb retransmissions
+   * (Timers J, I and L; about 450 bytes for an answered INVITE, 700 for a BYE); past it the oldest
+   * are forgotten early. Default 128 MiB.
+   */
+  lingerMemory?: number;
   /** Live dialogs; beyond it new INVITEs get 503. Default 100000. */
   maxDialogs?: number;
   /** How long stop() lets transactions finish (ms). Default 200. */
@@ -97,6 +112,7 @@ export class Engine extends EventEmitter implements SipEngine {
   /** How often each SIP abuse limit refused something, read by the metrics on scrape. */
   readonly limitCounters = new SipLimitCounters();
   private running = false;
+  private forgottenEarly = 0;
 
   constructor(options: EngineOptions = {}) {
     super();
@@ -124,7 +140,18 @@ export class Engine extends EventEmitter implements SipEngine {
       this.transport.supports(transport, ipv6),
     );
     this.dialogs = new DialogTable((notice) => this.emit('dialog', notice));
-    this.transactions = new TransactionTable();
+    const lingerBytes = options.lingerMemory ?? DEFAULT_LINGER_BYTES;
+    const evictions = new BoundWarning(this.logger, 'lingerMemory', lingerBytes, {
+      text: 'the oldest finished transactions are forgotten early',
+      count: 'forgotten',
+    });
+    this.transactions = new TransactionTable({
+      lingerBytes,
+      onEvicted: () => {
+        this.forgottenEarly++;
+        evictions.hit();
+      },
+    });
     const core: UserAgentCore = {
       transport: this.transport,
       outbound: { resolver, proxy: options.outboundProxy, mtu: options.mtu ?? DEFAULT_MTU },
@@ -163,6 +190,11 @@ export class Engine extends EventEmitter implements SipEngine {
     };
   }
 
+  /** Lingering server transactions forgotten early because `lingerMemory` was full. */
+  get lingerEvictions(): number {
+    return this.forgottenEarly;
+  }
+
   /** Live transactions by side and state (a metrics scrape walks the table). */
   transactionStates(): TransactionStates {
     return this.transactions.states();
@@ -195,8 +227,9 @@ export class Engine extends EventEmitter implements SipEngine {
   async stop(): Promise<void> {
     this.running = false;
     const deadline = Date.now() + this.drainTimeout;
+    // Lingering transactions finish nothing: only those in progress are waited for.
     while (
-      this.transactions.serverCount + this.transactions.clientCount > 0 &&
+      this.transactions.serversInProgress + this.transactions.clientsInProgress > 0 &&
       Date.now() < deadline
     ) {
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -54,6 +54,7 @@ export interface ServerOptions {
     | 'timers'
     | 'tcpIdleTimeout'
     | 'maxTransactions'
+    | 'lingerMemory'
     | 'maxDialogs'
     | 'sessionTimers'
     | 'drainTimeout'

@@ -86,6 +86,15 @@ function collected(registry: Registry, { engine, control, dialogs, hep }: Metric
       }
     },
   });
+  new Counter({
+    name: 'drachtio_sip_lingering_forgotten_total',
+    help: 'Finished server transactions forgotten before their Timer J, I or L because sip.lingerMemory was full',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(engine.lingerEvictions);
+    },
+  });
   new Gauge({
     name: 'drachtio_sip_dialogs',
     help: 'Live call dialogs by state and role',

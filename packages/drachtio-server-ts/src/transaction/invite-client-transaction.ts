@@ -55,11 +55,13 @@ export class InviteClientTransaction<R extends ResponseLike> extends Transaction
           this.user.onResponse(response);
         } else if (status < 300) {
           this.state = 'accepted';
+          this.settle();
           this.stopFinalTimers();
           this.startTimer('M', transactionTimeout(this.settings), () => this.terminate());
           this.user.onResponse(response);
         } else {
           this.state = 'completed';
+          this.settle();
           this.stopFinalTimers();
           this.ack = this.user.buildAck(response);
           this.channel.send(this.ack);

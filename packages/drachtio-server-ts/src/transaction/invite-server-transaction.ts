@@ -6,7 +6,8 @@
  *       +--2xx--> Accepted (2xx retransmission is the dialog's job) --Timer L--> Terminated
  *
  * A retransmitted INVITE gets the last provisional or final again; Timer G retransmits a
- * non-2xx final over UDP until the ACK arrives.
+ * non-2xx final over UDP until the ACK arrives. Accepted and Confirmed are lived by a lingering
+ * record (lingering.ts): the transaction hands them over and its owner lets it go.
  */
 import { transactionTimeout, type TimerSettings } from './timer-settings';
 import { Transaction, type Channel } from './transaction';
@@ -47,7 +48,7 @@ export class InviteServerTransaction extends Transaction {
       // goes out again from the dialog until the ACK. Nothing here needs it for the next 32 s.
       this.lastResponse = undefined;
       this.state = 'accepted';
-      this.startTimer('L', transactionTimeout(this.settings), () => this.terminate());
+      this.linger({ state: 'accepted', ms: transactionTimeout(this.settings) });
       return true;
     }
     this.state = 'completed';
@@ -78,10 +79,8 @@ export class InviteServerTransaction extends Transaction {
   receiveAck(): boolean {
     if (this.state === 'completed') {
       this.state = 'confirmed';
-      this.stopTimer('G');
-      this.stopTimer('H');
       if (this.channel.reliable) this.terminate();
-      else this.startTimer('I', this.settings.t4, () => this.terminate());
+      else this.linger({ state: 'confirmed', ms: this.settings.t4 });
       return true;
     }
     return this.state === 'confirmed';

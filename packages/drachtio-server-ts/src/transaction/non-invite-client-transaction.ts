@@ -43,6 +43,7 @@ export class NonInviteClientTransaction<R extends ResponseLike> extends Transact
       return;
     }
     this.state = 'completed';
+    this.settle();
     this.stopTimer('E');
     this.stopTimer('F');
     this.user.onResponse(response);

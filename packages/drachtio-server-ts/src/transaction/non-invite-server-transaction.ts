@@ -4,6 +4,7 @@
  *   Trying --1xx--> Proceeding --200-699--> Completed --Timer J--> Terminated
  *
  * Retransmitted requests are absorbed: in Proceeding and Completed they get the last response.
+ * Completed is lived by a lingering record (lingering.ts) that keeps the final to send again.
  */
 import { transactionTimeout } from './timer-settings';
 import { Transaction } from './transaction';
@@ -28,7 +29,12 @@ export class NonInviteServerTransaction extends Transaction {
     }
     this.state = 'completed';
     if (this.channel.reliable) this.terminate();
-    else this.startTimer('J', transactionTimeout(this.settings), () => this.terminate());
+    else
+      this.linger({
+        state: 'completed',
+        ms: transactionTimeout(this.settings),
+        answer: { response: data, channel: this.channel },
+      });
     return true;
   }
 

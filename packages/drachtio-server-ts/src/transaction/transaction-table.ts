@@ -1,10 +1,13 @@
 /**
- * Every live transaction of the engine, and the keys it is found by: server transactions by id
- * (the application's handle) and by matching key (RFC 3261 17.2.3), INVITEs in progress by
- * their merge key (RFC 3261 8.2.2.2), the application's client requests by id and every client
- * transaction by matching key (RFC 3261 17.1.3). An entry leaves all its maps at once.
+ * Every live transaction of the engine, and the keys it is found by: server transactions in
+ * progress by id (the application's handle) and by matching key (RFC 3261 17.2.3), finished ones
+ * as lingering records by matching key, INVITEs by their merge key (RFC 3261 8.2.2.2) until
+ * their record ends, the application's client requests by id and every client transaction by
+ * matching key (RFC 3261 17.1.3). An entry leaves all its maps at once.
  */
 import type { InviteClientTransaction } from './invite-client-transaction';
+import { LingerTable } from './linger-table';
+import { LingeringServer, type Remainder } from './lingering';
 import type { NonInviteClientTransaction } from './non-invite-client-transaction';
 import type { ResponseLike } from './transaction';
 
@@ -14,8 +17,26 @@ export interface ServerEntry {
   readonly key: string;
   /** Set for an INVITE without To tag while it may be merged with a copy of itself. */
   mergeKey: string | undefined;
-  readonly transaction: { readonly state: string; terminate(): void };
+  readonly transaction: {
+    readonly state: string;
+    /** Set once the transaction handed the rest of its life to a lingering record. */
+    readonly remainder: Remainder | undefined;
+    terminate(): void;
+  };
 }
+
+export interface TableOptions {
+  /** Estimated heap bytes the lingering records may hold; past it the oldest go early. */
+  lingerBytes: number;
+  /** A lingering record went early to make room (the caller counts and logs it). */
+  onEvicted(): void;
+}
+
+/**
+ * 128 MiB: at about 450 bytes for an answered INVITE and 700 for its BYE, every call of 3,700
+ * calls/s lingers its full 32 s; faster, the oldest records go early.
+ */
+export const DEFAULT_LINGER_BYTES = 128 * 1024 * 1024;
 
 /** Live transactions by side and state machine state, e.g. `server` `proceeding`. */
 export type TransactionStates = Record<'server' | 'client', Record<string, number>>;
@@ -30,13 +51,41 @@ export class TransactionTable<
 > {
   private readonly servers = new Map<string, S>();
   private readonly serversByKey = new Map<string, S>();
-  private readonly invitesInProgress = new Map<string, S>();
+  /** By merge key: the INVITE's entry while in progress, then its lingering record. */
+  private readonly invitesInProgress = new Map<string, S | LingeringServer>();
+  private readonly lingering: LingerTable<LingeringServer>;
   private readonly clients = new Map<string, C>();
   private readonly clientsByKey = new Map<string, ClientTransaction<R>>();
+  /** Client transactions in clientsByKey that have their final response (Accepted, Completed). */
+  private settledClients = 0;
+  /** One function for every client transaction's onSettled, rather than a closure each. */
+  private readonly countSettled = (): void => {
+    this.settledClients++;
+  };
 
-  /** Live server transactions. */
+  constructor(
+    options: TableOptions = { lingerBytes: DEFAULT_LINGER_BYTES, onEvicted: () => undefined },
+  ) {
+    this.lingering = new LingerTable(options.lingerBytes, (record, evicted) => {
+      if (record.mergeKey !== undefined && this.invitesInProgress.get(record.mergeKey) === record)
+        this.invitesInProgress.delete(record.mergeKey);
+      if (evicted) options.onEvicted();
+    });
+  }
+
+  /** Live server transactions, lingering ones included. */
   get serverCount(): number {
+    return this.servers.size + this.lingering.size;
+  }
+
+  /** Server transactions still in progress (not lingering): what maxTransactions bounds. */
+  get serversInProgress(): number {
     return this.servers.size;
+  }
+
+  /** Estimated heap bytes of the lingering records. */
+  get lingeringBytes(): number {
+    return this.lingering.bytes;
   }
 
   /** Live client transactions (the engine's own and CANCELs included). */
@@ -44,11 +93,18 @@ export class TransactionTable<
     return this.clientsByKey.size;
   }
 
+  /** Client transactions still awaiting their final response: what maxTransactions bounds. */
+  get clientsInProgress(): number {
+    return this.clientsByKey.size - this.settledClients;
+  }
+
   /** Counted when asked (a metrics scrape), not kept up to date per message. */
   states(): TransactionStates {
     const counts: TransactionStates = { server: {}, client: {} };
     for (const { transaction } of this.servers.values())
       counts.server[transaction.state] = (counts.server[transaction.state] ?? 0) + 1;
+    for (const { state } of this.lingering.values())
+      counts.server[state] = (counts.server[state] ?? 0) + 1;
     for (const { state } of this.clientsByKey.values())
       counts.client[state] = (counts.client[state] ?? 0) + 1;
     return counts;
@@ -63,8 +119,19 @@ export class TransactionTable<
     return this.servers.get(id);
   }
 
+  /** The server transaction in progress with this matching key. */
   serverByKey(key: string): S | undefined {
     return this.serversByKey.get(key);
+  }
+
+  /** A server transaction, in progress or lingering, has this matching key. */
+  hasServerKey(key: string): boolean {
+    return this.serversByKey.has(key) || this.lingering.get(key) !== undefined;
+  }
+
+  /** The finished server transaction still lingering under this matching key. */
+  lingeringByKey(key: string): LingeringServer | undefined {
+    return this.lingering.get(key);
   }
 
   /** RFC 3261 8.2.2.2: an INVITE with this Call-ID, From tag and CSeq is already in progress. */
@@ -78,11 +145,26 @@ export class TransactionTable<
     this.invitesInProgress.set(mergeKey, entry);
   }
 
+  /** The transaction ended, or left a remainder that lingers from now on under the entry's key. */
   removeServer(entry: S): void {
     this.servers.delete(entry.id);
     if (this.serversByKey.get(entry.key) === entry) this.serversByKey.delete(entry.key);
-    if (entry.mergeKey !== undefined && this.invitesInProgress.get(entry.mergeKey) === entry)
-      this.invitesInProgress.delete(entry.mergeKey);
+    const { mergeKey } = entry;
+    const owned = mergeKey !== undefined && this.invitesInProgress.get(mergeKey) === entry;
+    const { remainder } = entry.transaction;
+    if (remainder) {
+      const expires = Date.now() + remainder.ms;
+      const record = new LingeringServer(
+        entry.key,
+        expires,
+        remainder,
+        owned ? mergeKey : undefined,
+      );
+      if (owned) this.invitesInProgress.set(mergeKey, record);
+      this.lingering.add(record, remainder.ms);
+    } else if (owned) {
+      this.invitesInProgress.delete(mergeKey);
+    }
   }
 
   addClient(request: C): void {
@@ -103,7 +185,11 @@ export class TransactionTable<
   }
 
   addClientTransaction(key: string, transaction: ClientTransaction<R>): void {
+    const replaced = this.clientsByKey.get(key);
+    if (replaced) this.uncount(replaced);
     this.clientsByKey.set(key, transaction);
+    if (transaction.settled) this.settledClients++;
+    else transaction.onSettled = this.countSettled;
   }
 
   clientTransaction(key: string): ClientTransaction<R> | undefined {
@@ -111,13 +197,21 @@ export class TransactionTable<
   }
 
   removeClientTransaction(key: string, transaction: ClientTransaction<R>): void {
-    if (this.clientsByKey.get(key) === transaction) this.clientsByKey.delete(key);
+    if (this.clientsByKey.get(key) !== transaction) return;
+    this.clientsByKey.delete(key);
+    this.uncount(transaction);
+  }
+
+  private uncount(transaction: ClientTransaction<R>): void {
+    transaction.onSettled = undefined;
+    if (transaction.settled) this.settledClients--;
   }
 
   /** Engine shutdown: every transaction ends now (each removes itself as it terminates). */
   terminateAll(): void {
     for (const entry of [...this.servers.values()]) entry.transaction.terminate();
     for (const transaction of [...this.clientsByKey.values()]) transaction.terminate();
+    this.lingering.clear();
     this.invitesInProgress.clear();
   }
 }

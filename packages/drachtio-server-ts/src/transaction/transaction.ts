@@ -2,6 +2,7 @@
  * What the four transaction state machines share: an id, a way to reach the peer, the timers
  * they run, and the notice that they are gone. Each state machine lives in its own file.
  */
+import type { Remainder } from './lingering';
 import type { TimerSettings } from './timer-settings';
 
 /** Sends bytes to the transaction's peer; `reliable` (TCP) turns retransmission timers off. */
@@ -19,9 +20,14 @@ export interface ResponseLike {
 export type TimerName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
 
 export abstract class Transaction {
-  /** A plain object rather than a Map: thousands of finished transactions linger 32 s each. */
+  /** A plain object rather than a Map: thousands of client transactions linger 32 s each. */
   private readonly timers: Partial<Record<TimerName, NodeJS.Timeout>> = {};
   private ended = false;
+  /** Set when the transaction left its owner to linger as a compact record (lingering.ts). */
+  private lingering: Remainder | undefined;
+  private hasFinal = false;
+  /** Told once, when the transaction has its final response (its owner counts those apart). */
+  onSettled: (() => void) | undefined;
 
   constructor(
     /** Unique in this engine; what the control plane and applications call the transaction. */
@@ -38,12 +44,45 @@ export abstract class Transaction {
     return this.channel.reliable;
   }
 
+  /** Over for good; a transaction handed over to a lingering record is not (its record lives on). */
   get terminated(): boolean {
-    return this.ended;
+    return this.ended && this.lingering === undefined;
+  }
+
+  /**
+   * It has its final response and stays only to absorb retransmissions: Accepted or Completed
+   * (a server transaction hands that part to a lingering record instead).
+   */
+  get settled(): boolean {
+    return this.hasFinal;
+  }
+
+  /** What it left to linger, once it has. */
+  get remainder(): Remainder | undefined {
+    return this.lingering;
   }
 
   /** Ends the transaction now: timers stop and the owner is told once. */
   terminate(): void {
+    this.end();
+  }
+
+  /**
+   * Hands the rest of the transaction's life to a lingering record: the owner is told as at its
+   * end, finds `remainder` on it and keeps that instead of this object, its request and timers.
+   */
+  protected linger(remainder: Remainder): void {
+    this.lingering = remainder;
+    this.end();
+  }
+
+  protected settle(): void {
+    if (this.hasFinal) return;
+    this.hasFinal = true;
+    this.onSettled?.();
+  }
+
+  private end(): void {
     if (this.ended) return;
     this.ended = true;
     for (const timer of Object.values(this.timers)) clearTimeout(timer);

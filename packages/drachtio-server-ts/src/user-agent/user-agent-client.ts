@@ -63,7 +63,7 @@ export class UserAgentClient implements ClientEvents {
       );
     const { transactions, limits, dialogs } = this.core;
     if (!this.core.running()) throw new EngineError('invalid-state', 'the SIP engine is stopped');
-    if (transactions.clientCount >= limits.maxTransactions)
+    if (transactions.clientsInProgress >= limits.maxTransactions)
       throw new EngineError('send-failed', 'too many transactions in progress');
 
     let request: ClientRequest;

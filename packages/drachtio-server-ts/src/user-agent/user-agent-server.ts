@@ -29,6 +29,7 @@ import type { ReliableProvisionals } from './reliable-provisional/reliable-provi
 import { BoundWarning } from './server/bound-warning';
 import { DeferredTrying } from './server/deferred-trying';
 import { reasonPhrase } from './server/reason-phrases';
+import { ResponseChannel } from './server/response-channel';
 import type { ProxyCore } from './proxy/proxy-core';
 import { checkRequest, type Rejection } from './server/request-checks';
 import { ServerRequest, type OpenRequest } from './server/server-request';
@@ -84,12 +85,14 @@ export class UserAgentServer {
     const key = serverKey(fields, message.method);
     const { transactions, limits, dialogs } = this.core;
     if (message.method === 'ACK') {
-      if (!transactions.serverByKey(key) && this.usages.proxy.forwardAck(message, fields, inbound))
+      if (!transactions.hasServerKey(key) && this.usages.proxy.forwardAck(message, fields, inbound))
         return;
       return this.usages.invites.receiveAck(fields, key, inbound);
     }
     const existing = transactions.serverByKey(key);
     if (existing) return existing.transaction.receiveRetransmission();
+    const finished = transactions.lingeringByKey(key);
+    if (finished) return finished.receiveRetransmission();
 
     const open: OpenRequest = {
       request: message,
@@ -102,8 +105,8 @@ export class UserAgentServer {
     };
     const request = this.start(open, key);
     if (!this.core.running()) return request.answerLocally(SERVICE_UNAVAILABLE);
-    if (transactions.serverCount > limits.maxTransactions) {
-      this.transactionBound.refused503();
+    if (transactions.serversInProgress > limits.maxTransactions) {
+      this.transactionBound.hit();
       return request.answerLocally(SERVICE_UNAVAILABLE);
     }
     if (this.core.quota && !this.core.quota.admit(request, inbound.source.address))
@@ -128,7 +131,7 @@ export class UserAgentServer {
       if (transactions.isMerged(mergeKey) && !this.usages.proxy.forwardedBefore(fields.viaLines))
         return request.answerLocally({ status: 482, reason: 'Loop Detected' });
       if (dialogs.size >= limits.maxDialogs) {
-        this.dialogBound.refused503();
+        this.dialogBound.hit();
         return request.answerLocally(SERVICE_UNAVAILABLE);
       }
       // Kept (as the map's key too) while the transaction lingers: its Call-ID is a slice of the
@@ -312,17 +315,10 @@ export class UserAgentServer {
     return dialog;
   }
 
-  /** Captures only where responses go: the channel outlives the request by 32 s. */
+  /** Holds only where responses go: the channel outlives the request by 32 s. */
   private responseChannel(fields: Essentials, inbound: InboundMessage): Channel {
     const destination = responseDestination(fields.topVia, inbound.source);
-    const { connection } = inbound;
-    const { transport, logger } = this.core;
-    return {
-      reliable: isReliable(inbound.source.transport),
-      send: (data) =>
-        transport.send(data, destination, connection, (error) =>
-          logger.info({ err: error, destination }, 'response not delivered'),
-        ),
-    };
+    const reliable = isReliable(inbound.source.transport);
+    return new ResponseChannel(reliable, destination, inbound.connection, this.core);
   }
 }

@@ -84,6 +84,7 @@ describe('operations: trace, HEP and metrics of a call', () => {
     // Over UDP both server transactions linger, absorbing retransmissions (RFC 6026 Timer L, Timer J).
     expect(after.get('drachtio_sip_transactions{kind="server",state="accepted"}')).toBe(1);
     expect(after.get('drachtio_sip_transactions{kind="server",state="completed"}')).toBe(1);
+    expect(after.get('drachtio_sip_lingering_forgotten_total')).toBe(0);
     expect(after.get('drachtio_wire_frames_total{direction="in"}')).toBeGreaterThan(
       before.get('drachtio_wire_frames_total{direction="in"}') ?? 0,
     );

@@ -1,12 +1,15 @@
 /**
- * The engine's bounds on live transactions and dialogs: beyond them a new request gets
+ * The engine's bounds on transactions in progress and dialogs: beyond them a new request gets
  * 503 with Retry-After and the operator is told (once per interval, not once per request);
- * what needs no room beyond the bound is still served.
+ * what needs no room beyond the bound is still served, finished transactions lingering for
+ * retransmissions included.
  */
 import { Writable } from 'node:stream';
+import { runSipp } from 'drachtio-test-kit';
 import pino from 'pino';
-import type { Engine } from '../../src/engine';
-import { SDP, startEngine, TestApp, udpPortOf, waitFor } from './helpers';
+import type { Engine, EngineOptions } from '../../src/engine';
+import { DEFAULT_TIMER_SETTINGS } from '../../src/transaction/timer-settings';
+import { remoteOf, scenario, SDP, startEngine, TestApp, udpPortOf, waitFor } from './helpers';
 import { requestText, UdpPeer } from './udp-client';
 
 let peer: UdpPeer;
@@ -14,8 +17,10 @@ beforeEach(async () => (peer = await UdpPeer.open()));
 afterEach(() => peer.close());
 
 /** An engine whose log lines are collected. */
-async function engineWithLog(limits: { maxTransactions?: number; maxDialogs?: number }) {
-  const lines: Array<{ msg: string; refused?: number }> = [];
+async function engineWithLog(
+  limits: Pick<EngineOptions, 'maxTransactions' | 'maxDialogs' | 'timers' | 'lingerMemory'>,
+) {
+  const lines: Array<{ msg: string; refused?: number; forgotten?: number }> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(JSON.parse(chunk.toString()));
@@ -77,6 +82,70 @@ test('beyond maxDialogs a new INVITE gets 503 while requests outside dialogs are
     expect(await finalFor(second)).toMatch(/^SIP\/2.0 503 [^]*\r\nRetry-After: 5\r\n/);
     expect(await finalFor(send(engine, 'OPTIONS'))).toMatch(/^SIP\/2.0 200 /);
     expect(lines.map((line) => line.msg)).toContain('maxDialogs reached: new requests get 503');
+  } finally {
+    await engine.stop();
+  }
+});
+
+test('lingering transactions do not count against maxTransactions: 60 calls in a row complete, and past 50 unanswered INVITEs new ones get 503', async () => {
+  // RFC timers: every INVITE and BYE of the calls lingers 32 s, well past the test.
+  const { engine, lines } = await engineWithLog({
+    maxTransactions: 50,
+    timers: DEFAULT_TIMER_SETTINGS,
+  });
+  const app = new TestApp(engine);
+  try {
+    const result = await runSipp({
+      scenario: scenario('uac-call'),
+      remote: remoteOf(engine),
+      calls: 60,
+      rate: 100,
+      limit: 10,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.successfulCalls).toBe(60);
+    const { accepted = 0, completed = 0 } = engine.transactionStates().server;
+    expect(accepted + completed).toBeGreaterThanOrEqual(120);
+    expect(lines.map((line) => line.msg)).not.toContain(
+      'maxTransactions reached: new requests get 503',
+    );
+
+    app.reset(() => undefined); // INVITEs left unanswered stay in progress
+    const invites = Array.from({ length: 55 }, () => send(engine, 'INVITE', SDP));
+    for (const callId of invites.slice(50))
+      expect(await finalFor(callId)).toMatch(/^SIP\/2.0 503 [^]*\r\nRetry-After: 5\r\n/);
+    await waitFor(() => app.requests.length === 50);
+    expect(app.methods().every((method) => method === 'INVITE')).toBe(true);
+  } finally {
+    await engine.stop();
+  }
+});
+
+test('a full lingerMemory forgets the oldest finished transactions early, says so once, and refuses no call', async () => {
+  const { engine, lines } = await engineWithLog({
+    lingerMemory: 4000, // a handful of records
+    timers: DEFAULT_TIMER_SETTINGS,
+  });
+  new TestApp(engine);
+  try {
+    const result = await runSipp({
+      scenario: scenario('uac-call'),
+      remote: remoteOf(engine),
+      calls: 20,
+      rate: 100,
+      limit: 5,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.successfulCalls).toBe(20);
+    const { accepted = 0, completed = 0 } = engine.transactionStates().server;
+    expect(accepted + completed).toBeLessThan(40);
+    expect(engine.lingerEvictions).toBe(40 - accepted - completed);
+    expect(
+      lines.filter(
+        (line) =>
+          line.msg === 'lingerMemory reached: the oldest finished transactions are forgotten early',
+      ),
+    ).toEqual([expect.objectContaining({ forgotten: 1, lingerMemory: 4000 })]);
   } finally {
     await engine.stop();
   }

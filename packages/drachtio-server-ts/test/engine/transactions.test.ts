@@ -13,6 +13,7 @@ import {
 } from '../../src/transaction/non-invite-client-transaction';
 import { NonInviteServerTransaction } from '../../src/transaction/non-invite-server-transaction';
 import type { TimerSettings } from '../../src/transaction/timer-settings';
+import { TransactionTable, type ServerEntry } from '../../src/transaction/transaction-table';
 import type { Channel, ResponseLike } from '../../src/transaction/transaction';
 
 const timers: TimerSettings = { t1: 500, t2: 4000, t4: 5000, timerC: 180000 };
@@ -164,13 +165,39 @@ describe('non-INVITE client transaction', () => {
   });
 });
 
+/**
+ * A server transaction in a transaction table, as the UA core keeps it: when it ends or hands
+ * its rest over to a lingering record, it leaves the table (and its record may stay).
+ */
+function serve<T extends InviteServerTransaction | NonInviteServerTransaction>(
+  make: (channel: Channel, ended: () => void) => T,
+  reliable = false,
+) {
+  const table = new TransactionTable<ServerEntry, { id: string }, ResponseLike>();
+  const channel = new RecordingChannel(reliable);
+  const terminated = jest.fn();
+  const entry: ServerEntry & { transaction: T } = {
+    id: 's1',
+    key: 'key',
+    mergeKey: undefined,
+    transaction: make(channel, () => {
+      terminated();
+      table.removeServer(entry);
+    }),
+  };
+  table.addServer(entry);
+  const { transaction } = entry;
+  return { channel, terminated, transaction, table, lingering: () => table.lingeringByKey('key') };
+}
+
 describe('INVITE server transaction', () => {
   function start(reliable = false) {
-    const channel = new RecordingChannel(reliable);
-    const terminated = jest.fn();
     const ackTimeout = jest.fn();
-    const transaction = new InviteServerTransaction('s1', channel, timers, terminated, ackTimeout);
-    return { channel, terminated, ackTimeout, transaction };
+    const served = serve(
+      (channel, ended) => new InviteServerTransaction('s1', channel, timers, ended, ackTimeout),
+      reliable,
+    );
+    return { ...served, ackTimeout };
   }
 
   test('a retransmitted INVITE gets the last provisional again', () => {
@@ -182,7 +209,7 @@ describe('INVITE server transaction', () => {
   });
 
   test('Timer G retransmits a non-2xx final (doubling, capped at T2) until Timer H gives up', () => {
-    const { channel, ackTimeout, terminated, transaction } = start();
+    const { channel, ackTimeout, terminated, transaction, table } = start();
     transaction.respond(486, Buffer.from('486'));
     jest.advanceTimersByTime(64 * 500);
     expect(channel.times('486')).toEqual([
@@ -190,59 +217,73 @@ describe('INVITE server transaction', () => {
     ]);
     expect(ackTimeout).toHaveBeenCalled();
     expect(terminated).toHaveBeenCalled();
+    expect(table.serverCount).toBe(0); // nothing lingers after a give-up
   });
 
   test('the ACK stops Timer G; Timer I (T4) absorbs further ACKs, then ends it', () => {
-    const { channel, terminated, transaction } = start();
+    const { channel, transaction, table, lingering } = start();
     transaction.respond(486, Buffer.from('486'));
     jest.advanceTimersByTime(600);
     expect(transaction.receiveAck()).toBe(true);
     expect(transaction.state).toBe('confirmed');
-    expect(transaction.receiveAck()).toBe(true);
+    expect(lingering()?.receiveAck()).toBe(true);
+    expect(table.states().server).toEqual({ confirmed: 1 });
     jest.advanceTimersByTime(4999);
-    expect(terminated).not.toHaveBeenCalled();
+    expect(lingering()).toBeDefined();
     jest.advanceTimersByTime(1);
-    expect(terminated).toHaveBeenCalled();
+    expect(lingering()).toBeUndefined();
     expect(channel.times('486')).toEqual([0, 500]);
   });
 
+  test('over TCP the ACK ends it', () => {
+    const { transaction, table, lingering } = start(true);
+    transaction.respond(486, Buffer.from('486'));
+    expect(transaction.receiveAck()).toBe(true);
+    expect(lingering()).toBeUndefined();
+    expect(table.serverCount).toBe(0);
+  });
+
   test('a 2xx moves to Accepted (RFC 6026): INVITE retransmissions are absorbed silently until Timer L', () => {
-    const { channel, terminated, transaction } = start();
+    const { channel, transaction, table, lingering } = start();
     transaction.respond(200, Buffer.from('200'));
     expect(transaction.state).toBe('accepted');
-    transaction.receiveRetransmission();
+    expect(table.serversInProgress).toBe(0);
+    expect(table.states().server).toEqual({ accepted: 1 });
+    lingering()?.receiveRetransmission();
     expect(channel.sent).toHaveLength(1);
+    expect(lingering()?.receiveAck()).toBe(false); // the ACK of a 2xx is the dialog's
     expect(transaction.respond(200, Buffer.from('200'))).toBe(false);
-    jest.advanceTimersByTime(64 * 500);
-    expect(terminated).toHaveBeenCalled();
+    jest.advanceTimersByTime(64 * 500 - 1);
+    expect(lingering()).toBeDefined();
+    jest.advanceTimersByTime(1);
+    expect(lingering()).toBeUndefined();
   });
 });
 
 describe('non-INVITE server transaction', () => {
+  const start = (reliable = false) =>
+    serve(
+      (channel, ended) => new NonInviteServerTransaction('s2', channel, timers, ended),
+      reliable,
+    );
+
   test('Trying absorbs retransmissions silently; Completed answers them; Timer J ends it', () => {
-    const channel = new RecordingChannel();
-    const terminated = jest.fn();
-    const transaction = new NonInviteServerTransaction('s2', channel, timers, terminated);
+    const { channel, transaction, lingering } = start();
     transaction.receiveRetransmission();
     expect(channel.sent).toHaveLength(0);
     transaction.respond(200, Buffer.from('200'));
-    transaction.receiveRetransmission();
+    lingering()?.receiveRetransmission();
     expect(channel.sent.map((s) => s.data)).toEqual(['200', '200']);
     jest.advanceTimersByTime(64 * 500 - 1);
-    expect(terminated).not.toHaveBeenCalled();
+    expect(lingering()).toBeDefined();
     jest.advanceTimersByTime(1);
-    expect(terminated).toHaveBeenCalled();
+    expect(lingering()).toBeUndefined();
   });
 
   test('over TCP it ends with the final response', () => {
-    const terminated = jest.fn();
-    const transaction = new NonInviteServerTransaction(
-      's3',
-      new RecordingChannel(true),
-      timers,
-      terminated,
-    );
+    const { terminated, transaction, table } = start(true);
     transaction.respond(404, Buffer.from('404'));
     expect(terminated).toHaveBeenCalled();
+    expect(table.serverCount).toBe(0);
   });
 });

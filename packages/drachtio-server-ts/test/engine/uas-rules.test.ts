@@ -111,6 +111,39 @@ test('482 for a merged request: same From tag, Call-ID and CSeq over another bra
   await engine.respond({ transactionId: app.requests[0]?.transactionId ?? '', status: 480 });
 });
 
+test('an INVITE answered 2xx still matches: its retransmission is absorbed, its CANCEL gets 200, a merged copy 482', async () => {
+  app.answer = (request) => (request.method === 'INVITE' ? { status: 200 } : undefined);
+  const callId = `answered-${Date.now()}`;
+  const headers = { From: '<sip:a@127.0.0.1>;tag=answered', 'Call-ID': callId };
+  const via = `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKans1`;
+  const invite = requestText(peer.port, { method: 'INVITE', headers: { ...headers, Via: via } });
+  const ok = await exchange(invite);
+  expect(ok).toMatch(/^SIP\/2.0 200 /);
+
+  peer.send(invite, enginePort);
+  const cancel = requestText(peer.port, {
+    method: 'CANCEL',
+    headers: { ...headers, Via: via, CSeq: '1 CANCEL' },
+  });
+  expect(await exchange(cancel)).toMatch(/^SIP\/2.0 200 [^]*CSeq: 1 CANCEL/);
+  const merged = requestText(peer.port, {
+    method: 'INVITE',
+    headers: { ...headers, Via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKans2` },
+  });
+  expect(await exchange(merged)).toMatch(/^SIP\/2.0 482 /);
+  // Requests from one socket are handled in order: the retransmission came before the CANCEL.
+  expect(app.methods()).toEqual(['INVITE']);
+  expect(app.cancels).toEqual([]);
+
+  const toTag = /^To: .*;tag=([^;\r\n]+)/m.exec(ok)?.[1] ?? '';
+  const ack = requestText(peer.port, {
+    method: 'ACK',
+    headers: { ...headers, To: `<sip:engine@127.0.0.1>;tag=${toTag}`, CSeq: '1 ACK' },
+  });
+  peer.send(ack, enginePort);
+  await waitFor(() => app.methods().includes('ACK'));
+});
+
 test('RFC 3581: the response carries received and rport, and goes to the source port', async () => {
   const text = requestText(peer.port, {
     headers: { Via: 'SIP/2.0/UDP 192.0.2.1:5099;rport;branch=z9hG4bKnat1' },

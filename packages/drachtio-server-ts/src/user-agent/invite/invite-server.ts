@@ -56,9 +56,11 @@ export class InviteServer {
 
   /** An ACK ends a non-2xx INVITE transaction, or (for a 2xx) the dialog's retransmissions. */
   receiveAck(fields: Essentials, key: string, inbound: InboundMessage): void {
-    const invite = this.core.transactions.serverByKey(key);
+    const { transactions } = this.core;
+    const invite = transactions.serverByKey(key);
     if (invite?.transaction instanceof InviteServerTransaction && invite.transaction.receiveAck())
       return;
+    if (transactions.lingeringByKey(key)?.receiveAck()) return;
     const dialog = this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag);
     const inviteTransactionId = dialog?.invite.ackReceived(fields.cseq.seq);
     if (!dialog || inviteTransactionId === undefined) return; // a retransmitted or stray ACK
@@ -79,8 +81,12 @@ export class InviteServer {
 
   /** RFC 3261 9.2: 200 to the CANCEL, 487 to the INVITE, then the application hears of it. */
   receiveCancel(cancel: ServerRequest, open: OpenRequest): void {
-    const invite = this.core.transactions.serverByKey(serverKey(open.essentials, 'INVITE'));
-    if (!invite) return cancel.answerLocally({ status: 481 });
+    const { transactions } = this.core;
+    const key = serverKey(open.essentials, 'INVITE');
+    const invite = transactions.serverByKey(key);
+    // An INVITE already answered still matches (200, and nothing more to do) while it lingers.
+    if (!invite)
+      return cancel.answerLocally({ status: transactions.lingeringByKey(key) ? 200 : 481 });
     cancel.answerLocally({ status: 200 });
     if (invite.proxy) return invite.proxy.cancel();
     if (!invite.open) return;
