@@ -87,6 +87,7 @@ export class UserAgentServer {
     }
     const existing = transactions.serverByKey(key);
     if (existing) return existing.transaction.receiveRetransmission();
+    if (this.core.overload?.refuses(message, fields, key, inbound)) return;
 
     const open: OpenRequest = {
       request: message,
