@@ -245,7 +245,7 @@ export class Engine extends EventEmitter implements SipEngine {
 
   /** Every message from the network: never throws, whatever the bytes. */
   private receive(inbound: InboundMessage): void {
-    this.overload?.received(inbound);
+    if (this.overload?.absorbs(inbound)) return;
     let message: SipRequest | SipResponse;
     try {
       message = parseMessage(inbound.data);

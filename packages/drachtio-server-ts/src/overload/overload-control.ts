@@ -9,8 +9,7 @@
  * In-dialog requests (To tag), CANCEL and ACK, and retransmissions of admitted transactions
  * (matched before this is asked) always pass, so a call once admitted is never failed here.
  * The 503 is sent without a transaction; a retransmission of a refused request finds its key
- * in RecentRefusals and gets the same answer, and the ACK to the 503 matches nothing and is
- * dropped as a stray ACK.
+ * in RecentRefusals and gets the same answer, and the ACK to the 503 is dropped unparsed.
  */
 import type { SipRequest } from 'drachtio-sip';
 import type { Logger } from 'pino';
@@ -44,8 +43,12 @@ export class OverloadControl {
   private readonly queue = new QueueDelay();
   private readonly controller: RefusalController;
   private readonly recent = new RecentRefusals(REMEMBERED.capacity, REMEMBERED.span, Date.now());
-  /** One To tag for every 503: a stateless answer must give a retransmission the same one. */
-  private readonly tag = newTag();
+  /**
+   * One To tag for every 503: a stateless answer must give a retransmission the same one, and
+   * the ACK to a 503 is recognized by it.
+   */
+  private readonly tag = `503${newTag()}`;
+  private readonly tagParameter = Buffer.from(`;tag=${this.tag}`);
   private readonly retryAfter: string;
   private ports: ReadonlySet<number> = new Set();
   private timer: NodeJS.Timeout | undefined;
@@ -85,9 +88,21 @@ export class OverloadControl {
     this.timer = undefined;
   }
 
-  /** Every message the engine reads: the UDP ones are what drains the queues. */
-  received(inbound: InboundMessage): void {
-    if (inbound.source.transport === 'udp') this.queue.read(inbound.data.length);
+  /**
+   * Every message the engine reads, before it is parsed: the UDP ones are what drains the
+   * queues. True for the ACK to one of our 503s (its To tag is ours), which needs nothing more:
+   * absorbing it unparsed halves what a refused call costs.
+   */
+  absorbs(inbound: InboundMessage): boolean {
+    const { data } = inbound;
+    if (inbound.source.transport === 'udp') this.queue.read(data.length);
+    return (
+      data[0] === 0x41 &&
+      data[1] === 0x43 &&
+      data[2] === 0x4b &&
+      data[3] === 0x20 && // "ACK "
+      data.indexOf(this.tagParameter) > 0
+    );
   }
 
   /**

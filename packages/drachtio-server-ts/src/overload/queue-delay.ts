@@ -13,7 +13,12 @@
 const KERNEL_BYTES_PER_DATAGRAM = 768;
 /** A queue that nothing drained: reported as this long, which is long enough to shed hard. */
 export const MAX_DELAY_MS = 10_000;
-/** Weight of the newest interval in the drain rate: smooths the batches libuv reads. */
+/**
+ * Fewer queued datagrams than libuv reads from a socket in one go (32) are a hiccup (a GC
+ * pause, a burst), not overload: counted as no delay, so a lone request is not refused for it.
+ */
+const HICCUP_DATAGRAMS = 32;
+/** Weight of the newest interval in a falling drain rate: smooths the batches libuv reads. */
 const RATE_WEIGHT = 0.25;
 
 export class QueueDelay {
@@ -38,12 +43,14 @@ export class QueueDelay {
   /** The delay in ms, from the queued bytes now and the reads over the last `elapsedMs`. */
   estimate(queuedBytes: number, elapsedMs: number): number {
     const rate = (this.datagrams * 1000) / Math.max(elapsedMs, 1);
-    this.drainRate += RATE_WEIGHT * (rate - this.drainRate);
+    // Up at once (the engine just showed it drains that fast; after a quiet spell the smoothed
+    // rate would be near zero and the first burst look like a long wait), down gradually.
+    this.drainRate = Math.max(rate, this.drainRate + RATE_WEIGHT * (rate - this.drainRate));
     if (this.datagrams > 0) this.meanSize = this.bytes / this.datagrams;
     this.datagrams = 0;
     this.bytes = 0;
-    if (queuedBytes <= 0) return 0;
     const queued = queuedBytes / (this.meanSize + KERNEL_BYTES_PER_DATAGRAM);
+    if (queued < HICCUP_DATAGRAMS) return 0;
     if (this.drainRate <= 0) return MAX_DELAY_MS;
     return Math.min(MAX_DELAY_MS, (queued * 1000) / this.drainRate);
   }
