@@ -54,7 +54,7 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
     .option('--mtu <bytes>', 'a UDP request larger than this goes over TCP (default 1300)')
     .option(
       '--overload-target-delay <ms>',
-      'refuse new calls with 503 while the UDP receive queues hold more than this (default 50; 0: off)',
+      'refuse new calls with 503 while the UDP receive queues hold more than this (default 100; 0: off)',
     )
     .option(
       '-l, --loglevel <level>',
