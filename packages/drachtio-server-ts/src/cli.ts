@@ -53,6 +53,10 @@ function parseFlags(argv: string[]): CliFlags & { daemon?: boolean } {
     .option('--outbound-proxy <uri>', 'send every request outside a dialog through this SIP URI')
     .option('--mtu <bytes>', 'a UDP request larger than this goes over TCP (default 1300)')
     .option(
+      '--overload-target-delay <ms>',
+      'refuse new calls with 503 while the UDP receive queues hold more than this (default 100; 0: off)',
+    )
+    .option(
       '-l, --loglevel <level>',
       'fatal, error, warn, info, debug, trace or silent (default info)',
     )

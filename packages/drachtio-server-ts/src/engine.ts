@@ -51,6 +51,9 @@ import { DEFAULT_CONTACTS } from './transport/contact';
 import type { ContactAddressing } from './transport/advertised-address';
 import { DEFAULT_MTU } from './transport/dns/outbound';
 import { SipResolver } from './transport/dns/sip-resolver';
+import { udpPorts } from './transport/udp-socket-stats';
+import { OverloadControl } from './overload/overload-control';
+import { resolveOverload, type OverloadOptions } from './overload/overload-options';
 
 export interface EngineOptions {
   /** Listening contacts, e.g. 'sip:127.0.0.1:0;transport=udp,tcp'. Default: sip:*:5060 (UDP and TCP). */
@@ -99,6 +102,8 @@ export interface EngineOptions {
   outboundProxy?: string;
   /** A UDP request larger than this goes over TCP (RFC 3261 18.1.1). Default 1300. */
   mtu?: number;
+  /** Refusing new requests with 503 when the UDP receive queues back up; on by default. */
+  overload?: OverloadOptions;
 }
 
 export class Engine extends EventEmitter implements SipEngine {
@@ -111,6 +116,8 @@ export class Engine extends EventEmitter implements SipEngine {
   private readonly guard: SipGuard;
   /** How often each SIP abuse limit refused something, read by the metrics on scrape. */
   readonly limitCounters = new SipLimitCounters();
+  /** Overload control, undefined when turned off; the metrics read its counts. */
+  readonly overload: OverloadControl | undefined;
   private running = false;
   private forgottenEarly = 0;
 
@@ -152,6 +159,8 @@ export class Engine extends EventEmitter implements SipEngine {
         evictions.hit();
       },
     });
+    const overload = resolveOverload(options.overload);
+    this.overload = overload && new OverloadControl(overload, this.transport, this.logger);
     const core: UserAgentCore = {
       transport: this.transport,
       outbound: { resolver, proxy: options.outboundProxy, mtu: options.mtu ?? DEFAULT_MTU },
@@ -170,6 +179,7 @@ export class Engine extends EventEmitter implements SipEngine {
         this.limitCounters,
         this.logger,
       ),
+      overload: this.overload,
       running: () => this.running,
       emit: (event, ...args) => this.emit(event, ...args),
     };
@@ -220,6 +230,7 @@ export class Engine extends EventEmitter implements SipEngine {
     if (this.running) throw new Error('the SIP engine is already started');
     await this.transport.start();
     await this.guard.start();
+    this.overload?.start(udpPorts(this.contacts));
     this.running = true;
     this.logger.info({ contacts: this.contacts }, 'SIP engine listening');
   }
@@ -234,6 +245,7 @@ export class Engine extends EventEmitter implements SipEngine {
     ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    this.overload?.stop();
     this.ua.stop();
     this.dialogs.clear();
     await this.transport.stop();
@@ -266,6 +278,7 @@ export class Engine extends EventEmitter implements SipEngine {
 
   /** Every message from the network: never throws, whatever the bytes. */
   private receive(inbound: InboundMessage): void {
+    if (this.overload?.absorbs(inbound)) return;
     let message: SipRequest | SipResponse;
     try {
       message = parseMessage(inbound.data);

@@ -8,6 +8,7 @@ import { LOG_LEVELS, type LogLevel, type ServerOptions } from './server-options'
 import { transportSettings, type TransportFile, type TransportFlags } from './transport-config';
 import { configProblems } from './validate-config';
 import { withBlacklistFlags, type BlacklistFlags } from './blacklist-flags';
+import { withOverloadFlags, type OverloadFlags } from './overload-flags';
 import { outboundSettings } from './outbound-settings';
 import type { ContactAddressing } from '../transport/advertised-address';
 
@@ -21,7 +22,7 @@ export { ConfigError };
 export const DEFAULT_CONFIG_PATHS: readonly string[] = ['/etc/drachtio-server-ts.json'];
 
 /** The daemon's flags, as commander hands them over. */
-export interface CliFlags extends BlacklistFlags, TransportFlags {
+export interface CliFlags extends BlacklistFlags, TransportFlags, OverloadFlags {
   file?: string;
   port?: string;
   address?: string;
@@ -158,7 +159,7 @@ function sipOptions(
 ): ServerOptions['sip'] {
   const { tls, websocket, tcpKeepaliveInterval, ...engine } = sip;
   return {
-    ...withBlacklistFlags(engine, flags),
+    ...withOverloadFlags(withBlacklistFlags(engine, flags), flags),
     ...outboundSettings(flags, sip, contacts),
     ...transportSettings(flags, env, { tls, websocket, tcpKeepaliveInterval }),
   };

@@ -48,7 +48,7 @@ export interface ServerOptions {
     keepaliveInterval?: number;
     maxWriteBuffer?: number;
   };
-  /** SIP engine settings: RFC 3261 timers, TCP idle timeout, bounds on transactions and dialogs. */
+  /** SIP engine settings: RFC 3261 timers, TCP idle timeout, bounds on transactions and dialogs, overload control. */
   sip?: Pick<
     EngineOptions,
     | 'timers'
@@ -63,6 +63,7 @@ export interface ServerOptions {
     | 'dnsServers'
     | 'outboundProxy'
     | 'mtu'
+    | 'overload'
     | 'tls'
     | 'websocket'
     | 'tcpKeepaliveInterval'

@@ -8,13 +8,13 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ControlPlane } from '../control';
 import { CONTROL_LIMITS } from '../control';
 import type { Engine } from '../engine';
-import { parseListenContact } from '../transport/contact';
+import { REFUSAL_REASONS } from '../overload/overload-control';
 import { SIP_LIMITS } from '../transport/limits/limit-counters';
 import type { TapDirection } from '../transport/tap';
+import { udpPorts, udpSocketStats } from '../transport/udp-socket-stats';
 import type { DialogTracker } from './dialog-tracker';
 import type { HepSender } from './hep-sender';
 import { summarize } from './sip-summary';
-import { udpDrops } from './udp-drops';
 
 export interface MetricsSources {
   engine: Engine;
@@ -146,19 +146,42 @@ function collected(registry: Registry, { engine, control, dialogs, hep }: Metric
       for (const limit of SIP_LIMITS) this.inc({ limit }, engine.limitCounters.limits[limit]);
     },
   });
-  const udpPorts = new Set(
-    engine.contacts
-      .filter((contact) => contact.endsWith('transport=udp'))
-      .map((contact) => parseListenContact(contact).port),
-  );
+  const ports = udpPorts(engine.contacts);
   new Counter({
     name: 'drachtio_udp_drops_total',
     help: 'Datagrams the kernel dropped on the SIP UDP sockets (receive buffer full; Linux)',
     registers,
     collect() {
-      const drops = udpDrops(udpPorts);
+      const stats = udpSocketStats(ports);
       this.reset();
-      if (drops !== undefined) this.inc(drops);
+      if (stats !== undefined) this.inc(stats.drops);
+    },
+  });
+  new Counter({
+    name: 'drachtio_overload_refused_total',
+    help: 'New requests refused with 503 by overload control, by reason (invite, other, retransmission of a refused one)',
+    labelNames: ['reason'],
+    registers,
+    collect() {
+      this.reset();
+      const { overload } = engine;
+      for (const reason of REFUSAL_REASONS) this.inc({ reason }, overload?.refused[reason] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'drachtio_overload_refused_ratio',
+    help: 'Fraction of new INVITEs overload control refuses now (0 to 1)',
+    registers,
+    collect() {
+      this.set(engine.overload?.fraction ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'drachtio_overload_queue_delay_seconds',
+    help: 'Estimated wait of a datagram in the SIP UDP receive queues (Linux), the signal of overload control',
+    registers,
+    collect() {
+      this.set((engine.overload?.delay ?? 0) / 1000);
     },
   });
   new Counter({

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { EngineEvents } from '../engine-api';
+import type { OverloadControl } from '../overload/overload-control';
 import type { TimerSettings } from '../transaction/timer-settings';
 import type { TransactionTable } from '../transaction/transaction-table';
 import type { TransactionQuota } from '../transport/limits/transaction-quota';
@@ -31,6 +32,8 @@ export interface UserAgentCore {
   readonly limits: { maxTransactions: number; maxDialogs: number; minSE: number };
   /** Live server transactions per source address (absent: unbounded, as in the usages' unit tests). */
   readonly quota?: TransactionQuota;
+  /** Refuses new requests while the server falls behind (absent: off). */
+  readonly overload?: OverloadControl;
   /** False once stop() began: new requests are refused. */
   running(): boolean;
   emit<E extends keyof EngineEvents>(event: E, ...args: Parameters<EngineEvents[E]>): void;

@@ -93,6 +93,7 @@ export class UserAgentServer {
     if (existing) return existing.transaction.receiveRetransmission();
     const finished = transactions.lingeringByKey(key);
     if (finished) return finished.receiveRetransmission();
+    if (this.core.overload?.refuses(message, fields, key, inbound)) return;
 
     const open: OpenRequest = {
       request: message,

@@ -1,0 +1,56 @@
+/**
+ * Which fraction of new requests to refuse, adjusted on every sample of the queueing delay:
+ * up while the delay is above its target, down while it is below (the loss-based control of
+ * RFC 7339, with a proportional-integral update in the manner of PIE, RFC 8033). Refusing a
+ * fraction, instead of everything while a threshold is crossed, keeps the admitted load near
+ * what the server can carry rather than swinging between idle and overflowing.
+ */
+
+/** Change of the fraction per sample for a delay one target above the target. */
+const GAIN = 0.01;
+/** Change of the fraction per sample for a delay that grew by one target since the last. */
+const TREND_GAIN = 0.05;
+/** Far above the target the queue is overflowing anyway: this caps how fast the fraction climbs. */
+const MAX_ERROR = 4;
+
+export class RefusalController {
+  /** The fraction of new requests refused, 0 to 1. */
+  private refused = 0;
+  private lastDelay = 0;
+  /** Refusals owed, per kind: spread evenly over the requests instead of drawn at random. */
+  private readonly credit = { invite: 0, other: 0 };
+
+  constructor(private readonly targetDelay: number) {}
+
+  get fraction(): number {
+    return this.refused;
+  }
+
+  /** One sample of the queueing delay, in ms. */
+  update(delay: number): void {
+    const error = clamp((delay - this.targetDelay) / this.targetDelay, -1, MAX_ERROR);
+    const trend = clamp((delay - this.lastDelay) / this.targetDelay, -MAX_ERROR, MAX_ERROR);
+    this.lastDelay = delay;
+    this.refused = clamp(this.refused + GAIN * error + TREND_GAIN * trend, 0, 1);
+    if (this.refused === 0) this.credit.invite = this.credit.other = 0;
+  }
+
+  /**
+   * Whether the next new request of this kind is refused. New calls go first: other requests
+   * outside a dialog (REGISTER, OPTIONS, SUBSCRIBE...) are refused only once more than half
+   * the INVITEs are, reaching all of them with the INVITEs.
+   */
+  refusesNext(kind: RequestKind): boolean {
+    this.credit[kind] += kind === 'invite' ? this.refused : Math.max(0, 2 * this.refused - 1);
+    if (this.credit[kind] < 1) return false;
+    this.credit[kind] -= 1;
+    return true;
+  }
+}
+
+/** A new request: an INVITE outside a dialog, or any other request outside one. */
+export type RequestKind = 'invite' | 'other';
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
+}
