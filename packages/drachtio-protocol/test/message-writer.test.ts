@@ -3,6 +3,7 @@ import { MessageReader, MessageWriter, type Envelope } from '../src';
 
 const ping = (rid: string): Envelope => ({ type: 'request', rid, command: 'ping', data: {} });
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A socket stand-in that records each write it is handed: one entry per system call a net.Socket would make. */
 function recordingSocket() {
@@ -32,19 +33,38 @@ describe('MessageWriter', () => {
     await nextTurn();
 
     expect(writes).toHaveLength(1);
-    const frames = new MessageReader().push(writes[0]);
-    expect(
-      frames.map((f) => (f instanceof Error ? f.message : (f.envelope as { rid: string }).rid)),
-    ).toEqual(['1', '2', '3']);
+    expect(ridsOf(writes[0])).toEqual(['1', '2', '3']);
   });
 
-  it('starts a new batch in the next turn', async () => {
+  it('a connection that wrote less than a millisecond ago waits out the rest of it, taking later turns along', async () => {
     const { socket, writes } = recordingSocket();
     const writer = new MessageWriter(socket);
     writer.write({ envelope: ping('1') });
     await nextTurn();
+    expect(writes).toHaveLength(1);
+    writer.write({ envelope: ping('2') });
+    await nextTurn();
+    writer.write({ envelope: ping('3') });
+    expect(writes).toHaveLength(1);
+    await sleep(5);
+    expect(writes).toHaveLength(2);
+    expect(ridsOf(writes[1])).toEqual(['2', '3']);
+  });
+
+  it('after a quiet millisecond a frame goes at the end of its turn', async () => {
+    const { socket, writes } = recordingSocket();
+    const writer = new MessageWriter(socket);
+    writer.write({ envelope: ping('1') });
+    await nextTurn();
+    await sleep(5);
     writer.write({ envelope: ping('2') });
     await nextTurn();
     expect(writes).toHaveLength(2);
   });
 });
+
+function ridsOf(write: Buffer): string[] {
+  return new MessageReader()
+    .push(write)
+    .map((f) => (f instanceof Error ? f.message : (f.envelope as { rid: string }).rid));
+}
