@@ -18,7 +18,12 @@ const server = await serverPackage.createServer({
   logLevel: argValue('log-level', 'warn'),
   // sipp is a trusted load generator here, like an SBC in front of the server: the per-source
   // abuse limits (rate, in-flight transactions) would otherwise refuse the load being measured.
-  sip: { protection: { exempt: ['127.0.0.1'] }, ...(tls && { tls }) },
+  // BENCH_OVERLOAD=off: without overload control, to compare what the control costs and sheds.
+  sip: {
+    protection: { exempt: ['127.0.0.1'] },
+    ...(process.env.BENCH_OVERLOAD === 'off' && { overload: { enabled: false } }),
+    ...(tls && { tls }),
+  },
 });
 
 serveRunner({ stop: () => server.close() });

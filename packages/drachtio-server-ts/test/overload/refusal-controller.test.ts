@@ -5,7 +5,7 @@
  */
 import { MAX_DELAY_MS, QueueDelay } from '../../src/overload/queue-delay';
 import { RecentRefusals } from '../../src/overload/recent-refusals';
-import { RefusalController } from '../../src/overload/refusal-controller';
+import { RefusalController, STANDING_SAMPLES } from '../../src/overload/refusal-controller';
 
 const TARGET = 50;
 const SAMPLE_MS = 25;
@@ -65,6 +65,16 @@ describe('RefusalController', () => {
       expect(medianDelay).toBeLessThan(4 * TARGET);
     },
   );
+
+  test('a queue that drains within the standing window (a GC pause, a burst) refuses nothing', () => {
+    const controller = new RefusalController(TARGET);
+    for (const delay of [0, 0, 8 * TARGET, 6 * TARGET, 3 * TARGET, TARGET, 0, 0, 0, 0, 0, 0])
+      controller.update(delay);
+    expect(controller.fraction).toBe(0);
+    // The same delay, standing for the whole window, is overload.
+    for (let sample = 0; sample < STANDING_SAMPLES + 1; sample++) controller.update(3 * TARGET);
+    expect(controller.fraction).toBeGreaterThan(0);
+  });
 
   test('once the load is gone the fraction falls back to nothing', () => {
     const controller = new RefusalController(TARGET);
