@@ -1,7 +1,5 @@
 /** One UDP socket: every datagram is one SIP message. */
-import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
-import { lookup as dnsLookup } from 'node:dns';
-import { isIP } from 'node:net';
+import { createSocket, type Socket } from 'node:dgram';
 import type { InboundMessage } from './transport';
 
 const MAX_DATAGRAM = 65535;
@@ -25,11 +23,7 @@ export class UdpTransport {
 
   bind(port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = createSocket({
-        type: this.ipv6 ? 'udp6' : 'udp4',
-        ipv6Only: this.ipv6,
-        lookup: addressLookup,
-      });
+      const socket = createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', ipv6Only: this.ipv6 });
       const failed = (error: Error) => {
         socket.close();
         reject(error);
@@ -69,16 +63,6 @@ export class UdpTransport {
     return new Promise((resolve) => (socket ? socket.close(() => resolve()) : resolve()));
   }
 }
-
-/**
- * Every destination we send to is already an IP address (RFC 3263 resolution happened before),
- * and dgram's default lookup answers those on the next tick: one deferred call per datagram.
- */
-const addressLookup: SocketOptions['lookup'] = (hostname, options, callback) => {
-  const family = isIP(hostname);
-  if (family === 0) return dnsLookup(hostname, options, callback);
-  callback(null, hostname, family);
-};
 
 /** Best effort: the kernel caps the size (net.core.rmem_max) and some systems refuse it. */
 function enlargeBuffers(socket: Socket): void {
