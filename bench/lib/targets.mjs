@@ -45,6 +45,16 @@ function judge(results) {
       holds: worstPerDialog === undefined ? null : worstPerDialog <= 4 * KIB,
     },
     {
+      target: 'server bytes per held dialog, issue 19 (larger of RSS and heap delta)',
+      required: `<= ${1.5 * KIB}`,
+      measured: perDialog?.server
+        ? `${perDialog.server.rss} RSS / ${perDialog.server.heap} heap`
+        : 'not run',
+      holds: perDialog?.server
+        ? Math.max(perDialog.server.rss, perDialog.server.heap) <= 1.5 * KIB
+        : null,
+    },
+    {
       target: `no RSS growth at half the max rate (soak ${soak ? `${soak.seconds} s at ${soak.rate} cps` : 'not run'})`,
       required: 'RSS peak +<= 5 %, live heap slope <= 512 KiB/min',
       measured: soak
