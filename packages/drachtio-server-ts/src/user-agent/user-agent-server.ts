@@ -284,7 +284,10 @@ export class UserAgentServer {
     request.finish();
     this.core.quota?.end(request);
     this.core.transactions.removeServer(request);
-    this.core.emit('transaction-end', request.id);
+    // Told once the step that ended it is over: a 2xx ends the transaction (it lingers as a
+    // record) before its dialog is announced, and the control plane routes that first dialog
+    // notice by this transaction's Call-ID.
+    queueMicrotask(() => this.core.emit('transaction-end', request.id));
   }
 
   private emitRequest(
