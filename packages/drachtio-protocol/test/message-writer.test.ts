@@ -3,7 +3,6 @@ import { MessageReader, MessageWriter, type Envelope } from '../src';
 
 const ping = (rid: string): Envelope => ({ type: 'request', rid, command: 'ping', data: {} });
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A socket stand-in that records each write it is handed: one entry per system call a net.Socket would make. */
 function recordingSocket() {
@@ -36,30 +35,34 @@ describe('MessageWriter', () => {
     expect(ridsOf(writes[0])).toEqual(['1', '2', '3']);
   });
 
-  it('a connection that wrote less than a millisecond ago waits out the rest of it, taking later turns along', async () => {
-    const { socket, writes } = recordingSocket();
-    const writer = new MessageWriter(socket);
-    writer.write({ envelope: ping('1') });
-    await nextTurn();
-    expect(writes).toHaveLength(1);
-    writer.write({ envelope: ping('2') });
-    await nextTurn();
-    writer.write({ envelope: ping('3') });
-    expect(writes).toHaveLength(1);
-    await sleep(5);
-    expect(writes).toHaveLength(2);
-    expect(ridsOf(writes[1])).toEqual(['2', '3']);
-  });
+  describe('with the clock in the hands of the test', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
 
-  it('after a quiet millisecond a frame goes at the end of its turn', async () => {
-    const { socket, writes } = recordingSocket();
-    const writer = new MessageWriter(socket);
-    writer.write({ envelope: ping('1') });
-    await nextTurn();
-    await sleep(5);
-    writer.write({ envelope: ping('2') });
-    await nextTurn();
-    expect(writes).toHaveLength(2);
+    it('a connection that wrote less than a millisecond ago waits out the rest of it, taking later turns along', () => {
+      const { socket, writes } = recordingSocket();
+      const writer = new MessageWriter(socket);
+      writer.write({ envelope: ping('1') });
+      jest.advanceTimersByTime(0); // the end of the turn
+      expect(writes).toHaveLength(1);
+      writer.write({ envelope: ping('2') });
+      jest.advanceTimersByTime(0);
+      writer.write({ envelope: ping('3') });
+      expect(writes).toHaveLength(1);
+      jest.advanceTimersByTime(1);
+      expect(writes).toHaveLength(2);
+      expect(ridsOf(writes[1])).toEqual(['2', '3']);
+    });
+
+    it('after a quiet millisecond a frame goes at the end of its turn', () => {
+      const { socket, writes } = recordingSocket();
+      const writer = new MessageWriter(socket);
+      writer.write({ envelope: ping('1') });
+      jest.advanceTimersByTime(5);
+      writer.write({ envelope: ping('2') });
+      jest.advanceTimersByTime(0);
+      expect(writes).toHaveLength(2);
+    });
   });
 });
 
