@@ -2,7 +2,7 @@
 export interface OverloadOptions {
   /** Refuse new requests with 503 when the server falls behind. Default true. */
   enabled?: boolean;
-  /** Standing queueing delay (ms) on the UDP sockets past which new requests start being refused. Default 200. */
+  /** Queueing delay (ms) on the UDP sockets past which new requests start being refused. Default 100. */
   targetDelay?: number;
   /** Seconds the 503's Retry-After asks the peer to wait. Default 5. */
   retryAfter?: number;
@@ -10,7 +10,7 @@ export interface OverloadOptions {
 
 export type OverloadSettings = Required<Omit<OverloadOptions, 'enabled'>>;
 
-export const DEFAULT_OVERLOAD: OverloadSettings = { targetDelay: 200, retryAfter: 5 };
+export const DEFAULT_OVERLOAD: OverloadSettings = { targetDelay: 100, retryAfter: 5 };
 
 /** The settings with defaults filled in, or undefined when overload control is off. */
 export function resolveOverload(options: OverloadOptions = {}): OverloadSettings | undefined {

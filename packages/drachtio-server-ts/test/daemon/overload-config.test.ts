@@ -18,7 +18,7 @@ describe('overload settings', () => {
     return file;
   };
 
-  test('nothing set: the engine defaults apply (on, 200 ms)', () => {
+  test('nothing set: the engine defaults apply (on, 100 ms)', () => {
     expect(loadConfig({ secret: 's', noconfig: true }, {}).sip?.overload).toBeUndefined();
   });
 
