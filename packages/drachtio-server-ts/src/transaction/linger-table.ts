@@ -22,12 +22,18 @@ export interface Expiring {
 const SWEEP_MS = 100;
 
 interface Queue<R> {
+  /** How long its records linger. */
+  readonly ms: number;
   readonly records: Map<string, R>;
   timer: NodeJS.Timeout | undefined;
 }
 
 export class LingerTable<R extends Expiring> {
-  private readonly queues = new Map<number, Queue<R>>();
+  /**
+   * One per duration, two in practice: a list, since every lookup walks them all (a Map's
+   * iterator was an allocation per message on the hot path).
+   */
+  private readonly queues: Array<Queue<R>> = [];
   private heldBytes = 0;
   private count = 0;
 
@@ -50,12 +56,13 @@ export class LingerTable<R extends Expiring> {
   /** Adds a record that lingers `ms` (its `expires` is now + ms). */
   add(record: R, ms: number): void {
     // A record under the same key goes first: Map.set would keep its old place in the order.
-    const previous = this.find(record.key);
-    if (previous) this.remove(previous.queue, previous.record, false);
-    let queue = this.queues.get(ms);
+    const previousQueue = this.queueOf(record.key);
+    const previous = previousQueue?.records.get(record.key);
+    if (previousQueue && previous) this.remove(previousQueue, previous, false);
+    let queue = this.queues.find((candidate) => candidate.ms === ms);
     if (!queue) {
-      queue = { records: new Map(), timer: undefined };
-      this.queues.set(ms, queue);
+      queue = { ms, records: new Map(), timer: undefined };
+      this.queues.push(queue);
     }
     queue.records.set(record.key, record);
     this.heldBytes += record.bytes;
@@ -66,27 +73,26 @@ export class LingerTable<R extends Expiring> {
 
   /** The record under `key`, unless it has ended. */
   get(key: string): R | undefined {
-    const found = this.find(key);
-    return found && found.record.expires > Date.now() ? found.record : undefined;
+    const record = this.queueOf(key)?.records.get(key);
+    return record && record.expires > Date.now() ? record : undefined;
   }
 
   /** Forgets every record at once (engine shutdown), without telling anyone. */
   clear(): void {
-    for (const queue of this.queues.values()) clearTimeout(queue.timer);
-    this.queues.clear();
+    for (const queue of this.queues) clearTimeout(queue.timer);
+    this.queues.length = 0;
     this.heldBytes = 0;
     this.count = 0;
   }
 
   *values(): IterableIterator<R> {
-    for (const queue of this.queues.values()) yield* queue.records.values();
+    for (const queue of this.queues) yield* queue.records.values();
   }
 
-  private find(key: string): { queue: Queue<R>; record: R } | undefined {
-    for (const queue of this.queues.values()) {
-      const record = queue.records.get(key);
-      if (record) return { queue, record };
-    }
+  /** The queue holding a record under `key`, ended or not. */
+  private queueOf(key: string): Queue<R> | undefined {
+    for (let i = 0; i < this.queues.length; i++)
+      if (this.queues[i].records.has(key)) return this.queues[i];
     return undefined;
   }
 
@@ -100,7 +106,7 @@ export class LingerTable<R extends Expiring> {
   /** The head nearest its end, among all durations, goes; false when nothing is left. */
   private evictOne(): boolean {
     let oldest: { queue: Queue<R>; record: R } | undefined;
-    for (const queue of this.queues.values()) {
+    for (const queue of this.queues) {
       const head = first(queue.records);
       if (head && (!oldest || head.expires < oldest.record.expires))
         oldest = { queue, record: head };
