@@ -226,7 +226,8 @@ export function renderMarkdown(results) {
           r.label,
           s.rate,
           s.achievedRate,
-          s.clean ? 'clean' : s.problems.join(', '),
+          (s.clean ? 'clean' : s.problems.join(', ')) +
+            (s.retried ? ' (generator short: run again)' : ''),
           s.setupMs.p50,
           s.setupMs.p99,
           cpuText(s.cpuPercent),

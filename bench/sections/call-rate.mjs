@@ -89,11 +89,13 @@ async function runStep(system, rate, stepSeconds, log) {
     problems.push(`${sipp.unexpectedMessages} unexpected${statusList(sipp.unexpectedStatuses)}`);
   if (sipp.exitCode !== 0 && problems.length === 0) problems.push(`sipp exit ${sipp.exitCode}`);
   // sipp's offered rate falls short when sipp itself (or the whole machine) is saturated.
-  if (sipp.callRate < rate * 0.9) problems.push(`offered only ${sipp.callRate.toFixed(0)}/s`);
+  const generatorShort = sipp.callRate < rate * 0.9;
+  if (generatorShort) problems.push(`offered only ${sipp.callRate.toFixed(0)}/s`);
   const step = {
     rate,
     calls,
     clean: problems.length === 0,
+    generatorShort,
     problems,
     achievedRate: Math.round(sipp.callRate),
     successfulCalls: sipp.successfulCalls,

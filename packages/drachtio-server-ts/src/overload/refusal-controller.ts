@@ -1,16 +1,23 @@
 /**
  * Which fraction of new requests to refuse, adjusted on every sample of the queueing delay:
- * up while the delay is above its target, down while it is below (the loss-based control of
- * RFC 7339, with a proportional-integral update in the manner of PIE, RFC 8033). Refusing a
- * fraction, instead of everything while a threshold is crossed, keeps the admitted load near
- * what the server can carry rather than swinging between idle and overflowing.
+ * up while the delay is above its target and the queue is not draining, down while it is below
+ * (the loss-based control of RFC 7339, with a proportional-integral update in the manner of PIE,
+ * RFC 8033). Refusing a fraction, instead of everything while a threshold is crossed, keeps the
+ * admitted load near what the server can carry rather than swinging between idle and overflowing.
  *
- * The delay it acts on is the smaller of the last STANDING_SAMPLES samples (50 ms): a single
- * sample read right after a GC pause or a burst does not refuse anything, a growing queue shows
- * in both. A longer window, 200 ms as CoDel's (RFC 8289), kept borderline rates free of
- * refusals but reacted too late past capacity: at twice it, the kernel's buffer overflowed before
- * the refusals began (goodput 54 % of the clean rate, 43,137 retransmissions, bench run of
- * 2026-12-05 14:37 UTC).
+ * What tells overload from a hiccup is whether the queue drains. After a GC pause or a burst a
+ * server with spare capacity reads its backlog down, sample after sample; past capacity the
+ * queue grows or stands. So the fraction rises only while the newest sample is not below the one
+ * before, unless the delay is so long that peers would retransmit before it drained (LONG_DELAY
+ * targets). Acting on the sign of the change rather than on a longer window keeps the reaction
+ * fast: a window of 200 ms, CoDel's (RFC 8289), reacted too late past capacity (at twice it the
+ * kernel's buffer overflowed before the refusals began: goodput 54 % of the clean rate, bench run
+ * of 2026-12-05 14:37 UTC), and the smaller of two samples alone refused calls after every long
+ * GC pause near capacity (6 and 36 calls in steps at 3,000 and 2,800 calls/s, 15:49 UTC).
+ *
+ * The delay acted on is the smaller of the last STANDING_SAMPLES samples (50 ms), so one sample
+ * read right after a pause is not taken for the queue's level. Once the queue is empty the
+ * fraction decays geometrically, so a past overload is forgotten in about half a second.
  */
 
 /** Change of the fraction per sample for a delay one target above the target. */
@@ -21,6 +28,13 @@ const TREND_GAIN = 0.05;
 const MAX_ERROR = 4;
 /** The window of the delay acted on, in samples (of 25 ms). */
 export const STANDING_SAMPLES = 2;
+/**
+ * A delay this many targets long refuses even while the queue drains: at the 100 ms default, a
+ * request waiting 300 ms is close to its sender's first retransmission (T1, 500 ms).
+ */
+const LONG_DELAY = 3;
+/** Share of the fraction kept per sample once the queue is empty: 0.6 falls below 1 % in 450 ms. */
+const EMPTY_DECAY = 0.8;
 
 export class RefusalController {
   /** The fraction of new requests refused, 0 to 1. */
@@ -40,13 +54,18 @@ export class RefusalController {
 
   /** One sample of the queueing delay, in ms. */
   update(sample: number): void {
+    const previous = this.window[(this.next + STANDING_SAMPLES - 1) % STANDING_SAMPLES];
     this.window[this.next] = sample;
     this.next = (this.next + 1) % STANDING_SAMPLES;
     const delay = Math.min(...this.window);
     const error = clamp((delay - this.targetDelay) / this.targetDelay, -1, MAX_ERROR);
     const trend = clamp((delay - this.lastDelay) / this.targetDelay, -MAX_ERROR, MAX_ERROR);
     this.lastDelay = delay;
-    this.refused = clamp(this.refused + GAIN * error + TREND_GAIN * trend, 0, 1);
+    const draining = sample < previous && delay < LONG_DELAY * this.targetDelay;
+    if (delay === 0) this.refused = this.refused * EMPTY_DECAY - GAIN;
+    else if (error > 0 && draining) this.refused += TREND_GAIN * Math.min(trend, 0);
+    else this.refused += GAIN * error + TREND_GAIN * trend;
+    this.refused = clamp(this.refused, 0, 1);
     if (this.refused === 0) this.credit.invite = this.credit.other = 0;
   }
 

@@ -12,22 +12,36 @@ const SAMPLE_MS = 25;
 const CAPACITY = 1000;
 const REFUSAL_COST = 0.2;
 
-/** Offered calls per second for `seconds` through the controller; what got through on average over the last half. */
-function simulate(controller: RefusalController, offered: number, seconds: number) {
+/**
+ * Offered calls per second for `seconds` through the controller; what got through on average
+ * over the last half, and every refusal. `pausedSamples`: samples in which the server does
+ * nothing (a GC pause): it neither reads nor samples, while the calls keep arriving (the
+ * requests' answers are decided when they are read, after the pause, like the arrivals here).
+ */
+function simulate(
+  controller: RefusalController,
+  offered: number,
+  seconds: number,
+  pausedSamples: ReadonlySet<number> = new Set(),
+) {
   let backlog = 0; // units of work waiting
   let admitted = 0;
+  let refusals = 0;
   let delays: number[] = [];
   const samples = (seconds * 1000) / SAMPLE_MS;
   const callsPerSample = (offered * SAMPLE_MS) / 1000;
   for (let sample = 0; sample < samples; sample++) {
     let admittedNow = 0;
     for (let call = 0; call < callsPerSample; call++) {
-      if (controller.refusesNext('invite')) backlog += REFUSAL_COST;
-      else {
+      if (controller.refusesNext('invite')) {
+        backlog += REFUSAL_COST;
+        refusals++;
+      } else {
         backlog += 1;
         admittedNow++;
       }
     }
+    if (pausedSamples.has(sample)) continue;
     backlog = Math.max(0, backlog - (CAPACITY * SAMPLE_MS) / 1000);
     const delay = (backlog / CAPACITY) * 1000;
     controller.update(delay);
@@ -40,6 +54,7 @@ function simulate(controller: RefusalController, offered: number, seconds: numbe
   return {
     admittedPerSecond: admitted / (seconds / 2),
     medianDelay: delays[Math.floor(delays.length / 2)] ?? 0,
+    refusals,
   };
 }
 
@@ -74,11 +89,29 @@ describe('RefusalController', () => {
     expect(controller.fraction).toBeGreaterThan(0);
   });
 
-  test('once the load is gone the fraction falls back to nothing', () => {
+  test('a GC pause near capacity refuses nothing: the backlog drains, sample after sample', () => {
+    const controller = new RefusalController(TARGET);
+    // 90 % of capacity; two pauses of 100 ms (4 samples), each leaving 90 ms of backlog (almost
+    // twice the target), which the spare 10 % takes most of a second to read down.
+    const pauses = new Set([80, 81, 82, 83, 240, 241, 242, 243]);
+    const { refusals } = simulate(controller, 0.9 * CAPACITY, 10, pauses);
+    expect(refusals).toBe(0);
+    expect(controller.fraction).toBe(0);
+  });
+
+  test('a pause whose backlog peers would retransmit before it drains is refused', () => {
+    const controller = new RefusalController(TARGET);
+    // 600 ms without a read at 90 %: 540 ms of backlog, beyond LONG_DELAY targets.
+    const pause = new Set(Array.from({ length: 24 }, (_, i) => 40 + i));
+    const { refusals } = simulate(controller, 0.9 * CAPACITY, 4, pause);
+    expect(refusals).toBeGreaterThan(0);
+  });
+
+  test('once the load is gone the fraction falls back to nothing within half a second', () => {
     const controller = new RefusalController(TARGET);
     simulate(controller, 3 * CAPACITY, 5);
     expect(controller.fraction).toBeGreaterThan(0.5);
-    simulate(controller, 0.5 * CAPACITY, 5);
+    simulate(controller, 0.5 * CAPACITY, 0.5);
     expect(controller.fraction).toBe(0);
   });
 
