@@ -171,6 +171,17 @@ export function renderMarkdown(results) {
           `setup p50 ${soak.sipp.setupMs.p50} ms, p99 ${soak.sipp.setupMs.p99} ms. CPU: ${cpuText(soak.cpuPercent)}.`,
         '',
       );
+      if (soak.sipp.failedCalls > 0) {
+        const statuses = Object.entries(soak.sipp.unexpectedStatuses ?? {});
+        lines.push(
+          `Failed calls: ${statuses.length ? statuses.map(([status, count]) => `${status} x ${count}`).join(', ') : 'no unexpected status'}; sipp's first errors:`,
+          '',
+          '```',
+          soak.sipp.errorLog ?? '',
+          '```',
+          '',
+        );
+      }
     }
   }
 

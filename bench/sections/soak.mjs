@@ -73,6 +73,9 @@ export async function runSoak({ seconds, rate, sampleSeconds, log }) {
         failedCalls: result.failedCalls,
         retransmissions: result.retransmissions,
         setupMs: result.setupMs,
+        // Why calls failed, when some did: the statuses sipp did not expect and its first errors.
+        unexpectedStatuses: result.unexpectedStatuses,
+        errorLog: result.failedCalls > 0 ? result.errorLog : undefined,
       },
       cpuPercent: cpu.processes,
       machineBusyPercent: cpu.machineBusyPercent,
