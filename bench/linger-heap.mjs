@@ -2,7 +2,9 @@
 // (Accepted, Timer L) and its BYE (Completed, Timer J) linger 32 s each to absorb
 // retransmissions, with no dialog left. An in-process Engine answers sipp's built-in UAC; T1 is
 // raised to 2 s so nothing stops lingering (128 s) while it is read. The reading is heapUsed +
-// external after a full GC, minus the same after a warm-up, divided by the transactions added.
+// external after a full GC, minus the same after a warm-up, divided by the transactions added;
+// apart, the V8 heap alone, and the bytes the linger store holds outside it (its segments and
+// indexes, which `external` counts too) as the engine reports them.
 //
 //   node linger-heap.mjs [calls] [rate]        (default 5000 calls at 500 calls/s)
 import { setFlagsFromString } from 'node:v8';
@@ -47,6 +49,8 @@ console.log(
     states,
     heapBytesAdded: bytes,
     bytesPerLingeringTransaction: Math.round(bytes / lingering),
+    v8HeapPerLingeringTransaction: Math.round((after.heap - before.heap) / lingering),
+    storeBytesPerLingeringTransaction: Math.round((after.store - before.store) / lingering),
   }),
 );
 
@@ -56,5 +60,11 @@ async function reading() {
   runInNewContext('gc')();
   const { heapUsed, external } = process.memoryUsage();
   const { serverTransactions, dialogs } = engine.stats;
-  return { bytes: heapUsed + external, transactions: serverTransactions, dialogs };
+  return {
+    bytes: heapUsed + external,
+    heap: heapUsed,
+    store: engine.lingeringBytes,
+    transactions: serverTransactions,
+    dialogs,
+  };
 }

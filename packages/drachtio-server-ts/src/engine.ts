@@ -23,6 +23,7 @@ import { parseMessage, SipParseError, SipResponse, type SipRequest } from 'drach
 import pino, { type Logger } from 'pino';
 import { DialogTable } from './user-agent/dialog/dialog-table';
 import { BoundWarning } from './user-agent/server/bound-warning';
+import { sendResponse } from './user-agent/server/response-channel';
 import { DEFAULT_MIN_SE } from './user-agent/session-timer/session-interval';
 import type { UserAgentCore } from './user-agent/core';
 import { UserAgent } from './user-agent/user-agent';
@@ -83,9 +84,9 @@ export interface EngineOptions {
    */
   maxTransactions?: number;
   /**
-   * Estimated heap bytes for finished server transactions lingering to absorb retransmissions
-   * (Timers J, I and L; about 450 bytes for an answered INVITE, 700 for a BYE); past it the oldest
-   * are forgotten early. Default 128 MiB.
+   * Bytes (outside the V8 heap, exact) for finished server transactions lingering to absorb
+   * retransmissions (Timers J, I and L; about 200 bytes for an answered INVITE, 400 for a BYE);
+   * past it the oldest are forgotten early. Default 128 MiB.
    */
   lingerMemory?: number;
   /** Live dialogs; beyond it new INVITEs get 503. Default 100000. */
@@ -158,6 +159,13 @@ export class Engine extends EventEmitter implements SipEngine {
         this.forgottenEarly++;
         evictions.hit();
       },
+      resend: (response, destination, connection) =>
+        sendResponse(
+          { transport: this.transport, logger: this.logger },
+          response,
+          destination,
+          connection,
+        ),
     });
     const overload = resolveOverload(options.overload);
     this.overload = overload && new OverloadControl(overload, this.transport, this.logger);
@@ -198,6 +206,11 @@ export class Engine extends EventEmitter implements SipEngine {
       clientTransactions: this.transactions.clientCount,
       dialogs: this.dialogs.size,
     };
+  }
+
+  /** Bytes the lingering server transactions take outside the V8 heap, against `lingerMemory`. */
+  get lingeringBytes(): number {
+    return this.transactions.lingeringBytes;
   }
 
   /** Lingering server transactions forgotten early because `lingerMemory` was full. */

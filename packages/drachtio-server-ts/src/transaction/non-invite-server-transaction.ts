@@ -6,14 +6,25 @@
  * Retransmitted requests are absorbed: in Proceeding and Completed they get the last response.
  * Completed is lived by a lingering record (lingering.ts) that keeps the final to send again.
  */
-import { transactionTimeout } from './timer-settings';
-import { Transaction } from './transaction';
+import { transactionTimeout, type TimerSettings } from './timer-settings';
+import { Transaction, type ServerChannel } from './transaction';
 
 export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
 export class NonInviteServerTransaction extends Transaction {
   state: NonInviteServerState = 'trying';
   private lastResponse: Buffer | undefined;
+  /** Its destination goes into the lingering record with the final. */
+  declare protected readonly channel: ServerChannel;
+
+  constructor(
+    id: string,
+    channel: ServerChannel,
+    settings: TimerSettings,
+    onTerminated: (transaction: Transaction) => void,
+  ) {
+    super(id, channel, settings, onTerminated);
+  }
 
   get pending(): boolean {
     return this.state === 'trying' || this.state === 'proceeding';

@@ -6,8 +6,8 @@
  * matching key (RFC 3261 17.1.3). An entry leaves all its maps at once.
  */
 import type { InviteClientTransaction } from './invite-client-transaction';
-import { LingerTable } from './linger-table';
-import { LingeringServer, type Remainder } from './lingering';
+import { LingerTable, type Resend } from './linger-table';
+import type { LingeringState, Remainder } from './lingering';
 import type { NonInviteClientTransaction } from './non-invite-client-transaction';
 import type { ResponseLike } from './transaction';
 
@@ -26,15 +26,18 @@ export interface ServerEntry {
 }
 
 export interface TableOptions {
-  /** Estimated heap bytes the lingering records may hold; past it the oldest go early. */
-  lingerBytes: number;
+  /** Bytes the lingering records (segments and indexes) may take; past it the oldest go early. */
+  lingerBytes?: number;
   /** A lingering record went early to make room (the caller counts and logs it). */
-  onEvicted(): void;
+  onEvicted?(): void;
+  /** How a lingering non-INVITE sends its final again. */
+  resend: Resend;
 }
 
 /**
- * 128 MiB: at about 450 bytes for an answered INVITE and 700 for its BYE, every call of 3,700
- * calls/s lingers its full 32 s; faster, the oldest records go early.
+ * 128 MiB: at about 200 bytes for an answered INVITE and 400 for its BYE (sipp's messages, the
+ * indexes' share included), every call of 7,000 calls/s lingers its full 32 s; faster, the
+ * oldest records go early.
  */
 export const DEFAULT_LINGER_BYTES = 128 * 1024 * 1024;
 
@@ -51,9 +54,9 @@ export class TransactionTable<
 > {
   private readonly servers = new Map<string, S>();
   private readonly serversByKey = new Map<string, S>();
-  /** By merge key: the INVITE's entry while in progress, then its lingering record. */
-  private readonly invitesInProgress = new Map<string, S | LingeringServer>();
-  private readonly lingering: LingerTable<LingeringServer>;
+  /** By merge key: the INVITE's entry while in progress (its record has it once it lingers). */
+  private readonly invitesInProgress = new Map<string, S>();
+  private readonly lingering: LingerTable;
   private readonly clients = new Map<string, C>();
   private readonly clientsByKey = new Map<string, ClientTransaction<R>>();
   /** Client transactions in clientsByKey that have their final response (Accepted, Completed). */
@@ -63,13 +66,11 @@ export class TransactionTable<
     this.settledClients++;
   };
 
-  constructor(
-    options: TableOptions = { lingerBytes: DEFAULT_LINGER_BYTES, onEvicted: () => undefined },
-  ) {
-    this.lingering = new LingerTable(options.lingerBytes, (record, evicted) => {
-      if (record.mergeKey !== undefined && this.invitesInProgress.get(record.mergeKey) === record)
-        this.invitesInProgress.delete(record.mergeKey);
-      if (evicted) options.onEvicted();
+  constructor(options: TableOptions) {
+    this.lingering = new LingerTable({
+      budget: options.lingerBytes ?? DEFAULT_LINGER_BYTES,
+      onEvicted: options.onEvicted ?? (() => undefined),
+      resend: options.resend,
     });
   }
 
@@ -83,7 +84,7 @@ export class TransactionTable<
     return this.servers.size;
   }
 
-  /** Estimated heap bytes of the lingering records. */
+  /** Exact bytes the lingering records take, off the V8 heap (segments and indexes). */
   get lingeringBytes(): number {
     return this.lingering.bytes;
   }
@@ -98,13 +99,12 @@ export class TransactionTable<
     return this.clientsByKey.size - this.settledClients;
   }
 
-  /** Counted when asked (a metrics scrape), not kept up to date per message. */
+  /** Counted when asked (a metrics scrape); the lingering records keep their counts by state. */
   states(): TransactionStates {
     const counts: TransactionStates = { server: {}, client: {} };
     for (const { transaction } of this.servers.values())
       counts.server[transaction.state] = (counts.server[transaction.state] ?? 0) + 1;
-    for (const { state } of this.lingering.values())
-      counts.server[state] = (counts.server[state] ?? 0) + 1;
+    this.lingering.countStates(counts.server);
     for (const { state } of this.clientsByKey.values())
       counts.client[state] = (counts.client[state] ?? 0) + 1;
     return counts;
@@ -126,23 +126,38 @@ export class TransactionTable<
 
   /** A server transaction, in progress or lingering, has this matching key. */
   hasServerKey(key: string): boolean {
-    return this.serversByKey.has(key) || this.lingering.get(key) !== undefined;
+    return this.serversByKey.has(key) || this.lingering.state(key) !== undefined;
   }
 
-  /** The finished server transaction still lingering under this matching key. */
-  lingeringByKey(key: string): LingeringServer | undefined {
-    return this.lingering.get(key);
+  /** The state of the finished server transaction still lingering under this matching key. */
+  lingeringState(key: string): LingeringState | undefined {
+    return this.lingering.state(key);
+  }
+
+  /**
+   * A retransmitted request: a finished transaction lingering under its key answers it (a
+   * non-INVITE sends its final again, an INVITE absorbs it). False when none does.
+   */
+  answerRetransmission(key: string): boolean {
+    return this.lingering.answerRetransmission(key);
+  }
+
+  /** An ACK with this INVITE's key: Confirmed absorbs it; in Accepted it is the dialog's (a 2xx ACK). */
+  absorbsAck(key: string): boolean {
+    return this.lingering.state(key) === 'confirmed';
   }
 
   /** RFC 3261 8.2.2.2: an INVITE with this Call-ID, From tag and CSeq is already in progress. */
   isMerged(mergeKey: string): boolean {
-    return this.invitesInProgress.has(mergeKey);
+    return this.invitesInProgress.has(mergeKey) || this.lingering.hasMergeKey(mergeKey);
   }
 
   /** The INVITE is in progress under `mergeKey` (a copy the entry keeps) until it is removed. */
   trackMerge(entry: S, mergeKey: string): void {
     entry.mergeKey = mergeKey;
     this.invitesInProgress.set(mergeKey, entry);
+    // It answers for the merge key now, not an earlier INVITE lingering with the same one.
+    this.lingering.releaseMerge(mergeKey);
   }
 
   /** The transaction ended, or left a remainder that lingers from now on under the entry's key. */
@@ -152,19 +167,8 @@ export class TransactionTable<
     const { mergeKey } = entry;
     const owned = mergeKey !== undefined && this.invitesInProgress.get(mergeKey) === entry;
     const { remainder } = entry.transaction;
-    if (remainder) {
-      const expires = Date.now() + remainder.ms;
-      const record = new LingeringServer(
-        entry.key,
-        expires,
-        remainder,
-        owned ? mergeKey : undefined,
-      );
-      if (owned) this.invitesInProgress.set(mergeKey, record);
-      this.lingering.add(record, remainder.ms);
-    } else if (owned) {
-      this.invitesInProgress.delete(mergeKey);
-    }
+    if (owned) this.invitesInProgress.delete(mergeKey);
+    if (remainder) this.lingering.add(entry.key, owned ? mergeKey : undefined, remainder);
   }
 
   addClient(request: C): void {

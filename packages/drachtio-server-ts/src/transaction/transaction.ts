@@ -2,6 +2,7 @@
  * What the four transaction state machines share: an id, a way to reach the peer, the timers
  * they run, and the notice that they are gone. Each state machine lives in its own file.
  */
+import type { Connection, Destination } from '../transport/transport';
 import type { Remainder } from './lingering';
 import type { TimerSettings } from './timer-settings';
 
@@ -9,6 +10,16 @@ import type { TimerSettings } from './timer-settings';
 export interface Channel {
   readonly reliable: boolean;
   send(data: Buffer): void;
+}
+
+/**
+ * A server transaction's channel says where it sends, as data: a lingering non-INVITE keeps that
+ * as bytes (not the channel object) to send its final again.
+ */
+export interface ServerChannel extends Channel {
+  readonly destination: Destination;
+  /** The connection the request came on, over a stream transport. */
+  readonly connection: Connection | undefined;
 }
 
 /** The slice of a parsed response the client state machines look at. */
@@ -23,7 +34,7 @@ export abstract class Transaction {
   /** A plain object rather than a Map: thousands of client transactions linger 32 s each. */
   private readonly timers: Partial<Record<TimerName, NodeJS.Timeout>> = {};
   private ended = false;
-  /** Set when the transaction left its owner to linger as a compact record (lingering.ts). */
+  /** Set when the transaction left its owner to linger as a record (lingering.ts). */
   private lingering: Remainder | undefined;
   private hasFinal = false;
   /** Told once, when the transaction has its final response (its owner counts those apart). */

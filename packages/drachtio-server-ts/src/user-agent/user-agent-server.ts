@@ -11,7 +11,7 @@ import { EngineError } from '../engine-api';
 import { newTag } from '../transaction/identifiers';
 import { serverKey } from '../transaction/matching';
 import { essentials, type Essentials } from '../transaction/message-essentials';
-import type { Channel } from '../transaction/transaction';
+import type { ServerChannel } from '../transaction/transaction';
 import { responseDestination, responseVias } from '../transport/response-route';
 import type { InboundMessage } from '../transport/transport';
 import { isReliable } from '../transport/transport-kinds';
@@ -91,8 +91,7 @@ export class UserAgentServer {
     }
     const existing = transactions.serverByKey(key);
     if (existing) return existing.transaction.receiveRetransmission();
-    const finished = transactions.lingeringByKey(key);
-    if (finished) return finished.receiveRetransmission();
+    if (transactions.answerRetransmission(key)) return;
     if (this.core.overload?.refuses(message, fields, key, inbound)) return;
 
     const open: OpenRequest = {
@@ -135,8 +134,9 @@ export class UserAgentServer {
         this.dialogBound.hit();
         return request.answerLocally(SERVICE_UNAVAILABLE);
       }
-      // Kept (as the map's key too) while the transaction lingers: its Call-ID is a slice of the
-      // request's text, which a copy lets go.
+      // Kept (as the map's key too) while the transaction is in progress, which may be past the
+      // request (a non-2xx waits for its ACK): its Call-ID is a slice of the request's text,
+      // which a copy lets go. Once it lingers, its record keeps the key as bytes.
       transactions.trackMerge(request, detached(mergeKey));
     }
     this.emitRequest(request, open);
@@ -319,8 +319,8 @@ export class UserAgentServer {
     return dialog;
   }
 
-  /** Holds only where responses go: the channel outlives the request by 32 s. */
-  private responseChannel(fields: Essentials, inbound: InboundMessage): Channel {
+  /** Holds only where responses go: a finished non-INVITE's record keeps that as bytes. */
+  private responseChannel(fields: Essentials, inbound: InboundMessage): ServerChannel {
     const destination = responseDestination(fields.topVia, inbound.source);
     const reliable = isReliable(inbound.source.transport);
     return new ResponseChannel(reliable, destination, inbound.connection, this.core);

@@ -71,7 +71,7 @@ export function fakeUserAgent(minSE = 90) {
     timers: { t1: 20, t2: 160, t4: 200, timerC: 5000 },
     logger: pino({ level: 'silent' }),
     dialogs: new DialogTable((notice) => listeners.dialog?.(notice)),
-    transactions: new TransactionTable(),
+    transactions: new TransactionTable({ resend: (response) => transport.send(response) }),
     limits: { maxTransactions: 1000, maxDialogs: 1000, minSE },
     running: () => true,
     emit: (event, ...args) =>

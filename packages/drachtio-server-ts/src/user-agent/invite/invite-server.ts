@@ -60,7 +60,7 @@ export class InviteServer {
     const invite = transactions.serverByKey(key);
     if (invite?.transaction instanceof InviteServerTransaction && invite.transaction.receiveAck())
       return;
-    if (transactions.lingeringByKey(key)?.receiveAck()) return;
+    if (transactions.absorbsAck(key)) return;
     const dialog = this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag);
     const inviteTransactionId = dialog?.invite.ackReceived(fields.cseq.seq);
     if (!dialog || inviteTransactionId === undefined) return; // a retransmitted or stray ACK
@@ -86,7 +86,7 @@ export class InviteServer {
     const invite = transactions.serverByKey(key);
     // An INVITE already answered still matches (200, and nothing more to do) while it lingers.
     if (!invite)
-      return cancel.answerLocally({ status: transactions.lingeringByKey(key) ? 200 : 481 });
+      return cancel.answerLocally({ status: transactions.lingeringState(key) ? 200 : 481 });
     cancel.answerLocally({ status: 200 });
     if (invite.proxy) return invite.proxy.cancel();
     if (!invite.open) return;

@@ -12,7 +12,7 @@ import type { Essentials } from '../../transaction/message-essentials';
 import { NonInviteServerTransaction } from '../../transaction/non-invite-server-transaction';
 import { withTag, writeResponse } from '../../transaction/outgoing-message';
 import type { ServerEntry } from '../../transaction/transaction-table';
-import type { Channel } from '../../transaction/transaction';
+import type { ServerChannel } from '../../transaction/transaction';
 import type { TimerSettings } from '../../transaction/timer-settings';
 import type { InboundMessage } from '../../transport/transport';
 import type { Dialog } from '../dialog/dialog';
@@ -54,14 +54,15 @@ export class ServerRequest implements ServerEntry {
   constructor(
     open: OpenRequest,
     key: string,
-    channel: Channel,
+    channel: ServerChannel,
     timers: TimerSettings,
     onTerminated: (request: ServerRequest) => void,
     /** The final response went out: what only an open request holds can be let go. */
     private readonly onFinished: (request: ServerRequest) => void = () => undefined,
   ) {
     this.method = open.request.method;
-    // Built from the Via branch: a slice of the request's text, kept 32 s after it.
+    // Built from the Via branch: a slice of the request's text, which the transaction outlives
+    // (an INVITE answered non-2xx waits for its ACK after the request is let go).
     this.key = detached(key);
     this.open = open;
     const ended = () => onTerminated(this);
