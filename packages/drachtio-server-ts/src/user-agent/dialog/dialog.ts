@@ -206,6 +206,18 @@ export class Dialog {
     return (this.inviteSession ??= new InviteSession());
   }
 
+  /**
+   * UAS: an ACK arrived; the INVITE transaction it acknowledges, or undefined for a stray one.
+   * The INVITE usage's state goes once idle: most dialogs live their whole length without it
+   * again (48 bytes per held call).
+   */
+  ackReceived(cseq: number): string | undefined {
+    const session = this.inviteSession;
+    const acknowledged = session?.ackReceived(cseq);
+    if (session?.idle) this.inviteSession = undefined;
+    return acknowledged;
+  }
+
   /** A final response went out: our reliable provisionals need no more retransmission. */
   finalSent(): void {
     this.rseq?.stopRetransmissions();

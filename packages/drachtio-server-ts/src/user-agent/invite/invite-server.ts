@@ -62,7 +62,7 @@ export class InviteServer {
       return;
     if (transactions.absorbsAck(key)) return;
     const dialog = this.core.dialogs.find(fields.callId, fields.toTag, fields.fromTag);
-    const inviteTransactionId = dialog?.invite.ackReceived(fields.cseq.seq);
+    const inviteTransactionId = dialog?.ackReceived(fields.cseq.seq);
     if (!dialog || inviteTransactionId === undefined) return; // a retransmitted or stray ACK
     const transactionId = newTransactionId();
     this.core.emit('request', {

@@ -49,6 +49,11 @@ export class InviteSession {
     return awaited.inviteTransactionId;
   }
 
+  /** Nothing in progress and nothing kept: the dialog may let it go until it is needed again. */
+  get idle(): boolean {
+    return this.reinvite === undefined && this.awaited === undefined && this.lastAck === undefined;
+  }
+
   /** UAC: the ACK sent for the 2xx with this CSeq. */
   ackSent(cseq: number, data: Buffer): void {
     this.lastAck = { cseq, data };
