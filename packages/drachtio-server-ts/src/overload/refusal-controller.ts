@@ -7,13 +7,14 @@
  *
  * What tells overload from a hiccup is whether the queue drains. After a GC pause or a burst a
  * server with spare capacity reads its backlog down, sample after sample; past capacity the
- * queue grows or stands. So the fraction rises only while the newest sample is not below the one
- * before, unless the delay is so long that peers would retransmit before it drained (LONG_DELAY
- * targets). Acting on the sign of the change rather than on a longer window keeps the reaction
+ * queue grows or stands. So the fraction rises only while the newest sample is not below the
+ * highest of the PEAK_SAMPLES before it (a noisy uptick while a backlog drains is not growth),
+ * unless the delay is so long that peers would retransmit before it drained (LONG_DELAY targets). Acting on the sign of the change rather than on a longer window keeps the reaction
  * fast: a window of 200 ms, CoDel's (RFC 8289), reacted too late past capacity (at twice it the
  * kernel's buffer overflowed before the refusals began: goodput 54 % of the clean rate, bench run
  * of 2026-12-05 14:37 UTC), and the smaller of two samples alone refused calls after every long
- * GC pause near capacity (6 and 36 calls in steps at 3,000 and 2,800 calls/s, 15:49 UTC).
+ * GC pause near capacity (6 and 36 calls in steps at 3,000 and 2,800 calls/s, 15:49 UTC), and
+ * comparing with the one sample before still refused 7 calls at 4,000 calls/s (16:58 UTC).
  *
  * The delay acted on is the smaller of the last STANDING_SAMPLES samples (50 ms), so one sample
  * read right after a pause is not taken for the queue's level. Once the queue is empty the
@@ -28,6 +29,8 @@ const TREND_GAIN = 0.05;
 const MAX_ERROR = 4;
 /** The window of the delay acted on, in samples (of 25 ms). */
 export const STANDING_SAMPLES = 2;
+/** The samples (75 ms) whose highest a draining queue's newest sample is below. */
+const PEAK_SAMPLES = 3;
 /**
  * A delay this many targets long refuses even while the queue drains: at the 100 ms default, a
  * request waiting 300 ms is close to its sender's first retransmission (T1, 500 ms).
@@ -40,9 +43,8 @@ export class RefusalController {
   /** The fraction of new requests refused, 0 to 1. */
   private refused = 0;
   private lastDelay = 0;
-  /** The latest samples, oldest overwritten first. */
-  private readonly window = new Array<number>(STANDING_SAMPLES).fill(0);
-  private next = 0;
+  /** The latest samples, newest first. */
+  private readonly recent = new Array<number>(PEAK_SAMPLES + 1).fill(0);
   /** Refusals owed, per kind: spread evenly over the requests instead of drawn at random. */
   private readonly credit = { invite: 0, other: 0 };
 
@@ -54,14 +56,17 @@ export class RefusalController {
 
   /** One sample of the queueing delay, in ms. */
   update(sample: number): void {
-    const previous = this.window[(this.next + STANDING_SAMPLES - 1) % STANDING_SAMPLES];
-    this.window[this.next] = sample;
-    this.next = (this.next + 1) % STANDING_SAMPLES;
-    const delay = Math.min(...this.window);
+    const { recent } = this;
+    recent.pop();
+    recent.unshift(sample);
+    let delay = sample;
+    for (let i = 1; i < STANDING_SAMPLES; i++) delay = Math.min(delay, recent[i]);
+    let peak = 0;
+    for (let i = 1; i <= PEAK_SAMPLES; i++) peak = Math.max(peak, recent[i]);
     const error = clamp((delay - this.targetDelay) / this.targetDelay, -1, MAX_ERROR);
     const trend = clamp((delay - this.lastDelay) / this.targetDelay, -MAX_ERROR, MAX_ERROR);
     this.lastDelay = delay;
-    const draining = sample < previous && delay < LONG_DELAY * this.targetDelay;
+    const draining = sample < peak && delay < LONG_DELAY * this.targetDelay;
     if (delay === 0) this.refused = this.refused * EMPTY_DECAY - GAIN;
     else if (error > 0 && draining) this.refused += TREND_GAIN * Math.min(trend, 0);
     else this.refused += GAIN * error + TREND_GAIN * trend;

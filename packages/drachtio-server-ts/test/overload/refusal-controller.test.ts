@@ -99,6 +99,19 @@ describe('RefusalController', () => {
     expect(controller.fraction).toBe(0);
   });
 
+  test('a backlog read down slowly, its samples noisy, refuses nothing', () => {
+    const controller = new RefusalController(TARGET);
+    // From 2.5 targets (the sample read right after a pause), 2 % of a target less per sample,
+    // every other sample 6 % above the one before it.
+    let refusals = 0;
+    for (let k = 0; k < 120; k++) {
+      const noise = k % 2 === 0 ? 0.03 : -0.03;
+      controller.update(Math.max(0, (2.5 - 0.02 * k + noise) * TARGET));
+      for (let call = 0; call < 25; call++) if (controller.refusesNext('invite')) refusals++;
+    }
+    expect(refusals).toBe(0);
+  });
+
   test('a pause whose backlog peers would retransmit before it drains is refused', () => {
     const controller = new RefusalController(TARGET);
     // 600 ms without a read at 90 %: 540 ms of backlog, beyond LONG_DELAY targets.
