@@ -24,6 +24,8 @@ export function renderMarkdown(results) {
       'Every process (sipp UAC, sipp UAS, server, app) runs on the same machine.',
     '',
   );
+  // A section measured again after the run, merged in by hand: what it replaced and why.
+  if (results.rerun) lines.push(results.rerun, '');
 
   lines.push('## Targets', '');
   table(
