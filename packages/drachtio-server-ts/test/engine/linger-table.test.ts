@@ -231,6 +231,15 @@ describe('TransactionTable lingering', () => {
       transaction: { state: remainder.state, remainder, terminate: () => undefined },
     };
   }
+  /** A transaction that ends without lingering (its INVITE got no final it must absorb for). */
+  function unfinished(id: string): ServerEntry {
+    return {
+      id,
+      key: `key-${id}`,
+      mergeKey: undefined,
+      transaction: { state: 'terminated', remainder: undefined, terminate: () => undefined },
+    };
+  }
   const accepted: Remainder = { state: 'accepted', ms: 32000 };
 
   function table(lingerBytes = 64 * 1024 * 1024) {
@@ -285,12 +294,7 @@ describe('TransactionTable lingering', () => {
 
   test('an INVITE that ends without lingering stops being a merge candidate at once', () => {
     const { transactions } = table();
-    const entry: ServerEntry = {
-      id: '1',
-      key: 'key-1',
-      mergeKey: undefined,
-      transaction: { state: 'terminated', remainder: undefined, terminate: () => undefined },
-    };
+    const entry = unfinished('1');
     transactions.addServer(entry);
     transactions.trackMerge(entry, 'call|tag|1');
     transactions.removeServer(entry);
@@ -304,12 +308,7 @@ describe('TransactionTable lingering', () => {
     transactions.addServer(first);
     transactions.trackMerge(first, 'call|tag|1');
     transactions.removeServer(first);
-    const spiral: ServerEntry = {
-      id: '2',
-      key: 'key-2',
-      mergeKey: undefined,
-      transaction: { state: 'terminated', remainder: undefined, terminate: () => undefined },
-    };
+    const spiral = unfinished('2');
     transactions.addServer(spiral);
     transactions.trackMerge(spiral, 'call|tag|1');
     expect(transactions.isMerged('call|tag|1')).toBe(true);
