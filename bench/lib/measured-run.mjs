@@ -31,12 +31,17 @@ export async function measuredSippRun(system, options) {
 export async function startWarm(entry, rate) {
   const system = await entry.start();
   try {
-    const calls = Math.max(1, Math.round(rate * WARM_UP_SECONDS));
-    await runSippUac({ remote: system.remote, scenario: system.uacScenario, rate, calls });
-    await sleep(1000);
+    await warmUp(system.remote, rate, system.uacScenario);
     return system;
   } catch (error) {
     await system.stop();
     throw error;
   }
+}
+
+/** A short run at `rate` against `remote`, its results discarded, then a second's rest. */
+export async function warmUp(remote, rate, scenario) {
+  const calls = Math.max(1, Math.round(rate * WARM_UP_SECONDS));
+  await runSippUac({ remote, scenario, rate, calls });
+  await sleep(1000);
 }

@@ -13,7 +13,9 @@
 // data, fitted linearly over the run, may grow by at most 512 KiB a minute.
 import { startCpuMeter } from '../lib/proc.mjs';
 import { slope } from '../lib/stats.mjs';
-import { runSippUac, startSippUac } from '../lib/sipp.mjs';
+import { sleep } from '../lib/climb.mjs';
+import { warmUp } from '../lib/measured-run.mjs';
+import { startSippUac } from '../lib/sipp.mjs';
 import { startApp, startServer } from '../lib/systems.mjs';
 
 const WARM_UP_SECONDS = 40;
@@ -29,8 +31,7 @@ export async function runSoak({ seconds, rate, sampleSeconds, log }) {
     // Warmed up (2 s at half the rate) like every fresh instance in the bench: started cold at
     // 2,500 cps, the server refused 362 calls in its first second while its code compiled
     // (2026-12-05 17:30 UTC), which says nothing about ten minutes of steady load.
-    await runSippUac({ remote: server.info.sip, rate: Math.round(rate / 2), calls: rate });
-    await sleep(1000);
+    await warmUp(server.info.sip, Math.round(rate / 2));
     const sipp = await startSippUac({
       remote: server.info.sip,
       rate,
@@ -128,7 +129,3 @@ function judge(samples, name) {
 }
 
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -31,6 +31,8 @@ const MAX_ERROR = 4;
 export const STANDING_SAMPLES = 2;
 /** The samples (75 ms) whose highest a draining queue's newest sample is below. */
 const PEAK_SAMPLES = 3;
+/** Samples kept, newest first: the peak's and, for the trend, the standing delay one sample ago. */
+const KEPT = Math.max(PEAK_SAMPLES, STANDING_SAMPLES) + 1;
 /**
  * A delay this many targets long refuses even while the queue drains: at the 100 ms default, a
  * request waiting 300 ms is close to its sender's first retransmission (T1, 500 ms).
@@ -42,9 +44,8 @@ const EMPTY_DECAY = 0.8;
 export class RefusalController {
   /** The fraction of new requests refused, 0 to 1. */
   private refused = 0;
-  private lastDelay = 0;
   /** The latest samples, newest first. */
-  private readonly recent = new Array<number>(PEAK_SAMPLES + 1).fill(0);
+  private readonly recent = new Array<number>(KEPT).fill(0);
   /** Refusals owed, per kind: spread evenly over the requests instead of drawn at random. */
   private readonly credit = { invite: 0, other: 0 };
 
@@ -59,13 +60,10 @@ export class RefusalController {
     const { recent } = this;
     recent.pop();
     recent.unshift(sample);
-    let delay = sample;
-    for (let i = 1; i < STANDING_SAMPLES; i++) delay = Math.min(delay, recent[i]);
-    let peak = 0;
-    for (let i = 1; i <= PEAK_SAMPLES; i++) peak = Math.max(peak, recent[i]);
+    const delay = standing(recent, 0);
+    const peak = Math.max(...recent.slice(1, PEAK_SAMPLES + 1));
     const error = clamp((delay - this.targetDelay) / this.targetDelay, -1, MAX_ERROR);
-    const trend = clamp((delay - this.lastDelay) / this.targetDelay, -MAX_ERROR, MAX_ERROR);
-    this.lastDelay = delay;
+    const trend = clamp((delay - standing(recent, 1)) / this.targetDelay, -MAX_ERROR, MAX_ERROR);
     const draining = sample < peak && delay < LONG_DELAY * this.targetDelay;
     if (delay === 0) this.refused = this.refused * EMPTY_DECAY - GAIN;
     else if (error > 0 && draining) this.refused += TREND_GAIN * Math.min(trend, 0);
@@ -89,6 +87,11 @@ export class RefusalController {
 
 /** A new request: an INVITE outside a dialog, or any other request outside one. */
 export type RequestKind = 'invite' | 'other';
+
+/** The standing delay `ago` samples back: the smallest of the STANDING_SAMPLES from there. */
+function standing(recent: readonly number[], ago: number): number {
+  return Math.min(...recent.slice(ago, ago + STANDING_SAMPLES));
+}
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));

@@ -208,9 +208,7 @@ export class LingerTable {
   /** The unended record under `key` in `index`, or -1. */
   private find(index: KeyIndex, key: string): number {
     const location = index.find(key, hashKey(key));
-    if (location < 0) return -1;
-    const expires = this.segments.at(location).readDoubleLE(offsetOf(location) + layout.EXPIRES);
-    return expires > Date.now() ? location : -1;
+    return location >= 0 && this.expiresAt(location) > Date.now() ? location : -1;
   }
 
   /** Whether the record at `location` is stored under `key`. */

@@ -2,8 +2,9 @@
  * Overload control with the engine really behind: for a second and a half its event loop is
  * kept busy but for one read of the socket every 45 ms, less than sipp sends over UDP, so the
  * kernel's receive queue really fills and stays filled (a single long pause, whose queue drains
- * right after it, is not overload). New calls then get 503 with Retry-After; calls set up before keep working (their ACK
- * and BYE are never refused); once the load is gone new calls are admitted again.
+ * right after it, is not overload). New calls then get 503 with Retry-After; calls set up
+ * before keep working (their ACK and BYE are never refused); once the load is gone new calls
+ * are admitted again.
  */
 import { runSipp, startSipp } from 'drachtio-test-kit';
 import type { Engine } from '../../src/engine';
